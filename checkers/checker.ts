@@ -1,0 +1,48 @@
+import type { History } from '../src/history/event.js';
+
+/** true: no anomaly; false: anomalies found; 'unknown': the checker could not decide. */
+export type Validity = true | false | 'unknown';
+
+/**
+ * One anomaly: data first (kind, key, the ops involved as invoke indices into the history),
+ * then one sentence for people, so the CLI summary and the report say the same thing.
+ */
+export interface Anomaly {
+  kind: string;
+  key?: string;
+  /** Invoke-event indices of the ops involved, in the order the explanation names them. */
+  ops: number[];
+  explanation: string;
+}
+
+export interface CheckResult {
+  valid: Validity;
+  anomalies: Anomaly[];
+  /** Why the verdict is unknown, when it is. */
+  reason?: string;
+  /** Checker-specific figures (counts, windows…), JSON-serialisable. */
+  [extra: string]: unknown;
+}
+
+export interface CheckOptions {
+  /** Stop after this many anomalies; the rest are counted, not listed. */
+  maxAnomalies?: number;
+}
+
+/** A checker is pure: history in, verdict out. */
+export interface Checker {
+  readonly name: string;
+  /** One line for --help and reports. */
+  readonly description: string;
+  check(history: History, options?: CheckOptions): CheckResult | Promise<CheckResult>;
+}
+
+/** Folds verdicts: any false is false; otherwise any unknown is unknown. */
+export function combineValidity(vs: Iterable<Validity>): Validity {
+  let out: Validity = true;
+  for (const v of vs) {
+    if (v === false) return false;
+    if (v === 'unknown') out = 'unknown';
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+// The history format: one event a line, Jepsen's op fields. docs/history-format.md is the
+// contract; keep the two in step.
+
+export type EventType = 'invoke' | 'ok' | 'fail' | 'info';
+export type CompletionType = Exclude<EventType, 'invoke'>;
+
+/** Client processes are numbers; faults and other non-client events use "nemesis". */
+export type ProcessId = number | 'nemesis';
+
+export interface HistoryEvent {
+  /** Position in the history, from 0, one more on each line. */
+  index: number;
+  /** Nanoseconds since the run started, from one monotonic clock. */
+  time: number;
+  process: ProcessId;
+  type: EventType;
+  /** The operation: get, put, delete, list, head, cas… */
+  f: string;
+  /** The object the operation is about (absent for operations on no single key). */
+  key?: string;
+  /** What was written (on invoke) or read (on ok). null means "no object". */
+  value?: unknown;
+  /** Why a fail or info ended as it did. */
+  error?: string;
+}
+
+/**
+ * An operation: an invocation paired with its completion.
+ * `type` is 'open' when the history ends before the operation completes; like 'info', an open
+ * operation may have taken effect at any time after its invocation, or never.
+ */
+export interface Op {
+  process: number;
+  f: string;
+  key?: string;
+  /** The invocation's value (what a write wrote). */
+  invokeValue?: unknown;
+  /** The completion's value (what a read returned); undefined for info and open ops. */
+  value?: unknown;
+  type: CompletionType | 'open';
+  error?: string;
+  invokeIndex: number;
+  /** Index of the completion event; null for open ops. */
+  completeIndex: number | null;
+  invokeTime: number;
+  /** Time of the completion event; null for open ops. */
+  completeTime: number | null;
+}
+
+export interface History {
+  events: HistoryEvent[];
+  /** Client operations in order of invocation. Nemesis events are not ops. */
+  ops: Op[];
+  /** The nemesis events, in order. */
+  nemesis: HistoryEvent[];
+}
+
+/** True when the op definitely ended (ok or fail); info and open ops are indeterminate. */
+export function isDeterminate(op: Op): boolean {
+  return op.type === 'ok' || op.type === 'fail';
+}
