@@ -12,3 +12,19 @@ export class UserError extends Error {
     super(message);
   }
 }
+
+/** The exit code for a verdict: 0 valid, 1 anomalies, 2 unknown or incomplete. */
+export function exitCodeFor(valid: true | false | 'unknown'): number {
+  return valid === true ? EXIT.valid : valid === false ? EXIT.anomalies : EXIT.unknown;
+}
+
+/**
+ * The worst of several exit codes. A usage error is worst, then anomalies (definite evidence),
+ * then unknown, then valid.
+ */
+export function worstExit(codes: Iterable<number>): number {
+  const rank = (c: number) => (c >= EXIT.usage ? 3 : c === EXIT.anomalies ? 2 : c === EXIT.unknown ? 1 : 0);
+  let worst: number = EXIT.valid;
+  for (const c of codes) if (rank(c) > rank(worst)) worst = c;
+  return worst;
+}

@@ -1,0 +1,89 @@
+import type { History, Op } from '../src/history/event.js';
+import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import { describeOp, formatSeconds } from './describe.js';
+
+const READS = new Set(['get', 'read']);
+const WRITES = new Set(['put', 'write']);
+
+/** The value a write op stores, if it stores one (cas stores the second of [expected, new]). */
+function writtenValue(op: Op): unknown {
+  if (WRITES.has(op.f)) return op.invokeValue;
+  if (op.f === 'cas' && Array.isArray(op.invokeValue)) return op.invokeValue[1];
+  return undefined;
+}
+
+/**
+ * Every successful read returns "no object" or a value that some op wrote to that same key
+ * and had invoked before the read completed. Anything else is a phantom, a value from another
+ * key, a value whose write definitely failed, or a read from the future: corruption, not
+ * staleness, whatever the consistency model.
+ */
+export const readValidity: Checker = {
+  name: 'read-validity',
+  description: 'every read returns null or a value written to that key by an op invoked before the read completed',
+
+  check(history: History, options: CheckOptions = {}): CheckResult {
+    const max = options.maxAnomalies ?? 100;
+    const writes = new Map<string, Op[]>();
+    for (const op of history.ops) {
+      const v = writtenValue(op);
+      if (v === undefined) continue;
+      const id = JSON.stringify(v);
+      const list = writes.get(id);
+      if (list) list.push(op);
+      else writes.set(id, [op]);
+    }
+    const anomalies: Anomaly[] = [];
+    let reads = 0;
+    let invalid = 0;
+    for (const read of history.ops) {
+      if (read.type !== 'ok' || !READS.has(read.f)) continue;
+      reads++;
+      if (read.value === null || read.value === undefined) continue;
+      const anomaly = explain(read, writes.get(JSON.stringify(read.value)) ?? []);
+      if (!anomaly) continue;
+      invalid++;
+      if (anomalies.length < max) anomalies.push(anomaly);
+    }
+    const result: CheckResult = { valid: invalid > 0 ? false : reads > 0 ? true : 'unknown', anomalies, reads, invalidReads: invalid };
+    if (reads === 0) result.reason = 'the history has no successful reads to check';
+    return result;
+  },
+};
+
+function explain(read: Op, candidates: Op[]): Anomaly | undefined {
+  const readText = `${describeOp(read)} at ${formatSeconds(read.invokeTime)}`;
+  const sameKey = candidates.filter((w) => w.key === read.key);
+  if (candidates.length === 0) {
+    return { kind: 'phantom-value', key: read.key, ops: [read.invokeIndex], explanation: `${readText} returned a value that no operation ever wrote` };
+  }
+  if (sameKey.length === 0) {
+    const w = candidates[0]!;
+    return {
+      kind: 'value-from-other-key',
+      key: read.key,
+      ops: [read.invokeIndex, w.invokeIndex],
+      explanation: `${readText} returned the value written to ${w.key} by ${describeOp(w)}, not one written to ${read.key}`,
+    };
+  }
+  const possible = sameKey.filter((w) => w.type !== 'fail');
+  if (possible.length === 0) {
+    const w = sameKey[0]!;
+    return {
+      kind: 'value-of-failed-write',
+      key: read.key,
+      ops: [read.invokeIndex, w.invokeIndex],
+      explanation: `${readText} returned the value of ${describeOp(w)}, which definitely failed (${w.error ?? 'fail'})`,
+    };
+  }
+  if (possible.every((w) => w.invokeIndex > read.completeIndex!)) {
+    const w = possible[0]!;
+    return {
+      kind: 'value-from-the-future',
+      key: read.key,
+      ops: [read.invokeIndex, w.invokeIndex],
+      explanation: `${readText} returned the value of ${describeOp(w)}, which was invoked only at ${formatSeconds(w.invokeTime)}, after the read completed`,
+    };
+  }
+  return undefined;
+}

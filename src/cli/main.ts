@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { checkers } from '../../checkers/registry.js';
+import { workloads } from '../../workloads/registry.js';
+import { targets } from '../targets/registry.js';
+import { checkCommand } from './check-command.js';
+import { EXIT, UserError } from './errors.js';
+import { workloadCommand } from './workload-command.js';
+
+const positiveInt = (name: string) => (v: unknown) => {
+  if (v === undefined) return v;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new UserError(`--${name} must be a whole number of at least 1, got ${show(v)}`);
+  return v;
+};
+const positive = (name: string) => (v: unknown) => {
+  if (v === undefined) return v;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UserError(`--${name} must be a number above 0, got ${show(v)}`);
+  return v;
+};
+const nonNegative = (name: string) => (v: unknown) => {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UserError(`--${name} must be a number of at least 0, got ${show(v)}`);
+  return v;
+};
+function show(v: unknown): string {
+  return typeof v === 'number' && Number.isNaN(v) ? 'a value that is not a number' : JSON.stringify(v);
+}
+
+function workloadOptions(y: Argv) {
+  return y
+    .option('target', { type: 'string', default: 'memory', choices: [...targets.keys()], describe: 'the store to test' })
+    .option('workload', { type: 'string', default: 'register', choices: [...workloads.keys()], describe: 'what the workers do' })
+    .option('concurrency', { type: 'number', default: 5, describe: 'workers (concurrent clients)', coerce: positiveInt('concurrency') })
+    .option('time-limit', { type: 'number', describe: 'seconds to run (default 10 when --ops is not given)', coerce: positive('time-limit') })
+    .option('ops', { type: 'number', describe: 'stop after starting this many operations', coerce: positiveInt('ops') })
+    .option('rate', { type: 'number', describe: 'start at most this many operations a second, on a fixed schedule', coerce: positive('rate') })
+    .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
+    .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
+    .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
+    .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
+    .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
+    .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
+    .check((argv) => {
+      if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
+        throw new UserError(`--seed must be a whole number from 0 to 4294967295, got ${show(argv.seed)}`);
+      }
+      return true;
+    });
+}
+
+export async function main(args: string[]): Promise<number> {
+  // Stays undefined when no command ran, which after a successful parse means --help.
+  let code: number | undefined;
+  const parser = yargs(args)
+    .scriptName('objcheck')
+    .usage('$0 <command> [options]\n\nA Jepsen-style consistency tester for object stores.')
+    .command(
+      'workload',
+      'run a workload against a target, record its history, check it',
+      workloadOptions,
+      async (argv) => {
+        const timeLimit = argv['time-limit'] ?? (argv.ops === undefined ? 10 : undefined);
+        code = await workloadCommand({
+          target: argv.target,
+          workload: argv.workload,
+          concurrency: argv.concurrency!,
+          timeLimit,
+          ops: argv.ops,
+          rate: argv.rate,
+          keys: argv.keys!,
+          seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
+          opTimeout: argv['op-timeout']!,
+          latency: argv.latency,
+          results: argv.results,
+          name: argv.name,
+        });
+      },
+    )
+    .command(
+      'check <files..>',
+      're-run the checkers on stored histories (run folders or history.jsonl files)',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'run folders or history files' })
+          .option('json', { type: 'boolean', default: false, describe: 'one JSON object a line per file' })
+          .option('checkers', {
+            type: 'string',
+            describe: `comma-separated checkers (default: the workload's); one of ${[...checkers.keys()].join(', ')}`,
+            coerce: (v: string | undefined) => {
+              if (v === undefined) return v;
+              const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+              for (const n of names) if (!checkers.has(n)) throw new UserError(`--checkers: no checker named ${JSON.stringify(n)}; known: ${[...checkers.keys()].join(', ')}`);
+              return names;
+            },
+          }),
+      async (argv) => {
+        code = await checkCommand({ files: argv.files as string[], json: argv.json, checkers: argv.checkers });
+      },
+    )
+    .demandCommand(1, 'name a command: workload or check')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      // yargs wraps what a coerce function throws in its own YError: still the user's mistake.
+      if (err && err.name !== 'YError' && !(err instanceof UserError)) throw err;
+      throw new UserError((err?.message ?? msg).replace(/\s*\n\s*/g, ' '));
+    });
+  await parser.parseAsync();
+  return code ?? EXIT.valid;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UserError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      // Not the user's mistake: a bug of ours. Show everything needed to report it.
+      process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = EXIT.usage;
+    }
+  },
+);

@@ -1,0 +1,28 @@
+import type { Results } from '../check/run-checkers.js';
+
+/** The end-of-run text: ops by f and outcome, latency, each checker's verdict. */
+export function formatSummary(results: Results): string {
+  const { stats } = results;
+  const lines: string[] = [];
+  const outcomes = ['ok', 'fail', 'info', 'open'];
+  const fs = Object.keys(stats.ops).sort();
+  lines.push(`operations: ${stats.total.toLocaleString('en-US')} in ${stats.durationS.toFixed(1)} s (${Math.round(stats.opsPerS).toLocaleString('en-US')} ops/s)`);
+  const table: string[][] = [['f', ...outcomes, 'p50 ms', 'p99 ms', 'max ms']];
+  for (const f of [...fs, 'all']) {
+    const counts = f === 'all' ? outcomes.map((o) => fs.reduce((n, g) => n + (stats.ops[g]![o] ?? 0), 0)) : outcomes.map((o) => stats.ops[f]![o] ?? 0);
+    const l = stats.latencyMs[f];
+    table.push([f, ...counts.map((n) => n.toLocaleString('en-US')), ...(l ? [l.p50, l.p99, l.max].map((x) => x.toFixed(2)) : ['-', '-', '-'])]);
+  }
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  for (const row of table) lines.push('  ' + row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  lines.push('checkers:');
+  for (const [name, r] of Object.entries(results.checkers)) {
+    const verdict = r.valid === true ? 'valid' : r.valid === false ? `INVALID (${r.anomalies.length} anomal${r.anomalies.length === 1 ? 'y' : 'ies'} listed)` : `unknown${r.reason ? `: ${r.reason}` : ''}`;
+    lines.push(`  ${name}: ${verdict}`);
+    for (const a of r.anomalies.slice(0, 5)) lines.push(`    - ${a.kind}: ${a.explanation}`);
+    if (r.anomalies.length > 5) lines.push(`    … and ${r.anomalies.length - 5} more in results.json`);
+  }
+  const overall = results.valid === true ? 'VALID' : results.valid === false ? 'ANOMALIES FOUND' : 'UNKNOWN';
+  lines.push(`verdict: ${overall}${results.complete ? '' : ' (the run is incomplete)'}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,144 @@
+import { resolve } from 'node:path';
+import { runCheckers } from '../check/run-checkers.js';
+import { readHistory } from '../history/read.js';
+import { Recorder } from '../history/recorder.js';
+import { createRunFolder, defaultRunName, markLatest, writeJsonAtomic } from '../runner/run-folder.js';
+import { runWorkers, type Progress, type StopReason } from '../runner/run-workers.js';
+import { targets } from '../targets/registry.js';
+import type { OpenTarget } from '../targets/target.js';
+import { toolInfo } from '../util/tool-info.js';
+import { workloads } from '../../workloads/registry.js';
+import { EXIT, UserError, exitCodeFor } from './errors.js';
+import { showProgress } from './progress.js';
+import { formatSummary } from './summary.js';
+
+export interface WorkloadConfig {
+  target: string;
+  workload: string;
+  concurrency: number;
+  /** Seconds; undefined means no time limit (only with --ops). */
+  timeLimit?: number;
+  ops?: number;
+  rate?: number;
+  keys: number;
+  seed: number;
+  /** Milliseconds. */
+  opTimeout: number;
+  /** Milliseconds of simulated latency, for targets that simulate it. */
+  latency: number;
+  results: string;
+  name?: string;
+}
+
+/** What a run says about itself in run.json; `complete` is true only after a normal end. */
+interface RunRecord {
+  name: string;
+  complete: boolean;
+  stopReason: StopReason | 'setup-error' | null;
+  start: string;
+  end: string | null;
+  workload: string;
+  target: Record<string, unknown>;
+  config: WorkloadConfig;
+  tool: ReturnType<typeof toolInfo>;
+  /** With --rate: operations that started more than one interval behind the schedule. */
+  lateOps?: number;
+}
+
+/** `objcheck workload`: run, record, check, report. Returns the exit code. */
+export async function workloadCommand(config: WorkloadConfig): Promise<number> {
+  const workload = workloads.get(config.workload)!;
+  const target = targets.get(config.target)!;
+  const start = new Date();
+  const origin = process.hrtime.bigint();
+  const resultsDir = resolve(config.results);
+  const name = config.name ?? defaultRunName(workload.name, target.name, start);
+  const folder = createRunFolder(resultsDir, name);
+  const recorder = new Recorder(folder.history, { origin });
+  const record: RunRecord = {
+    name,
+    complete: false,
+    stopReason: null,
+    start: start.toISOString(),
+    end: null,
+    workload: workload.name,
+    target: { name: target.name },
+    config,
+    tool: toolInfo(),
+  };
+  writeJsonAtomic(folder.runJson, record);
+
+  // Whatever ends the process, what was recorded reaches the disk.
+  const onExit = () => recorder.close();
+  process.on('exit', onExit);
+  const stop = new AbortController();
+  let phase: 'running' | 'checking' = 'running';
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (phase === 'running' && !stop.signal.aborted) {
+      process.stderr.write(`\n${signal}: stopping; operations in flight are recorded as indeterminate (again to quit at once)\n`);
+      stop.abort();
+      return;
+    }
+    recorder.close();
+    process.stderr.write(`\n${signal}: quitting; the history in ${folder.dir} is kept${phase === 'checking' ? '; re-check it with `objcheck check`' : ' and marked incomplete'}\n`);
+    process.exit(EXIT.unknown);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let opened: OpenTarget | undefined;
+  try {
+    try {
+      opened = await target.open({ prefix: `objcheck/${name}/`, latencyMs: config.latency, seed: config.seed });
+    } catch (err) {
+      record.stopReason = 'setup-error';
+      writeJsonAtomic(folder.runJson, record);
+      throw new UserError(`cannot open target ${target.name}: ${(err as Error).message}`);
+    }
+    record.target = opened.describe();
+    writeJsonAtomic(folder.runJson, record);
+
+    const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
+    const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
+    const display = showProgress(progress, () => recorder.now() / 1e6, timeLimitMs, config.ops);
+    let reason: StopReason;
+    try {
+      reason = await runWorkers(
+        {
+          workload,
+          client: opened.client,
+          recorder,
+          concurrency: config.concurrency,
+          limits: { timeLimitMs, ops: config.ops, rate: config.rate },
+          opTimeoutMs: config.opTimeout,
+          seed: config.seed,
+          keys: config.keys,
+          stop: stop.signal,
+        },
+        progress,
+      );
+    } finally {
+      display.stop();
+      recorder.close();
+    }
+    phase = 'checking';
+    record.stopReason = reason;
+    record.complete = reason !== 'interrupted';
+    record.end = new Date().toISOString();
+    if (config.rate) record.lateOps = progress.late;
+    writeJsonAtomic(folder.runJson, record);
+
+    const history = await readHistory(folder.history);
+    const results = await runCheckers(history, workload.checkers, record.complete);
+    writeJsonAtomic(folder.resultsJson, results);
+    markLatest(resultsDir, folder.dir);
+    process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n`);
+    if (!record.complete) process.stdout.write('the run was interrupted: its history is incomplete\n');
+    return exitCodeFor(results.valid);
+  } finally {
+    await opened?.close().catch(() => {});
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('exit', onExit);
+  }
+}

@@ -1,0 +1,77 @@
+// The one interface every store implements. A workload talks to a store only through it.
+
+/** Options every call takes: the runner's per-op deadline. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Conditional write headers (If-Match / If-None-Match), reserved for the cas workloads. */
+export interface PutOptions extends CallOptions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface ObjectMeta {
+  etag: string;
+  size: number;
+  lastModified?: Date;
+  metadata?: Record<string, string>;
+}
+
+export interface StoredObject extends ObjectMeta {
+  body: Uint8Array;
+}
+
+/**
+ * A client of one run: keys are relative to the run's prefix, which the target adds, so that
+ * a run touches only its own objects.
+ */
+export interface TargetClient {
+  /** The object, or null when there is none (S3's NoSuchKey). */
+  get(key: string, options?: CallOptions): Promise<StoredObject | null>;
+  head(key: string, options?: CallOptions): Promise<ObjectMeta | null>;
+  put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string }>;
+  /** Deleting a missing key succeeds, as in S3. */
+  delete(key: string, options?: CallOptions): Promise<void>;
+  /** Keys under the prefix, relative to the run prefix, in order. */
+  list(prefix: string, options?: CallOptions): Promise<string[]>;
+}
+
+export interface TargetOptions {
+  /** The run's own prefix in the bucket, ending in "/". */
+  prefix: string;
+  /** Simulated latency in ms for targets that simulate (mean; jittered). */
+  latencyMs: number;
+  seed: number;
+}
+
+export interface Target {
+  readonly name: string;
+  /** One line for --help. */
+  readonly description: string;
+  open(options: TargetOptions): Promise<OpenTarget>;
+}
+
+export interface OpenTarget {
+  client: TargetClient;
+  /** What the run folder should record about the target (never credentials). */
+  describe(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * How an operation ended when it did not succeed. `definite` means the store proved that
+ * nothing happened (a 4xx, a failed precondition); anything else leaves a write indeterminate.
+ */
+export type FailureKind = 'definite' | 'precondition' | 'timeout' | 'network' | 'server';
+
+export class TargetError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}

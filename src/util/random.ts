@@ -1,0 +1,36 @@
+/**
+ * A small seeded generator (mulberry32): the same seed gives the same sequence on every
+ * machine, which is what makes --seed reproduce a run's operations.
+ */
+export class Random {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Picks from weighted choices; weights need not sum to 1. */
+  weighted<T>(choices: readonly (readonly [T, number])[]): T {
+    let total = 0;
+    for (const [, w] of choices) total += w;
+    let r = this.next() * total;
+    for (const [c, w] of choices) {
+      r -= w;
+      if (r < 0) return c;
+    }
+    return choices[choices.length - 1]![0];
+  }
+}

@@ -1,0 +1,63 @@
+import { Random } from '../src/util/random.js';
+import type { OpGenerator, OpSpec, Workload, WorkloadOptions } from './workload.js';
+
+type Fn = 'get' | 'put' | 'delete';
+const MIX: readonly (readonly [Fn, number])[] = [
+  ['get', 0.5],
+  ['put', 0.4],
+  ['delete', 0.1],
+];
+
+/**
+ * Each key is one register (an object): PUT a unique value, GET it, DELETE it. Because every
+ * value is written once, a read names the very write it saw.
+ */
+export const registerWorkload: Workload = {
+  name: 'register',
+  description: 'PUT/GET/DELETE of unique values over --keys objects (50% get, 40% put, 10% delete)',
+  reads: new Set(['get']),
+  checkers: ['read-validity'],
+
+  generator({ seed, keys }: WorkloadOptions): OpGenerator {
+    const random = new Random(seed);
+    let nextValue = 1;
+    return {
+      next(): OpSpec {
+        const f = random.weighted(MIX);
+        const key = `k${random.int(keys)}`;
+        return f === 'put' ? { f, key, value: nextValue++ } : { f, key };
+      },
+    };
+  },
+
+  async execute(client, op, options) {
+    const key = op.key!;
+    switch (op.f) {
+      case 'get': {
+        const o = await client.get(key, options);
+        return o === null ? null : decodeValue(o.body);
+      }
+      case 'put':
+        await client.put(key, encodeValue(op.value as number), options);
+        return undefined;
+      case 'delete':
+        await client.delete(key, options);
+        return undefined;
+      default:
+        throw new Error(`register workload has no operation ${op.f}`);
+    }
+  },
+};
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function encodeValue(v: number): Uint8Array {
+  return encoder.encode(String(v));
+}
+
+/** A body that is not one of our values is recorded as the text it held, for the checkers. */
+function decodeValue(body: Uint8Array): number | string {
+  const text = decoder.decode(body);
+  return /^[1-9][0-9]*$/.test(text) ? Number(text) : text;
+}

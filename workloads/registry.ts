@@ -1,0 +1,5 @@
+import { registerWorkload } from './register.js';
+import type { Workload } from './workload.js';
+
+/** Every workload, by the name --workload takes. A new workload is one file and one line here. */
+export const workloads: ReadonlyMap<string, Workload> = new Map([registerWorkload].map((w) => [w.name, w]));

@@ -1,0 +1,43 @@
+import type { CallOptions, TargetClient } from '../src/targets/target.js';
+
+/** An operation to perform, as the generator made it and the history will record it. */
+export interface OpSpec {
+  f: string;
+  key?: string;
+  /** What the op writes (puts), recorded in the invoke event. */
+  value?: unknown;
+}
+
+/**
+ * Makes the operation sequence. It must be deterministic in its seed: the same seed gives the
+ * same sequence of (f, key, value), whatever the timing of the run.
+ */
+export interface OpGenerator {
+  /** The next operation, or undefined when the workload has no more. */
+  next(): OpSpec | undefined;
+}
+
+export interface WorkloadOptions {
+  seed: number;
+  /** How many distinct keys to spread operations over. */
+  keys: number;
+}
+
+export interface Workload {
+  readonly name: string;
+  /** One line for --help. */
+  readonly description: string;
+  /**
+   * Operations that change nothing: when one times out or errors it is recorded `fail`
+   * (it proves nothing), whereas a write that may have happened is `info`.
+   */
+  readonly reads: ReadonlySet<string>;
+  /** Names of the checkers (checkers/registry.ts) that analyse this workload's histories. */
+  readonly checkers: readonly string[];
+  generator(options: WorkloadOptions): OpGenerator;
+  /**
+   * Performs one operation and returns the value to record on `ok` (what a read saw).
+   * Throws TargetError when the store answered with a failure or did not answer.
+   */
+  execute(client: TargetClient, op: OpSpec, options: CallOptions): Promise<unknown>;
+}
