@@ -98,16 +98,14 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         // The slot is claimed before waiting, so the schedule does not depend on completions.
         const slot = progress.started * intervalNs;
         progress.started++;
-        const wait = slot - recorder.now();
-        if (wait > 0) {
-          try {
-            await sleep(wait / 1e6, stop);
-          } catch {
-            reason ??= 'interrupted';
-            return;
-          }
-        } else if (-wait > intervalNs) {
-          progress.late++;
+        const late = recorder.now() - slot;
+        if (late > intervalNs) progress.late++;
+        try {
+          // Timers may fire up to a millisecond early: wait again until the slot has come.
+          for (let wait = -late; wait > 0; wait = slot - recorder.now()) await sleep(Math.ceil(wait / 1e6), stop);
+        } catch {
+          reason ??= 'interrupted';
+          return;
         }
         reason ??= limitReached();
         if (reason && reason !== 'ops-limit') return;

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readHistory } from '../src/history/read.js';
+import { events, jsonl } from './helpers/events.js';
+
+// The CLI as users run it: the compiled entry point (npm test builds it first).
+const cli = resolve(import.meta.dirname, '../dist/src/cli/main.js');
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function objcheck(args: string[], options: { cwd?: string; signalAfterMs?: number } = {}): Promise<Exit> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    if (options.signalAfterMs) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs);
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'objcheck-cli-'));
+const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+describe('objcheck workload', () => {
+  it('with no flags runs register for 10 s with 5 workers on memory, writes the run folder and exits 0', async () => {
+    const cwd = tmp();
+    const r = await objcheck(['workload'], { cwd });
+    expect(r.code).toBe(0);
+    const dir = join(cwd, 'results', readlinkSync(join(cwd, 'results', 'latest')));
+    expect(dir).toMatch(/register-memory-\d{8}T\d{9}Z$/);
+    const run = json(join(dir, 'run.json'));
+    expect(run).toMatchObject({ complete: true, stopReason: 'time-limit', workload: 'register', target: { name: 'memory' }, config: { concurrency: 5, timeLimit: 10, keys: 5 } });
+    expect(run.tool.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Date.parse(run.end) - Date.parse(run.start)).toBeGreaterThanOrEqual(10_000);
+    const results = json(join(dir, 'results.json'));
+    expect(results).toMatchObject({ valid: true, complete: true, checkers: { 'read-validity': { valid: true } } });
+    const history = await readHistory(join(dir, 'history.jsonl'));
+    expect(new Set(history.ops.map((o) => o.process)).size).toBe(5);
+    expect(results.stats.total).toBe(history.ops.length);
+    // The summary: ops by f and outcome, latency, verdicts, the folder.
+    expect(r.stdout).toMatch(/^\s+get\s+[\d,]+\s+0\s+0\s+0\s+[\d.]+\s+[\d.]+\s+[\d.]+$/m);
+    expect(r.stdout).toContain('read-validity: valid');
+    expect(r.stdout).toContain(`run folder: ${dir}`);
+    // Not a terminal: one plain progress line every 5 s.
+    expect(r.stderr).toMatch(/^progress: 5\.\d\/10 s {2}ops [\d,]+ {2}[\d,]+ ops\/s {2}errors 0$/m);
+  });
+
+  it('gives the same operation sequence for the same --seed and --ops', async () => {
+    const cwd = tmp();
+    const seq = async (name: string, concurrency: string) => {
+      const r = await objcheck(['workload', '--seed', '1234', '--ops', '500', '--concurrency', concurrency, '--name', name], { cwd });
+      expect(r.code).toBe(0);
+      const h = await readHistory(join(cwd, 'results', name, 'history.jsonl'));
+      return h.ops.map((o) => [o.f, o.key, o.invokeValue]);
+    };
+    const a = await seq('a', '5');
+    expect(a).toHaveLength(500);
+    expect(await seq('b', '3')).toEqual(a);
+  });
+
+  it('on SIGINT keeps a readable history, marks the run incomplete and exits 2', async () => {
+    const cwd = tmp();
+    const r = await objcheck(['workload', '--name', 'cut'], { cwd, signalAfterMs: 2000 });
+    expect(r.code).toBe(2);
+    const dir = join(cwd, 'results', 'cut');
+    expect(json(join(dir, 'run.json'))).toMatchObject({ complete: false, stopReason: 'interrupted' });
+    const history = await readHistory(join(dir, 'history.jsonl'));
+    expect(history.ops.length).toBeGreaterThan(100);
+    expect(json(join(dir, 'results.json'))).toMatchObject({ valid: 'unknown', complete: false });
+    expect(r.stdout).toContain('the run was interrupted');
+  });
+
+  it.each([
+    [['workload', '--concurrency', '0'], /^error: --concurrency must be a whole number of at least 1, got 0\n$/],
+    [['workload', '--time-limit', 'soon'], /^error: --time-limit must be a number above 0, got a value that is not a number\n$/],
+    [['workload', '--target', 'nowhere'], /^error: Invalid values: Argument: target, Given: "nowhere", Choices: "memory"\n$/],
+    [['workload', '--colour'], /^error: Unknown argument: colour\n$/],
+    [['workload', '--name', '../escape'], /^error: --name "..\/escape": use letters, digits/],
+    [['frobnicate'], /^error: Unknown argument: frobnicate\n$/],
+  ])('rejects %j with one line and exit 3', async (args, message) => {
+    const r = await objcheck(args, { cwd: tmp() });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('objcheck check', () => {
+  it('re-checks run folders and history files, one JSON line each, exiting with the worst verdict', async () => {
+    const cwd = tmp();
+    expect((await objcheck(['workload', '--ops', '300', '--name', 'good'], { cwd })).code).toBe(0);
+    const bad = join(cwd, 'bad.jsonl');
+    writeFileSync(bad, jsonl(events([0, 'invoke', 'get', 'k'], [0, 'ok', 'get', 'k', 42])));
+    const r = await objcheck(['check', join(cwd, 'results', 'good'), bad, '--json'], { cwd });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.file, l.valid])).toEqual([
+      [join(cwd, 'results', 'good'), true],
+      [bad, false],
+    ]);
+    expect(lines[1].checkers['read-validity'].anomalies[0].kind).toBe('phantom-value');
+  });
+
+  it('rejects a history with a malformed line 17, naming file and line, exit 3', async () => {
+    const cwd = tmp();
+    const es: Record<string, unknown>[] = [];
+    for (let i = 0; i < 10; i++) es.push(...events([0, 'invoke', 'put', 'k', i + 1], [0, 'ok', 'put', 'k']).map((e) => ({ ...e, index: es.length + e.index, time: (es.length + e.index) * 1000 })));
+    es[16]!.type = 'finished';
+    const file = join(cwd, 'history.jsonl');
+    writeFileSync(file, jsonl(es));
+    const r = await objcheck(['check', file], { cwd });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`error: ${file}:17: field "type": must be one of invoke, ok, fail, info; found "finished"\n`);
+  });
+
+  it('exit 3 for a path that does not exist, and the other files still get checked', async () => {
+    const cwd = tmp();
+    const ok = join(cwd, 'ok.jsonl');
+    writeFileSync(ok, jsonl(events([0, 'invoke', 'get', 'k'], [0, 'ok', 'get', 'k', null])));
+    const r = await objcheck(['check', join(cwd, 'nope'), ok, '--json'], { cwd });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`error: ${join(cwd, 'nope')}: no such file or folder\n`);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).valid)).toEqual(['unknown', true]);
+    expect(existsSync(join(cwd, 'results'))).toBe(false);
+  });
+});
