@@ -8,6 +8,10 @@ import { checkCommand } from './check-command.js';
 import { EXIT, UserError } from './errors.js';
 import { workloadCommand } from './workload-command.js';
 
+// The SDK warns on every start that its 2027 releases will need Node 22; we pin a version
+// that runs on 20, so the warning only buries the output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const positiveInt = (name: string) => (v: unknown) => {
   if (v === undefined) return v;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new UserError(`--${name} must be a whole number of at least 1, got ${show(v)}`);
@@ -21,6 +25,16 @@ const positive = (name: string) => (v: unknown) => {
 const nonNegative = (name: string) => (v: unknown) => {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UserError(`--${name} must be a number of at least 0, got ${show(v)}`);
   return v;
+};
+const url = (name: string) => (v: unknown) => {
+  if (v === undefined) return v;
+  try {
+    const u = new URL(String(v));
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw new UserError(`--${name} must be an http:// or https:// URL, got ${show(v)}`);
+  }
+  return String(v);
 };
 function show(v: unknown): string {
   return typeof v === 'number' && Number.isNaN(v) ? 'a value that is not a number' : JSON.stringify(v);
@@ -38,6 +52,12 @@ function workloadOptions(y: Argv) {
     .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
     .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
     .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
+    .option('bucket', { type: 'string', describe: 'bucket (S3-compatible targets); the run touches only objcheck/<run>/ in it' })
+    .option('region', { type: 'string', describe: 'region (S3-compatible targets)' })
+    .option('endpoint', { type: 'string', describe: 'S3-compatible endpoint URL (e.g. http://127.0.0.1:9000)', coerce: url('endpoint') })
+    .option('create-bucket', { type: 'boolean', describe: 'create the bucket if it is missing (never done otherwise)' })
+    .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
+    .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose)' })
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
     .check((argv) => {
@@ -71,6 +91,12 @@ export async function main(args: string[]): Promise<number> {
           seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
           opTimeout: argv['op-timeout']!,
           latency: argv.latency,
+          bucket: argv.bucket,
+          region: argv.region,
+          endpoint: argv.endpoint,
+          createBucket: argv['create-bucket'],
+          keepObjects: argv['keep-objects'],
+          start: argv.start,
           results: argv.results,
           name: argv.name,
         });

@@ -26,6 +26,12 @@ export interface WorkloadConfig {
   opTimeout: number;
   /** Milliseconds of simulated latency, for targets that simulate it. */
   latency: number;
+  bucket?: string;
+  region?: string;
+  endpoint?: string;
+  createBucket?: boolean;
+  keepObjects: boolean;
+  start: boolean;
   results: string;
   name?: string;
 }
@@ -34,7 +40,9 @@ export interface WorkloadConfig {
 interface RunRecord {
   name: string;
   complete: boolean;
-  stopReason: StopReason | 'setup-error' | null;
+  stopReason: StopReason | 'setup-error' | 'target-down' | null;
+  /** Why the run ended early, when something other than the user stopped it. */
+  error?: string;
   start: string;
   end: string | null;
   workload: string;
@@ -89,14 +97,34 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
   let opened: OpenTarget | undefined;
   try {
     try {
-      opened = await target.open({ prefix: `objcheck/${name}/`, latencyMs: config.latency, seed: config.seed });
+      process.stderr.write(`opening ${target.name}…\n`);
+      opened = await target.open({
+        prefix: `objcheck/${name}/`,
+        seed: config.seed,
+        opTimeoutMs: config.opTimeout,
+        concurrency: config.concurrency,
+        latencyMs: config.latency,
+        bucket: config.bucket,
+        region: config.region,
+        endpoint: config.endpoint,
+        createBucket: config.createBucket,
+        keepObjects: config.keepObjects,
+        start: config.start,
+      });
     } catch (err) {
       record.stopReason = 'setup-error';
       writeJsonAtomic(folder.runJson, record);
+      if (err instanceof UserError) throw err;
       throw new UserError(`cannot open target ${target.name}: ${(err as Error).message}`);
     }
     record.target = opened.describe();
     writeJsonAtomic(folder.runJson, record);
+    let downReason: string | undefined;
+    opened.down?.addEventListener('abort', () => {
+      downReason = String((opened!.down!.reason as Error)?.message ?? opened!.down!.reason);
+      process.stderr.write(`\nthe target is down: ${downReason}; stopping\n`);
+      stop.abort();
+    });
 
     const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
@@ -122,7 +150,8 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       recorder.close();
     }
     phase = 'checking';
-    record.stopReason = reason;
+    record.stopReason = downReason ? 'target-down' : reason;
+    if (downReason) record.error = downReason;
     record.complete = reason !== 'interrupted';
     record.end = new Date().toISOString();
     if (config.rate) record.lateOps = progress.late;
@@ -133,7 +162,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
     process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n`);
-    if (!record.complete) process.stdout.write('the run was interrupted: its history is incomplete\n');
+    if (!record.complete) process.stdout.write(`the run ${downReason ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
     return exitCodeFor(results.valid);
   } finally {
     await opened?.close().catch(() => {});

@@ -42,9 +42,25 @@ export interface TargetClient {
 export interface TargetOptions {
   /** The run's own prefix in the bucket, ending in "/". */
   prefix: string;
+  seed: number;
+  /** The runner's per-op timeout: transports set their own deadline just beyond it. */
+  opTimeoutMs: number;
+  /** Workers that will share the client: connection pools are sized to it. */
+  concurrency: number;
   /** Simulated latency in ms for targets that simulate (mean; jittered). */
   latencyMs: number;
-  seed: number;
+  /** For S3-compatible targets: where, and what they may do to the bucket. */
+  bucket?: string;
+  region?: string;
+  endpoint?: string;
+  /** Create the bucket when it is missing (never done otherwise). */
+  createBucket?: boolean;
+  /** Leave the run's objects in the bucket (by default the run's prefix is emptied at the end). */
+  keepObjects?: boolean;
+  /** Start the store first (e.g. docker compose for minio) where the target knows how. */
+  start?: boolean;
+  /** Emulator settings: the consistency model and its parameters. */
+  consistency?: string;
 }
 
 export interface Target {
@@ -58,6 +74,8 @@ export interface OpenTarget {
   client: TargetClient;
   /** What the run folder should record about the target (never credentials). */
   describe(): Record<string, unknown>;
+  /** Aborted, with the reason, when the store is gone for good (a server we started died). */
+  down?: AbortSignal;
   close(): Promise<void>;
 }
 

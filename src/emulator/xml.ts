@@ -1,0 +1,54 @@
+import { S3Error } from './errors.js';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Escapes text for an XML element; control characters become character references. */
+export function xmlEscape(text: string): string {
+  return text.replace(/[&<>"']|[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => ESCAPES[c] ?? `&#x${c.charCodeAt(0).toString(16)};`);
+}
+
+export const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
+export const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+/** `<name>escaped value</name>`, the one shape of leaf S3's responses use. */
+export function el(name: string, value: string | number | boolean): string {
+  return `<${name}>${typeof value === 'string' ? xmlEscape(value) : String(value)}</${name}>`;
+}
+
+function xmlUnescape(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_, ref: string) => {
+    if (ref[0] === '#') {
+      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return String.fromCodePoint(code);
+    }
+    return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[ref]!;
+  });
+}
+
+export interface DeleteRequest {
+  quiet: boolean;
+  keys: string[];
+}
+
+/**
+ * Reads the body of DeleteObjects. The document is flat (Delete > Object > Key), so a
+ * tolerant scan does the job of a parser; CDATA is accepted because some clients use it.
+ */
+export function parseDeleteRequest(xml: string): DeleteRequest {
+  if (!/<Delete[\s>]/.test(xml)) throw new S3Error('MalformedXML');
+  const keys: string[] = [];
+  for (const m of xml.matchAll(/<Object>([\s\S]*?)<\/Object>/g)) {
+    const key = /<Key>(?:<!\[CDATA\[([\s\S]*?)\]\]>|([\s\S]*?))<\/Key>/.exec(m[1]!);
+    if (!key) throw new S3Error('MalformedXML');
+    keys.push(key[1] ?? xmlUnescape(key[2]!));
+  }
+  if (keys.length === 0 || keys.length > 1000) throw new S3Error('MalformedXML');
+  const quiet = /<Quiet>\s*true\s*<\/Quiet>/i.test(xml);
+  return { quiet, keys };
+}
+
+/** Reads LocationConstraint from a CreateBucket body, if there is one. */
+export function parseLocationConstraint(xml: string): string | undefined {
+  const m = /<LocationConstraint>([\s\S]*?)<\/LocationConstraint>/.exec(xml);
+  return m ? xmlUnescape(m[1]!.trim()) : undefined;
+}

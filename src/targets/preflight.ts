@@ -1,0 +1,80 @@
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { UserError } from '../cli/errors.js';
+import { httpStatus } from './s3-errors.js';
+import type { S3TargetClient } from './s3-client.js';
+import { TargetError } from './target.js';
+
+export interface PreflightOptions {
+  /** How to name the store in messages: "minio at http://127.0.0.1:9000". */
+  where: string;
+  createBucket: boolean;
+  region: string;
+}
+
+/**
+ * Fails fast, with one line a user can act on, before any worker starts: bad credentials,
+ * a missing bucket, a wrong region, an endpoint that does not answer. Then writes, reads and
+ * deletes one canary object under the run's prefix, so a run never starts against a store
+ * it cannot use.
+ */
+export async function preflight(s3: S3Client, client: S3TargetClient, options: PreflightOptions): Promise<void> {
+  const { bucket } = client;
+  const bucketLabel = `bucket ${JSON.stringify(bucket)} on ${options.where}`;
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status === 404 && options.createBucket) {
+      await createBucket(s3, bucket, options.region, bucketLabel);
+    } else {
+      throw new UserError(explain(err, bucketLabel));
+    }
+  }
+  const canary = '.objcheck-preflight';
+  const body = new TextEncoder().encode(`objcheck preflight ${Date.now()}`);
+  try {
+    await client.put(canary, body);
+    const got = await client.get(canary);
+    if (!got || Buffer.compare(Buffer.from(got.body), Buffer.from(body)) !== 0) {
+      throw new UserError(`${bucketLabel}: a canary object written under ${client.prefix} did not read back as written`);
+    }
+    await client.delete(canary);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${bucketLabel}: the canary PUT/GET/DELETE under ${client.prefix} failed: ${err instanceof TargetError ? err.message : explain(err, bucketLabel)}`);
+  }
+}
+
+async function createBucket(s3: S3Client, bucket: string, region: string, label: string): Promise<void> {
+  // us-east-1 and non-AWS stores ("auto") take no location constraint; other AWS regions need one.
+  const needsConstraint = region !== 'us-east-1' && region !== 'auto';
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(needsConstraint ? { CreateBucketConfiguration: { LocationConstraint: region as never } } : {}) }));
+  } catch (err) {
+    throw new UserError(`cannot create ${label}: ${explain(err, label)}`);
+  }
+}
+
+/** One sentence for what went wrong talking to the store. */
+function explain(err: unknown, label: string): string {
+  const e = err as { name?: string; code?: string; message?: string; $response?: { headers?: Record<string, string> } };
+  const status = httpStatus(err);
+  const name = e?.name ?? '';
+  if (name === 'CredentialsProviderError' || /credential/i.test(name)) {
+    return `${label}: no credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile)`;
+  }
+  if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e?.message ?? '')) return `${label}: the endpoint does not answer (connection refused)`;
+  if (e?.code === 'ENOTFOUND' || /ENOTFOUND|EAI_AGAIN/.test(e?.message ?? '')) return `${label}: the endpoint's host name does not resolve`;
+  if (name === 'TimeoutError' || /timed? ?out/i.test(e?.message ?? '')) return `${label}: the endpoint did not answer in time`;
+  if (status === 301 || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed') {
+    const region = e?.$response?.headers?.['x-amz-bucket-region'];
+    return `${label}: the bucket is in another region${region ? ` (${region}); pass --region ${region}` : '; pass its --region'}`;
+  }
+  if (status === 404) return `${label}: the bucket does not exist (pass --create-bucket to create it)`;
+  if (status === 403) {
+    if (name === 'InvalidAccessKeyId') return `${label}: the access key is not known to the store`;
+    if (name === 'SignatureDoesNotMatch') return `${label}: the secret key is wrong (the signature does not match)`;
+    return `${label}: access denied (check the credentials and the bucket's policy)`;
+  }
+  return `${label}: ${name || 'error'}${status ? ` (HTTP ${status})` : ''}${e?.message && e.message !== name ? `: ${e.message}` : ''}`;
+}

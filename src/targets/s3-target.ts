@@ -1,0 +1,65 @@
+import { deletePrefix, makeS3Client, S3TargetClient, type S3Connection } from './s3-client.js';
+import { preflight } from './preflight.js';
+import type { OpenTarget, TargetOptions } from './target.js';
+
+export interface S3Endpoint {
+  /** The target's name, for run.json. */
+  target: string;
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  forcePathStyle: boolean;
+  credentials?: S3Connection['credentials'];
+  /** Facts about the store for run.json (never credentials). */
+  extra?: Record<string, unknown>;
+  /** Called after the client is gone: stop a server the target started. */
+  onClose?: () => Promise<void>;
+  /** Aborted when a server the target started has died. */
+  down?: AbortSignal;
+}
+
+/**
+ * Opens any S3-compatible store: a client confined to the run's prefix, a preflight before
+ * the run, and at close the deletion of the run's own objects (unless --keep-objects).
+ */
+export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promise<OpenTarget> {
+  const s3 = makeS3Client({
+    endpoint: e.endpoint,
+    region: e.region,
+    bucket: e.bucket,
+    forcePathStyle: e.forcePathStyle,
+    credentials: e.credentials,
+    requestTimeoutMs: options.opTimeoutMs + 1000,
+    maxSockets: Math.max(16, options.concurrency * 2),
+  });
+  const client = new S3TargetClient(s3, e.bucket, options.prefix);
+  const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
+  try {
+    await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
+  } catch (err) {
+    s3.destroy();
+    await e.onClose?.();
+    throw err;
+  }
+  return {
+    client,
+    down: e.down,
+    describe: () => ({
+      name: e.target,
+      endpoint: e.endpoint ?? `AWS ${e.region}`,
+      region: e.region,
+      bucket: e.bucket,
+      prefix: options.prefix,
+      pathStyle: e.forcePathStyle,
+      ...e.extra,
+    }),
+    async close() {
+      try {
+        if (!options.keepObjects && !e.down?.aborted) await deletePrefix(s3, e.bucket, options.prefix);
+      } finally {
+        s3.destroy();
+        await e.onClose?.();
+      }
+    },
+  };
+}
