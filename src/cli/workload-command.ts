@@ -165,7 +165,9 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     if (!record.complete) process.stdout.write(`the run ${downReason ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
     return exitCodeFor(results.valid);
   } finally {
-    await opened?.close().catch(() => {});
+    await opened?.close().catch((err: unknown) => {
+      process.stderr.write(`warning: closing the target failed (its objects under objcheck/${name}/ may remain): ${(err as Error).message}\n`);
+    });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('exit', onExit);

@@ -163,7 +163,13 @@ export async function deletePrefix(s3: S3Client, bucket: string, prefix: string)
     const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     const keys = (r.Contents ?? []).map((o) => o.Key!).filter((k) => k.startsWith(prefix));
     if (keys.length > 0) {
-      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+      try {
+        await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+      } catch {
+        // GCS's XML API has no multi-object delete, and s3rver fails it with a 500 when two of
+        // the keys share a folder: one at a time then.
+        for (const Key of keys) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
+      }
       deleted += keys.length;
     }
     token = r.IsTruncated ? r.NextContinuationToken : undefined;

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../util/tool-info.js';
 import { openS3Target } from './s3-target.js';
 import type { Target } from './target.js';
 
-const CHILD = fileURLToPath(new URL('./s3rver-child.js', import.meta.url));
+// The compiled script, also when this module runs from its TypeScript source (tests).
+const CHILD = join(projectRoot(), 'dist/src/targets/s3rver-child.js');
 
 /**
  * s3rver, a third-party S3 implementation (npm), started on a loopback port in a child
