@@ -73,6 +73,8 @@ export async function main(args: string[]): Promise<number> {
   let code: number | undefined;
   const parser = yargs(args)
     .scriptName('objcheck')
+    // A flag given twice takes its last value, as in most tools, rather than becoming a list.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nA Jepsen-style consistency tester for object stores.')
     .command(
       'workload',

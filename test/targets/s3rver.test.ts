@@ -83,9 +83,9 @@ describe('preflight', () => {
     server.kill();
   });
 
-  const run = (args: string[], env: Record<string, string> = {}) =>
+  const run = (args: string[], env: Record<string, string> = {}, results = mkdtempSync(join(tmpdir(), 'objcheck-pf-'))) =>
     new Promise<{ code: number | null; stderr: string }>((done) => {
-      const child = spawn(process.execPath, [cli, 'workload', '--ops', '10', '--results', mkdtempSync(join(tmpdir(), 'objcheck-pf-')), ...args], {
+      const child = spawn(process.execPath, [cli, 'workload', '--ops', '10', '--results', results, ...args], {
         env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
       });
       let stderr = '';
@@ -108,10 +108,11 @@ describe('preflight', () => {
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('the bucket does not exist (pass --create-bucket to create it)');
     const results = mkdtempSync(join(tmpdir(), 'objcheck-pf-'));
-    const good = await run(['--target', 's3', '--endpoint', endpoint, '--bucket', 'nothere', '--create-bucket', '--concurrency', '1', '--results', results, '--name', 'ok'], {
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    });
+    const good = await run(
+      ['--target', 's3', '--endpoint', endpoint, '--bucket', 'nothere', '--create-bucket', '--concurrency', '1', '--name', 'ok'],
+      { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
+      results,
+    );
     expect(good.code).toBe(0);
     // Credentials never reach the run folder.
     const runJson = readFileSync(join(results, 'ok', 'run.json'), 'utf8');

@@ -1,0 +1,24 @@
+import type { ModelConfig } from '../options.js';
+import { CachingFront } from './caching-front.js';
+import type { Keyspace, ModelContext } from './keyspace.js';
+import { QuorumKeyspace } from './quorum.js';
+import { LegacyKeyspace } from './s3-legacy.js';
+import { StrongKeyspace } from './strong.js';
+import { DroppingWrites, type DropMode } from './write-faults.js';
+
+export interface KeyspaceConfig {
+  model: ModelConfig;
+  dropAckedWrites: number;
+  dropMode: DropMode;
+  cacheFront: boolean;
+}
+
+/** A bucket's keyspace: the model, then the faults layered on it (the cache outermost, as a CDN is). */
+export function createKeyspace(config: KeyspaceConfig, ctx: ModelContext): Keyspace {
+  const m = config.model;
+  let keyspace: Keyspace =
+    m.model === 'strong' ? new StrongKeyspace(ctx) : m.model === 's3-legacy' ? new LegacyKeyspace(ctx, m.params) : new QuorumKeyspace(ctx, m.params);
+  if (config.dropAckedWrites > 0) keyspace = new DroppingWrites(keyspace, ctx, config.dropAckedWrites, config.dropMode);
+  if (config.cacheFront) keyspace = new CachingFront(keyspace, ctx.now);
+  return keyspace;
+}
