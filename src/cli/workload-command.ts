@@ -97,7 +97,8 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
   let opened: OpenTarget | undefined;
   try {
     try {
-      process.stderr.write(`opening ${target.name}…\n`);
+      // Say what we wait for only when the wait is noticeable (starting a server, a preflight).
+      const slow = setTimeout(() => process.stderr.write(`opening ${target.name}…\n`), 300);
       opened = await target.open({
         prefix: `objcheck/${name}/`,
         seed: config.seed,
@@ -110,7 +111,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         createBucket: config.createBucket,
         keepObjects: config.keepObjects,
         start: config.start,
-      });
+      }).finally(() => clearTimeout(slow));
     } catch (err) {
       record.stopReason = 'setup-error';
       writeJsonAtomic(folder.runJson, record);
