@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyOf } from '../../src/history/build.js';
 import type { History } from '../../src/history/event.js';
+import { Random } from '../../src/util/random.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const corpusDir = path.resolve(repoRoot, '../shared/corpus');
@@ -61,16 +62,10 @@ export class H {
   }
 }
 
-/** A small deterministic PRNG (mulberry32). */
+/** A float in [0, 1) from the project's seeded generator. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 export interface GenOp {

@@ -106,7 +106,7 @@ describe('cas-register: widened sequential histories', () => {
     await fc.assert(
       fc.asyncProperty(params, fc.boolean(), async (p, corrupt) => {
         const r = rng(p.seed);
-        const ops = genCas(r, Math.min(p.ops, 40), Math.min(p.spread, 2), p.pInfo, p.pApplied);
+        const ops = genCas(r, Math.min(p.ops, 30), Math.min(p.spread, 1.5), p.pInfo, p.pApplied);
         if (corrupt) fc.pre(corruptOneRead(r, ops, 'read', 77));
         expect(await verdict('cas-register', ops)).toBe(!corrupt);
       }),
@@ -146,7 +146,7 @@ describe('kv: widened sequential histories', () => {
     await fc.assert(
       fc.asyncProperty(params, fc.boolean(), async (p, corrupt) => {
         const r = rng(p.seed);
-        const ops = genKv(r, Math.min(p.ops, 40), p.keys, Math.min(p.spread, 2), p.pInfo, p.pApplied);
+        const ops = genKv(r, Math.min(p.ops, 30), p.keys, Math.min(p.spread, 1.5), p.pInfo, p.pApplied);
         if (corrupt) fc.pre(corruptOneRead(r, ops, 'get', '<never>'));
         expect(await verdict('kv', ops)).toBe(!corrupt);
       }),

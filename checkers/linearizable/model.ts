@@ -1,0 +1,114 @@
+import type { Op } from '../../src/history/event.js';
+
+/**
+ * How an op touches the model's state.
+ * - 'read': never changes the state. A read that failed or crashed (info/open) proves nothing
+ *   and is dropped before the search.
+ * - 'write': may change the state. A failed write never took effect and is dropped; an info or
+ *   open write may take effect at any time after its invocation, or never.
+ * - undefined: not an op of this model; the checker ignores it and counts it.
+ */
+export type OpKind = 'read' | 'write';
+
+/**
+ * A sequential specification. States are immutable values: `step` returns a new state (or the
+ * same one), never mutates its argument.
+ *
+ * `step` sees every op that survives preparation: ok ops (whose outputs it must check) and
+ * info/open writes (whose outputs are unknown: it must accept any output, and return undefined
+ * only when the op could not take effect from that state at all, e.g. a cas whose expected value
+ * does not match; such an op is then simply never linearized).
+ */
+export interface Model<S = unknown> {
+  readonly name: string;
+  /** One line for --help and reports. */
+  readonly description: string;
+  init(): S;
+  /** The state after `op`, or undefined when `op` is illegal in `state`. */
+  step(state: S, op: Op): S | undefined;
+  equal(a: S, b: S): boolean;
+  /** A 32-bit integer hash consistent with `equal`. */
+  hash(s: S): number;
+  /**
+   * Optional: a primitive that identifies the state (equal states, same key). When present the
+   * search interns states through a native Map on it, which is faster than hash + equal.
+   */
+  stateKey?(s: S): string | number | boolean | null;
+  /** Ops with different partition keys are independent (P-compositionality). */
+  partition(op: Op): string;
+  kind(op: Op): OpKind | undefined;
+  /** The op for people, e.g. `get(k3) → 17`, `put(k3, 19)`. */
+  describe(op: Op): string;
+  describeState(s: S): string;
+  /**
+   * Optional: drops indeterminate (info/open) writes that provably cannot matter, i.e. that no
+   * read or other op could have observed, so they may as well never have happened. Gets the
+   * prepared ops (no failed ops, no indeterminate reads); returns the kept ones (same objects).
+   */
+  reduce?(ops: readonly Op[]): { ops: Op[]; dropped: number };
+}
+
+// ---- helpers shared by the models ----
+
+/** FNV-1a over a string's UTF-16 code units, as a signed 32-bit integer. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+/** Hash of a number that mixes all its bits (integers and fractions alike). */
+export function hashNumber(n: number): number {
+  if (Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff) {
+    let h = Math.imul(n | 0, 0x9e3779b1);
+    h ^= h >>> 16;
+    return h | 0;
+  }
+  return hashString(String(n));
+}
+
+/** Hash of a JSON value (primitives fast, others through their JSON text). */
+export function hashValue(v: unknown): number {
+  if (v === null || v === undefined) return 0x1234567;
+  if (typeof v === 'number') return hashNumber(v);
+  if (typeof v === 'string') return hashString(v) ^ 0x5bd1e995;
+  if (typeof v === 'boolean') return v ? 0x2545f491 : 0x4f6cdd1d;
+  return hashString(JSON.stringify(v));
+}
+
+/** Equality of JSON values; null and undefined are the same ("no value"). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined) return b === null || b === undefined;
+  if (b === null || b === undefined) return false;
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A value for people: numbers plain, strings quoted (shortened when long), null as null. */
+export function showValue(v: unknown, max = 40): string {
+  if (v === undefined || v === null) return 'null';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  const s = JSON.stringify(v);
+  if (s.length <= max) return s;
+  const half = Math.floor((max - 5) / 2);
+  return `${s.slice(0, half)}…${s.slice(-half)}`;
+}
+
+/** " (crashed)" / " (still open)" after an op whose outcome is unknown. */
+export function outcomeSuffix(op: Op): string {
+  if (op.type === 'info') return ' (outcome unknown)';
+  if (op.type === 'open') return ' (never completed)';
+  if (op.type === 'fail') return ' (failed)';
+  return '';
+}
+
+/** A primitive identity for a JSON value: itself when primitive, its JSON text otherwise. */
+export function primitiveKey(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object') return `\u0000json:${JSON.stringify(v)}`;
+  return v as string | number | boolean;
+}

@@ -1,0 +1,86 @@
+import type { Op } from '../../../src/history/event.js';
+import { hashValue, primitiveKey, outcomeSuffix, sameValue, showValue, type Model, type OpKind } from '../model.js';
+
+export type CasRegisterState = unknown;
+
+function casArgs(op: Op): [unknown, unknown] | undefined {
+  const v = op.invokeValue;
+  return Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
+}
+
+/**
+ * A single compare-and-set register, as in Jepsen's etcd histories: read returns the value (null
+ * before the first write), write(v) sets it, cas([expected, new]) sets it to new when it holds
+ * expected. A failed cas did not take effect and is dropped before the search.
+ */
+export const casRegisterModel: Model<CasRegisterState> = {
+  name: 'cas-register',
+  description: 'a single register: read / write / cas [expected, new]',
+  init: () => null,
+  step(state, op) {
+    switch (op.f) {
+      case 'read':
+        return sameValue(state, op.value) ? state : undefined;
+      case 'write':
+        return op.invokeValue ?? null;
+      case 'cas': {
+        const a = casArgs(op);
+        if (!a) return undefined;
+        // An ok cas matched; an info/open cas either matched or had no effect (never linearized).
+        return sameValue(state, a[0]) ? (a[1] ?? null) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  },
+  equal: sameValue,
+  hash: hashValue,
+  stateKey: primitiveKey,
+  partition: () => '',
+  kind(op): OpKind | undefined {
+    if (op.f === 'read') return 'read';
+    if (op.f === 'write' || op.f === 'cas') return 'write';
+    return undefined;
+  },
+  describe(op: Op) {
+    switch (op.f) {
+      case 'read':
+        return op.type === 'ok' ? `read → ${showValue(op.value)}` : `read${outcomeSuffix(op)}`;
+      case 'write':
+        return `write(${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
+      case 'cas': {
+        const a = casArgs(op);
+        return a ? `cas(${showValue(a[0])} → ${showValue(a[1])})${outcomeSuffix(op)}` : `cas(${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
+      }
+      default:
+        return `${op.f}${outcomeSuffix(op)}`;
+    }
+  },
+  // An info/open write (or cas) of v can be dropped when nothing could have observed v: no read
+  // returned it and no cas expected it. (If it took effect, the register held v until the next
+  // effective write, and no op in between could tell.)
+  reduce(ops) {
+    const observed = new Set<unknown>();
+    for (const op of ops) {
+      if (op.f === 'read' && op.type === 'ok') observed.add(primitiveKey(op.value));
+      if (op.f === 'cas') {
+        const a = casArgs(op);
+        if (a) observed.add(primitiveKey(a[0]));
+      }
+    }
+    const out: Op[] = [];
+    let dropped = 0;
+    for (const op of ops) {
+      if (op.type !== 'ok' && (op.f === 'write' || op.f === 'cas')) {
+        const v = op.f === 'write' ? op.invokeValue : casArgs(op)?.[1];
+        if (!observed.has(primitiveKey(v ?? null))) {
+          dropped++;
+          continue;
+        }
+      }
+      out.push(op);
+    }
+    return { ops: out, dropped };
+  },
+  describeState: (s) => (s === null || s === undefined ? 'empty' : showValue(s)),
+};

@@ -1,0 +1,326 @@
+// Checking one partition (the ops of one key): a pure function of serialisable input and output,
+// so that partitions can later be farmed out to worker threads.
+
+import type { Op } from '../../src/history/event.js';
+import type { Validity } from '../checker.js';
+import { fastRegisterCheck, type FastOutcome } from './fast-register.js';
+import type { Model } from './model.js';
+import { getModel } from './registry.js';
+import { wglSearch, type SearchResult } from './wgl.js';
+
+export interface Budget {
+  /** Time allowed for each partition, in milliseconds. */
+  timeoutMs: number;
+  /** Configurations the search may cache for each partition. */
+  maxStates: number;
+  /** Memory the search's cache may use for each partition, in bytes. */
+  maxCacheBytes: number;
+  /** Wall-clock deadline for the whole check (Date.now() milliseconds), if any. */
+  deadline?: number;
+}
+
+export const DEFAULT_BUDGET: Budget = {
+  timeoutMs: 10_000,
+  maxStates: 5_000_000,
+  maxCacheBytes: 512 * 1024 * 1024,
+};
+
+/** An op as a counterexample names it. */
+export interface OpRef {
+  /** Index of the op's invoke event. */
+  index: number;
+  /** For people: `get(k3) → 17`. */
+  text: string;
+  invokeTime: number;
+  /** null when the op never completed or its outcome is unknown. */
+  completeTime: number | null;
+}
+
+export interface Counterexample {
+  key: string;
+  /** The longest linearizable prefix found: the ops in linearization order and the state after them. */
+  prefix: { length: number; ops: number[]; last: OpRef[]; state: string } | null;
+  /** The op(s) that could not be placed after that prefix. */
+  stuck: OpRef[];
+  /** A small set of ops that cannot be linearized together, when one was found cheaply. */
+  window: { ops: OpRef[]; from: number; to: number; how: string } | null;
+  /** One sentence for people. */
+  explanation: string;
+}
+
+export interface PartitionResult {
+  key: string;
+  valid: Validity;
+  /** 'fast': decided by the unique-value register algorithm; 'search': by the WGL search. */
+  method: 'fast' | 'search' | 'empty';
+  /** Why the fast path did not apply (register model only). */
+  fastPathSkipped?: string;
+  /** Why the verdict is unknown. */
+  reason?: string;
+  /** Ops given to the decision procedure, after dropping what cannot matter. */
+  ops: number;
+  dropped: { failed: number; indeterminateReads: number; unobservedInfoWrites: number; ignored: number };
+  /** Configurations the search cached. */
+  states: number;
+  ms: number;
+  counterexample?: Counterexample;
+}
+
+const LAST_SHOWN = 8;
+
+export interface Prepared {
+  ops: Op[];
+  dropped: PartitionResult['dropped'];
+}
+
+/** Drops ops that cannot matter: failed ops, indeterminate reads, ops the model does not know. */
+export function prepareOps(model: Model<unknown>, ops: readonly Op[]): Prepared {
+  const dropped = { failed: 0, indeterminateReads: 0, unobservedInfoWrites: 0, ignored: 0 };
+  const out: Op[] = [];
+  for (const op of ops) {
+    const kind = model.kind(op);
+    if (kind === undefined) dropped.ignored++;
+    else if (op.type === 'fail') dropped.failed++;
+    else if (kind === 'read' && op.type !== 'ok') dropped.indeterminateReads++;
+    else out.push(op);
+  }
+  if (model.reduce) {
+    const r = model.reduce(out);
+    dropped.unobservedInfoWrites = r.dropped;
+    return { ops: r.ops, dropped };
+  }
+  return { ops: out, dropped };
+}
+
+/** Converts a wall-clock budget into a performance.now() deadline for this partition. */
+function searchDeadline(budget: Budget, startPerf: number): number {
+  let d = startPerf + budget.timeoutMs;
+  if (budget.deadline !== undefined) d = Math.min(d, startPerf + (budget.deadline - Date.now()));
+  return d;
+}
+
+/**
+ * Checks the ops of one partition. Input and output are plain data (structured-clone safe).
+ * `ops` are the partition's ops from the history, in invocation order.
+ */
+export function checkPartition(modelName: string, ops: readonly Op[], budget: Budget = DEFAULT_BUDGET): PartitionResult {
+  const t0 = performance.now();
+  const model = getModel(modelName) as Model<unknown>;
+  const key = ops.length > 0 ? model.partition(ops[0]!) : '';
+  const prep = prepareOps(model, ops);
+  const base = { key, ops: prep.ops.length, dropped: prep.dropped };
+  const deadline = searchDeadline(budget, t0);
+  if (prep.ops.length === 0) return { ...base, valid: true, method: 'empty', states: 0, ms: performance.now() - t0 };
+
+  let fastPathSkipped: string | undefined;
+  if (model.name === 'register') {
+    const fast = fastRegisterCheck(prep.ops);
+    if (fast.applies) {
+      const res: PartitionResult = { ...base, valid: fast.valid, method: 'fast', states: 0, ms: 0 };
+      if (!fast.valid) res.counterexample = fastCounterexample(model, key, prep.ops, fast, budget, Math.min(deadline, performance.now() + 1000));
+      res.ms = performance.now() - t0;
+      return res;
+    }
+    fastPathSkipped = fast.reason;
+  }
+
+  const sr = wglSearch(model, prep.ops, { deadline, maxStates: budget.maxStates, maxCacheBytes: budget.maxCacheBytes });
+  const res: PartitionResult = { ...base, valid: sr.valid, method: 'search', states: sr.states, ms: 0 };
+  if (fastPathSkipped !== undefined) res.fastPathSkipped = fastPathSkipped;
+  if (sr.valid === 'unknown') res.reason = sr.reason;
+  if (sr.valid === false) {
+    // Extras (the shortest failing prefix) get at most what the verdict took, and 1 s.
+    const spent = performance.now() - t0;
+    const extraDeadline = Math.min(deadline, performance.now() + Math.min(1000, 2 + spent));
+    res.counterexample = searchCounterexample(model, key, prep.ops, sr, budget, extraDeadline);
+  }
+  res.ms = performance.now() - t0;
+  return res;
+}
+
+// ---- counterexamples ----
+
+export function fmtTime(ns: number | null): string {
+  if (ns === null) return 'never';
+  if (ns >= 1e6) return `${(ns / 1e9).toFixed(3)} s`;
+  return `${ns} ns`;
+}
+
+function ref(model: Model<unknown>, op: Op): OpRef {
+  return {
+    index: op.invokeIndex,
+    text: model.describe(op),
+    invokeTime: op.invokeTime,
+    completeTime: op.type === 'ok' || op.type === 'fail' ? op.completeTime : null,
+  };
+}
+
+function prefixOf(model: Model<unknown>, ops: readonly Op[], sr: SearchResult): Counterexample['prefix'] {
+  if (!sr.bestPrefix) return null;
+  const seq = sr.bestPrefix.map((i) => ops[i]!);
+  return {
+    length: seq.length,
+    ops: seq.map((o) => o.invokeIndex),
+    last: seq.slice(-LAST_SHOWN).map((o) => ref(model, o)),
+    state: model.describeState(sr.bestState),
+  };
+}
+
+/** A short search for the longest prefix (for counterexamples found another way). */
+function quickSearch(model: Model<unknown>, ops: readonly Op[], budget: Budget, deadline: number): SearchResult {
+  return wglSearch(model, ops, {
+    deadline,
+    maxStates: Math.min(budget.maxStates, 500_000),
+    maxCacheBytes: Math.min(budget.maxCacheBytes, 128 * 1024 * 1024),
+  });
+}
+
+function fastCounterexample(
+  model: Model<unknown>,
+  key: string,
+  ops: readonly Op[],
+  fast: Extract<FastOutcome, { valid: false }>,
+  budget: Budget,
+  deadline: number,
+): Counterexample {
+  const at = (i: number | undefined): Op | undefined => (i === undefined || i < 0 ? undefined : ops[i]);
+  const d = (op: Op | undefined): string => (op ? model.describe(op) : 'the initial state');
+  const inv = (op: Op): string => fmtTime(op.invokeTime);
+  const done = (op: Op): string => fmtTime(op.completeTime);
+  const r = fast.roles;
+  let explanation: string;
+  switch (fast.kind) {
+    case 'unwritten-value': {
+      const rd = at(r.read)!;
+      explanation = `${d(rd)} (invoked at ${inv(rd)}) returned a value that no put wrote (or whose put failed).`;
+      break;
+    }
+    case 'read-before-write': {
+      const rd = at(r.read)!;
+      const w = at(r.write)!;
+      explanation = `${d(rd)} completed at ${done(rd)}, before ${d(w)} was invoked at ${inv(w)}.`;
+      break;
+    }
+    case 'null-without-source': {
+      const rd = at(r.read)!;
+      const w = at(r.write)!;
+      explanation = `${d(rd)} invoked at ${inv(rd)}, but ${d(w)} had completed at ${done(w)} and no delete of ${key} was in progress or invoked after that put was invoked, so the object existed.`;
+      break;
+    }
+    case 'cluster-conflict': {
+      const A = at(r.a);
+      const B = at(r.b)!;
+      const C = at(r.c)!;
+      const D = at(r.d)!;
+      const wv = at(r.writeV);
+      const written = wv ? (wv.f === 'delete' ? `the object was deleted by ${d(wv)}` : `${showWritten(wv)} was written`) : 'the start';
+      const aText = A ? (A === wv ? `${written}` : `${d(A)} had completed at ${done(A)}`) : 'the start';
+      const aWhen = A ? ` (${d(A)} completed at ${done(A)})` : '';
+      if (C === D) {
+        explanation = `${d(B)} invoked at ${inv(B)}, but ${d(C)} had completed at ${done(C)}, after ${aText}${A === wv ? aWhen : ''}; ${d(C)} was invoked at ${inv(C)}.`;
+      } else {
+        explanation = `${d(B)} invoked at ${inv(B)}, but ${d(C)} had completed at ${done(C)}, and ${d(D)} was invoked at ${inv(D)}, after ${aText}${A === wv ? aWhen : ''}: the ops on these two values cannot be ordered one group after the other.`;
+      }
+      break;
+    }
+  }
+  const sr = quickSearch(model, ops, budget, deadline);
+  const witness = fast.witness.map((i) => ops[i]!).sort((x, y) => x.invokeIndex - y.invokeIndex);
+  const times = witness.flatMap((o) => (o.completeTime === null || o.type !== 'ok' ? [o.invokeTime] : [o.invokeTime, o.completeTime]));
+  return {
+    key,
+    prefix: sr.valid === false ? prefixOf(model, ops, sr) : null,
+    stuck: sr.valid === false && sr.stuck !== undefined ? [ref(model, ops[sr.stuck]!)] : witness.slice(-1).map((o) => ref(model, o)),
+    window: {
+      ops: witness.map((o) => ref(model, o)),
+      from: Math.min(...times),
+      to: Math.max(...times),
+      how: 'the writes and reads of two values that cannot be ordered (a non-linearizable sub-history)',
+    },
+    explanation,
+  };
+}
+
+function showWritten(w: Op): string {
+  const v = w.invokeValue;
+  return typeof v === 'number' || typeof v === 'string' ? JSON.stringify(v) : 'its value';
+}
+
+/** Ops of `ops` as they were just after event `cut`: later completions become open. */
+function cutAt(ops: readonly Op[], cut: number): Op[] {
+  const out: Op[] = [];
+  for (const op of ops) {
+    if (op.invokeIndex > cut) continue;
+    if (op.completeIndex !== null && op.completeIndex <= cut) out.push(op);
+    else out.push({ ...op, type: 'open', completeIndex: null, completeTime: null, value: undefined });
+  }
+  return out;
+}
+
+function searchCounterexample(
+  model: Model<unknown>,
+  key: string,
+  ops: readonly Op[],
+  sr: SearchResult,
+  budget: Budget,
+  deadline: number,
+): Counterexample {
+  const stuck = sr.stuck !== undefined ? ops[sr.stuck] : undefined;
+  const prefix = prefixOf(model, ops, sr);
+  let explanation = 'No order of the ops respects both real time and the model.';
+  if (stuck) {
+    explanation =
+      `${model.describe(stuck)} (invoked at ${fmtTime(stuck.invokeTime)}, completed at ${fmtTime(stuck.completeTime)}) cannot take effect: ` +
+      `the longest linearizable prefix found has ${prefix?.length ?? 0} ops and leaves ${prefix?.state ?? model.describeState(model.init())}, ` +
+      `and no other order of the ops before its completion lets it take effect.`;
+  }
+
+  // The shortest non-linearizable prefix, by bisection over completion events (a prefix of a
+  // linearizable history is linearizable), within a small share of the budget.
+  let window: Counterexample['window'] = null;
+  const cuts = ops.filter((o) => o.type === 'ok' && o.completeIndex !== null).map((o) => o.completeIndex!).sort((a, b) => a - b);
+  const probeDeadline = deadline;
+  let lo = 0;
+  let hi = cuts.length - 1; // cuts[hi] fails (the whole history does)
+  let complete = true;
+  // The prefix ending where the search got stuck usually fails already: try it first.
+  let guess = stuck && stuck.completeIndex !== null ? cuts.indexOf(stuck.completeIndex) : -1;
+  while (lo < hi) {
+    const mid = guess >= lo && guess < hi ? guess : (lo + hi) >>> 1;
+    guess = -1;
+    const prep = cutAt(ops, cuts[mid]!);
+    const r = wglSearch(model, prep.filter((o) => o.type !== 'open' || model.kind(o) !== 'read'), {
+      deadline: probeDeadline,
+      maxStates: Math.min(budget.maxStates, 500_000),
+      maxCacheBytes: Math.min(budget.maxCacheBytes, 128 * 1024 * 1024),
+    });
+    if (r.valid === 'unknown') {
+      complete = false;
+      break;
+    }
+    if (r.valid === false) hi = mid;
+    else lo = mid + 1;
+  }
+  if (complete && cuts.length > 0) {
+    const end = cuts[hi]!;
+    const last = ops.find((o) => o.completeIndex === end)!;
+    // The ops live while the last op of that prefix ran: the ones it cannot be ordered among.
+    const live = ops
+      .filter((o) => o.invokeIndex <= end && (o.completeIndex === null || o.type !== 'ok' || o.completeIndex >= last.invokeIndex))
+      .sort((a, b) => a.invokeIndex - b.invokeIndex);
+    const times = live.map((o) => o.invokeTime).concat([last.completeTime ?? last.invokeTime]);
+    window = {
+      ops: live.map((o) => ref(model, o)),
+      from: Math.min(...times),
+      to: Math.max(...times),
+      how: `the shortest non-linearizable prefix ends when ${model.describe(last)} completes; these ops were in progress then`,
+    };
+  }
+  return {
+    key,
+    prefix,
+    stuck: stuck ? [ref(model, stuck)] : [],
+    window,
+    explanation,
+  };
+}

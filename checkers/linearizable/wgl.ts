@@ -1,0 +1,318 @@
+// Wing & Gong's linearizability search with Lowe's improvements (just-in-time linearization and
+// a cache of configurations), iterative, over typed arrays.
+//
+// The history is a doubly linked list of entries in event order: a call entry per op and a
+// return entry per ok op. Indeterminate ops (info, open) have no return entry: their return is at
+// +infinity and, being optional, they need never be linearized. The search walks the list from
+// the head: at a call entry it tries to linearize that op now (the model accepts it and the
+// configuration (set of linearized ops, state) is new), lifting the op's entries out of the list
+// and starting again from the head; at a return entry (an op that must have taken effect by now
+// but was not linearized) it backtracks. It succeeds when no return entry is left.
+
+import type { Op } from '../../src/history/event.js';
+import type { Model } from './model.js';
+
+export interface SearchBudget {
+  /** Give up (unknown) at this time, in performance.now() milliseconds. */
+  deadline: number;
+  /** Give up (unknown) when the cache holds this many configurations. */
+  maxStates: number;
+  /** Give up (unknown) when the cache's memory would pass this many bytes. */
+  maxCacheBytes: number;
+}
+
+export interface SearchResult {
+  valid: boolean | 'unknown';
+  reason?: string;
+  /** Configurations cached. */
+  states: number;
+  /** The deepest sequence of ops linearized (indices into the input ops), when not valid. */
+  bestPrefix?: number[];
+  /** The model state after bestPrefix. */
+  bestState?: unknown;
+  /** The op whose return the search reached, unlinearized, right after bestPrefix. */
+  stuck?: number;
+  /** A linearization (indices into the input ops), when valid and asked for. */
+  linearization?: number[];
+}
+
+const HEAD = 0;
+const CALL = 1;
+const RET = 2;
+
+/**
+ * Searches for a linearization of `ops` under `model`. `ops` must be prepared: every op is
+ * either ok (completeIndex set) or an info/open write (no return); failed ops and indeterminate
+ * reads removed. Never throws on budget exhaustion: the verdict is then 'unknown'.
+ */
+export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: SearchBudget, wantLinearization = false): SearchResult {
+  const n = ops.length;
+  if (n === 0) return { valid: true, states: 0, ...(wantLinearization ? { linearization: [] } : {}) };
+
+  // ---- entries, in event order ----
+  const okOps: number[] = [];
+  for (let i = 0; i < n; i++) if (ops[i]!.completeIndex !== null && ops[i]!.type === 'ok') okOps.push(i);
+  const byInvoke = Array.from({ length: n }, (_, i) => i).sort((a, b) => ops[a]!.invokeIndex - ops[b]!.invokeIndex);
+  okOps.sort((a, b) => ops[a]!.completeIndex! - ops[b]!.completeIndex!);
+  const m = n + okOps.length; // entries 1..m, tail m+1
+  const TAIL = m + 1;
+  const nxt = new Int32Array(m + 2);
+  const prv = new Int32Array(m + 2);
+  const eOp = new Int32Array(m + 2);
+  const eKind = new Uint8Array(m + 2);
+  const retOf = new Int32Array(n).fill(-1); // op -> return entry or -1
+  {
+    let ci = 0;
+    let ri = 0;
+    let e = 1;
+    while (ci < n || ri < okOps.length) {
+      const takeCall =
+        ri >= okOps.length || (ci < n && ops[byInvoke[ci]!]!.invokeIndex < ops[okOps[ri]!]!.completeIndex!);
+      if (takeCall) {
+        const o = byInvoke[ci++]!;
+        eOp[e] = o;
+        eKind[e] = CALL;
+      } else {
+        const o = okOps[ri++]!;
+        eOp[e] = o;
+        eKind[e] = RET;
+        retOf[o] = e;
+      }
+      e++;
+    }
+    for (let i = 0; i <= m; i++) nxt[i] = i + 1;
+    for (let i = 1; i <= m + 1; i++) prv[i] = i - 1;
+  }
+
+  // ---- model states, interned to small integers ----
+  const states: S[] = [];
+  const stateHashes: number[] = [];
+  const chain: number[] = [];
+  const byHash = new Map<number, number>();
+  const byKey = model.stateKey ? new Map<unknown, number>() : undefined;
+  const stateKey = model.stateKey?.bind(model);
+  const intern = (s: S): number => {
+    if (byKey) {
+      const k = stateKey!(s);
+      const known = byKey.get(k);
+      if (known !== undefined) return known;
+      const id = states.length;
+      states.push(s);
+      stateHashes.push(typeof k === 'number' ? k | 0 : id);
+      byKey.set(k, id);
+      return id;
+    }
+    const h = model.hash(s) | 0;
+    const first = byHash.get(h);
+    for (let id = first ?? -1; id >= 0; id = chain[id]!) {
+      if (model.equal(states[id]!, s)) return id;
+    }
+    const id = states.length;
+    states.push(s);
+    stateHashes.push(h);
+    chain.push(first ?? -1);
+    byHash.set(h, id);
+    return id;
+  };
+  // One-entry memo per op: (state -> next state), since the search retries ops from the same state.
+  const memoFrom = new Int32Array(n).fill(-1);
+  const memoTo = new Int32Array(n);
+  const transition = (sid: number, o: number): number => {
+    if (memoFrom[o] === sid) return memoTo[o]!;
+    const next = model.step(states[sid]!, ops[o]!);
+    const r = next === undefined ? -1 : intern(next);
+    memoFrom[o] = sid;
+    memoTo[o] = r;
+    return r;
+  };
+
+  // ---- linearized set: bitset + incremental hash ----
+  const W = (n + 31) >>> 5;
+  const bits = new Uint32Array(W);
+  const rnd = new Int32Array(n);
+  {
+    let x = 0x9e3779b9 | 0;
+    for (let i = 0; i < n; i++) {
+      // xorshift32
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      rnd[i] = x | 0;
+    }
+  }
+  let bitsHash = 0;
+
+  // ---- cache of configurations: open addressing over (bits, state) ----
+  const bytesPerEntry = 4 * W + 8 + 8; // bits + hash + state + table slots (amortised)
+  const maxEntries = Math.max(1, Math.min(budget.maxStates, Math.floor(budget.maxCacheBytes / bytesPerEntry)));
+  // Distinct model states are bounded too (and a JS Map holds at most 2^24 entries).
+  const maxModelStates = Math.min(budget.maxStates, 8_000_000);
+  let cap = 1024;
+  let table = new Int32Array(cap * 2);
+  let cHash = new Int32Array(cap);
+  let cState = new Int32Array(cap);
+  let cBits = new Uint32Array(cap * W);
+  let count = 0;
+  const grow = (): void => {
+    const ncap = cap * 2;
+    const h2 = new Int32Array(ncap);
+    h2.set(cHash);
+    cHash = h2;
+    const s2 = new Int32Array(ncap);
+    s2.set(cState);
+    cState = s2;
+    const b2 = new Uint32Array(ncap * W);
+    b2.set(cBits);
+    cBits = b2;
+    cap = ncap;
+    table = new Int32Array(ncap * 2);
+    const mask = ncap * 2 - 1;
+    for (let e = 0; e < count; e++) {
+      let slot = cHash[e]! & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = e + 1;
+    }
+  };
+  /** Adds the configuration (bits, sid); false when it was already there. */
+  const cacheAdd = (sid: number): boolean => {
+    let h = bitsHash ^ Math.imul(stateHashes[sid]! ^ (sid + 0x632be5ab), 0x85ebca6b);
+    h ^= h >>> 15;
+    const mask = table.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const t = table[slot]!;
+      if (t === 0) break;
+      const e = t - 1;
+      if (cHash[e] === h && cState[e] === sid) {
+        const base = e * W;
+        let same = true;
+        for (let w = 0; w < W; w++) {
+          if (cBits[base + w] !== bits[w]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return false;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (count === cap) {
+      grow();
+      return cacheAdd(sid);
+    }
+    const e = count++;
+    cHash[e] = h;
+    cState[e] = sid;
+    cBits.set(bits, e * W);
+    table[slot] = e + 1;
+    return true;
+  };
+
+  // ---- the search ----
+  const stackEntry = new Int32Array(n + 1);
+  const stackState = new Int32Array(n + 1);
+  let depth = 0;
+  let sid = intern(model.init());
+  let remaining = okOps.length;
+  let entry = nxt[HEAD]!;
+  let iter = 0;
+
+  // Deepest configuration seen, recorded when the search first backtracks from a new depth.
+  const bestOps = new Int32Array(n);
+  let bestDepth = -1;
+  let bestState = sid;
+  let stuck = -1;
+  let lowWater = 0;
+
+  const lift = (e: number): void => {
+    nxt[prv[e]!] = nxt[e]!;
+    prv[nxt[e]!] = prv[e]!;
+    const r = retOf[eOp[e]!]!;
+    if (r >= 0) {
+      nxt[prv[r]!] = nxt[r]!;
+      prv[nxt[r]!] = prv[r]!;
+    }
+  };
+  const unlift = (e: number): void => {
+    const r = retOf[eOp[e]!]!;
+    if (r >= 0) {
+      nxt[prv[r]!] = r;
+      prv[nxt[r]!] = r;
+    }
+    nxt[prv[e]!] = e;
+    prv[nxt[e]!] = e;
+  };
+
+  const unknown = (reason: string): SearchResult => ({ valid: 'unknown', reason, states: count });
+
+  for (;;) {
+    if (remaining === 0) {
+      const res: SearchResult = { valid: true, states: count };
+      if (wantLinearization) res.linearization = Array.from(stackEntry.subarray(0, depth), (e) => eOp[e]!);
+      return res;
+    }
+    if ((++iter & 0xfff) === 0) {
+      if (performance.now() > budget.deadline) return unknown(`time budget exhausted after ${count} configurations`);
+      if (states.length > maxModelStates) return unknown(`state budget exhausted (${states.length} distinct model states)`);
+    }
+    if (eKind[entry] === CALL) {
+      const o = eOp[entry]!;
+      const next = memoFrom[o] === sid ? memoTo[o]! : transition(sid, o);
+      if (next >= 0) {
+        const w = o >>> 5;
+        const b = 1 << (o & 31);
+        bits[w] |= b;
+        bitsHash ^= rnd[o]!;
+        if (cacheAdd(next)) {
+          if (count >= maxEntries) {
+            return unknown(
+              count >= budget.maxStates
+                ? `state budget exhausted (${count} configurations cached)`
+                : `memory budget exhausted (${count} configurations, ${Math.round((count * bytesPerEntry) / 1048576)} MB)`,
+            );
+          }
+          stackEntry[depth] = entry;
+          stackState[depth] = sid;
+          depth++;
+          sid = next;
+          lift(entry);
+          if (retOf[o]! >= 0) remaining--;
+          entry = nxt[HEAD]!;
+          continue;
+        }
+        bits[w] &= ~b;
+        bitsHash ^= rnd[o]!;
+      }
+      entry = nxt[entry]!;
+    } else {
+      // A return entry (the tail cannot be reached while a return entry remains).
+      if (entry === TAIL) throw new Error('wgl: reached the end of the entry list with returns left');
+      if (depth > bestDepth) {
+        for (let d = lowWater; d < depth; d++) bestOps[d] = eOp[stackEntry[d]!]!;
+        bestDepth = depth;
+        bestState = sid;
+        stuck = eOp[entry]!;
+        lowWater = depth;
+      }
+      if (depth === 0) {
+        return {
+          valid: false,
+          states: count,
+          bestPrefix: Array.from(bestOps.subarray(0, bestDepth)),
+          bestState: states[bestState],
+          stuck,
+        };
+      }
+      depth--;
+      if (depth < lowWater) lowWater = depth;
+      const e = stackEntry[depth]!;
+      const o = eOp[e]!;
+      bits[o >>> 5] &= ~(1 << (o & 31));
+      bitsHash ^= rnd[o]!;
+      unlift(e);
+      if (retOf[o]! >= 0) remaining++;
+      sid = stackState[depth]!;
+      entry = nxt[e]!;
+    }
+  }
+}
