@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readHistory } from '../src/history/read.js';
+import { corpusDir } from '../src/util/corpus.js';
 import { events, jsonl } from './helpers/events.js';
 
 // The CLI as users run it: the compiled entry point (npm test builds it first).
@@ -83,10 +84,12 @@ describe('objcheck workload', () => {
   it.each([
     [['workload', '--concurrency', '0'], /^error: --concurrency must be a whole number of at least 1, got 0\n$/],
     [['workload', '--time-limit', 'soon'], /^error: --time-limit must be a number above 0, got a value that is not a number\n$/],
-    [['workload', '--target', 'nowhere'], /^error: Invalid values: Argument: target, Given: "nowhere", Choices: "memory"\n$/],
+    [['workload', '--target', 'nowhere'], /^error: Invalid values: Argument: target, Given: "nowhere", Choices: "memory", "s3rver", /],
     [['workload', '--colour'], /^error: Unknown argument: colour\n$/],
     [['workload', '--name', '../escape'], /^error: --name "..\/escape": use letters, digits/],
     [['frobnicate'], /^error: Unknown argument: frobnicate\n$/],
+    [['workload', '--ops', '5', '--name', 'a', '--name', 'b'], /^error: --name was given more than once\n$/],
+    [['check', 'x.jsonl', '--model', 'bank'], /^error: Invalid values: Argument: model, Given: "bank", Choices: "register", "cas-register", "kv"\n$/],
   ])('rejects %j with one line and exit 3', async (args, message) => {
     const r = await objcheck(args, { cwd: tmp() });
     expect(r.code).toBe(3);
@@ -132,5 +135,33 @@ describe('objcheck check', () => {
     expect(r.stderr).toBe(`error: ${join(cwd, 'nope')}: no such file or folder\n`);
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).valid)).toEqual(['unknown', true]);
     expect(existsSync(join(cwd, 'results'))).toBe(false);
+  });
+});
+
+const porcupine = join(corpusDir(), 'porcupine');
+
+describe.skipIf(!existsSync(porcupine))('objcheck check on other tools\' histories', () => {
+  it('detects Jepsen etcd logs and kv EDN, picks their models, and gives the known verdicts', async () => {
+    const files = ['etcd/etcd_000.log', 'etcd/etcd_002.log', 'kv/c10-ok.txt', 'kv/c10-bad.txt'].map((f) => join(porcupine, f));
+    const r = await objcheck(['check', ...files, '--json']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.valid, l.checkers.linearizable.model])).toEqual([
+      [false, 'cas-register'],
+      [true, 'cas-register'],
+      [true, 'kv'],
+      [false, 'kv'],
+    ]);
+    expect(Object.keys(lines[0].checkers)).toEqual(['linearizable']);
+    expect(lines[0].checkers.linearizable.anomalies[0].kind).toBe('not-linearizable');
+  });
+
+  it('takes --format and --model explicitly, and rejects a file that is not in that format with its line', async () => {
+    const ok = await objcheck(['check', '--format', 'kv-edn', '--model', 'kv', join(porcupine, 'kv/c01-ok.txt')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('linearizable: valid');
+    const wrong = await objcheck(['check', '--format', 'etcd-log', join(porcupine, 'kv/c01-ok.txt')]);
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/c01-ok\.txt:1: not a Jepsen log line/);
   });
 });

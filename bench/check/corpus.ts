@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
 import { importEtcdLog, importKvEdn } from '../../checkers/linearizable/import/index.js';
-import { corpusDir } from './paths.js';
+import { corpusDir } from '../../src/util/corpus.js';
 
 interface Row {
   file: string;

@@ -13,7 +13,8 @@
 // - delete writes a fresh "tombstone" value. A read of null must read from the initial state or
 //   from one delete. Necessary conditions give each null read its candidate sources (below); when
 //   every null read has exactly one, the mapping is forced and the theorem applies. When some
-//   null read has two or more, the fast path does not apply (the caller searches instead).
+//   null read has two or more, we guess the likeliest source; if the theorem then holds the
+//   history is linearizable, and if not the fast path does not apply (the caller searches).
 // - an info/open write that no read observed is dropped (it may never have happened); one that
 //   was observed did happen, at some time after its invocation: its completion is +infinity.
 //
@@ -153,15 +154,16 @@ export function fastRegisterCheck(ops: readonly Op[]): FastOutcome {
     return { applies: true, valid: false, kind: 'unwritten-value', witness: [unwritten], roles: { read: unwritten } };
   }
 
-  // ---- null reads to their one possible source ----
+  // ---- null reads to their possible sources ----
+  // A guessed mapping that passes the theorem proves linearizability (it exhibits clusters that
+  // can be ordered); one that fails proves nothing, and the caller then searches.
+  let guessed = false;
+  const undecided: FastOutcome = { applies: false, reason: 'a read of null could come from more than one delete, and the likeliest sources did not linearize' };
   if (nullReads.length > 0) {
     if (deletes.length === 0) {
       const c = clusterFor(INITIAL);
       for (const r of nullReads) c.reads.push(r);
     } else {
-      if (nullReads.length * deletes.length > 20_000_000) {
-        return { applies: false, reason: 'too many null reads and deletes to map cheaply' };
-      }
       // ok writes by completion, with the running maximum of their invocations.
       okWrites.sort((x, y) => finish(x) - finish(y));
       const prefMaxInv = new Float64Array(okWrites.length);
@@ -178,6 +180,11 @@ export function fastRegisterCheck(ops: readonly Op[]): FastOutcome {
         prefArg[j] = arg;
       }
       const dels = deletes.slice().sort((x, y) => start(x) - start(y));
+      // The latest completion among the deletes invoked so far: below the point where it drops
+      // under m, no delete can be a source, so the scan for candidates stops there.
+      const prefMaxFinish = new Float64Array(dels.length);
+      for (let j = 0, mx = -Infinity; j < dels.length; j++) prefMaxFinish[j] = mx = Math.max(mx, finish(dels[j]!));
+      let steps = 0;
       for (const r of nullReads) {
         // ok writes that completed before r was invoked: r reads from none of them unless it is
         // the last; m = the latest invocation among them.
@@ -190,22 +197,33 @@ export function fastRegisterCheck(ops: readonly Op[]): FastOutcome {
         }
         const before = lo;
         const m = before > 0 ? prefMaxInv[before - 1]! : -Infinity;
-        let source = before === 0 ? INITIAL : -2;
+        // Candidates, latest-invoked first. With several, guess the likeliest: the latest one
+        // invoked before r was (what a store that is linearizable would most often have served).
         let candidates = before === 0 ? 1 : 0;
-        for (let j = dels.length - 1; j >= 0 && candidates < 2; j--) {
+        let latest = before === 0 ? INITIAL : -2;
+        let preferred = -2;
+        // From the latest delete invoked before r completed; stop once the guess is made and it
+        // is known whether it was a guess (two candidates).
+        let top = dels.length;
+        for (let lo2 = 0; lo2 < top; ) {
+          const mid = (lo2 + top) >>> 1;
+          if (start(dels[mid]!) <= finish(r)) lo2 = mid + 1;
+          else top = mid;
+        }
+        for (let j = top - 1; j >= 0 && prefMaxFinish[j]! > m && (preferred === -2 || candidates < 2); j--) {
+          if (++steps > 50_000_000) return { applies: false, reason: 'too many null reads and deletes to map cheaply' };
           const d = dels[j]!;
-          if (start(d) > finish(r)) continue;
-          if (finish(d) > m) {
-            candidates++;
-            source = d;
-          }
+          if (finish(d) <= m) continue;
+          candidates++;
+          if (latest === -2 || latest === INITIAL) latest = d;
+          if (preferred === -2 && start(d) < start(r)) preferred = d;
         }
         if (candidates === 0) {
           const w = prefArg[before - 1]!;
           return { applies: true, valid: false, kind: 'null-without-source', witness: [w, r], roles: { read: r, write: w } };
         }
-        if (candidates > 1) return { applies: false, reason: 'a read of null could come from more than one delete' };
-        clusterFor(source).reads.push(r);
+        if (candidates > 1) guessed = true;
+        clusterFor(preferred !== -2 ? preferred : before === 0 ? INITIAL : latest).reads.push(r);
       }
     }
   }
@@ -218,6 +236,7 @@ export function fastRegisterCheck(ops: readonly Op[]): FastOutcome {
   for (const c of clusters) {
     for (const r of c.reads) {
       if (finish(r) < start(c.write)) {
+        if (guessed) return undecided;
         return { applies: true, valid: false, kind: 'read-before-write', witness: [c.write, r], roles: { read: r, write: c.write } };
       }
     }
@@ -297,6 +316,7 @@ export function fastRegisterCheck(ops: readonly Op[]): FastOutcome {
       bestV = v;
     }
   }
+  if (bestU >= 0 && guessed) return undecided;
   if (bestU >= 0) {
     // Name v the cluster whose latest-invoked op comes last (the "stale" read, usually).
     let v = bestV;

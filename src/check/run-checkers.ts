@@ -1,5 +1,4 @@
-import { combineValidity, type CheckResult, type Validity } from '../../checkers/checker.js';
-import { checkers as registry } from '../../checkers/registry.js';
+import { combineValidity, type CheckResult, type Checker, type Validity } from '../../checkers/checker.js';
 import type { History } from '../history/event.js';
 import { historyStats, type HistoryStats } from '../history/stats.js';
 
@@ -11,14 +10,10 @@ export interface Results {
   stats: HistoryStats;
 }
 
-/** Runs the named checkers over a history and folds their verdicts: results.json's content. */
-export async function runCheckers(history: History, names: readonly string[], complete: boolean): Promise<Results> {
+/** Runs the checkers over a history and folds their verdicts: results.json's content. */
+export async function runCheckers(history: History, checkers: readonly Checker[], complete: boolean): Promise<Results> {
   const results: Record<string, CheckResult> = {};
-  for (const name of names) {
-    const checker = registry.get(name);
-    if (!checker) throw new Error(`no checker named ${name}`);
-    results[name] = await checker.check(history);
-  }
+  for (const checker of checkers) results[checker.name] = await checker.check(history);
   const verdicts: Validity[] = Object.values(results).map((r) => r.valid);
   if (!complete) verdicts.push('unknown');
   return { valid: combineValidity(verdicts), complete, checkers: results, stats: historyStats(history) };

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { checkers as registry } from '../../checkers/registry.js';
 import { workloads } from '../../workloads/registry.js';
 import { runCheckers } from '../check/run-checkers.js';
-import { readHistory } from '../history/read.js';
+import { selectCheckers } from '../check/select-checkers.js';
+import type { History } from '../history/event.js';
 import { EXIT, UserError, exitCodeFor, worstExit } from './errors.js';
 import { formatSummary } from './summary.js';
 
@@ -12,6 +14,11 @@ export interface CheckConfig {
   json: boolean;
   /** Checker names; default: the run's workload's checkers, or all of them for a bare history. */
   checkers?: string[];
+  /** The file format; default: detected from each file. */
+  format?: ImportFormat;
+  /** The linearizability checker's model; default from the format (register for our own histories). */
+  model?: string;
+  checkTimeout?: number;
 }
 
 interface Source {
@@ -20,15 +27,20 @@ interface Source {
   run?: { workload?: string; complete?: boolean };
 }
 
+/** Models that histories of other tools were recorded against. */
+const MODEL_OF_FORMAT: Record<ImportFormat, string | undefined> = { jsonl: undefined, 'etcd-log': 'cas-register', 'kv-edn': 'kv', 'jepsen-edn': 'cas-register' };
+
 /** `objcheck check`: re-runs the checkers on stored histories. Returns the worst exit code. */
 export async function checkCommand(config: CheckConfig): Promise<number> {
   const codes: number[] = [];
   for (const file of config.files) {
     let source: Source;
-    let history;
+    let history: History;
+    let format: ImportFormat;
     try {
       source = locate(file);
-      history = await readHistory(source.history);
+      format = config.format ?? detectFormat(source.history);
+      history = await importHistory(source.history, format);
     } catch (err) {
       // One bad file does not hide the verdicts of the others; it still makes the exit code 3.
       if (!(err instanceof UserError)) throw err;
@@ -37,8 +49,11 @@ export async function checkCommand(config: CheckConfig): Promise<number> {
       codes.push(EXIT.usage);
       continue;
     }
-    const names = config.checkers ?? workloads.get(source.run?.workload ?? '')?.checkers ?? [...registry.keys()];
-    const results = await runCheckers(history, names, source.run?.complete ?? true);
+    const model = config.model ?? MODEL_OF_FORMAT[format];
+    // Another tool's history, or a model other than ours: only linearizability applies.
+    const foreign = model !== undefined && model !== 'register';
+    const names = config.checkers ?? (foreign ? ['linearizable'] : (workloads.get(source.run?.workload ?? '')?.checkers ?? [...registry.keys()]));
+    const results = await runCheckers(history, selectCheckers(names, { model, checkTimeoutS: config.checkTimeout }), source.run?.complete ?? true);
     codes.push(exitCodeFor(results.valid));
     if (config.json) {
       process.stdout.write(JSON.stringify({ file, ...results }) + '\n');

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { FORMATS, type ImportFormat } from '../../checkers/linearizable/import/index.js';
+import { modelNames } from '../../checkers/linearizable/registry.js';
 import { checkers } from '../../checkers/registry.js';
 import { workloads } from '../../workloads/registry.js';
 import { targets } from '../targets/registry.js';
@@ -58,6 +60,7 @@ function workloadOptions(y: Argv) {
     .option('create-bucket', { type: 'boolean', describe: 'create the bucket if it is missing (never done otherwise)' })
     .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
     .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose)' })
+    .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
     .check((argv) => {
@@ -73,8 +76,6 @@ export async function main(args: string[]): Promise<number> {
   let code: number | undefined;
   const parser = yargs(args)
     .scriptName('objcheck')
-    // A flag given twice takes its last value, as in most tools, rather than becoming a list.
-    .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nA Jepsen-style consistency tester for object stores.')
     .command(
       'workload',
@@ -99,6 +100,7 @@ export async function main(args: string[]): Promise<number> {
           createBucket: argv['create-bucket'],
           keepObjects: argv['keep-objects'],
           start: argv.start,
+          checkTimeout: argv['check-timeout'],
           results: argv.results,
           name: argv.name,
         });
@@ -111,6 +113,9 @@ export async function main(args: string[]): Promise<number> {
         y
           .positional('files', { type: 'string', array: true, demandOption: true, describe: 'run folders or history files' })
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object a line per file' })
+          .option('format', { type: 'string', choices: [...FORMATS], describe: 'history format (default: detected from each file)' })
+          .option('model', { type: 'string', choices: modelNames(), describe: "linearizability model (default: the format's; register for ours)" })
+          .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
           .option('checkers', {
             type: 'string',
             describe: `comma-separated checkers (default: the workload's); one of ${[...checkers.keys()].join(', ')}`,
@@ -122,9 +127,24 @@ export async function main(args: string[]): Promise<number> {
             },
           }),
       async (argv) => {
-        code = await checkCommand({ files: argv.files as string[], json: argv.json, checkers: argv.checkers });
+        code = await checkCommand({
+          files: argv.files as string[],
+          json: argv.json,
+          checkers: argv.checkers,
+          format: argv.format as ImportFormat | undefined,
+          model: argv.model,
+          checkTimeout: argv['check-timeout'],
+        });
       },
     )
+    // yargs turns a flag given twice into a list (and its 'last one wins' setting breaks
+    // variadic positionals, yargs#2011): refuse it plainly instead.
+    .check((argv) => {
+      for (const [key, value] of Object.entries(argv)) {
+        if (key !== '_' && key !== 'files' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
+      }
+      return true;
+    })
     .demandCommand(1, 'name a command: workload or check')
     .strict()
     .help()

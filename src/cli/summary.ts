@@ -6,12 +6,14 @@ export function formatSummary(results: Results): string {
   const lines: string[] = [];
   const outcomes = ['ok', 'fail', 'info', 'open'];
   const fs = Object.keys(stats.ops).sort();
-  lines.push(`operations: ${stats.total.toLocaleString('en-US')} in ${stats.durationS.toFixed(1)} s (${Math.round(stats.opsPerS).toLocaleString('en-US')} ops/s)`);
+  // Imported histories without real times (line numbers stand in) have no meaningful rate.
+  const timed = stats.durationS >= 0.001;
+  lines.push(`operations: ${stats.total.toLocaleString('en-US')}${timed ? ` in ${stats.durationS.toFixed(1)} s (${Math.round(stats.opsPerS).toLocaleString('en-US')} ops/s)` : ''}`);
   const table: string[][] = [['f', ...outcomes, 'p50 ms', 'p99 ms', 'max ms']];
   for (const f of [...fs, 'all']) {
     const counts = f === 'all' ? outcomes.map((o) => fs.reduce((n, g) => n + (stats.ops[g]![o] ?? 0), 0)) : outcomes.map((o) => stats.ops[f]![o] ?? 0);
     const l = stats.latencyMs[f];
-    table.push([f, ...counts.map((n) => n.toLocaleString('en-US')), ...(l ? [l.p50, l.p99, l.max].map((x) => x.toFixed(2)) : ['-', '-', '-'])]);
+    table.push([f, ...counts.map((n) => n.toLocaleString('en-US')), ...(l && timed ? [l.p50, l.p99, l.max].map((x) => x.toFixed(2)) : ['-', '-', '-'])]);
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   for (const row of table) lines.push('  ' + row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));

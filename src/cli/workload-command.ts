@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { runCheckers } from '../check/run-checkers.js';
+import { selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
 import { Recorder } from '../history/recorder.js';
 import { createRunFolder, defaultRunName, markLatest, writeJsonAtomic } from '../runner/run-folder.js';
@@ -34,6 +35,8 @@ export interface WorkloadConfig {
   start: boolean;
   results: string;
   name?: string;
+  /** Seconds the linearizability checker may take. */
+  checkTimeout?: number;
 }
 
 /** What a run says about itself in run.json; `complete` is true only after a normal end. */
@@ -159,7 +162,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     writeJsonAtomic(folder.runJson, record);
 
     const history = await readHistory(folder.history);
-    const results = await runCheckers(history, workload.checkers, record.complete);
+    const results = await runCheckers(history, selectCheckers(workload.checkers, { checkTimeoutS: config.checkTimeout }), record.complete);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
     process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n`);

@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { historyOf } from '../../src/history/build.js';
 import type { History } from '../../src/history/event.js';
 import { Random } from '../../src/util/random.js';
+import { corpusDir as corpusDirOf } from '../../src/util/corpus.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const corpusDir = path.resolve(repoRoot, '../shared/corpus');
+export const corpusDir = corpusDirOf();
 
 /** Builds a history event by event: index and time (1 ms apart) are assigned in order. */
 export class H {

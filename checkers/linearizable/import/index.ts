@@ -1,12 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../../../src/cli/errors.js';
 import type { History } from '../../../src/history/event.js';
+import { readHistory } from '../../../src/history/read.js';
 import { importEtcdLog } from './etcd.js';
+import { importJepsenEdn } from './jepsen-edn.js';
 import { importKvEdn } from './kv-edn.js';
 
 export { importEtcdLog, parseEtcdLog } from './etcd.js';
+export { importJepsenEdn, parseJepsenEdn } from './jepsen-edn.js';
 export { importKvEdn, parseKvEdn } from './kv-edn.js';
 
-export type ImportFormat = 'etcd-log' | 'kv-edn';
+export const FORMATS = ['jsonl', 'jepsen-edn', 'etcd-log', 'kv-edn'] as const;
+export type ImportFormat = (typeof FORMATS)[number];
 
 export function importHistory(file: string, format: ImportFormat): Promise<History> {
-  return format === 'etcd-log' ? importEtcdLog(file) : importKvEdn(file);
+  switch (format) {
+    case 'jsonl':
+      return readHistory(file);
+    case 'etcd-log':
+      return importEtcdLog(file);
+    case 'kv-edn':
+      return importKvEdn(file);
+    case 'jepsen-edn':
+      return importJepsenEdn(file);
+  }
+}
+
+/**
+ * Guesses the format from the first non-blank line, where that is unambiguous: our JSON Lines
+ * start with `{"`, Jepsen's logs name jepsen.util, EDN starts with `{:` or `[`. A kv EDN line
+ * has a string :key and f :get/:put/:append, which is also valid Jepsen EDN: the kv importer
+ * is chosen for it because it checks the fields the kv model needs.
+ */
+export function detectFormat(file: string): ImportFormat {
+  let head: string;
+  try {
+    head = readFileSync(file, 'utf8').slice(0, 64 * 1024);
+  } catch (err) {
+    throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const first = head.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  if (first.startsWith('{"') || first === '') return 'jsonl';
+  if (/\bjepsen\.util\b/.test(first)) return 'etcd-log';
+  if (first.startsWith('{:') && /:f\s+:(get|put|append)\b/.test(first) && /:key\s+"/.test(first)) return 'kv-edn';
+  if (first.startsWith('{:') || first.startsWith('[')) return 'jepsen-edn';
+  throw new UserError(`${file}: cannot tell the history's format from its first line; pass --format (${FORMATS.join(', ')})`);
 }
