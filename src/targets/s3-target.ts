@@ -1,5 +1,4 @@
-import { deletePrefix, makeS3Client, S3TargetClient, type S3Connection } from './s3-client.js';
-import { preflight } from './preflight.js';
+import type { S3Connection } from './s3-client.js';
 import type { OpenTarget, TargetOptions } from './target.js';
 
 export interface S3Endpoint {
@@ -23,6 +22,8 @@ export interface S3Endpoint {
  * the run, and at close the deletion of the run's own objects (unless --keep-objects).
  */
 export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promise<OpenTarget> {
+  // The SDK takes a fifth of a second to load: only runs against S3 stores pay for it.
+  const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }] = await Promise.all([import('./s3-client.js'), import('./preflight.js')]);
   const s3 = makeS3Client({
     endpoint: e.endpoint,
     region: e.region,

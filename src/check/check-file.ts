@@ -1,0 +1,65 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
+import { checkers as registry } from '../../checkers/registry.js';
+import { workloads } from '../../workloads/registry.js';
+import { UserError } from '../cli/errors.js';
+import { runCheckers, type Results } from './run-checkers.js';
+import { selectCheckers } from './select-checkers.js';
+
+export interface FileCheckSettings {
+  /** Checker names; default: the run's workload's checkers, or all of them for a bare history. */
+  checkers?: string[];
+  /** The file format; default: detected from each file. */
+  format?: ImportFormat;
+  /** The linearizability checker's model; default from the format (register for our own histories). */
+  model?: string;
+  checkTimeout?: number;
+}
+
+/** One file's outcome: its results, or the one-line reason it could not be read. Serialisable. */
+export type FileVerdict = { file: string; results: Results } | { file: string; error: string };
+
+interface Source {
+  history: string;
+  /** What the run folder says of the run, when there is one. */
+  run?: { workload?: string; complete?: boolean };
+}
+
+/** Models that histories of other tools were recorded against. */
+const MODEL_OF_FORMAT: Record<ImportFormat, string | undefined> = { jsonl: undefined, 'etcd-log': 'cas-register', 'kv-edn': 'kv', 'jepsen-edn': 'cas-register' };
+
+/** Reads one run folder or history file and runs the checkers that apply to it. */
+export async function checkFile(file: string, settings: FileCheckSettings): Promise<FileVerdict> {
+  let source: Source;
+  let format: ImportFormat;
+  let history;
+  try {
+    source = locate(file);
+    format = settings.format ?? detectFormat(source.history);
+    history = await importHistory(source.history, format);
+  } catch (err) {
+    if (err instanceof UserError) return { file, error: err.message };
+    throw err;
+  }
+  const model = settings.model ?? MODEL_OF_FORMAT[format];
+  // Another tool's history, or a model other than ours: only linearizability applies.
+  const foreign = model !== undefined && model !== 'register';
+  const names = settings.checkers ?? (foreign ? ['linearizable'] : (workloads.get(source.run?.workload ?? '')?.checkers ?? [...registry.keys()]));
+  const results = await runCheckers(history, selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), source.run?.complete ?? true);
+  return { file, results };
+}
+
+/** A run folder (history.jsonl and run.json inside) or a history file, with run.json beside it if any. */
+function locate(path: string): Source {
+  if (!existsSync(path)) throw new UserError(`${path}: no such file or folder`);
+  const history = statSync(path).isDirectory() ? join(path, 'history.jsonl') : path;
+  if (!existsSync(history)) throw new UserError(`${path}: a run folder must hold history.jsonl`);
+  const runJson = join(history, '..', 'run.json');
+  if (!existsSync(runJson)) return { history };
+  try {
+    return { history, run: JSON.parse(readFileSync(runJson, 'utf8')) as Source['run'] };
+  } catch (err) {
+    throw new UserError(`${runJson}: not valid JSON (${(err as Error).message})`);
+  }
+}
