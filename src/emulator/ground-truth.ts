@@ -56,7 +56,7 @@ export class GroundTruthLog {
     if (!this.options.jsonlPath) return;
     this.pending.push(JSON.stringify(event));
     // Batch the file writes: one sync append per burst keeps the request path cheap.
-    this.flushTimer ??= setTimeout(() => this.flush(), 100);
+    this.flushTimer ??= setTimeout(() => this.flush(), 100).unref();
   }
 
   flush(): void {

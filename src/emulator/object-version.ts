@@ -33,7 +33,10 @@ export function md5Etag(body: Uint8Array): string {
 export function makeVersion(object: NewObject | null, writeId: number, timestamp: number): ObjectVersion {
   // S3 keeps Last-Modified at one-second precision in HTTP dates; keep the ms, XML shows them.
   const lastModified = new Date(Math.floor(timestamp));
-  if (object) return { ...object, writeId, timestamp, deleted: false, lastModified };
+  if (object) {
+    const { body, etag, contentType, cacheControl, metadata } = object;
+    return { body, etag, contentType, ...(cacheControl !== undefined ? { cacheControl } : {}), metadata, writeId, timestamp, deleted: false, lastModified };
+  }
   return { body: EMPTY, etag: '""', contentType: '', metadata: {}, writeId, timestamp, deleted: true, lastModified };
 }
 

@@ -52,3 +52,22 @@ export function parseLocationConstraint(xml: string): string | undefined {
   const m = /<LocationConstraint>([\s\S]*?)<\/LocationConstraint>/.exec(xml);
   return m ? xmlUnescape(m[1]!.trim()) : undefined;
 }
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/** Reads CompleteMultipartUpload's part list (PartNumber and ETag of each Part). */
+export function parseCompleteMultipart(xml: string): CompletedPart[] {
+  if (!/<CompleteMultipartUpload[\s>]/.test(xml)) throw new S3Error('MalformedXML');
+  const parts: CompletedPart[] = [];
+  for (const m of xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)) {
+    const number = /<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(m[1]!);
+    const etag = /<ETag>([\s\S]*?)<\/ETag>/.exec(m[1]!);
+    if (!number || !etag) throw new S3Error('MalformedXML');
+    parts.push({ partNumber: Number(number[1]), etag: xmlUnescape(etag[1]!.trim()) });
+  }
+  if (parts.length === 0) throw new S3Error('MalformedXML');
+  return parts;
+}

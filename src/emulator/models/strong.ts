@@ -10,7 +10,7 @@ import { SortedKeys, type Keyspace, type ModelContext, type ReadOutcome, type Wr
  * is the line that touches the map).
  */
 export class StrongKeyspace implements Keyspace {
-  /** Deletes leave tombstones, so that undoing a lost write can tell whether it is still the latest. */
+  /** A lost delete leaves a tombstone, so that undoing it can tell whether it is still the latest. */
   private readonly objects = new Map<string, ObjectVersion>();
   private readonly keys = new SortedKeys(() => this.objects.keys());
   private readonly timers = new Timers();
@@ -32,7 +32,7 @@ export class StrongKeyspace implements Keyspace {
     // Strictly increasing, so Last-Modified order agrees with the real order of writes.
     this.lastTimestamp = Math.max(this.ctx.now(), this.lastTimestamp + 0.001);
     const version = makeVersion(request.object, request.writeId, this.lastTimestamp);
-    this.set(request.key, version);
+    this.set(request.key, version.deleted && !request.lost ? undefined : version);
     const truth = this.ctx.truth;
     truth?.record({ kind: 'apply', writeId: version.writeId, bucket: this.ctx.bucket, key: request.key, replica: 0, atNs: truth.now() });
     if (request.lost) {

@@ -1,0 +1,231 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { SignatureV4Base, getCanonicalHeaders, getSigningKey } from '@smithy/signature-v4';
+import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
+import { S3Error } from '../errors.js';
+import type { KeyPair } from '../options.js';
+import { NodeSha256, hmacSha256 } from './node-sha256.js';
+import { awsUriEncodePath } from './uri.js';
+
+export const ALGORITHM = 'AWS4-HMAC-SHA256';
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const MAX_PRESIGNED_TTL_S = 7 * 24 * 3600;
+
+/** What the verifier needs of a request; the HTTP layer has parsed it already. */
+export interface SignedRequestInfo {
+  method: string;
+  /** The path as sent on the wire, still encoded. */
+  rawPath: string;
+  /** The same path decoded once. */
+  path: string;
+  query: QueryParameterBag;
+  headers: IncomingHttpHeaders;
+}
+
+/** A verified request: who sent it, and what chunk signatures (if any) must chain from. */
+export interface Authenticated {
+  accessKeyId: string;
+  /** The x-amz-content-sha256 the signature covered: a hex hash, UNSIGNED-PAYLOAD or STREAMING-*. */
+  payloadHash: string;
+  signature: string;
+  signingKey: Uint8Array;
+  longDate: string;
+  scope: string;
+}
+
+interface Credentials {
+  accessKeyId: string;
+  shortDate: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+  longDate: string;
+  payloadHash: string;
+  presigned: boolean;
+}
+
+/** Exposes the Smithy signer's canonical-request and string-to-sign steps for verifying. */
+class CanonicalSigner extends SignatureV4Base {
+  constructor() {
+    // S3 signs the path as sent (no normalisation, no second encoding): uriEscapePath false.
+    super({ service: 's3', region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NodeSha256, uriEscapePath: false });
+  }
+
+  canonicalRequest(request: HttpRequest, headers: HeaderBag, payloadHash: string): string {
+    return this.createCanonicalRequest(request, headers, payloadHash);
+  }
+
+  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
+    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM);
+  }
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function single(query: QueryParameterBag, name: string): string | undefined {
+  const v = query[name];
+  return Array.isArray(v) ? v[0] : (v ?? undefined);
+}
+
+/** "20240102T030405Z" to ms, or NaN. */
+function parseAmzDate(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) return NaN;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+}
+
+/** SigV4 allows the Date header instead of x-amz-date; the string to sign uses its ISO form. */
+function fromHttpDate(text: string | undefined): string {
+  const ms = text === undefined ? NaN : Date.parse(text);
+  return Number.isNaN(ms) ? '' : new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+
+function parseCredential(text: string, malformed: () => S3Error): Omit<Credentials, 'signedHeaders' | 'signature' | 'longDate' | 'payloadHash' | 'presigned'> {
+  const parts = text.split('/');
+  if (parts.length !== 5 || parts[4] !== 'aws4_request') throw malformed();
+  return { accessKeyId: parts[0]!, shortDate: parts[1]!, region: parts[2]!, service: parts[3]! };
+}
+
+/** The three fields of the Authorization header, in the order every SDK writes them. */
+const AUTH_FIELDS = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
+
+function fromHeader(authorization: string, headers: IncomingHttpHeaders): Credentials {
+  // Errors are built only when thrown: capturing a stack on every request is not free.
+  const malformed = () => new S3Error('AuthorizationHeaderMalformed');
+  if (!authorization.startsWith(ALGORITHM + ' ')) {
+    throw new S3Error('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
+  }
+  const m = AUTH_FIELDS.exec(authorization);
+  if (!m) throw malformed();
+  const [, credential, signedHeaders, signature] = m as unknown as [string, string, string, string];
+  const longDate = header(headers, 'x-amz-date') ?? fromHttpDate(header(headers, 'date'));
+  const payloadHash = header(headers, 'x-amz-content-sha256');
+  if (!payloadHash) throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+  return { ...parseCredential(credential, malformed), signedHeaders: signedHeaders.split(';'), signature, longDate, payloadHash, presigned: false };
+}
+
+function fromQuery(query: QueryParameterBag, headers: IncomingHttpHeaders): Credentials {
+  const malformed = () => new S3Error('AuthorizationQueryParametersError');
+  if (single(query, 'X-Amz-Algorithm') !== ALGORITHM) throw malformed();
+  const credential = single(query, 'X-Amz-Credential');
+  const signedHeaders = single(query, 'X-Amz-SignedHeaders');
+  const signature = single(query, 'X-Amz-Signature');
+  const longDate = single(query, 'X-Amz-Date');
+  const expires = Number(single(query, 'X-Amz-Expires'));
+  if (!credential || !signedHeaders || !signature || !longDate) throw malformed();
+  if (!Number.isInteger(expires) || expires < 0 || expires > MAX_PRESIGNED_TTL_S) {
+    throw new S3Error('AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds');
+  }
+  const signedAt = parseAmzDate(longDate);
+  if (Number.isNaN(signedAt)) throw malformed();
+  if (Date.now() > signedAt + expires * 1000) throw new S3Error('AccessDenied', 'Request has expired', { X_Amz_Expires: String(expires) });
+  return {
+    ...parseCredential(credential, malformed),
+    signedHeaders: signedHeaders.split(';'),
+    signature,
+    longDate,
+    payloadHash: header(headers, 'x-amz-content-sha256') ?? UNSIGNED_PAYLOAD,
+    presigned: true,
+  };
+}
+
+function sameSignature(expected: string, provided: string): boolean {
+  const a = Buffer.from(expected, 'latin1');
+  const b = Buffer.from(provided, 'latin1');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Checks AWS Signature V4 (Authorization header or presigned query) against the key pairs.
+ * The canonical request and string to sign come from the Smithy signer, the library the
+ * AWS SDK signs with; only the final HMAC and the comparison are here.
+ */
+export class SigV4Verifier {
+  private readonly secrets: Map<string, string>;
+  private readonly signer = new CanonicalSigner();
+  /** Derived keys per (key id, date, region, service): four HMACs saved on nearly every request. */
+  private readonly signingKeys = new Map<string, Uint8Array>();
+
+  constructor(
+    keys: readonly KeyPair[],
+    private readonly region: string,
+  ) {
+    this.secrets = new Map(keys.map((k) => [k.accessKeyId, k.secretAccessKey]));
+  }
+
+  /** True when the request carries any authentication at all. */
+  static isSigned(info: SignedRequestInfo): boolean {
+    return info.headers.authorization !== undefined || single(info.query, 'X-Amz-Algorithm') !== undefined;
+  }
+
+  async verify(info: SignedRequestInfo): Promise<Authenticated> {
+    const authorization = header(info.headers, 'authorization');
+    const creds = authorization !== undefined ? fromHeader(authorization, info.headers) : fromQuery(info.query, info.headers);
+    const secret = this.secrets.get(creds.accessKeyId);
+    if (secret === undefined) throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: creds.accessKeyId });
+    if (creds.service !== 's3' || creds.region !== this.region) {
+      throw new S3Error(
+        creds.presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed',
+        `The authorization header is malformed; the region '${creds.region}' is wrong; expecting '${this.region}'`,
+        { Region: this.region },
+      );
+    }
+    const signedAt = parseAmzDate(creds.longDate);
+    if (Number.isNaN(signedAt) || creds.longDate.slice(0, 8) !== creds.shortDate) {
+      throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
+    }
+    if (!creds.presigned && Math.abs(Date.now() - signedAt) > MAX_SKEW_MS) {
+      throw new S3Error('RequestTimeTooSkewed', undefined, { RequestTime: creds.longDate, ServerTime: new Date().toISOString() });
+    }
+    if (creds.presigned && signedAt - Date.now() > MAX_SKEW_MS) throw new S3Error('AccessDenied', 'Request is not valid yet');
+    if (!creds.signedHeaders.includes('host')) throw new S3Error('AccessDenied', 'Host must be a signed header');
+
+    const headers: HeaderBag = {};
+    for (const name of creds.signedHeaders) headers[name] = header(info.headers, name) ?? '';
+    const canonicalHeaders = getCanonicalHeaders({ headers } as HttpRequest, undefined, new Set(creds.signedHeaders));
+    const scope = `${creds.shortDate}/${creds.region}/${creds.service}/aws4_request`;
+    const signingKey = await this.signingKey(creds, secret);
+    const query = info.query;
+    const expected = async (path: string) => {
+      const request = { method: info.method, path, query, headers } as HttpRequest;
+      const canonicalRequest = this.signer.canonicalRequest(request, canonicalHeaders, creds.payloadHash);
+      const stringToSign = await this.signer.stringToSign(creds.longDate, scope, canonicalRequest);
+      return { signature: hmacSha256(signingKey, stringToSign).toString('hex'), canonicalRequest, stringToSign };
+    };
+    // Clients encode keys with different safe sets; canonical form first, then the path as sent.
+    // A path of only unreserved characters is its own canonical form (the common case).
+    const canonicalPath = PLAIN_PATH.test(info.rawPath) ? info.rawPath : awsUriEncodePath(info.path);
+    let attempt = await expected(canonicalPath);
+    if (!sameSignature(attempt.signature, creds.signature) && info.rawPath !== canonicalPath) {
+      const asSent = await expected(info.rawPath);
+      if (sameSignature(asSent.signature, creds.signature)) attempt = asSent;
+    }
+    if (!sameSignature(attempt.signature, creds.signature)) {
+      throw new S3Error('SignatureDoesNotMatch', undefined, {
+        AWSAccessKeyId: creds.accessKeyId,
+        StringToSign: attempt.stringToSign,
+        SignatureProvided: creds.signature,
+        CanonicalRequest: attempt.canonicalRequest,
+      });
+    }
+    return { accessKeyId: creds.accessKeyId, payloadHash: creds.payloadHash, signature: creds.signature, signingKey, longDate: creds.longDate, scope };
+  }
+
+  private async signingKey(creds: Credentials, secret: string): Promise<Uint8Array> {
+    const cacheKey = `${creds.accessKeyId}/${creds.shortDate}/${creds.region}/${creds.service}`;
+    let key = this.signingKeys.get(cacheKey);
+    if (!key) {
+      key = await getSigningKey(NodeSha256, { accessKeyId: creds.accessKeyId, secretAccessKey: secret }, creds.shortDate, creds.region, creds.service);
+      // Dates roll over daily; a handful of entries is all a live server needs.
+      if (this.signingKeys.size > 64) this.signingKeys.clear();
+      this.signingKeys.set(cacheKey, key);
+    }
+    return key;
+  }
+}

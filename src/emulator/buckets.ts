@@ -1,0 +1,83 @@
+import { Random } from '../util/random.js';
+import { S3Error } from './errors.js';
+import type { GroundTruthLog } from './ground-truth.js';
+import { createKeyspace, type KeyspaceConfig } from './models/create.js';
+import type { Keyspace } from './models/keyspace.js';
+
+export interface Bucket {
+  name: string;
+  createdAt: Date;
+  keyspace: Keyspace;
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+export function isValidBucketName(name: string): boolean {
+  return BUCKET_NAME.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
+}
+
+/** FNV-1a, to give each bucket its own seeded stream whatever order buckets are used in. */
+function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Wall clock in ms with sub-ms fractions, so that timestamps order writes within a millisecond. */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export interface BucketsConfig extends KeyspaceConfig {
+  seed: number;
+  lossAfterMs: number;
+  truth?: GroundTruthLog;
+}
+
+/** The buckets. Bucket operations are strongly consistent in every model; objects are not. */
+export class Buckets {
+  private readonly byName = new Map<string, Bucket>();
+
+  constructor(private readonly config: BucketsConfig) {}
+
+  get(name: string): Bucket {
+    const bucket = this.byName.get(name);
+    if (!bucket) throw new S3Error('NoSuchBucket', undefined, { BucketName: name });
+    return bucket;
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** False when it already existed. */
+  create(name: string): boolean {
+    if (!isValidBucketName(name)) throw new S3Error('InvalidBucketName', undefined, { BucketName: name });
+    if (this.byName.has(name)) return false;
+    const c = this.config;
+    const keyspace = createKeyspace(c, {
+      bucket: name,
+      random: new Random(c.seed ^ hashName(name)),
+      ...(c.truth ? { truth: c.truth } : {}),
+      now: wallClockMs,
+      lossAfterMs: c.lossAfterMs,
+    });
+    this.byName.set(name, { name, createdAt: new Date(), keyspace });
+    return true;
+  }
+
+  delete(name: string): void {
+    const bucket = this.get(name);
+    if (!bucket.keyspace.isEmpty()) throw new S3Error('BucketNotEmpty', undefined, { BucketName: name });
+    bucket.keyspace.close();
+    this.byName.delete(name);
+  }
+
+  list(): Bucket[] {
+    return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  close(): void {
+    for (const b of this.byName.values()) b.keyspace.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { S3Error } from '../errors.js';
+import { S3_NS, el, parseDeleteRequest, xmlEscape } from '../xml.js';
+import { type EmulatorState, type S3Request, type S3Response, type TruthNote } from './types.js';
+import { emptyResponse, xmlResponse } from './xml-response.js';
+
+export async function listBuckets(state: EmulatorState): Promise<S3Response> {
+  const buckets = state.buckets
+    .list()
+    .map((b) => `<Bucket>${el('Name', b.name)}${el('CreationDate', b.createdAt.toISOString())}</Bucket>`)
+    .join('');
+  return xmlResponse(200, `<ListAllMyBucketsResult xmlns="${S3_NS}"><Owner><ID>objcheck</ID><DisplayName>objcheck</DisplayName></Owner><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`);
+}
+
+export async function createBucket(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const name = request.target.bucket!;
+  if (!state.buckets.create(name)) throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
+  return emptyResponse(200, { location: `/${name}` });
+}
+
+export async function headBucket(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  state.buckets.get(request.target.bucket!);
+  return emptyResponse(200, { 'x-amz-bucket-region': state.options.region });
+}
+
+export async function deleteBucket(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  state.buckets.delete(request.target.bucket!);
+  return emptyResponse(204);
+}
+
+export async function getBucketLocation(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  state.buckets.get(request.target.bucket!);
+  // us-east-1 is the empty constraint, for historical reasons clients still rely on.
+  const region = state.options.region === 'us-east-1' ? '' : state.options.region;
+  return xmlResponse(200, `<LocationConstraint xmlns="${S3_NS}">${xmlEscape(region)}</LocationConstraint>`);
+}
+
+/** Versioning was never enabled, which is what an empty configuration says. */
+export async function getBucketVersioning(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  state.buckets.get(request.target.bucket!);
+  return xmlResponse(200, `<VersioningConfiguration xmlns="${S3_NS}"/>`);
+}
+
+/** DeleteObjects: each key is its own delete (its own write), all sent at once. */
+export async function deleteObjects(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const bucket = state.buckets.get(request.target.bucket!);
+  const { quiet, keys } = parseDeleteRequest(request.payload.body.toString('utf8'));
+  const results = await Promise.all(
+    keys.map(async (key) => {
+      const writeId = state.nextWriteId();
+      try {
+        const outcome = await bucket.keyspace.write({ key, object: null, writeId });
+        const note: TruthNote = { op: 'DeleteObject', key, replicas: outcome.replicas, writeId };
+        if (outcome.coordinator !== undefined) note.coordinator = outcome.coordinator;
+        request.notes.push(note);
+        return { key };
+      } catch (e) {
+        const error = e instanceof S3Error ? e : new S3Error('InternalError');
+        return { key, error };
+      }
+    }),
+  );
+  let xml = `<DeleteResult xmlns="${S3_NS}">`;
+  for (const r of results) {
+    if (r.error) xml += `<Error>${el('Key', r.key)}${el('Code', r.error.code)}${el('Message', r.error.message)}</Error>`;
+    else if (!quiet) xml += `<Deleted>${el('Key', r.key)}</Deleted>`;
+  }
+  xml += '</DeleteResult>';
+  return xmlResponse(200, xml);
+}

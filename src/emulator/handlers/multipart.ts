@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { verifyChecksums } from '../auth/checksums.js';
+import { S3Error } from '../errors.js';
+import { queryValue } from '../http/request-target.js';
+import { md5Etag, type NewObject } from '../object-version.js';
+import { S3_NS, el, parseCompleteMultipart } from '../xml.js';
+import { newObject, writeNote, writePrecondition } from './object.js';
+import { header, type EmulatorState, type S3Request, type S3Response } from './types.js';
+import { emptyResponse, xmlResponse } from './xml-response.js';
+
+const MIN_PART_BYTES = 5 * 1024 * 1024;
+const MAX_PARTS = 10_000;
+
+interface Upload {
+  id: string;
+  bucket: string;
+  key: string;
+  /** Type and metadata are fixed when the upload starts, as in S3. */
+  template: Omit<NewObject, 'body' | 'etag'>;
+  parts: Map<number, { body: Buffer; etag: string }>;
+  initiated: Date;
+}
+
+/**
+ * Uploads in progress. They live outside the consistency model: only completing one is a
+ * write, and it goes through the model like any PUT.
+ */
+export class MultipartUploads {
+  private readonly uploads = new Map<string, Upload>();
+  private count = 0;
+
+  start(bucket: string, key: string, template: Upload['template']): Upload {
+    // Counter-based ids: nothing random that a seed does not control.
+    const id = `objcheck-upload-${(++this.count).toString(36)}`;
+    const upload: Upload = { id, bucket, key, template, parts: new Map(), initiated: new Date() };
+    this.uploads.set(id, upload);
+    return upload;
+  }
+
+  get(id: string | undefined, bucket: string, key: string): Upload {
+    const upload = id === undefined ? undefined : this.uploads.get(id);
+    if (!upload || upload.bucket !== bucket || upload.key !== key) throw new S3Error('NoSuchUpload', undefined, id ? { UploadId: id } : {});
+    return upload;
+  }
+
+  end(id: string): void {
+    this.uploads.delete(id);
+  }
+
+  inBucket(bucket: string): Upload[] {
+    return [...this.uploads.values()].filter((u) => u.bucket === bucket).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+}
+
+export async function createMultipartUpload(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const bucket = state.buckets.get(request.target.bucket!);
+  const key = request.target.key!;
+  const { body: _body, etag: _etag, ...template } = newObject(request, Buffer.alloc(0));
+  const upload = state.uploads.start(bucket.name, key, template);
+  return xmlResponse(200, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el('Bucket', bucket.name)}${el('Key', key)}${el('UploadId', upload.id)}</InitiateMultipartUploadResult>`);
+}
+
+export async function uploadPart(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  if (header(request, 'x-amz-copy-source') !== undefined) throw new S3Error('NotImplemented', 'UploadPartCopy is not implemented');
+  const q = request.target.query;
+  const upload = state.uploads.get(queryValue(q, 'uploadId'), request.target.bucket!, request.target.key!);
+  const partNumber = Number(queryValue(q, 'partNumber'));
+  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) {
+    throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
+  }
+  const body = request.payload.body;
+  verifyChecksums(body, request.headers);
+  verifyChecksums(body, request.payload.trailers);
+  const etag = md5Etag(body);
+  upload.parts.set(partNumber, { body, etag });
+  return emptyResponse(200, { etag });
+}
+
+export async function completeMultipartUpload(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const bucket = state.buckets.get(request.target.bucket!);
+  const key = request.target.key!;
+  const upload = state.uploads.get(queryValue(request.target.query, 'uploadId'), bucket.name, key);
+  const listed = parseCompleteMultipart(request.payload.body.toString('utf8'));
+  const bodies: Buffer[] = [];
+  const md5 = createHash('md5');
+  listed.forEach((p, i) => {
+    if (i > 0 && p.partNumber <= listed[i - 1]!.partNumber) throw new S3Error('InvalidPartOrder');
+  });
+  listed.forEach((p, i) => {
+    const part = upload.parts.get(p.partNumber);
+    if (!part || part.etag.replace(/"/g, '') !== p.etag.replace(/"/g, '')) throw new S3Error('InvalidPart', undefined, { PartNumber: String(p.partNumber) });
+    if (i < listed.length - 1 && part.body.length < MIN_PART_BYTES) throw new S3Error('EntityTooSmall', undefined, { PartNumber: String(p.partNumber) });
+    bodies.push(part.body);
+    md5.update(Buffer.from(part.etag.replace(/"/g, ''), 'hex'));
+  });
+  // S3's multipart ETag: the MD5 of the parts' binary MD5s, then "-" and the part count.
+  const etag = `"${md5.digest('hex')}-${listed.length}"`;
+  const object: NewObject = { ...upload.template, body: Buffer.concat(bodies), etag };
+  const precondition = writePrecondition(request);
+  const outcome = await bucket.keyspace.write({ key, object, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
+  state.uploads.end(upload.id);
+  request.notes.push(writeNote('CompleteMultipartUpload', key, outcome));
+  return xmlResponse(
+    200,
+    `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el('Location', `/${bucket.name}/${key}`)}${el('Bucket', bucket.name)}${el('Key', key)}${el('ETag', etag)}</CompleteMultipartUploadResult>`,
+  );
+}
+
+export async function abortMultipartUpload(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const upload = state.uploads.get(queryValue(request.target.query, 'uploadId'), request.target.bucket!, request.target.key!);
+  state.uploads.end(upload.id);
+  return emptyResponse(204);
+}
+
+export async function listMultipartUploads(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const bucket = state.buckets.get(request.target.bucket!);
+  const uploads = state.uploads
+    .inBucket(bucket.name)
+    .map((u) => `<Upload>${el('Key', u.key)}${el('UploadId', u.id)}${el('Initiated', u.initiated.toISOString())}<StorageClass>STANDARD</StorageClass></Upload>`)
+    .join('');
+  return xmlResponse(200, `<ListMultipartUploadsResult xmlns="${S3_NS}">${el('Bucket', bucket.name)}<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>${el('MaxUploads', 1000)}${el('IsTruncated', false)}${uploads}</ListMultipartUploadsResult>`);
+}

@@ -1,0 +1,198 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { verifyChecksums } from '../auth/checksums.js';
+import { checkRead, type ReadPrecondition, type WritePrecondition } from '../conditions.js';
+import { S3Error } from '../errors.js';
+import { queryValue } from '../http/request-target.js';
+import type { ReadOutcome, WriteOutcome } from '../models/keyspace.js';
+import { md5Etag, type NewObject, type ObjectVersion } from '../object-version.js';
+import { parseRange } from '../range.js';
+import { S3_NS, el } from '../xml.js';
+import { header, type EmulatorState, type S3Request, type S3Response, type TruthNote } from './types.js';
+import { emptyResponse, xmlResponse } from './xml-response.js';
+
+const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
+const META_PREFIX = 'x-amz-meta-';
+const MAX_KEY_BYTES = 1024;
+
+function checkKey(key: string): void {
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new S3Error('KeyTooLongError');
+}
+
+function userMetadata(request: S3Request): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const name in request.headers) {
+    if (name.startsWith(META_PREFIX)) metadata[name.slice(META_PREFIX.length)] = header(request, name)!;
+  }
+  return metadata;
+}
+
+export function writePrecondition(request: S3Request): WritePrecondition | undefined {
+  const ifMatch = header(request, 'if-match');
+  const ifNoneMatch = header(request, 'if-none-match');
+  if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
+  return { ...(ifMatch !== undefined ? { ifMatch } : {}), ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) };
+}
+
+function readPrecondition(request: S3Request, prefix = ''): ReadPrecondition {
+  const p: ReadPrecondition = {};
+  const get = (name: string) => header(request, prefix + name);
+  const ifMatch = get('if-match');
+  const ifNoneMatch = get('if-none-match');
+  const ifModifiedSince = get('if-modified-since');
+  const ifUnmodifiedSince = get('if-unmodified-since');
+  if (ifMatch !== undefined) p.ifMatch = ifMatch;
+  if (ifNoneMatch !== undefined) p.ifNoneMatch = ifNoneMatch;
+  if (ifModifiedSince !== undefined) p.ifModifiedSince = ifModifiedSince;
+  if (ifUnmodifiedSince !== undefined) p.ifUnmodifiedSince = ifUnmodifiedSince;
+  return p;
+}
+
+export function writeNote(op: string, key: string, outcome: WriteOutcome): TruthNote {
+  const note: TruthNote = { op, key, replicas: outcome.replicas, writeId: outcome.version.writeId };
+  if (outcome.coordinator !== undefined) note.coordinator = outcome.coordinator;
+  return note;
+}
+
+function readNote(op: string, key: string, outcome: ReadOutcome): TruthNote {
+  const note: TruthNote = { op, key, replicas: outcome.replicas, writeId: outcome.version?.writeId ?? null };
+  if (outcome.coordinator !== undefined) note.coordinator = outcome.coordinator;
+  if (outcome.servedBy !== undefined) note.servedBy = outcome.servedBy;
+  return note;
+}
+
+export function newObject(request: S3Request, body: Buffer): NewObject {
+  const object: NewObject = {
+    body,
+    etag: md5Etag(body),
+    contentType: header(request, 'content-type') ?? DEFAULT_CONTENT_TYPE,
+    metadata: userMetadata(request),
+  };
+  const cacheControl = header(request, 'cache-control');
+  if (cacheControl !== undefined) object.cacheControl = cacheControl;
+  return object;
+}
+
+export async function putObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const key = request.target.key!;
+  checkKey(key);
+  const bucket = state.buckets.get(request.target.bucket!);
+  const body = request.payload.body;
+  verifyChecksums(body, request.headers);
+  verifyChecksums(body, request.payload.trailers);
+  const precondition = writePrecondition(request);
+  const writeId = state.nextWriteId();
+  const outcome = await bucket.keyspace.write({ key, object: newObject(request, body), writeId, ...(precondition ? { precondition } : {}) });
+  request.notes.push(writeNote('PutObject', key, outcome));
+  return emptyResponse(200, { etag: outcome.version.etag });
+}
+
+function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {
+    etag: version.etag,
+    'last-modified': version.lastModified.toUTCString(),
+    'content-type': version.contentType,
+    'accept-ranges': 'bytes',
+  };
+  if (version.cacheControl !== undefined) headers['cache-control'] = version.cacheControl;
+  for (const name in version.metadata) headers[META_PREFIX + name] = version.metadata[name];
+  // A presigned GET may ask for other response headers (response-content-type=...).
+  const q = request.target.query;
+  for (const name of ['content-type', 'content-language', 'expires', 'cache-control', 'content-disposition', 'content-encoding']) {
+    const override = queryValue(q, 'response-' + name);
+    if (override === undefined) continue;
+    // A decoded query value can hold characters no HTTP header may carry.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(override)) throw new S3Error('InvalidArgument', `response-${name} holds characters a header cannot carry`);
+    headers[name] = override;
+  }
+  return headers;
+}
+
+async function readObject(state: EmulatorState, request: S3Request, op: 'GetObject' | 'HeadObject'): Promise<S3Response> {
+  const key = request.target.key!;
+  const bucket = state.buckets.get(request.target.bucket!);
+  const outcome = await bucket.keyspace.read(key);
+  request.notes.push(readNote(op, key, outcome));
+  const version = outcome.version;
+  if (!version) throw new S3Error('NoSuchKey', undefined, { Key: key });
+  const failed = checkRead(readPrecondition(request), version);
+  if (failed) {
+    if (failed.code === 'NotModified') {
+      return { status: 304, headers: { etag: version.etag, 'last-modified': version.lastModified.toUTCString() } };
+    }
+    throw failed;
+  }
+  const headers = objectHeaders(version, request);
+  const size = version.body.length;
+  const range = parseRange(header(request, 'range'), size);
+  if (range) {
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+    headers['content-length'] = range.end - range.start + 1;
+    const body = op === 'GetObject' ? version.body.subarray(range.start, range.end + 1) : undefined;
+    return { status: 206, headers, ...(body ? { body } : {}) };
+  }
+  headers['content-length'] = size;
+  return { status: 200, headers, ...(op === 'GetObject' ? { body: version.body } : {}) };
+}
+
+export function getObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  return readObject(state, request, 'GetObject');
+}
+
+export function headObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  return readObject(state, request, 'HeadObject');
+}
+
+export async function deleteObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const key = request.target.key!;
+  const bucket = state.buckets.get(request.target.bucket!);
+  const precondition = writePrecondition(request);
+  const outcome = await bucket.keyspace.write({ key, object: null, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
+  request.notes.push(writeNote('DeleteObject', key, outcome));
+  return emptyResponse(204);
+}
+
+/** "/bucket/key", "bucket/key" or either with ?versionId=, URL-encoded. */
+export function parseCopySource(text: string): { bucket: string; key: string } {
+  const q = text.indexOf('?');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(q < 0 ? text : text.slice(0, q));
+  } catch {
+    throw new S3Error('InvalidArgument', 'Invalid copy source encoding');
+  }
+  if (decoded.startsWith('/')) decoded = decoded.slice(1);
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1) throw new S3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+}
+
+export async function copyObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const key = request.target.key!;
+  checkKey(key);
+  const destination = state.buckets.get(request.target.bucket!);
+  const source = parseCopySource(header(request, 'x-amz-copy-source')!);
+  const directive = (header(request, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.');
+  if (source.bucket === destination.name && source.key === key && directive === 'COPY') {
+    throw new S3Error(
+      'InvalidRequest',
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
+  }
+  const read = await state.buckets.get(source.bucket).keyspace.read(source.key);
+  request.notes.push(readNote('CopyObject:source', source.key, read));
+  const from = read.version;
+  if (!from) throw new S3Error('NoSuchKey', undefined, { Key: source.key });
+  const failed = checkRead(readPrecondition(request, 'x-amz-copy-source-'), from);
+  // For a copy, every failed source condition is a 412, even If-None-Match.
+  if (failed) throw new S3Error('PreconditionFailed', undefined, failed.details);
+  const object: NewObject =
+    directive === 'COPY'
+      ? { body: from.body, etag: from.etag, contentType: from.contentType, metadata: { ...from.metadata }, ...(from.cacheControl !== undefined ? { cacheControl: from.cacheControl } : {}) }
+      : newObject(request, from.body);
+  const precondition = writePrecondition(request);
+  const outcome = await destination.keyspace.write({ key, object, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
+  request.notes.push(writeNote('CopyObject', key, outcome));
+  const xml = `<CopyObjectResult xmlns="${S3_NS}">${el('LastModified', outcome.version.lastModified.toISOString())}${el('ETag', outcome.version.etag)}</CopyObjectResult>`;
+  return xmlResponse(200, xml);
+}

@@ -1,0 +1,68 @@
+import { S3Error } from '../errors.js';
+import type { RequestTarget } from '../http/request-target.js';
+import { createBucket, deleteBucket, deleteObjects, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './bucket.js';
+import { listObjectsV1, listObjectsV2 } from './list-objects.js';
+import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, uploadPart } from './multipart.js';
+import { copyObject, deleteObject, getObject, headObject, putObject } from './object.js';
+import type { Handler } from './types.js';
+
+/** Subresources S3 has and the emulator does not: refusing beats silently acting on the object. */
+const UNSUPPORTED_BUCKET = ['acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'versions', 'accelerate', 'requestPayment', 'ownershipControls', 'publicAccessBlock', 'analytics', 'metrics', 'inventory', 'intelligent-tiering'];
+const UNSUPPORTED_OBJECT = ['acl', 'tagging', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes', 'versionId'];
+
+function unsupported(target: RequestTarget, names: readonly string[]): void {
+  for (const name of names) {
+    if (name in target.query) throw new S3Error('NotImplemented', `The emulator does not implement ?${name}`);
+  }
+}
+
+/** Picks the S3 operation from method, addressing and subresource, as S3's front end does. */
+export function route(method: string, target: RequestTarget, hasCopySource: boolean): { name: string; handler: Handler } {
+  if (target.bucket === undefined) {
+    if (method === 'GET') return { name: 'ListBuckets', handler: listBuckets };
+    throw new S3Error('MethodNotAllowed');
+  }
+  const q = target.query;
+  if (target.key === undefined) {
+    unsupported(target, UNSUPPORTED_BUCKET);
+    switch (method) {
+      case 'PUT':
+        return { name: 'CreateBucket', handler: createBucket };
+      case 'HEAD':
+        return { name: 'HeadBucket', handler: headBucket };
+      case 'DELETE':
+        return { name: 'DeleteBucket', handler: deleteBucket };
+      case 'POST':
+        if ('delete' in q) return { name: 'DeleteObjects', handler: deleteObjects };
+        break;
+      case 'GET':
+        if ('location' in q) return { name: 'GetBucketLocation', handler: getBucketLocation };
+        if ('uploads' in q) return { name: 'ListMultipartUploads', handler: listMultipartUploads };
+        if ('versioning' in q) return { name: 'GetBucketVersioning', handler: getBucketVersioning };
+        if (q['list-type'] === '2') return { name: 'ListObjectsV2', handler: listObjectsV2 };
+        return { name: 'ListObjects', handler: listObjectsV1 };
+    }
+    throw new S3Error('MethodNotAllowed');
+  }
+  unsupported(target, UNSUPPORTED_OBJECT);
+  if ('uploadId' in q) {
+    if (method === 'PUT') return { name: 'UploadPart', handler: uploadPart };
+    if (method === 'POST') return { name: 'CompleteMultipartUpload', handler: completeMultipartUpload };
+    if (method === 'DELETE') return { name: 'AbortMultipartUpload', handler: abortMultipartUpload };
+    throw new S3Error('NotImplemented', 'ListParts is not implemented');
+  }
+  switch (method) {
+    case 'POST':
+      if ('uploads' in q) return { name: 'CreateMultipartUpload', handler: createMultipartUpload };
+      break;
+    case 'PUT':
+      return hasCopySource ? { name: 'CopyObject', handler: copyObject } : { name: 'PutObject', handler: putObject };
+    case 'GET':
+      return { name: 'GetObject', handler: getObject };
+    case 'HEAD':
+      return { name: 'HeadObject', handler: headObject };
+    case 'DELETE':
+      return { name: 'DeleteObject', handler: deleteObject };
+  }
+  throw new S3Error('MethodNotAllowed');
+}

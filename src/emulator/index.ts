@@ -1,0 +1,84 @@
+import type { AddressInfo } from 'node:net';
+import { Buckets } from './buckets.js';
+import { GroundTruthLog } from './ground-truth.js';
+import { MultipartUploads } from './handlers/multipart.js';
+import type { EmulatorState } from './handlers/types.js';
+import { resolveOptions, type EmulatorOptions, type KeyPair, type ResolvedOptions } from './options.js';
+import { createS3Server } from './server.js';
+
+export type { EmulatorOptions, ConsistencyOptions, ConsistencyModelName, FaultOptions, KeyPair, QuorumDelaySpecs } from './options.js';
+export { DEFAULT_KEY_PAIR, OptionsError, resolveOptions } from './options.js';
+export { GroundTruthLog, type GroundTruthEvent } from './ground-truth.js';
+export { parseDelaySpec, sampleDelay, meanDelay, type DelayDistribution } from './delay-spec.js';
+
+export interface RunningEmulator {
+  /** http://host:port, for an S3 client's endpoint (use path-style addressing, or <bucket>.localhost). */
+  endpoint: string;
+  port: number;
+  region: string;
+  /** The first key pair. */
+  credentials: KeyPair;
+  /** Present when ground-truth logging is on. */
+  groundTruth?: GroundTruthLog;
+  /** What a run folder may record about the emulator: model, parameters, faults; never secrets. */
+  describe(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/** Starts an S3-compatible server on a loopback port, in this process. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const resolved = resolveOptions(options);
+  const truth = resolved.groundTruth ? new GroundTruthLog(resolved.groundTruth) : undefined;
+  const buckets = new Buckets({
+    model: resolved.model,
+    dropAckedWrites: resolved.dropAckedWrites,
+    dropMode: resolved.dropMode,
+    cacheFront: resolved.cacheFront,
+    seed: resolved.seed,
+    lossAfterMs: resolved.lossAfterMs,
+    ...(truth ? { truth } : {}),
+  });
+  for (const name of resolved.buckets) buckets.create(name);
+  let writeIds = 0;
+  const state: EmulatorState = { options: resolved, buckets, uploads: new MultipartUploads(), ...(truth ? { truth } : {}), nextWriteId: () => ++writeIds };
+  const server = createS3Server(state);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, resolved.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    region: resolved.region,
+    credentials: resolved.keys[0]!,
+    ...(truth ? { groundTruth: truth } : {}),
+    describe: () => describeOptions(resolved),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        buckets.close();
+        server.close(() => resolve());
+        // Keep-alive sockets of idle clients would hold close() open until they time out.
+        server.closeAllConnections();
+        truth?.flush();
+      });
+      return closing;
+    },
+  };
+}
+
+function describeOptions(o: ResolvedOptions): Record<string, unknown> {
+  return {
+    name: 'emulator',
+    consistency: o.model,
+    seed: o.seed,
+    region: o.region,
+    faults: { dropAckedWrites: o.dropAckedWrites, dropMode: o.dropMode, lossAfterMs: o.lossAfterMs, cacheFront: o.cacheFront },
+    groundTruth: o.groundTruth !== false,
+  };
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// The emulator as a standalone server, for tools other than objcheck (AWS CLI, rclone...).
+import { parseCliArgs, USAGE } from './cli-args.js';
+import { startEmulator } from './index.js';
+import { OptionsError, resolveOptions } from './options.js';
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseCliArgs(process.argv.slice(2));
+    if (!parsed.help) resolveOptions(parsed.options);
+  } catch (e) {
+    if (!(e instanceof OptionsError)) throw e;
+    process.stderr.write(`objcheck-emulator: ${e.message}\n${USAGE}\n`);
+    return 3;
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const emulator = await startEmulator(parsed.options);
+  const d = emulator.describe();
+  process.stdout.write(
+    `objcheck emulator listening on ${emulator.endpoint} (region ${emulator.region}, consistency ${JSON.stringify(d.consistency)}, seed ${d.seed})\n` +
+      `access key ${emulator.credentials.accessKeyId}, secret ${emulator.credentials.secretAccessKey}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await emulator.close();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`objcheck-emulator: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
