@@ -42,6 +42,43 @@ function show(v: unknown): string {
   return typeof v === 'number' && Number.isNaN(v) ? 'a value that is not a number' : JSON.stringify(v);
 }
 
+/** The emulator's own flags, passed through to its parser (src/emulator/cli-args.ts), which checks them. */
+const EMULATOR_OPTIONS = {
+  consistency: { type: 'string', describe: 'strong | s3-legacy | quorum (default strong)' },
+  replicas: { type: 'string', describe: 'quorum: replicas N' },
+  'write-quorum': { type: 'string', describe: 'quorum: W' },
+  'read-quorum': { type: 'string', describe: 'quorum: R' },
+  'write-delay': { type: 'string', describe: 'quorum: write propagation delay, e.g. exp:50, uniform:1:10, pareto:1:1.5, mix:0.9*const:1,0.1*exp:50' },
+  'ack-delay': { type: 'string', describe: 'quorum: ack delay' },
+  'read-delay': { type: 'string', describe: 'quorum: read request delay' },
+  'response-delay': { type: 'string', describe: 'quorum: read response delay' },
+  'clock-skew': { type: 'string', describe: 'quorum: one clock offset a coordinator, ms (--clock-skew=0,-40)' },
+  'read-repair': { type: 'boolean', describe: 'quorum: repair stale replicas after reads' },
+  'stale-window': { type: 'string', describe: 's3-legacy: MIN:MAX ms that reads may be stale after an overwrite/delete' },
+  'stale-probability': { type: 'string', describe: 's3-legacy: chance a read in that window is stale' },
+  'negative-cache-window': { type: 'string', describe: 's3-legacy: MIN:MAX ms a 404 is still served after the first PUT' },
+  'list-lag': { type: 'string', describe: 's3-legacy: MIN:MAX ms before LIST shows a write' },
+  'drop-acked-writes': { type: 'string', describe: 'fault: chance an acknowledged write is lost' },
+  'drop-mode': { type: 'string', describe: 'fault: nowhere | coordinator' },
+  'single-replica-reads': { type: 'boolean', describe: 'fault (quorum): each read asks one random replica' },
+  'cache-front': { type: 'boolean', describe: 'fault: a cache that honours Cache-Control max-age' },
+  'ground-truth': { type: 'boolean', describe: 'record what the emulator really did in ground-truth.jsonl of the run folder' },
+} as const;
+
+/** The emulator flags given, as the emulator's own command line. */
+function emulatorFlags(argv: Record<string, unknown>): string[] {
+  const flags: string[] = [];
+  for (const [name, spec] of Object.entries(EMULATOR_OPTIONS)) {
+    const v = argv[name];
+    if (v === undefined || v === false || name === 'ground-truth') continue;
+    if (argv.target !== 'emulator') throw new UserError(`--${name} applies to --target emulator only`);
+    // "=" keeps a negative value (a clock skew) from reading as a flag.
+    flags.push(spec.type === 'boolean' ? `--${name}` : `--${name}=${String(v)}`);
+  }
+  if (argv['ground-truth'] && argv.target !== 'emulator') throw new UserError('--ground-truth applies to --target emulator only');
+  return flags;
+}
+
 function workloadOptions(y: Argv) {
   return y
     .option('target', { type: 'string', default: 'memory', choices: [...targets.keys()], describe: 'the store to test' })
@@ -61,6 +98,8 @@ function workloadOptions(y: Argv) {
     .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
     .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose)' })
     .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
+    .options(EMULATOR_OPTIONS)
+    .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):')
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
     .check((argv) => {
@@ -101,6 +140,8 @@ export async function main(args: string[]): Promise<number> {
           keepObjects: argv['keep-objects'],
           start: argv.start,
           checkTimeout: argv['check-timeout'],
+          emulatorFlags: emulatorFlags(argv),
+          groundTruth: argv['ground-truth'] === true,
           results: argv.results,
           name: argv.name,
         });

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCheckers } from '../check/run-checkers.js';
 import { selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
@@ -37,6 +37,10 @@ export interface WorkloadConfig {
   name?: string;
   /** Seconds the linearizability checker may take. */
   checkTimeout?: number;
+  /** The emulator's flags, for --target emulator. */
+  emulatorFlags: string[];
+  /** Ask the target for ground truth (ground-truth.jsonl in the run folder). */
+  groundTruth: boolean;
 }
 
 /** What a run says about itself in run.json; `complete` is true only after a normal end. */
@@ -114,6 +118,8 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         createBucket: config.createBucket,
         keepObjects: config.keepObjects,
         start: config.start,
+        emulatorFlags: config.emulatorFlags,
+        ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
       }).finally(() => clearTimeout(slow));
     } catch (err) {
       record.stopReason = 'setup-error';

@@ -1,4 +1,5 @@
 import { awsS3Target } from './aws-s3.js';
+import { emulatorTarget } from './emulator.js';
 import { gcsTarget } from './gcs.js';
 import { memoryTarget } from './memory.js';
 import { minioTarget } from './minio.js';
@@ -8,5 +9,5 @@ import type { Target } from './target.js';
 
 /** Every target, by the name --target takes. A new target is one file and one line here. */
 export const targets: ReadonlyMap<string, Target> = new Map(
-  [memoryTarget, s3rverTarget, minioTarget, awsS3Target, gcsTarget, r2Target].map((t) => [t.name, t]),
+  [memoryTarget, emulatorTarget, s3rverTarget, minioTarget, awsS3Target, gcsTarget, r2Target].map((t) => [t.name, t]),
 );

@@ -59,8 +59,10 @@ export interface TargetOptions {
   keepObjects?: boolean;
   /** Start the store first (e.g. docker compose for minio) where the target knows how. */
   start?: boolean;
-  /** Emulator settings: the consistency model and its parameters. */
-  consistency?: string;
+  /** The emulator's own flags (`--consistency quorum --replicas 3 …`), parsed by the emulator. */
+  emulatorFlags?: string[];
+  /** Where a target that knows the truth (the emulator) writes it, on the run's clock. */
+  groundTruth?: { path: string; origin: bigint };
 }
 
 export interface Target {

@@ -64,20 +64,33 @@ describe.skipIf(!hasAws)('AWS CLI', () => {
 });
 
 describe.skipIf(!hasRclone)('rclone', () => {
-  const rclone = (...args: string[]) =>
-    run('rclone', [...args, '--config', '/dev/null'], {
+  const rcloneAs = (secret: string, ...args: string[]) =>
+    run('rclone', [...args, '--config', '/dev/null', '--low-level-retries', '1', '--retries', '1'], {
       env: {
         ...env,
         RCLONE_CONFIG_EMU_TYPE: 's3',
         RCLONE_CONFIG_EMU_PROVIDER: 'Other',
         RCLONE_CONFIG_EMU_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
-        RCLONE_CONFIG_EMU_SECRET_ACCESS_KEY: emulator.credentials.secretAccessKey,
+        RCLONE_CONFIG_EMU_SECRET_ACCESS_KEY: secret,
         RCLONE_CONFIG_EMU_ENDPOINT: emulator.endpoint,
         RCLONE_CONFIG_EMU_REGION: emulator.region,
         RCLONE_CONFIG_EMU_FORCE_PATH_STYLE: 'true',
       },
       timeout: 60_000,
     });
+  const rclone = (...args: string[]) => rcloneAs(emulator.credentials.secretAccessKey, ...args);
+
+  it('with a wrong secret gets 403 and writes nothing', async () => {
+    await rclone('mkdir', 'emu:guarded');
+    const file = join(dir, 'secret-test.txt');
+    writeFileSync(file, 'should not arrive\n');
+    const denied = await rcloneAs('wrong-secret', 'copyto', file, 'emu:guarded/x.txt').then(
+      () => undefined,
+      (e: { stderr: string }) => e,
+    );
+    expect(denied?.stderr).toMatch(/SignatureDoesNotMatch|403/);
+    expect((await rclone('lsf', 'emu:guarded')).stdout).toBe('');
+  });
 
   it('copies a folder, checks it byte for byte, moves a file and purges', async () => {
     const src = mkdtempSync(join(dir, 'src-'));

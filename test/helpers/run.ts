@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { History } from '../../src/history/event.js';
+import { readHistory } from '../../src/history/read.js';
+import { Recorder } from '../../src/history/recorder.js';
+import { runWorkers, type Progress, type RunLimits } from '../../src/runner/run-workers.js';
+import type { Target, TargetOptions } from '../../src/targets/target.js';
+import { registerWorkload } from '../../workloads/register.js';
+import type { Workload } from '../../workloads/workload.js';
+
+export interface TestRun {
+  target: Target;
+  limits: RunLimits;
+  concurrency?: number;
+  keys?: number;
+  seed?: number;
+  workload?: Workload;
+  targetOptions?: Partial<TargetOptions>;
+}
+
+/** A real run in this process, recorded to a temporary file and read back as a History. */
+export async function recordRun(spec: TestRun): Promise<History> {
+  delete process.env.AWS_CA_BUNDLE;
+  const concurrency = spec.concurrency ?? 5;
+  const opened = await spec.target.open({ prefix: 'objcheck/test/', seed: spec.seed ?? 1, opTimeoutMs: 2000, concurrency, latencyMs: 0, ...spec.targetOptions });
+  const file = join(mkdtempSync(join(tmpdir(), 'objcheck-run-')), 'history.jsonl');
+  const recorder = new Recorder(file);
+  const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
+  try {
+    await runWorkers(
+      {
+        workload: spec.workload ?? registerWorkload,
+        client: opened.client,
+        recorder,
+        concurrency,
+        limits: spec.limits,
+        opTimeoutMs: 2000,
+        seed: spec.seed ?? 1,
+        keys: spec.keys ?? 3,
+        stop: new AbortController().signal,
+      },
+      progress,
+    );
+  } finally {
+    recorder.close();
+    await opened.close();
+  }
+  return readHistory(file);
+}

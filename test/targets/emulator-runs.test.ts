@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { linearizable } from '../../checkers/linearizable/index.js';
+import { readValidity } from '../../checkers/read-validity.js';
+import { emulatorTarget } from '../../src/targets/emulator.js';
+import { recordRun } from '../helpers/run.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const run = (flags: string[], seed: number, ops = 600) =>
+  recordRun({ target: emulatorTarget, limits: { ops }, concurrency: 6, keys: 2, seed, targetOptions: { emulatorFlags: flags } });
+
+describe('the register workload against the emulator over HTTP', () => {
+  it('strong: every checker finds nothing, over several seeds', async () => {
+    for (const seed of [1, 2, 3]) {
+      const h = await run(['--consistency', 'strong'], seed);
+      expect(h.ops.filter((o) => o.type === 'ok').length).toBe(600);
+      expect(readValidity.check(h).valid).toBe(true);
+      expect((await linearizable.check(h)).valid).toBe(true);
+    }
+  });
+
+  it('s3-legacy: stale reads after overwrites and deletes make it not linearizable, with no corrupt values', async () => {
+    const h = await run(['--consistency', 's3-legacy', '--stale-window', '50:200', '--stale-probability', '0.8'], 4);
+    expect(readValidity.check(h).valid).toBe(true);
+    const r = await linearizable.check(h);
+    expect(r.valid).toBe(false);
+    expect(r.anomalies[0]!.kind).toBe('not-linearizable');
+  });
+
+  it('quorum N=3 R=W=1 with exponential propagation delays: not linearizable', async () => {
+    const h = await run(['--consistency', 'quorum', '--replicas', '3', '--write-quorum', '1', '--read-quorum', '1', '--write-delay', 'exp:30'], 5);
+    expect(readValidity.check(h).valid).toBe(true);
+    expect((await linearizable.check(h)).valid).toBe(false);
+  });
+
+  it('quorum N=3 R=W=2 (overlapping quorums), one client at a time: every read sees the last write', async () => {
+    // Concurrent clients could still see a new value and then an old one while a write is in
+    // flight (quorums alone do not make a register linearizable); one client cannot.
+    const h = await recordRun({
+      target: emulatorTarget,
+      limits: { ops: 200 },
+      concurrency: 1,
+      keys: 2,
+      seed: 6,
+      targetOptions: { emulatorFlags: ['--consistency', 'quorum', '--replicas', '3', '--write-quorum', '2', '--read-quorum', '2', '--write-delay', 'exp:5'] },
+    });
+    expect((await linearizable.check(h)).valid).toBe(true);
+  });
+});
