@@ -1,44 +1,68 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { UserError } from '../cli/errors.js';
+import type { EmulatorOptions } from '../emulator/options.js';
+import { projectRoot } from '../util/tool-info.js';
 import { openS3Target } from './s3-target.js';
 import type { Target } from './target.js';
 
 const BUCKET = 'objcheck';
+// Compiled, also when this module runs from its TypeScript source (tests).
+const THREAD = join(projectRoot(), 'dist/src/emulator/thread.js');
+
+type Started =
+  | { endpoint: string; port: number; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; description: Record<string, unknown> }
+  | { error: string; options: boolean };
 
 /**
- * Our S3 emulator, started in this process on a loopback port, with the consistency model and
- * faults the run asks for: a store whose behaviour, and ground truth, we control.
+ * Our S3 emulator on a loopback port, on a thread of this process, with the consistency model
+ * and faults the run asks for: a store whose behaviour, and ground truth, we control.
  */
 export const emulatorTarget: Target = {
   name: 'emulator',
   description: 'the built-in S3 emulator over HTTP on a loopback port (--consistency strong|s3-legacy|quorum and its knobs)',
   async open(options) {
-    // Loaded on use: a check or a memory run need not load an HTTP server and its signer.
-    const [{ parseCliArgs }, { OptionsError, startEmulator }] = await Promise.all([import('../emulator/cli-args.js'), import('../emulator/index.js')]);
-    let parsed;
+    const { OptionsError } = await import('../emulator/options.js');
+    const { parseCliArgs } = await import('../emulator/cli-args.js');
+    let parsed: EmulatorOptions;
     try {
       parsed = parseCliArgs(options.emulatorFlags ?? []).options;
     } catch (err) {
       if (err instanceof OptionsError) throw new UserError(err.message);
       throw err;
     }
-    const emulator = await startEmulator({
+    const emulatorOptions: EmulatorOptions = {
       ...parsed,
       port: 0,
       host: '127.0.0.1',
       seed: options.seed,
       buckets: [BUCKET],
       ...(options.groundTruth ? { groundTruth: { jsonlPath: options.groundTruth.path, origin: options.groundTruth.origin } } : {}),
+    };
+    const thread = new Worker(THREAD, { workerData: emulatorOptions });
+    const started = await new Promise<Started>((resolve, reject) => {
+      thread.once('message', resolve);
+      thread.once('error', reject);
     });
+    if ('error' in started) {
+      await thread.terminate();
+      throw new UserError(started.options ? started.error : `the emulator did not start: ${started.error}`);
+    }
+    const stop = () =>
+      new Promise<void>((resolve) => {
+        thread.once('exit', () => resolve());
+        thread.postMessage('close');
+      });
     return openS3Target(
       {
         target: 'emulator',
-        endpoint: emulator.endpoint,
-        region: emulator.region,
+        endpoint: started.endpoint,
+        region: started.region,
         bucket: BUCKET,
         forcePathStyle: true,
-        credentials: emulator.credentials,
-        extra: { emulator: emulator.describe() },
-        onClose: () => emulator.close(),
+        credentials: started.credentials,
+        extra: { emulator: started.description },
+        onClose: stop,
       },
       options,
     );
