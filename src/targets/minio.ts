@@ -15,8 +15,8 @@ export const minioTarget: Target = {
   async open(options) {
     const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
     if (options.start) await startWithCompose(endpoint);
-    const user = process.env.MINIO_ROOT_USER ?? process.env.AWS_ACCESS_KEY_ID ?? 'minioadmin';
-    const password = process.env.MINIO_ROOT_PASSWORD ?? process.env.AWS_SECRET_ACCESS_KEY ?? 'minioadmin';
+    const user = process.env.MINIO_ROOT_USER || process.env.AWS_ACCESS_KEY_ID || 'minioadmin';
+    const password = process.env.MINIO_ROOT_PASSWORD || process.env.AWS_SECRET_ACCESS_KEY || 'minioadmin';
     return openS3Target(
       {
         target: 'minio',
