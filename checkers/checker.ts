@@ -20,6 +20,8 @@ export interface CheckResult {
   anomalies: Anomaly[];
   /** Why the verdict is unknown, when it is. */
   reason?: string;
+  /** The key figures in one line, for the CLI summary and the report header. */
+  summary?: string;
   /** Checker-specific figures (counts, windows…), JSON-serialisable. */
   [extra: string]: unknown;
 }

@@ -1,6 +1,13 @@
 import type { Checker } from './checker.js';
+import { deltaAtomicityChecker } from './delta-atomicity.js';
 import { linearizable } from './linearizable/index.js';
 import { readValidity } from './read-validity.js';
+import { sessionGuarantees } from './session-guarantees.js';
+import { staleReads } from './stale-reads.js';
+import { lostWrites } from './staleness/lost-writes.js';
+import { visibility } from './visibility.js';
 
 /** Every checker, by name. A new checker is one file and one line here. */
-export const checkers: ReadonlyMap<string, Checker> = new Map([readValidity, linearizable].map((c) => [c.name, c]));
+export const checkers: ReadonlyMap<string, Checker> = new Map(
+  [readValidity, linearizable, staleReads, sessionGuarantees, visibility, deltaAtomicityChecker, lostWrites].map((c) => [c.name, c]),
+);

@@ -16,7 +16,7 @@ export const registerWorkload: Workload = {
   name: 'register',
   description: 'PUT/GET/DELETE of unique values over --keys objects (50% get, 40% put, 10% delete)',
   reads: new Set(['get']),
-  checkers: ['read-validity', 'linearizable'],
+  checkers: ['read-validity', 'linearizable', 'stale-reads', 'session-guarantees', 'visibility', 'delta-atomicity'],
 
   generator({ seed, keys }: WorkloadOptions): OpGenerator {
     const random = new Random(seed);

@@ -45,7 +45,9 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
   const model = settings.model ?? MODEL_OF_FORMAT[format];
   // Another tool's history, or a model other than ours: only linearizability applies.
   const foreign = model !== undefined && model !== 'register';
-  const names = settings.checkers ?? (foreign ? ['linearizable'] : (workloads.get(source.run?.workload ?? '')?.checkers ?? [...registry.keys()]));
+  // A bare history in our format is most likely the register workload's.
+  const workload = workloads.get(source.run?.workload ?? 'register');
+  const names = settings.checkers ?? (foreign ? ['linearizable'] : (workload?.checkers ?? [...registry.keys()]));
   const results = await runCheckers(history, selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), source.run?.complete ?? true);
   return { file, results };
 }

@@ -21,6 +21,7 @@ export function formatSummary(results: Results): string {
   for (const [name, r] of Object.entries(results.checkers)) {
     const verdict = r.valid === true ? 'valid' : r.valid === false ? `INVALID (${r.anomalies.length} anomal${r.anomalies.length === 1 ? 'y' : 'ies'} listed)` : `unknown${r.reason ? `: ${r.reason}` : ''}`;
     lines.push(`  ${name}: ${verdict}`);
+    if (r.summary) lines.push(`    ${r.summary}`);
     for (const a of r.anomalies.slice(0, 5)) lines.push(`    - ${a.kind}: ${a.explanation}`);
     if (r.anomalies.length > 5) lines.push(`    … and ${r.anomalies.length - 5} more in results.json`);
   }

@@ -1,0 +1,242 @@
+import type { History, Op } from '../src/history/event.js';
+import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
+import { describeOp, formatSeconds } from './describe.js';
+import { isRead, RegisterIndex, upperBound, writeOf, type Source } from './staleness/register-index.js';
+import { interleave } from './staleness/stats.js';
+
+// Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
+// number: a worker continues under a new number after an info, so a session ends at its first
+// indeterminate op (the history cannot tell which new number belongs to which old worker).
+//
+// "Definitely older": a read's value is definitely older than write w when every write that
+// could explain the read (see Source) completed before w was invoked. Concurrent writes are
+// unordered and never make a violation; null reads may come from the initial state, so nothing
+// is ever definitely older than a null read.
+
+export type Guarantee = 'read-your-writes' | 'monotonic-reads' | 'monotonic-writes' | 'writes-follow-reads';
+const GUARANTEES: readonly Guarantee[] = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'];
+
+/** A floor on what a later read of a key may return: the invoke index below which it is "definitely older", and why. */
+interface Floor {
+  inv: number;
+  /** The op that set it: a write (RYW, MW) or a read (MR, WFR). */
+  op: Op;
+  /** The write invoked at `inv`: op itself, or the earliest write that could explain the read. */
+  write: Op;
+}
+
+interface Observed {
+  /** The observed write's invoke index: every op of its session before it precedes it. */
+  at: number;
+  write: Op;
+  read: Op;
+}
+
+export const sessionGuarantees: Checker = {
+  name: 'session-guarantees',
+  description: "read-your-writes, monotonic reads, monotonic writes and writes-follow-reads, per process (a session ends at an info)",
+
+  check(history: History, options: CheckOptions = {}): CheckResult {
+    const max = options.maxAnomalies ?? 100;
+    const index = new RegisterIndex(history);
+    const sources = new Map<Op, Source>();
+    const sessions = new Map<number, Op[]>();
+    let unexplained = 0;
+    for (const op of history.ops) {
+      let ops = sessions.get(op.process);
+      if (!ops) sessions.set(op.process, (ops = []));
+      ops.push(op);
+      if (!isRead(op)) continue;
+      const s = index.sourceOf(op);
+      if (s) sources.set(op, s);
+      else unexplained++;
+    }
+
+    const counts = Object.fromEntries(GUARANTEES.map((g) => [g, { checked: 0, violations: 0 }])) as Record<Guarantee, { checked: number; violations: number }>;
+    const lists = Object.fromEntries(GUARANTEES.map((g) => [g, [] as Anomaly[]])) as Record<Guarantee, Anomaly[]>;
+    const report = (g: Guarantee, a: Anomaly): void => {
+      counts[g].violations++;
+      if (lists[g].length < max) lists[g].push(a);
+    };
+
+    // Pass 1, within each session: RYW and MR.
+    const brokeMR = new Set<Op>();
+    for (const ops of sessions.values()) {
+      const ownWrite = new Map<string, Floor>();
+      const readFloor = new Map<string, Floor>();
+      for (const op of ops) {
+        const key = op.key;
+        if (key === undefined) continue;
+        if (op.type === 'ok' && writeOf(op)) {
+          ownWrite.set(key, { inv: op.invokeIndex, op, write: op });
+          continue;
+        }
+        const src = sources.get(op);
+        if (!src) continue;
+        const newest = src.newest.cmp;
+        const w = ownWrite.get(key);
+        if (w) {
+          counts['read-your-writes'].checked++;
+          if (newest < w.inv) report('read-your-writes', ryw(op, w.op, src));
+        }
+        const r = readFloor.get(key);
+        if (r) {
+          counts['monotonic-reads'].checked++;
+          if (newest < r.inv) {
+            brokeMR.add(op);
+            report('monotonic-reads', mr(op, r, src));
+          }
+        }
+        if (src.oldest.op && (!r || src.oldest.inv > r.inv)) readFloor.set(key, { inv: src.oldest.inv, op, write: src.oldest.op });
+      }
+    }
+
+    // Pass 2, across sessions: an observer that read a write w of session S must afterwards see
+    // nothing definitely older than what S had written (MW) or read (WFR) before w. Seen from
+    // the later read: the writes that make its value definitely older are those of its key
+    // invoked after its value's newest write completed, which are few; for each, did the
+    // observer already see a later write of the session that wrote it (MW) or read it (WFR)?
+    // A read that broke monotonic reads is reported there only: every same-key case is one.
+    const readsOf = new Map<Op, Op[]>();
+    for (const [op, src] of sources) {
+      if (op.value === null || !src.oldest.op) continue;
+      const l = readsOf.get(src.oldest.op);
+      if (l) l.push(op);
+      else readsOf.set(src.oldest.op, [op]);
+    }
+    for (const [process, ops] of sessions) {
+      const observed = new Map<number, Observed>();
+      for (const op of ops) {
+        const src = sources.get(op);
+        if (!src) continue;
+        if (observed.size > 0 && !brokeMR.has(op)) {
+          counts['monotonic-writes'].checked++;
+          counts['writes-follow-reads'].checked++;
+          const found = crossSession(index, op, src, process, observed, readsOf);
+          if (found.mw) report('monotonic-writes', mw(op, found.mw.floor.op, found.mw.obs, src));
+          if (found.wfr) report('writes-follow-reads', wfr(op, found.wfr.floor, found.wfr.obs, src));
+        }
+        // Only a put pins the write a read saw: a null may come from any delete or the initial state.
+        const w = src.oldest.op;
+        if (op.value !== null && w && src.newest === src.oldest && w.process !== process && (observed.get(w.process)?.at ?? -1) < w.invokeIndex) {
+          observed.set(w.process, { at: w.invokeIndex, write: w, read: op });
+        }
+      }
+    }
+
+    const guarantees: Record<string, { valid: Validity; checked: number; violations: number }> = {};
+    for (const g of GUARANTEES) {
+      const c = counts[g];
+      guarantees[g] = { valid: c.violations === 0, ...c };
+    }
+    const anyViolation = GUARANTEES.some((g) => counts[g].violations > 0);
+    const anyChecked = GUARANTEES.some((g) => counts[g].checked > 0);
+    const result: CheckResult = {
+      // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
+      valid: !anyViolation,
+      anomalies: interleave(GUARANTEES.map((g) => lists[g]), max),
+      sessions: sessions.size,
+      guarantees,
+      unexplainedReads: unexplained,
+    };
+    if (!anyViolation && !anyChecked) result.summary = 'no session read a key after writing or reading it';
+    return result;
+  },
+};
+
+interface Found {
+  floor: Floor;
+  obs: Observed;
+}
+
+/** The first MW and the first WFR violation of `read` by the sessions its observer has seen. */
+function crossSession(
+  index: RegisterIndex,
+  read: Op,
+  src: Source,
+  observer: number,
+  observed: ReadonlyMap<number, Observed>,
+  readsOf: ReadonlyMap<Op, Op[]>,
+): { mw?: Found; wfr?: Found } {
+  const out: { mw?: Found; wfr?: Found } = {};
+  const writes = index.keyWrites(read.key!).writes;
+  for (let i = upperBound(writes, src.newest.cmp, (w) => w.inv); i < writes.length && !(out.mw && out.wfr); i++) {
+    const x = writes[i]!.op!;
+    if (x.invokeIndex > read.invokeIndex) break;
+    const byWriter = observed.get(x.process);
+    // x precedes the observed write in its session, so it completed: ok, or it was a definite fail.
+    if (!out.mw && x.type === 'ok' && x.process !== observer && byWriter && x.invokeIndex < byWriter.at) {
+      out.mw = { floor: { inv: x.invokeIndex, op: x, write: x }, obs: byWriter };
+    }
+    if (out.wfr) continue;
+    for (const r0 of readsOf.get(x) ?? []) {
+      if (r0.invokeIndex > read.invokeIndex) break;
+      const byReader = observed.get(r0.process);
+      if (r0.process !== observer && byReader && r0.invokeIndex < byReader.at) {
+        out.wfr = { floor: { inv: x.invokeIndex, op: r0, write: x }, obs: byReader };
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function at(op: Op): string {
+  return `${describeOp(op)} at ${formatSeconds(op.invokeTime)}`;
+}
+
+/** Why the read's value is older: the write(s) it could have come from, all completed before `before` was invoked. */
+function olderBecause(read: Op, src: Source, before: Op): string {
+  if (read.value === null) {
+    const d = src.newest.op;
+    return d
+      ? `the latest delete it could have read, ${describeOp(d)}, completed at ${formatSeconds(d.completeTime!)}, before ${describeOp(before)} was invoked at ${formatSeconds(before.invokeTime)}`
+      : `no delete could explain the null, and ${describeOp(before)} was invoked at ${formatSeconds(before.invokeTime)}`;
+  }
+  const w = src.newest.op!;
+  return `${describeOp(w)} completed at ${formatSeconds(w.completeTime!)}, before ${describeOp(before)} was invoked at ${formatSeconds(before.invokeTime)}`;
+}
+
+function sourceOps(src: Source): number[] {
+  return src.newest.op ? [src.newest.op.invokeIndex] : [];
+}
+
+function ryw(read: Op, write: Op, src: Source): Anomaly {
+  return {
+    kind: 'read-your-writes',
+    key: read.key,
+    ops: [write.invokeIndex, read.invokeIndex, ...sourceOps(src)],
+    explanation: `process ${read.process} wrote ${describeOp(write)}, then ${at(read)} returned a value definitely older: ${olderBecause(read, src, write)}`,
+  };
+}
+
+function mr(read: Op, earlier: Floor, src: Source): Anomaly {
+  return {
+    kind: 'monotonic-reads',
+    key: read.key,
+    ops: [earlier.op.invokeIndex, read.invokeIndex, earlier.write.invokeIndex, ...sourceOps(src)],
+    explanation: `process ${read.process} read ${at(earlier.op)}, then ${at(read)}, which is definitely older: ${olderBecause(read, src, earlier.write)}`,
+  };
+}
+
+function mw(read: Op, floor: Op, obs: Observed, src: Source): Anomaly {
+  return {
+    kind: 'monotonic-writes',
+    key: read.key,
+    ops: [floor.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
+    explanation:
+      `process ${floor.process} wrote ${describeOp(floor)} before ${describeOp(obs.write)}; process ${read.process} saw the latter (${at(obs.read)}), ` +
+      `then ${at(read)} returned a value definitely older than the former: ${olderBecause(read, src, floor)}`,
+  };
+}
+
+function wfr(read: Op, floor: Floor, obs: Observed, src: Source): Anomaly {
+  return {
+    kind: 'writes-follow-reads',
+    key: read.key,
+    ops: [floor.op.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
+    explanation:
+      `process ${floor.op.process} read ${describeOp(floor.op)} before writing ${describeOp(obs.write)}; process ${read.process} saw that write (${at(obs.read)}), ` +
+      `then ${at(read)} returned a value definitely older than the one read: ${olderBecause(read, src, floor.write)}`,
+  };
+}

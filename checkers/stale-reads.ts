@@ -1,0 +1,82 @@
+import type { History } from '../src/history/event.js';
+import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import { describeOp, formatSeconds } from './describe.js';
+import { isRead, readFacts, RegisterIndex, type ReadFacts, type Write } from './staleness/register-index.js';
+import { distribution, formatMs } from './staleness/stats.js';
+
+/**
+ * A read is definitely stale when every write that could explain what it returned had been
+ * superseded, before the read was invoked, by a write that had completed by then. Concurrent
+ * and indeterminate (info/open) writes can always explain a read, so they are never stale.
+ * Each stale read has an age (how long its value had been superseded when the read began) and
+ * a lag (how many completed writes it missed).
+ */
+export const staleReads: Checker = {
+  name: 'stale-reads',
+  description: 'no read returns a value (or not-found) already superseded by a write completed before the read began; ages and lags of those that do',
+
+  check(history: History, options: CheckOptions = {}): CheckResult {
+    const max = options.maxAnomalies ?? 100;
+    const index = new RegisterIndex(history);
+    const anomalies: Anomaly[] = [];
+    const ages: number[] = [];
+    const lags: number[] = [];
+    let reads = 0;
+    let unexplained = 0;
+    for (const op of history.ops) {
+      if (!isRead(op)) continue;
+      const facts = readFacts(index, op);
+      if (!facts) {
+        unexplained++;
+        continue;
+      }
+      reads++;
+      const by = facts.supersededBy;
+      if (!by) continue;
+      const age = op.invokeTime - by.op!.completeTime!;
+      const lag = index.missedWrites(facts.kw, facts.source.newest, op.invokeIndex);
+      ages.push(age);
+      lags.push(lag);
+      if (anomalies.length < max) anomalies.push(staleAnomaly(facts, by, age, lag));
+    }
+    const result: CheckResult = {
+      // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
+      valid: ages.length === 0,
+      anomalies,
+      reads,
+      staleReads: ages.length,
+      staleFraction: reads > 0 ? ages.length / reads : null,
+      unexplainedReads: unexplained,
+      ageMs: distribution(ages, 1e-6),
+      lag: distribution(lags),
+    };
+    if (reads === 0) result.summary = 'no successful reads that a write (or the initial state) can explain';
+    if (ages.length > 0) {
+      const a = result.ageMs as { p50: number; p99: number; max: number };
+      result.summary = `${ages.length} of ${reads} reads stale (${((ages.length / reads) * 100).toFixed(2)}%); age p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, max ${a.max.toFixed(1)} ms`;
+    }
+    return result;
+  },
+};
+
+function describeSource(w: Write, key: string): string {
+  if (w.op === null) return `the initial state (no ${key})`;
+  return `${describeOp(w.op)}, completed at ${formatSeconds(w.op.completeTime!)}`;
+}
+
+function staleAnomaly(facts: ReadFacts, by: Write, age: number, lag: number): Anomaly {
+  const { op, source } = facts;
+  const key = op.key!;
+  const what = op.value === null ? 'not-found' : 'its value';
+  // For null the freshest source stands for all of them: every other delete completed earlier.
+  const from = op.value === null ? `${describeSource(source.newest, key)}${source.newest.op ? ', the latest delete' : ''}` : describeSource(source.newest, key);
+  const ops = [op.invokeIndex, ...(source.newest.op ? [source.newest.op.invokeIndex] : []), by.op!.invokeIndex];
+  return {
+    kind: 'stale-read',
+    key,
+    ops,
+    explanation:
+      `${describeOp(op)} at ${formatSeconds(op.invokeTime)} was ${formatMs(age)} stale: ${what} came from ${from}, ` +
+      `superseded by ${describeOp(by.op!)}, which completed at ${formatSeconds(by.op!.completeTime!)}; the read missed ${lag} completed write${lag === 1 ? '' : 's'}`,
+  };
+}

@@ -1,0 +1,157 @@
+import type { History, Op } from '../../src/history/event.js';
+import type { Anomaly, CheckOptions, CheckResult, Checker } from '../checker.js';
+import { describeOp, formatSeconds } from '../describe.js';
+import { READ_FS, RegisterIndex, type KeyWrites, type Source } from './register-index.js';
+import { distribution, interleave } from './stats.js';
+
+export interface LostWritesOptions extends CheckOptions {
+  /**
+   * When the final phase began (ns since the run start, from run.json): reads invoked then or
+   * later are final reads. Without it, only ops with f "final-get" are.
+   */
+  finalPhaseStart?: number;
+}
+
+/** How many final reads an explanation names. */
+const NAMED_READS = 3;
+
+function isFinalRead(op: Op, start: number | undefined): boolean {
+  if (op.type !== 'ok' || op.key === undefined) return false;
+  if (op.f === 'final-get') return true;
+  return start !== undefined && READ_FS.has(op.f) && op.invokeTime >= start;
+}
+
+/**
+ * After the workload and a quiet pause every worker reads every key. An acknowledged write is
+ * lost when it was the last write of its key in real time (no other acknowledged write was
+ * invoked after it completed) and every final read of the key returned a value definitely older
+ * than it: nothing written after it, or concurrently, survived. The key has converged when the
+ * workers' last final reads agree; the convergence time is from the key's last acknowledged write
+ * to the first final read from which every later one agrees (an upper bound, at the resolution
+ * of the final reads).
+ */
+export const lostWrites = {
+  name: 'lost-writes',
+  description: 'after the quiet final phase, every last acknowledged write survives and all workers read the same value',
+
+  check(history: History, options: LostWritesOptions = {}): CheckResult {
+    const max = options.maxAnomalies ?? 100;
+    const index = new RegisterIndex(history);
+    const finals = new Map<string, { op: Op; src: Source }[]>();
+    let unexplained = 0;
+    for (const op of history.ops) {
+      if (!isFinalRead(op, options.finalPhaseStart)) continue;
+      const src = index.sourceOf(op);
+      if (!src) {
+        unexplained++;
+        continue;
+      }
+      const l = finals.get(op.key!);
+      if (l) l.push({ op, src });
+      else finals.set(op.key!, [{ op, src }]);
+    }
+    if (finals.size === 0) {
+      return {
+        valid: 'unknown',
+        anomalies: [],
+        reason: 'the history has no final-phase reads (f "final-get", or reads after finalPhaseStart)',
+        finalReads: 0,
+      };
+    }
+
+    const lost: Anomaly[] = [];
+    const diverged: Anomaly[] = [];
+    let lostCount = 0;
+    let divergedCount = 0;
+    let acknowledged = 0;
+    let keysUnread = 0;
+    const convergence: number[] = [];
+    for (const kw of index.keys.values()) {
+      const ok = kw.okByCmp;
+      acknowledged += ok.length;
+      const reads = finals.get(kw.key);
+      if (!reads) {
+        if (ok.length > 0) keysUnread++;
+        continue;
+      }
+      for (const a of lostOn(kw, reads)) {
+        lostCount++;
+        if (lost.length < max) lost.push(a);
+      }
+      const agreed = agreement(reads);
+      if (agreed === undefined) {
+        divergedCount++;
+        if (diverged.length < max) diverged.push(divergence(kw.key, reads));
+      } else {
+        const lastWrite = ok.length > 0 ? ok[ok.length - 1]!.op!.completeTime! : 0;
+        convergence.push(Math.max(0, agreed.invokeTime - lastWrite));
+      }
+    }
+    for (const key of finals.keys()) if (!index.keys.has(key)) convergence.push(0);
+
+    return {
+      valid: lostCount + divergedCount > 0 ? false : true,
+      anomalies: interleave([lost, diverged], max),
+      finalReads: [...finals.values()].reduce((n, l) => n + l.length, 0),
+      unexplainedFinalReads: unexplained,
+      keysRead: finals.size,
+      keysWrittenButNotRead: keysUnread,
+      acknowledgedWrites: acknowledged,
+      lostWrites: lostCount,
+      keysNotConverged: divergedCount,
+      convergenceMs: distribution(convergence, 1e-6),
+    };
+  },
+} satisfies Checker;
+
+/** The acknowledged writes of the key that no final read can be explained by. */
+function lostOn(kw: KeyWrites, reads: readonly { op: Op; src: Source }[]): Anomaly[] {
+  let lastInvoked = -1;
+  for (const w of kw.okByCmp) lastInvoked = Math.max(lastInvoked, w.inv);
+  // The newest thing any final read could have seen: a write invoked after it proves it lost.
+  let newestSeen = -1;
+  for (const r of reads) newestSeen = Math.max(newestSeen, r.src.newest.cmp);
+  const out: Anomaly[] = [];
+  for (const w of kw.okByCmp) {
+    // Not the last write: something acknowledged was invoked after it completed.
+    if (w.cmp < lastInvoked) continue;
+    if (!(newestSeen < w.inv)) continue;
+    const named = reads.slice(0, NAMED_READS).map((r) => describeOp(r.op));
+    const more = reads.length > NAMED_READS ? ` and ${reads.length - NAMED_READS} more` : '';
+    out.push({
+      kind: 'lost-write',
+      key: kw.key,
+      ops: [w.op!.invokeIndex, ...reads.slice(0, NAMED_READS).map((r) => r.op.invokeIndex)],
+      explanation:
+        `${describeOp(w.op!)}, acknowledged at ${formatSeconds(w.op!.completeTime!)} and never overwritten, is lost: ` +
+        `every final read returned a value whose every possible write completed before it was invoked (${named.join(', ')}${more})`,
+    });
+  }
+  return out;
+}
+
+/** The first final read from which all later ones agree, when the workers' last reads agree. */
+function agreement(reads: readonly { op: Op }[]): Op | undefined {
+  const last = new Map<number, unknown>();
+  for (const r of reads) last.set(r.op.process, JSON.stringify(r.op.value));
+  if (new Set(last.values()).size > 1) return undefined;
+  const v = JSON.stringify(reads[reads.length - 1]!.op.value);
+  let i = reads.length - 1;
+  while (i > 0 && JSON.stringify(reads[i - 1]!.op.value) === v) i--;
+  return reads[i]!.op;
+}
+
+function divergence(key: string, reads: readonly { op: Op }[]): Anomaly {
+  const last = new Map<number, Op>();
+  for (const r of reads) last.set(r.op.process, r.op);
+  const byValue = new Map<string, Op>();
+  for (const op of last.values()) if (!byValue.has(JSON.stringify(op.value))) byValue.set(JSON.stringify(op.value), op);
+  const ops = [...byValue.values()];
+  return {
+    kind: 'not-converged',
+    key,
+    ops: ops.map((o) => o.invokeIndex),
+    explanation: `the workers' last final reads of ${key} disagree after the quiet pause: ${ops.map((o) => `process ${o.process} ${describeOp(o)} at ${formatSeconds(o.invokeTime)}`).join('; ')}`,
+  };
+}
+

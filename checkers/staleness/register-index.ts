@@ -1,0 +1,223 @@
+// What the staleness checkers share: each key's writes, indexed so that "which writes could a
+// read have read from" and "when was that value first definitely superseded" are answered in
+// O(log n). Order is by event index, not time: the recorder writes events in the order they
+// happened, so indices are a total order with no ties, while times may tie at ns resolution.
+
+import type { History, Op } from '../../src/history/event.js';
+
+/** Reads: the register workload's get, and the final phase's final-get (see lost-writes). */
+export const READ_FS: ReadonlySet<string> = new Set(['get', 'read', 'final-get']);
+const PUT_FS: ReadonlySet<string> = new Set(['put', 'write']);
+const DELETE_F = 'delete';
+
+/**
+ * A write that may have taken effect: ok, info or open. Failed writes definitely did not happen
+ * and are not writes here. A delete writes null.
+ */
+export interface Write {
+  /** null for the initial state, which "wrote" null before the history began. */
+  op: Op | null;
+  value: unknown;
+  /** Invocation event index (-1 for the initial state). */
+  inv: number;
+  /** Completion event index; Infinity for info/open writes, which may take effect at any later time. */
+  cmp: number;
+}
+
+/** The initial state: every key starts as "no object", definitely before every write. */
+export const INITIAL: Write = { op: null, value: null, inv: -1, cmp: -1 };
+
+/**
+ * Write a definitely precedes write b when a completed before b was invoked. Writes that
+ * overlap are concurrent: a legal execution may order them either way.
+ */
+export function precedes(a: Write, b: Write): boolean {
+  return a.cmp < b.inv;
+}
+
+/**
+ * The writes that could explain a read: those of the value it returned, to its key, invoked
+ * before it completed (the initial state too, for null). Only two of them matter: the one that
+ * completed last (the read is "at least this new") and the one invoked first ("at most this new").
+ */
+export interface Source {
+  newest: Write;
+  oldest: Write;
+}
+
+export interface KeyWrites {
+  key: string;
+  /** Non-failed puts and deletes in invocation order. */
+  writes: Write[];
+  /** sufMin[i]: index in writes of the earliest-completing write among writes[i..]. */
+  sufMin: Int32Array;
+  byValue: Map<unknown, Write[]>;
+  /** Non-failed deletes in invocation order, and the index of the latest-completing one of each prefix. */
+  deletes: Write[];
+  delMax: Int32Array;
+  /** Ok writes by completion index. */
+  okByCmp: Write[];
+}
+
+const NULL_KEY = '\u0000null';
+
+/** A Map key for a value: numbers as themselves, anything else by its JSON. */
+export function valueKey(v: unknown): unknown {
+  if (v === null) return NULL_KEY;
+  if (typeof v === 'object') return `\u0000json:${JSON.stringify(v)}`;
+  return v;
+}
+
+export function isRead(op: Op): boolean {
+  return op.type === 'ok' && READ_FS.has(op.f) && op.key !== undefined;
+}
+
+export function writeOf(op: Op): Write | undefined {
+  if (op.type === 'fail' || op.key === undefined) return undefined;
+  let value: unknown;
+  if (op.f === DELETE_F) value = null;
+  else if (PUT_FS.has(op.f) && op.invokeValue !== undefined) value = op.invokeValue;
+  else return undefined;
+  return { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity };
+}
+
+/** The first index in a sorted-by-`at` array whose element's `at` is > x. */
+export function upperBound<T>(a: readonly T[], x: number, at: (t: T) => number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at(a[mid]!) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const byInv = (w: Write): number => w.inv;
+const byCmp = (w: Write): number => w.cmp;
+
+export class RegisterIndex {
+  readonly keys = new Map<string, KeyWrites>();
+
+  constructor(history: History) {
+    for (const op of history.ops) {
+      const w = writeOf(op);
+      if (!w) continue;
+      const kw = this.keyWrites(op.key!);
+      kw.writes.push(w);
+      if (w.value === null) kw.deletes.push(w);
+      else {
+        const vk = valueKey(w.value);
+        const list = kw.byValue.get(vk);
+        if (list) list.push(w);
+        else kw.byValue.set(vk, [w]);
+      }
+      if (op.type === 'ok') kw.okByCmp.push(w);
+    }
+    for (const kw of this.keys.values()) {
+      // history.ops is in invocation order already; completions are not.
+      kw.okByCmp.sort((a, b) => a.cmp - b.cmp);
+      const n = kw.writes.length;
+      kw.sufMin = new Int32Array(n);
+      for (let i = n - 1; i >= 0; i--) {
+        kw.sufMin[i] = i === n - 1 || kw.writes[i]!.cmp < kw.writes[kw.sufMin[i + 1]!]!.cmp ? i : kw.sufMin[i + 1]!;
+      }
+      kw.delMax = new Int32Array(kw.deletes.length);
+      for (let i = 0; i < kw.deletes.length; i++) {
+        kw.delMax[i] = i === 0 || kw.deletes[i]!.cmp > kw.deletes[kw.delMax[i - 1]!]!.cmp ? i : kw.delMax[i - 1]!;
+      }
+    }
+  }
+
+  /** The key's writes; an empty record for a key nobody wrote. */
+  keyWrites(key: string): KeyWrites {
+    let kw = this.keys.get(key);
+    if (!kw) {
+      kw = { key, writes: [], sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] };
+      this.keys.set(key, kw);
+    }
+    return kw;
+  }
+
+  /**
+   * The writes that could explain an ok read, or undefined when none can (a value never written
+   * to this key, or only by failed writes or writes invoked after the read: read-validity's
+   * business, not staleness).
+   */
+  sourceOf(read: Op): Source | undefined {
+    const kw = this.keys.get(read.key!);
+    const end = read.completeIndex!;
+    if (read.value === null) {
+      if (!kw || kw.deletes.length === 0) return { newest: INITIAL, oldest: INITIAL };
+      const n = upperBound(kw.deletes, end, byInv);
+      return { newest: n === 0 ? INITIAL : kw.deletes[kw.delMax[n - 1]!]!, oldest: INITIAL };
+    }
+    if (read.value === undefined || !kw) return undefined;
+    const candidates = kw.byValue.get(valueKey(read.value));
+    if (!candidates) return undefined;
+    let newest: Write | undefined;
+    let oldest: Write | undefined;
+    for (const w of candidates) {
+      if (w.inv > end) break;
+      if (!newest || w.cmp > newest.cmp) newest = w;
+      oldest ??= w;
+    }
+    return newest && oldest ? { newest, oldest } : undefined;
+  }
+
+  /**
+   * The write that first definitely superseded `w`: among writes to the key invoked after w
+   * completed, the one that completed first. Undefined if none ever completed.
+   */
+  supersederOf(kw: KeyWrites, w: Write): Write | undefined {
+    return w.cmp === Infinity ? undefined : this.supersederAfter(kw, w.cmp);
+  }
+
+  /** Among writes to the key invoked after event index `at`, the one that completed first (if any did). */
+  supersederAfter(kw: KeyWrites, at: number): Write | undefined {
+    const i = upperBound(kw.writes, at, byInv);
+    if (i >= kw.writes.length) return undefined;
+    const s = kw.writes[kw.sufMin[i]!]!;
+    return s.cmp === Infinity ? undefined : s;
+  }
+
+  /** How many writes to the key were invoked after `w` completed and completed before `before`. */
+  missedWrites(kw: KeyWrites, w: Write, before: number): number {
+    let n = 0;
+    for (let i = upperBound(kw.writes, w.cmp, byInv); i < kw.writes.length; i++) {
+      const x = kw.writes[i]!;
+      if (x.inv >= before) break;
+      if (x.cmp < before) n++;
+    }
+    return n;
+  }
+
+  /** The ok write to the key that completed last before event index `before`. */
+  latestCompletedBefore(kw: KeyWrites, before: number): Write | undefined {
+    const i = upperBound(kw.okByCmp, before - 1, byCmp);
+    return i === 0 ? undefined : kw.okByCmp[i - 1];
+  }
+}
+
+/** What the stale-read definition says about one ok read. */
+export interface ReadFacts {
+  op: Op;
+  kw: KeyWrites;
+  source: Source;
+  /** The write that superseded the read's freshest possible source before the read began, if any: then the read is stale. */
+  supersededBy?: Write;
+}
+
+/**
+ * Judges one ok read: stale when even its freshest possible source had been superseded by a
+ * write that completed before the read was invoked. Undefined for reads nothing can explain.
+ */
+export function readFacts(index: RegisterIndex, op: Op): ReadFacts | undefined {
+  const source = index.sourceOf(op);
+  if (!source) return undefined;
+  const kw = index.keyWrites(op.key!);
+  const facts: ReadFacts = { op, kw, source };
+  const s = index.supersederOf(kw, source.newest);
+  if (s && s.cmp < op.invokeIndex) facts.supersededBy = s;
+  return facts;
+}

@@ -1,0 +1,59 @@
+// Summaries the staleness checkers report. Quantiles are nearest-rank (the smallest observed
+// value with at least q of the sample at or below it), so every figure is a value that was
+// actually observed, never an interpolation between two reads.
+
+export interface Distribution {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** Nearest-rank quantile of an ascending array; null when it is empty. */
+export function quantile(sorted: ArrayLike<number>, q: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1]!;
+}
+
+/** count, p50, p90, p99 and max of the values, each scaled by `scale` (1e-6 turns ns into ms). */
+export function distribution(values: readonly number[] | Float64Array, scale = 1): Distribution {
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number): number | null => {
+    const v = quantile(sorted, q);
+    return v === null ? null : round(v * scale);
+  };
+  return { count: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
+}
+
+/** Six significant decimals is well below the clock's resolution and keeps the JSON readable. */
+export function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** A duration in ns as milliseconds for people: "12.345 ms". */
+export function formatMs(ns: number): string {
+  return `${(ns / 1e6).toFixed(3)} ms`;
+}
+
+/** ns → ms for the JSON figures. */
+export function toMs(ns: number): number {
+  return round(ns / 1e6);
+}
+
+/** Interleaves per-kind anomaly lists so that a cap keeps examples of every kind. */
+export function interleave<T>(lists: readonly T[][], max: number): T[] {
+  const out: T[] = [];
+  for (let i = 0; out.length < max; i++) {
+    let any = false;
+    for (const l of lists) {
+      if (i < l.length) {
+        any = true;
+        if (out.length < max) out.push(l[i]!);
+      }
+    }
+    if (!any) break;
+  }
+  return out;
+}

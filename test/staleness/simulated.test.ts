@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { deltaAtomicityChecker } from '../../checkers/delta-atomicity.js';
+import { sessionGuarantees } from '../../checkers/session-guarantees.js';
+import { staleReads } from '../../checkers/stale-reads.js';
+import { lostWrites } from '../../checkers/staleness/lost-writes.js';
+import { visibility } from '../../checkers/visibility.js';
+import { historyOf } from '../../src/history/build.js';
+import { simulate, type SimOptions } from './simulator.js';
+
+const MS = 1e6;
+type Curve = { fromMs: number; toMs: number; samples: number; fraction: number; ci95: [number, number] }[];
+type Windows = Record<string, { ms: number | null; samples: number; ci95?: [number | null, number | null] }>;
+
+const base: SimOptions = { seed: 1, keys: 8, processes: 6, opsPerProcess: 300, replicas: 3, delay: 0, latency: 2 * MS, think: 4 * MS, infoRate: 0.03, finalPhaseAfter: 50 * MS };
+
+describe('checkers on a simulated store', () => {
+  it('find nothing wrong with a linearizable store, over many seeds', async () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const sim = simulate({ ...base, seed });
+      const h = historyOf(sim.events);
+      const verdicts = {
+        seed,
+        stale: (await staleReads.check(h)).valid,
+        sessions: (await sessionGuarantees.check(h)).valid,
+        lost: (await lostWrites.check(h)).valid,
+        delta: ((await deltaAtomicityChecker.check(h)).worst as { deltaMs: number }).deltaMs,
+        visibility: (await visibility.check(h, { resamples: 50 })).consistentFraction,
+      };
+      expect(verdicts).toEqual({ seed, stale: true, sessions: true, lost: true, delta: 0, visibility: 1 });
+    }
+  });
+
+  // Replicas get each write a uniform [0, D) after it commits at the op's midpoint on one of R
+  // replicas, and a read reads one random replica at its midpoint, so a read started t after the
+  // latest write completed sees it with probability 1/R + (R-1)/R * min(1, (t + latency)/D).
+  const R = 3;
+  const D = 100 * MS;
+  const L = 2 * MS;
+  const truth = (t: number) => 1 / R + ((R - 1) / R) * Math.min(1, (t + L) / D);
+  // Sparse writes per key (each key written every ~200 ms on average), so one write at a time is mostly in flight.
+  const ec: SimOptions = { seed: 11, keys: 80, processes: 8, opsPerProcess: 6000, replicas: R, delay: D, latency: L, think: 8 * MS, infoRate: 0.005, finalPhaseAfter: 2 * D };
+  const sim = simulate(ec);
+  const h = historyOf(sim.events);
+
+  it('never calls a read stale that the store served consistently', async () => {
+    const r = await staleReads.check(h, { maxAnomalies: Infinity });
+    expect(r.valid).toBe(false);
+    const consistent = new Set(sim.reads.filter((x) => x.consistent).map((x) => `${x.process}@${x.invokeTime}`));
+    const byIndex = new Map(h.ops.map((op) => [op.invokeIndex, op]));
+    for (const a of r.anomalies) {
+      const op = byIndex.get(a.ops[0]!)!;
+      expect(consistent.has(`${op.process}@${op.invokeTime}`)).toBe(false);
+    }
+    // And it misses few of the store's inconsistent reads (only those a concurrent write hides).
+    const inconsistent = sim.reads.filter((x) => !x.consistent).length;
+    expect(r.staleReads as number).toBeGreaterThan(0.9 * inconsistent);
+  });
+
+  it('estimates the t-visibility curve within tolerance of the truth', async () => {
+    // Without deletes, so that "saw the write" and "returned a value consistent with it" coincide:
+    // a stale replica that answers not-found after a delete is right by accident.
+    const noDeletes = simulate({ ...ec, deleteRate: 0 });
+    const r = await visibility.check(historyOf(noDeletes.events));
+    const curve = r.curve as Curve;
+    expect(curve.length).toBeGreaterThan(5);
+    let compared = 0;
+    for (const bin of curve) {
+      const inBin = noDeletes.reads.filter((x) => x.t !== undefined && x.t >= bin.fromMs * MS && x.t < bin.toMs * MS);
+      expect(inBin.length).toBe(bin.samples);
+      if (bin.samples < 100) continue;
+      const expected = inBin.reduce((s, x) => s + truth(x.t!), 0) / inBin.length;
+      // Three binomial standard deviations, and a point for the few staleness concurrency hides.
+      const tolerance = 3 * Math.sqrt((expected * (1 - expected)) / bin.samples) + 0.01;
+      expect(Math.abs(bin.fraction - expected), `bin from ${bin.fromMs} ms`).toBeLessThanOrEqual(tolerance);
+      expect(bin.ci95[0]).toBeLessThanOrEqual(bin.fraction);
+      expect(bin.ci95[1]).toBeGreaterThanOrEqual(bin.fraction);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(15);
+  });
+
+  it('estimates the windows within a bin of the truth, and the 100% window and Δ below the delay', async () => {
+    const r = await visibility.check(h);
+    const w = r.windows as Windows;
+    // truth(t) >= q  <=>  t >= D (1 - (1 - q) R / (R - 1)) - L
+    const trueWindow = (q: number) => (D * (1 - ((1 - q) * R) / (R - 1)) - L) / MS;
+    const binFactor = 10 ** (1 / 8) ** 2; // two raw bins of slack either way
+    expect(w['99%']!.ms!).toBeGreaterThan(trueWindow(0.99) / binFactor);
+    expect(w['99%']!.ms!).toBeLessThan(trueWindow(0.99) * binFactor);
+    expect(w['99%']!.samples).toBeGreaterThan(1000);
+    expect(w['100%']!.ms!).toBeLessThanOrEqual((D - L) / MS);
+    expect(w['100%']!.ms!).toBeGreaterThan((0.8 * (D - L)) / MS);
+    const delta = (r.observedWindow as { deltaMs: number }).deltaMs;
+    expect(delta).toBeGreaterThanOrEqual(w['100%']!.ms!);
+    expect(delta).toBeLessThanOrEqual((D + L) / MS);
+  });
+
+  it('finds session violations but no lost writes in an eventually consistent store that converges', async () => {
+    const s = await sessionGuarantees.check(h);
+    expect(s.valid).toBe(false);
+    const g = s.guarantees as Record<string, { violations: number }>;
+    expect(g['read-your-writes']!.violations).toBeGreaterThan(0);
+    expect(g['monotonic-reads']!.violations).toBeGreaterThan(0);
+    const l = await lostWrites.check(h);
+    expect(l).toMatchObject({ valid: true, lostWrites: 0, keysNotConverged: 0, keysRead: ec.keys });
+    expect((l.convergenceMs as { max: number }).max).toBeGreaterThanOrEqual(2 * D / MS);
+  });
+});
