@@ -182,7 +182,7 @@ export async function main(args: string[]): Promise<number> {
     // variadic positionals, yargs#2011): refuse it plainly instead.
     .check((argv) => {
       for (const [key, value] of Object.entries(argv)) {
-        if (key !== '_' && key !== 'files' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
+        if (key !== '_' && key !== 'files' && key !== 'checkers' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
       }
       return true;
     })
