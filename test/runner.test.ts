@@ -28,7 +28,7 @@ async function run(spec: RunSpec) {
   const recorder = new Recorder(file);
   const { client } = await memoryTarget.open({ prefix: 'run/', latencyMs: spec.latencyMs ?? 0, seed: 1 });
   const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
-  const reason = await runWorkers(
+  const { reason } = await runWorkers(
     {
       workload: registerWorkload,
       client: spec.wrap ? spec.wrap(client) : client,

@@ -24,10 +24,14 @@ export const registerWorkload: Workload = {
     return {
       next(): OpSpec {
         const f = random.weighted(MIX);
-        const key = `k${random.int(keys)}`;
+        const key = keyName(random.int(keys));
         return f === 'put' ? { f, key, value: nextValue++ } : { f, key };
       },
     };
+  },
+
+  finalReads({ keys }) {
+    return Array.from({ length: keys }, (_, i) => ({ f: 'get', key: keyName(i) }));
   },
 
   async execute(client, op, options) {
@@ -48,6 +52,10 @@ export const registerWorkload: Workload = {
     }
   },
 };
+
+function keyName(i: number): string {
+  return `k${i}`;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

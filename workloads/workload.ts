@@ -40,4 +40,6 @@ export interface Workload {
    * Throws TargetError when the store answered with a failure or did not answer.
    */
   execute(client: TargetClient, op: OpSpec, options: CallOptions): Promise<unknown>;
+  /** The reads of the final phase: one of every key the workload uses, for each worker to make. */
+  finalReads?(options: WorkloadOptions): OpSpec[];
 }

@@ -6,11 +6,15 @@ import { distribution, interleave } from './stats.js';
 
 export interface LostWritesOptions extends CheckOptions {
   /**
-   * When the final phase began (ns since the run start, from run.json): reads invoked then or
-   * later are final reads. Without it, only ops with f "final-get" are.
+   * When the final phase began (ns since the run start): reads invoked then or later are final
+   * reads. Default: the time of the history's "final-phase" marker (a nemesis-process event the
+   * runner records); without either, only ops with f "final-get" are.
    */
   finalPhaseStart?: number;
 }
+
+/** The f of the event the runner records when the final phase starts. */
+export const FINAL_PHASE = 'final-phase';
 
 /** How many final reads an explanation names. */
 const NAMED_READS = 3;
@@ -39,8 +43,9 @@ export const lostWrites = {
     const index = new RegisterIndex(history);
     const finals = new Map<string, { op: Op; src: Source }[]>();
     let unexplained = 0;
+    const start = options.finalPhaseStart ?? history.nemesis.find((e) => e.f === FINAL_PHASE)?.time;
     for (const op of history.ops) {
-      if (!isFinalRead(op, options.finalPhaseStart)) continue;
+      if (!isFinalRead(op, start)) continue;
       const src = index.sourceOf(op);
       if (!src) {
         unexplained++;
@@ -89,7 +94,9 @@ export const lostWrites = {
     }
     for (const key of finals.keys()) if (!index.keys.has(key)) convergence.push(0);
 
+    const conv = distribution(convergence, 1e-6);
     return {
+      summary: `${lostCount} of ${acknowledged} acknowledged writes lost; ${divergedCount} of ${finals.size} keys not converged${conv.max !== null ? `; converged within ${conv.max.toFixed(1)} ms of the last write (at most)` : ''}`,
       valid: lostCount + divergedCount > 0 ? false : true,
       anomalies: interleave([lost, diverged], max),
       finalReads: [...finals.values()].reduce((n, l) => n + l.length, 0),
@@ -99,7 +106,7 @@ export const lostWrites = {
       acknowledgedWrites: acknowledged,
       lostWrites: lostCount,
       keysNotConverged: divergedCount,
-      convergenceMs: distribution(convergence, 1e-6),
+      convergenceMs: conv,
     };
   },
 } satisfies Checker;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { checkers as registry } from '../../checkers/registry.js';
+import { FINAL_PHASE } from '../../checkers/staleness/lost-writes.js';
 import { workloads } from '../../workloads/registry.js';
 import { UserError } from '../cli/errors.js';
 import { runCheckers, type Results } from './run-checkers.js';
@@ -47,7 +48,8 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
   const foreign = model !== undefined && model !== 'register';
   // A bare history in our format is most likely the register workload's.
   const workload = workloads.get(source.run?.workload ?? 'register');
-  const names = settings.checkers ?? (foreign ? ['linearizable'] : (workload?.checkers ?? [...registry.keys()]));
+  const finalPhase = history.nemesis.some((e) => e.f === FINAL_PHASE);
+  const names = settings.checkers ?? (foreign ? ['linearizable'] : [...(workload?.checkers ?? registry.keys()), ...(finalPhase ? ['lost-writes'] : [])]);
   const results = await runCheckers(history, selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), source.run?.complete ?? true);
   return { file, results };
 }

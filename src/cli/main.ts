@@ -28,6 +28,7 @@ const nonNegative = (name: string) => (v: unknown) => {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UserError(`--${name} must be a number of at least 0, got ${show(v)}`);
   return v;
 };
+const nonNegativeOpt = (name: string) => (v: unknown) => (v === undefined ? v : nonNegative(name)(v));
 const url = (name: string) => (v: unknown) => {
   if (v === undefined) return v;
   try {
@@ -98,6 +99,7 @@ function workloadOptions(y: Argv) {
     .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
     .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose)' })
     .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
+    .option('quiesce', { type: 'number', describe: 'after the run, seconds of quiet, then every worker reads every key until they agree (lost writes, convergence)', coerce: nonNegativeOpt('quiesce') })
     .options(EMULATOR_OPTIONS)
     .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):')
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
@@ -142,6 +144,7 @@ export async function main(args: string[]): Promise<number> {
           checkTimeout: argv['check-timeout'],
           emulatorFlags: emulatorFlags(argv),
           groundTruth: argv['ground-truth'] === true,
+          quiesce: argv.quiesce,
           results: argv.results,
           name: argv.name,
         });

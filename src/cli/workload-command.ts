@@ -4,7 +4,8 @@ import { selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
 import { Recorder } from '../history/recorder.js';
 import { createRunFolder, defaultRunName, markLatest, writeJsonAtomic } from '../runner/run-folder.js';
-import { runWorkers, type Progress, type StopReason } from '../runner/run-workers.js';
+import { runFinalPhase, type FinalPhaseOutcome } from '../runner/final-phase.js';
+import { runWorkers, type Progress, type StopReason, type WorkersOutcome } from '../runner/run-workers.js';
 import { targets } from '../targets/registry.js';
 import type { OpenTarget } from '../targets/target.js';
 import { toolInfo } from '../util/tool-info.js';
@@ -41,6 +42,8 @@ export interface WorkloadConfig {
   emulatorFlags: string[];
   /** Ask the target for ground truth (ground-truth.jsonl in the run folder). */
   groundTruth: boolean;
+  /** Seconds of quiet before the final reads; undefined: no final phase. */
+  quiesce?: number;
 }
 
 /** What a run says about itself in run.json; `complete` is true only after a normal end. */
@@ -58,6 +61,8 @@ interface RunRecord {
   tool: ReturnType<typeof toolInfo>;
   /** With --rate: operations that started more than one interval behind the schedule. */
   lateOps?: number;
+  /** With --quiesce: how the final phase went. */
+  finalPhase?: { quiesceS: number } & FinalPhaseOutcome;
 }
 
 /** `objcheck workload`: run, record, check, report. Returns the exit code. */
@@ -139,9 +144,9 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
     const display = showProgress(progress, () => recorder.now() / 1e6, timeLimitMs, config.ops);
-    let reason: StopReason;
+    let outcome: WorkersOutcome;
     try {
-      reason = await runWorkers(
+      outcome = await runWorkers(
         {
           workload,
           client: opened.client,
@@ -157,18 +162,36 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       );
     } finally {
       display.stop();
-      recorder.close();
     }
+    const reason = outcome.reason;
+    if (config.quiesce !== undefined && reason !== 'interrupted') {
+      process.stderr.write(`final phase: ${config.quiesce} s of quiet, then every worker reads every key until they agree\n`);
+      const final = await runFinalPhase({
+        workload,
+        client: opened.client,
+        recorder,
+        processes: outcome.processes,
+        seed: config.seed,
+        keys: config.keys,
+        quiesceMs: config.quiesce * 1000,
+        convergeTimeoutMs: 30_000,
+        opTimeoutMs: config.opTimeout,
+        stop: stop.signal,
+      });
+      record.finalPhase = { quiesceS: config.quiesce, ...final };
+    }
+    recorder.close();
     phase = 'checking';
     record.stopReason = downReason ? 'target-down' : reason;
     if (downReason) record.error = downReason;
-    record.complete = reason !== 'interrupted';
+    record.complete = reason !== 'interrupted' && !record.finalPhase?.interrupted;
     record.end = new Date().toISOString();
     if (config.rate) record.lateOps = progress.late;
     writeJsonAtomic(folder.runJson, record);
 
     const history = await readHistory(folder.history);
-    const results = await runCheckers(history, selectCheckers(workload.checkers, { checkTimeoutS: config.checkTimeout }), record.complete);
+    const names = [...workload.checkers, ...(record.finalPhase ? ['lost-writes'] : [])];
+    const results = await runCheckers(history, selectCheckers(names, { checkTimeoutS: config.checkTimeout }), record.complete);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
     process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n`);

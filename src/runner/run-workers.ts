@@ -1,7 +1,7 @@
-import type { CompletionType } from '../history/event.js';
 import type { Recorder } from '../history/recorder.js';
-import { TargetError, type TargetClient } from '../targets/target.js';
+import type { TargetClient } from '../targets/target.js';
 import { sleep } from '../util/sleep.js';
+import { Performer, recordOp } from './perform.js';
 import type { OpSpec, Workload } from '../../workloads/workload.js';
 
 export interface RunLimits {
@@ -38,8 +38,6 @@ export interface Progress {
   late: number;
 }
 
-class Interrupted extends Error {}
-class TimedOut extends Error {}
 
 /**
  * Runs `concurrency` workers, each a logical single-threaded client (a Jepsen process),
@@ -47,16 +45,20 @@ class TimedOut extends Error {}
  * as it happens. Operations are taken from one generator, and each is recorded as invoked in
  * the same tick as it is taken, so the history's invoke order is the generator's order.
  */
-export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<StopReason> {
+export interface WorkersOutcome {
+  reason: StopReason;
+  /** Each worker's process number at the end (a worker moves to a new one after an info). */
+  processes: number[];
+  /** The next unused process number. */
+  nextProcess: number;
+}
+
+export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<WorkersOutcome> {
   const { workload, client, recorder, limits, stop } = options;
   const generator = workload.generator({ seed: options.seed, keys: options.keys });
   const timeLimitNs = limits.timeLimitMs === undefined ? Infinity : limits.timeLimitMs * 1e6;
   const intervalNs = limits.rate ? 1e9 / limits.rate : 0;
-  const inFlight = new Set<AbortController>();
-  const onStop = () => {
-    for (const c of inFlight) c.abort(new Interrupted('interrupted'));
-  };
-  stop.addEventListener('abort', onStop, { once: true });
+  const performer = new Performer(workload, client, options.opTimeoutMs, stop);
   let reason: StopReason | undefined;
   let nextProcess = options.concurrency;
 
@@ -67,30 +69,9 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
     return undefined;
   };
 
-  const perform = async (op: OpSpec): Promise<{ type: CompletionType; value?: unknown; error?: string }> => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimedOut(`timed out after ${options.opTimeoutMs} ms`)), options.opTimeoutMs);
-    inFlight.add(controller);
-    try {
-      // Race the abort too: a client that ignores its signal must not hold a worker forever.
-      const execution = workload.execute(client, op, { signal: controller.signal });
-      execution.catch(() => {});
-      const aborted = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-      });
-      aborted.catch(() => {});
-      const value = await Promise.race([execution, aborted]);
-      return value === undefined ? { type: 'ok' } : { type: 'ok', value };
-    } catch (err) {
-      return classify(workload.reads.has(op.f), controller.signal.aborted ? controller.signal.reason : err);
-    } finally {
-      clearTimeout(timer);
-      inFlight.delete(controller);
-    }
-  };
-
-  const worker = async (firstProcess: number): Promise<void> => {
-    let process = firstProcess;
+  const processes = Array.from({ length: options.concurrency }, (_, i) => i);
+  const worker = async (w: number): Promise<void> => {
+    let process = processes[w]!;
     for (;;) {
       reason ??= limitReached();
       if (reason) return;
@@ -117,30 +98,16 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         reason ??= 'exhausted';
         return;
       }
-      recorder.event(process, 'invoke', op.f, op.key, op.value);
-      const outcome = await perform(op);
-      recorder.event(process, outcome.type, op.f, op.key, outcome.value, outcome.error);
+      const outcome = await recordOp(recorder, performer, process, op);
       progress[outcome.type]++;
-      if (outcome.type === 'info') process = nextProcess++;
+      if (outcome.type === 'info') processes[w] = process = nextProcess++;
     }
   };
 
   try {
     await Promise.all(Array.from({ length: options.concurrency }, (_, i) => worker(i)));
   } finally {
-    stop.removeEventListener('abort', onStop);
+    performer.dispose();
   }
-  return reason ?? 'exhausted';
-}
-
-/**
- * A read that did not succeed proves nothing: fail. A write that the store definitely refused
- * is fail; one that may have been applied (timeout, dropped connection, 5xx) is info.
- */
-function classify(isRead: boolean, err: unknown): { type: CompletionType; error: string } {
-  const error = err instanceof Error ? err.message : String(err);
-  if (err instanceof TargetError && (err.kind === 'definite' || err.kind === 'precondition')) {
-    return { type: 'fail', error };
-  }
-  return { type: isRead ? 'fail' : 'info', error };
+  return { reason: reason ?? 'exhausted', processes, nextProcess };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { History } from '../../src/history/event.js';
 import { readHistory } from '../../src/history/read.js';
 import { Recorder } from '../../src/history/recorder.js';
+import { runFinalPhase } from '../../src/runner/final-phase.js';
 import { runWorkers, type Progress, type RunLimits } from '../../src/runner/run-workers.js';
 import type { Target, TargetOptions } from '../../src/targets/target.js';
 import { registerWorkload } from '../../workloads/register.js';
@@ -17,6 +18,8 @@ export interface TestRun {
   seed?: number;
   workload?: Workload;
   targetOptions?: Partial<TargetOptions>;
+  /** Run the final phase after the workload. */
+  finalPhase?: { quiesceMs: number };
 }
 
 /** A real run in this process, recorded to a temporary file and read back as a History. */
@@ -28,7 +31,7 @@ export async function recordRun(spec: TestRun): Promise<History> {
   const recorder = new Recorder(file);
   const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
   try {
-    await runWorkers(
+    const outcome = await runWorkers(
       {
         workload: spec.workload ?? registerWorkload,
         client: opened.client,
@@ -42,6 +45,20 @@ export async function recordRun(spec: TestRun): Promise<History> {
       },
       progress,
     );
+    if (spec.finalPhase) {
+      await runFinalPhase({
+        workload: spec.workload ?? registerWorkload,
+        client: opened.client,
+        recorder,
+        processes: outcome.processes,
+        seed: spec.seed ?? 1,
+        keys: spec.keys ?? 3,
+        quiesceMs: spec.finalPhase.quiesceMs,
+        convergeTimeoutMs: 5000,
+        opTimeoutMs: 2000,
+        stop: new AbortController().signal,
+      });
+    }
   } finally {
     recorder.close();
     await opened.close();
