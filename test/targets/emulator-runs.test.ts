@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { linearizable } from '../../checkers/linearizable/index.js';
 import { readValidity } from '../../checkers/read-validity.js';
+import { sessionGuarantees } from '../../checkers/session-guarantees.js';
+import { selectCheckers } from '../../src/check/select-checkers.js';
+import { registerWorkload } from '../../workloads/register.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { recordRun } from '../helpers/run.js';
 
@@ -10,13 +13,23 @@ const run = (flags: string[], seed: number, ops = 600) =>
   recordRun({ target: emulatorTarget, limits: { ops }, concurrency: 6, keys: 2, seed, targetOptions: { emulatorFlags: flags } });
 
 describe('the register workload against the emulator over HTTP', () => {
-  it('strong: every checker finds nothing, over several seeds', async () => {
+  it('strong: every checker of the register workload finds nothing, over several seeds', async () => {
     for (const seed of [1, 2, 3]) {
       const h = await run(['--consistency', 'strong'], seed);
       expect(h.ops.filter((o) => o.type === 'ok').length).toBe(600);
-      expect(readValidity.check(h).valid).toBe(true);
-      expect((await linearizable.check(h)).valid).toBe(true);
+      for (const checker of selectCheckers(registerWorkload.checkers)) {
+        const r = await checker.check(h);
+        expect([checker.name, r.valid, r.anomalies.length]).toEqual([checker.name, true, 0]);
+      }
     }
+  });
+
+  it('reads from one random replica break monotonic reads, and session-guarantees says so', async () => {
+    const h = await run(['--consistency', 'quorum', '--replicas', '3', '--write-quorum', '1', '--read-quorum', '1', '--write-delay', 'exp:40', '--single-replica-reads'], 7, 800);
+    const r = await sessionGuarantees.check(h);
+    expect(r.valid).toBe(false);
+    expect((r.guarantees as Record<string, { valid: boolean; violations: number }>)['monotonic-reads']).toMatchObject({ valid: false });
+    expect(r.anomalies.some((a) => a.kind === 'monotonic-reads')).toBe(true);
   });
 
   it('s3-legacy: stale reads after overwrites and deletes make it not linearizable, with no corrupt values', async () => {
