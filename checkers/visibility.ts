@@ -57,6 +57,8 @@ export interface Window {
   ci95?: [number | null, number | null];
   /** The samples the figure rests on: reads at t at or beyond the window. */
   samples: number;
+  /** When the level was never reached: the window is beyond this (the last bin's start). */
+  atLeastMs?: number;
   reason?: string;
 }
 
@@ -189,7 +191,9 @@ export const visibility = {
         const last = lb[lb.length - 1]!;
         windows[l.name] = {
           ms: null,
-          samples: 0,
+          // Not a number, but a bound: the window lies beyond every bin the run observed.
+          atLeastMs: toMs(last.from),
+          samples: last.samples,
           reason: `reads never reached ${l.name} consistency: the last bin (from ${toMs(last.from)} ms, ${last.samples} reads) was ${round((last.consistent / last.samples) * 100)}% consistent`,
         };
       } else if (w >= 0 && behind < l.minSamples && cap === Infinity) {
@@ -241,9 +245,11 @@ export const visibility = {
 /** "reads consistent 99% after 42 ms [38, 47] (n=5210); 99.9% not enough data; …" */
 function summarizeWindows(windows: Record<string, Window>, samples: number): string {
   const parts = Object.entries(windows).map(([level, w]) => {
-    if (w.ms === null) return `${level}: ${w.reason?.startsWith('not enough data') ? 'not enough data' : 'never reached'}`;
-    const ci = w.ci95 && w.ci95[0] !== null ? ` [95% CI ${w.ci95[0]}, ${w.ci95[1] ?? '∞'}]` : '';
-    return `${level} after ${w.ms} ms${ci}`;
+    if (w.ms === null && w.atLeastMs !== undefined) return `${level} beyond ${w.atLeastMs.toFixed(1)} ms (not reached by the last ${w.samples} reads)`;
+    if (w.ms === null) return `${level}: not enough data`;
+    const ms = (x: number | null) => (x === null ? '∞' : x.toFixed(1));
+    const ci = w.ci95 && w.ci95[0] !== null ? ` [95% CI ${ms(w.ci95[0])}, ${ms(w.ci95[1])}]` : '';
+    return `${level} after ${ms(w.ms)} ms${ci}`;
   });
   return `stale-read window from ${samples} reads: ${parts.join('; ')}`;
 }

@@ -139,8 +139,11 @@ function resolveModel(input: ConsistencyModelName | ConsistencyOptions | undefin
       };
     case 'quorum': {
       const replicas = c.replicas ?? 3;
-      const writeQuorum = c.writeQuorum ?? Math.floor(replicas / 2) + 1;
-      const readQuorum = c.readQuorum ?? Math.floor(replicas / 2) + 1;
+      // Defaults are Dynamo's eventually consistent ones (W = R = 1, writes reach the other
+      // replicas after ~10 ms): `--consistency quorum` alone shows what the checkers measure.
+      // Majority quorums are one flag away.
+      const writeQuorum = c.writeQuorum ?? 1;
+      const readQuorum = c.readQuorum ?? 1;
       check(Number.isInteger(replicas) && replicas >= 1, 'replicas must be a positive integer');
       check(Number.isInteger(writeQuorum) && writeQuorum >= 1 && writeQuorum <= replicas, 'writeQuorum must be in 1..replicas');
       check(Number.isInteger(readQuorum) && readQuorum >= 1 && readQuorum <= replicas, 'readQuorum must be in 1..replicas');
@@ -153,7 +156,7 @@ function resolveModel(input: ConsistencyModelName | ConsistencyOptions | undefin
           writeQuorum,
           readQuorum,
           delays: {
-            writePropagation: delay(c.delays?.writePropagation, '0'),
+            writePropagation: delay(c.delays?.writePropagation, 'exp:10'),
             ack: delay(c.delays?.ack, '0'),
             readRequest: delay(c.delays?.readRequest, '0'),
             readResponse: delay(c.delays?.readResponse, '0'),

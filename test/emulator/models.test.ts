@@ -182,7 +182,7 @@ describe('drop fault', () => {
 describe('options', () => {
   it('fills defaults and refuses nonsense', () => {
     const o = resolveOptions({ consistency: 'quorum' });
-    expect(o.model).toMatchObject({ model: 'quorum', params: { replicas: 3, writeQuorum: 2, readQuorum: 2 } });
+    expect(o.model).toMatchObject({ model: 'quorum', params: { replicas: 3, writeQuorum: 1, readQuorum: 1 } });
     expect(o.keys).toEqual([{ accessKeyId: 'objcheck', secretAccessKey: 'objcheck-secret' }]);
     expect(() => resolveOptions({ consistency: { model: 'quorum', replicas: 3, writeQuorum: 4 } })).toThrow(OptionsError);
     expect(() => resolveOptions({ consistency: { model: 'quorum', delays: { ack: 'exp:-1' } } })).toThrow(OptionsError);
