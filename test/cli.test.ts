@@ -81,6 +81,14 @@ describe('objcheck workload', () => {
     expect(r.stdout).toContain('the run was interrupted');
   });
 
+  it('against the eventually consistent emulator reports stale reads with a window and its confidence interval, and exits 1', async () => {
+    const r = await objcheck(['workload', '--target', 'emulator', '--consistency', 'quorum'], { cwd: tmp() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/stale-reads: INVALID/);
+    expect(r.stdout).toMatch(/\d+ of \d+ reads stale \([\d.]+%\); age p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms/);
+    expect(r.stdout).toMatch(/stale-read window from \d+ reads: 99% after [\d.]+ ms \[95% CI [\d.]+, [\d.∞]+\]/);
+  });
+
   it.each([
     [['workload', '--concurrency', '0'], /^error: --concurrency must be a whole number of at least 1, got 0\n$/],
     [['workload', '--time-limit', 'soon'], /^error: --time-limit must be a number above 0, got a value that is not a number\n$/],

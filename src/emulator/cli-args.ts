@@ -24,7 +24,7 @@ An S3-compatible server with tunable consistency, on a loopback port.
   --replicas N, --write-quorum W, --read-quorum R   (default 3, 1, 1: eventually consistent)
   --write-delay SPEC, --ack-delay SPEC, --read-delay SPEC, --response-delay SPEC
                            per-message delays, e.g. exp:5, uniform:1:10, pareto:1:1.5,
-                           mix:0.9*const:1,0.1*exp:50 (default: write exp:10, others 0)
+                           mix:0.9*const:1,0.1*exp:50 (default: write exp:5, others 0)
   --clock-skew=MS,MS,...   one clock offset per coordinator (use "=" for negative values)
   --read-repair            send the newest version to stale replicas after a read
 

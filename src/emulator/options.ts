@@ -140,7 +140,7 @@ function resolveModel(input: ConsistencyModelName | ConsistencyOptions | undefin
     case 'quorum': {
       const replicas = c.replicas ?? 3;
       // Defaults are Dynamo's eventually consistent ones (W = R = 1, writes reach the other
-      // replicas after ~10 ms): `--consistency quorum` alone shows what the checkers measure.
+      // replicas after ~5 ms): `--consistency quorum` alone shows what the checkers measure.
       // Majority quorums are one flag away.
       const writeQuorum = c.writeQuorum ?? 1;
       const readQuorum = c.readQuorum ?? 1;
@@ -156,7 +156,7 @@ function resolveModel(input: ConsistencyModelName | ConsistencyOptions | undefin
           writeQuorum,
           readQuorum,
           delays: {
-            writePropagation: delay(c.delays?.writePropagation, 'exp:10'),
+            writePropagation: delay(c.delays?.writePropagation, 'exp:5'),
             ack: delay(c.delays?.ack, '0'),
             readRequest: delay(c.delays?.readRequest, '0'),
             readResponse: delay(c.delays?.readResponse, '0'),

@@ -3,6 +3,9 @@ import { UserError } from '../cli/errors.js';
 import { httpStatus } from './s3-errors.js';
 import type { S3TargetClient } from './s3-client.js';
 import { TargetError } from './target.js';
+import { sleep } from '../util/sleep.js';
+
+const CANARY_PATIENCE_MS = 10_000;
 
 export interface PreflightOptions {
   /** How to name the store in messages: "minio at http://127.0.0.1:9000". */
@@ -34,9 +37,16 @@ export async function preflight(s3: S3Client, client: S3TargetClient, options: P
   const body = new TextEncoder().encode(`objcheck preflight ${Date.now()}`);
   try {
     await client.put(canary, body);
-    const got = await client.get(canary);
-    if (!got || Buffer.compare(Buffer.from(got.body), Buffer.from(body)) !== 0) {
-      throw new UserError(`${bucketLabel}: a canary object written under ${client.prefix} did not read back as written`);
+    // The store may be only eventually consistent (that may be what the run is to measure):
+    // give the canary time to become visible before calling the store unusable.
+    const deadline = Date.now() + CANARY_PATIENCE_MS;
+    for (;;) {
+      const got = await client.get(canary);
+      if (got && Buffer.compare(Buffer.from(got.body), Buffer.from(body)) === 0) break;
+      if (Date.now() > deadline) {
+        throw new UserError(`${bucketLabel}: a canary object written under ${client.prefix} did not read back as written within ${CANARY_PATIENCE_MS / 1000} s`);
+      }
+      await sleep(100);
     }
     await client.delete(canary);
   } catch (err) {
