@@ -5,6 +5,7 @@ import { FORMATS, type ImportFormat } from '../../checkers/linearizable/import/i
 import { modelNames } from '../../checkers/linearizable/registry.js';
 import { checkers } from '../../checkers/registry.js';
 import { workloads } from '../../workloads/registry.js';
+import { nemeses } from '../nemesis/registry.js';
 import { targets } from '../targets/registry.js';
 import { checkCommand } from './check-command.js';
 import { EXIT, UserError } from './errors.js';
@@ -100,6 +101,17 @@ function workloadOptions(y: Argv) {
     .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose)' })
     .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
     .option('quiesce', { type: 'number', describe: 'after the run, seconds of quiet, then every worker reads every key until they agree (lost writes, convergence)', coerce: nonNegativeOpt('quiesce') })
+    .option('nemesis', {
+      type: 'string',
+      describe: `faults to inject, comma-separated: ${[...nemeses.keys()].join(', ')}`,
+      coerce: (v: string | undefined) => {
+        if (v === undefined) return [];
+        const names = v.split(',').map((x) => x.trim()).filter(Boolean);
+        for (const n of names) if (!nemeses.has(n)) throw new UserError(`--nemesis: no fault named ${JSON.stringify(n)}; known: ${[...nemeses.keys()].join(', ')}`);
+        return names;
+      },
+    })
+    .option('nemesis-interval', { type: 'number', default: 2, describe: 'seconds each fault lasts, and each quiet period between faults', coerce: positive('nemesis-interval') })
     .options(EMULATOR_OPTIONS)
     .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):')
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
@@ -145,6 +157,8 @@ export async function main(args: string[]): Promise<number> {
           emulatorFlags: emulatorFlags(argv),
           groundTruth: argv['ground-truth'] === true,
           quiesce: argv.quiesce,
+          nemesis: (argv.nemesis as string[] | undefined) ?? [],
+          nemesisInterval: argv['nemesis-interval']!,
           results: argv.results,
           name: argv.name,
         });
@@ -185,7 +199,7 @@ export async function main(args: string[]): Promise<number> {
     // variadic positionals, yargs#2011): refuse it plainly instead.
     .check((argv) => {
       for (const [key, value] of Object.entries(argv)) {
-        if (key !== '_' && key !== 'files' && key !== 'checkers' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
+        if (key !== '_' && key !== 'files' && key !== 'checkers' && key !== 'nemesis' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
       }
       return true;
     })

@@ -4,6 +4,7 @@ import { selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
 import { Recorder } from '../history/recorder.js';
 import { createRunFolder, defaultRunName, markLatest, writeJsonAtomic } from '../runner/run-folder.js';
+import { FaultSession } from '../nemesis/session.js';
 import { runFinalPhase, type FinalPhaseOutcome } from '../runner/final-phase.js';
 import { runWorkers, type Progress, type StopReason, type WorkersOutcome } from '../runner/run-workers.js';
 import { targets } from '../targets/registry.js';
@@ -42,8 +43,11 @@ export interface WorkloadConfig {
   emulatorFlags: string[];
   /** Ask the target for ground truth (ground-truth.jsonl in the run folder). */
   groundTruth: boolean;
-  /** Seconds of quiet before the final reads; undefined: no final phase. */
+  /** Seconds of quiet before the final reads; undefined: no final phase (1 s with faults). */
   quiesce?: number;
+  /** Faults to inject (src/nemesis/registry.ts), alternating with healing every nemesisInterval s. */
+  nemesis: string[];
+  nemesisInterval: number;
 }
 
 /** What a run says about itself in run.json; `complete` is true only after a normal end. */
@@ -61,6 +65,8 @@ interface RunRecord {
   tool: ReturnType<typeof toolInfo>;
   /** With --rate: operations that started more than one interval behind the schedule. */
   lateOps?: number;
+  /** With --nemesis: which faults, how often, how many ran. */
+  nemesis?: { faults: string[]; intervalS: number; count: number };
   /** With --quiesce: how the final phase went. */
   finalPhase?: { quiesceS: number } & FinalPhaseOutcome;
 }
@@ -106,6 +112,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const faults = config.nemesis.length > 0 ? new FaultSession(config.nemesis, config.nemesisInterval * 1000, config.seed) : undefined;
   let opened: OpenTarget | undefined;
   try {
     try {
@@ -124,6 +131,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         keepObjects: config.keepObjects,
         start: config.start,
         emulatorFlags: config.emulatorFlags,
+        ...(faults?.connectThrough ? { connectThrough: faults.connectThrough } : {}),
         ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
       }).finally(() => clearTimeout(slow));
     } catch (err) {
@@ -144,6 +152,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
     const display = showProgress(progress, () => recorder.now() / 1e6, timeLimitMs, config.ops);
+    faults?.start(opened, recorder, stop.signal);
     let outcome: WorkersOutcome;
     try {
       outcome = await runWorkers(
@@ -164,8 +173,11 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       display.stop();
     }
     const reason = outcome.reason;
-    if (config.quiesce !== undefined && reason !== 'interrupted') {
-      process.stderr.write(`final phase: ${config.quiesce} s of quiet, then every worker reads every key until they agree\n`);
+    if (faults) record.nemesis = { faults: config.nemesis, intervalS: config.nemesisInterval, count: await faults.heal() };
+    // After faults, the final phase shows what they cost: lost writes, a store slow to converge.
+    const quiesce = config.quiesce ?? (faults ? 1 : undefined);
+    if (quiesce !== undefined && reason !== 'interrupted') {
+      process.stderr.write(`final phase: ${quiesce} s of quiet, then every worker reads every key until they agree\n`);
       const final = await runFinalPhase({
         workload,
         client: opened.client,
@@ -173,12 +185,12 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         processes: outcome.processes,
         seed: config.seed,
         keys: config.keys,
-        quiesceMs: config.quiesce * 1000,
+        quiesceMs: quiesce * 1000,
         convergeTimeoutMs: 30_000,
         opTimeoutMs: config.opTimeout,
         stop: stop.signal,
       });
-      record.finalPhase = { quiesceS: config.quiesce, ...final };
+      record.finalPhase = { quiesceS: quiesce, ...final };
     }
     recorder.close();
     phase = 'checking';
@@ -198,9 +210,11 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     if (!record.complete) process.stdout.write(`the run ${downReason ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
     return exitCodeFor(results.valid);
   } finally {
+    await faults?.heal();
     await opened?.close().catch((err: unknown) => {
       process.stderr.write(`warning: closing the target failed (its objects under objcheck/${name}/ may remain): ${(err as Error).message}\n`);
     });
+    await faults?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('exit', onExit);

@@ -1,5 +1,5 @@
 import type { S3Connection } from './s3-client.js';
-import type { OpenTarget, TargetOptions } from './target.js';
+import type { OpenTarget, ProcessControl, TargetOptions } from './target.js';
 
 export interface S3Endpoint {
   /** The target's name, for run.json. */
@@ -15,6 +15,8 @@ export interface S3Endpoint {
   onClose?: () => Promise<void>;
   /** Aborted when a server the target started has died. */
   down?: AbortSignal;
+  /** A server process the target started, for the process faults. */
+  process?: ProcessControl;
 }
 
 /**
@@ -24,8 +26,10 @@ export interface S3Endpoint {
 export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promise<OpenTarget> {
   // The SDK takes a fifth of a second to load: only runs against S3 stores pay for it.
   const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }] = await Promise.all([import('./s3-client.js'), import('./preflight.js')]);
+  // Network faults put a proxy between the workers and the store: the client talks to it.
+  const endpoint = e.endpoint && options.connectThrough ? await options.connectThrough(e.endpoint) : e.endpoint;
   const s3 = makeS3Client({
-    endpoint: e.endpoint,
+    endpoint,
     region: e.region,
     bucket: e.bucket,
     forcePathStyle: e.forcePathStyle,
@@ -45,6 +49,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   return {
     client,
     down: e.down,
+    process: e.process,
     describe: () => ({
       name: e.target,
       endpoint: e.endpoint ?? `AWS ${e.region}`,

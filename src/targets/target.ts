@@ -61,6 +61,8 @@ export interface TargetOptions {
   start?: boolean;
   /** The emulator's own flags (`--consistency quorum --replicas 3 …`), parsed by the emulator. */
   emulatorFlags?: string[];
+  /** Network faults: maps the store's endpoint to the one the client must use (a proxy's). */
+  connectThrough?: (endpoint: string) => Promise<string>;
   /** Where a target that knows the truth (the emulator) writes it, on the run's clock. */
   groundTruth?: { path: string; origin: bigint };
 }
@@ -78,7 +80,20 @@ export interface OpenTarget {
   describe(): Record<string, unknown>;
   /** Aborted, with the reason, when the store is gone for good (a server we started died). */
   down?: AbortSignal;
+  /** For a store in a process we started: what the process faults act on. */
+  process?: ProcessControl;
   close(): Promise<void>;
+}
+
+/** A server process the target started, for the kill and pause faults. */
+export interface ProcessControl {
+  /** SIGKILL: the process dies at once, with whatever it had not made durable. */
+  kill(): Promise<void>;
+  /** Starts it again, on the same port with the same data. */
+  restart(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the process keeps its connections but answers nothing. */
+  pause(): void;
+  resume(): void;
 }
 
 /**
