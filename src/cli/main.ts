@@ -199,11 +199,24 @@ export async function main(args: string[]): Promise<number> {
     // variadic positionals, yargs#2011): refuse it plainly instead.
     .check((argv) => {
       for (const [key, value] of Object.entries(argv)) {
-        if (key !== '_' && key !== 'files' && key !== 'checkers' && key !== 'nemesis' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
+        if (key !== '_' && key !== 'files' && key !== 'checkers' && key !== 'nemesis' && key !== 'runs' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
       }
       return true;
     })
-    .demandCommand(1, 'name a command: workload or check')
+    .command(
+      'report [runs..]',
+      'write report.html for run folders (and JUnit XML), or the index of all runs',
+      (y) =>
+        y
+          .positional('runs', { type: 'string', array: true, describe: 'run folders' })
+          .option('junit', { type: 'string', describe: 'also write JUnit XML for these runs to FILE (one test case per checker)' })
+          .option('index', { type: 'string', describe: 'also (re)write <results dir>/index.html, every run newest first' }),
+      async (argv) => {
+        const { reportCommand } = await import('../report/main.js');
+        code = await reportCommand({ runs: (argv.runs as string[] | undefined) ?? [], junit: argv.junit, index: argv.index });
+      },
+    )
+    .demandCommand(1, 'name a command: workload, check or report')
     .strict()
     .help()
     .alias('help', 'h')

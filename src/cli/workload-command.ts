@@ -206,7 +206,10 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     const results = await runCheckers(history, selectCheckers(names, { checkTimeoutS: config.checkTimeout }), record.complete);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
-    process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n`);
+    const { reportAfterRun } = await import('../report/main.js');
+    const report = await reportAfterRun(folder.dir, resultsDir);
+    if (report.warning) process.stderr.write(`warning: ${report.warning}\n`);
+    process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n${report.report ? `report: ${report.report}\n` : ''}`);
     if (!record.complete) process.stdout.write(`the run ${downReason ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
     return exitCodeFor(results.valid);
   } finally {

@@ -1,0 +1,33 @@
+// The anomaly table: data first (kind, key, ops), then the checker's own sentence, so that the
+// CLI summary and the page say the same thing. Each op links to the timeline.
+
+import type { Op } from '../history/event.js';
+import type { AnomalyRef } from './anomaly-index.js';
+import { escapeHtml } from './html.js';
+import { toAxis, type TimeAxis } from './time-axis.js';
+
+/** Rows shown; results.json keeps every anomaly the checkers listed. */
+export const MAX_ROWS = 2000;
+
+export function anomalyTable(anomalies: readonly AnomalyRef[], opsByIndex: ReadonlyMap<number, Op>, axis: TimeAxis, endNs: number, cxIds: ReadonlyMap<number, string>): string {
+  if (anomalies.length === 0) return '<p>No checker found an anomaly.</p>';
+  const span = (indices: readonly number[]) => {
+    const ops = indices.map((i) => opsByIndex.get(i)).filter((o): o is Op => o !== undefined);
+    if (ops.length === 0) return '';
+    const from = Math.min(...ops.map((o) => o.invokeTime));
+    const to = Math.max(...ops.map((o) => o.completeTime ?? endNs));
+    return ` data-from="${toAxis(axis, from)}" data-to="${toAxis(axis, to)}"`;
+  };
+  const link = (indices: readonly number[], text: string) => `<a href="#timeline" class="op" data-ops="${indices.join(',')}"${span(indices)}>${escapeHtml(text)}</a>`;
+  const rows = anomalies.slice(0, MAX_ROWS).map((a) => {
+    const cx = cxIds.get(a.n);
+    const ops = a.ops.map((i) => link([i], `#${i}`)).join('');
+    const all = a.ops.length > 1 ? ` ${link(a.ops, 'all')}` : '';
+    return `<tr id="anomaly-${a.n}"><td>${escapeHtml(a.checker)}</td><td>${escapeHtml(a.kind)}</td><td>${escapeHtml(a.key ?? '')}</td><td>${ops}${all}</td><td>${escapeHtml(a.explanation)}${cx ? ` <a href="#${cx}">(counterexample)</a>` : ''}</td></tr>`;
+  });
+  const more = anomalies.length > MAX_ROWS ? `<p class="note">The first ${MAX_ROWS} of ${anomalies.length} anomalies are shown; results.json has them all.</p>` : '';
+  return `<p class="note">Ops are invoke indices in history.jsonl; click one to outline it on the timeline and zoom there.</p>
+<table class="anomalies"><thead><tr><th>checker</th><th>kind</th><th>key</th><th>ops</th><th>explanation</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>${more}`;
+}

@@ -1,0 +1,88 @@
+// Opening a report in a real browser: Debian's chromium driven by playwright-core (a dev
+// dependency, loaded only here). Used by the tests and the benchmark, never by the CLI.
+
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const CHROMIUM = process.env.OBJCHECK_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why a browser test cannot run here, or null when it can. */
+export function chromiumMissing(): string | null {
+  return existsSync(CHROMIUM) ? null : `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set OBJCHECK_CHROMIUM`;
+}
+
+export interface ChartState {
+  id: string;
+  rendered: string | null;
+  /** 'canvas' or 'svg' when drawn */
+  kind: string | null;
+  width: number;
+  height: number;
+  /** Canvas pixels that are not blank (white or transparent), sampled. */
+  inked: number;
+}
+
+export interface PageVisit {
+  /** Console messages of type error or warning, and uncaught page errors. */
+  problems: string[];
+  /** Every URL the page requested. */
+  requests: string[];
+  charts: ChartState[];
+  /** From navigation to every chart drawn, in ms. */
+  renderMs: number;
+  text: string;
+  screenshot?: string;
+}
+
+/**
+ * Runs in the page (a string, since this project compiles without the DOM types): each chart's
+ * state, and for canvases a sample of pixels that are neither blank nor transparent.
+ */
+const CHART_STATES = `[...document.querySelectorAll('div.chart')].map((d) => {
+  const canvas = d.querySelector('canvas');
+  const svg = d.querySelector('svg');
+  let inked = 0;
+  if (canvas && canvas.width > 0 && canvas.height > 0) {
+    const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < px.length; i += 4 * 97) if (px[i + 3] > 0 && (px[i] < 250 || px[i + 1] < 250 || px[i + 2] < 250)) inked++;
+  } else if (svg) inked = svg.querySelectorAll('path,rect,line,text').length;
+  const box = (canvas || svg) ? (canvas || svg).getBoundingClientRect() : null;
+  return { id: d.id, rendered: d.getAttribute('data-rendered'), kind: canvas ? 'canvas' : svg ? 'svg' : null, width: box ? box.width : 0, height: box ? box.height : 0, inked };
+})`;
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Loads a report from disk, waits for every chart, and reports what the page did. */
+export async function visitReport(file: string, options: { screenshot?: string; timeoutMs?: number; act?: (page: import('playwright-core').Page) => Promise<void> } = {}): Promise<PageVisit> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'objcheck-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    const t0 = performance.now();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.waitForFunction(`document.body.getAttribute('data-charts') === 'done'`, undefined, { timeout: options.timeoutMs ?? 30_000 });
+    const renderMs = performance.now() - t0;
+    if (options.act) await options.act(page);
+    const charts = (await page.evaluate(CHART_STATES)) as ChartState[];
+    const text = await page.innerText('body');
+    let screenshot: string | undefined;
+    if (options.screenshot) {
+      await page.screenshot({ path: options.screenshot, fullPage: true });
+      screenshot = options.screenshot;
+    }
+    return { problems, requests, charts, renderMs, text, ...(screenshot ? { screenshot } : {}) };
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}

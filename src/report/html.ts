@@ -1,0 +1,119 @@
+// The page shell: a strict Content-Security-Policy that allows inline code and nothing else
+// (which also proves the page fetches nothing), the libraries inlined, the specs as JSON.
+
+import type { Libraries } from './types.js';
+import type { TopLevelSpec } from './specs/common.js';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * Makes code safe inside <script>: `</script` would end the element and `<!--` would switch the
+ * HTML parser into its escaped state. Inside JS strings and regexes `<\/` and `<\!` mean the same.
+ */
+export function escapeScript(code: string): string {
+  return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+/** JSON that can sit inside <script type="application/json"> whatever its strings contain. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:";
+
+export interface Chart {
+  id: string;
+  spec: TopLevelSpec;
+}
+
+const STYLE = `
+:root{--ok:#2e7d32;--bad:#c62828;--unknown:#b26a00;--muted:#666;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;color:#222}
+body{margin:0 auto;max-width:1200px;padding:1rem 1.5rem 4rem}
+h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 .3rem}
+table{border-collapse:collapse;margin:.4rem 0}td,th{padding:.15rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}th{font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.verdict{font-weight:700;padding:.1rem .45rem;border-radius:3px;color:#fff;white-space:nowrap}
+.v-true{background:var(--ok)}.v-false{background:var(--bad)}.v-unknown{background:var(--unknown)}
+.big{font-size:1.1rem}
+.muted,.note{color:var(--muted)}.note{font-size:.9rem;margin:.2rem 0 .8rem}
+.chart{width:100%;min-height:60px}
+.chart-error{color:var(--bad);font-weight:600}
+nav a{margin-right:1rem}
+dl.facts{display:grid;grid-template-columns:max-content auto;gap:.15rem 1rem;margin:.6rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
+pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:20rem}
+.explanation{background:#fff4f4;border-left:4px solid var(--bad);padding:.4rem .7rem}
+a.op{font-family:ui-monospace,Menlo,Consolas,monospace;margin-right:.3rem}
+tr.focused{background:#fff7d6}
+`;
+
+/**
+ * Embeds every chart with vega-embed (AST interpreter: no eval, so the CSP holds), marks each
+ * container with data-rendered once drawn, and wires the anomaly links to the timeline.
+ */
+const BOOT = `
+(function () {
+  var specs = JSON.parse(document.getElementById('objcheck-specs').textContent);
+  var views = {};
+  // For whoever opens the console (and the browser test): the vega views by chart id.
+  window.objcheck = { views: views };
+  var options = { ast: true, renderer: 'canvas', actions: { export: true, source: false, compiled: false, editor: false } };
+  var pending = specs.map(function (c) {
+    var el = document.getElementById(c.id);
+    return vegaEmbed(el, c.spec, options).then(function (r) {
+      views[c.id] = r.view;
+      el.setAttribute('data-rendered', 'true');
+    }, function (err) {
+      el.setAttribute('data-rendered', 'error');
+      el.insertAdjacentHTML('beforeend', '<p class="chart-error"></p>');
+      el.lastChild.textContent = 'This chart could not be drawn: ' + err;
+      console.error(err);
+    });
+  });
+  Promise.all(pending).then(function () { document.body.setAttribute('data-charts', 'done'); });
+  document.addEventListener('click', function (ev) {
+    var a = ev.target.closest && ev.target.closest('a[data-ops]');
+    if (!a) return;
+    var view = views['chart-timeline'];
+    if (!view) return;
+    var ops = a.getAttribute('data-ops').split(',').map(Number);
+    var from = Number(a.getAttribute('data-from'));
+    var to = Number(a.getAttribute('data-to'));
+    var pad = Math.max((to - from) * 0.5, 1e-6);
+    view.signal('focus', ops);
+    if (isFinite(from) && isFinite(to)) view.signal('zoom_s', [from - pad, to + pad]);
+    view.runAsync();
+    document.querySelectorAll('tr.focused').forEach(function (r) { r.classList.remove('focused'); });
+    var row = a.closest('tr');
+    if (row) row.classList.add('focused');
+  });
+})();
+`;
+
+export function page(title: string, body: string, charts: readonly Chart[], libraries: Libraries): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+<script>${escapeScript(libraries.vega)}</script>
+<script>${escapeScript(libraries.vegaLite)}</script>
+<script>${escapeScript(libraries.vegaEmbed)}</script>
+<script type="application/json" id="objcheck-specs">${scriptJson(charts)}</script>
+<script>${escapeScript(BOOT)}</script>
+</body>
+</html>
+`;
+}
+
+export function chartDiv(id: string, label: string): string {
+  return `<div class="chart" id="${escapeHtml(id)}" role="img" aria-label="${escapeHtml(label)}"></div>`;
+}

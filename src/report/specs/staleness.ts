@@ -1,0 +1,91 @@
+// Staleness: how old the stale reads were, and how soon after a write reads reflect it.
+
+import type { Ages, Visibility } from '../staleness-data.js';
+import { SCHEMA, type Layer, type TopLevelSpec } from './common.js';
+
+/** ECDF of stale-read ages: the fraction of stale reads at most x ms stale. */
+export function agesSpec(ages: Ages): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    description: 'ECDF of stale-read ages',
+    width: 'container',
+    height: 220,
+    data: { values: ages.points },
+    mark: { type: 'line', interpolate: 'step-after', point: ages.points.length <= 60 },
+    encoding: {
+      x: { field: 'ms', type: 'quantitative', title: 'age of the stale read (ms since its value was superseded)' },
+      y: { field: 'q', type: 'quantitative', title: 'fraction of stale reads at most this old', scale: { domain: [0, 1] } },
+      tooltip: [
+        { field: 'ms', title: 'age (ms)' },
+        { field: 'q', title: 'fraction', format: '.1%' },
+      ],
+    },
+  };
+}
+
+/**
+ * The t-visibility curve: per bin of t (read start - completion of the latest write), the
+ * fraction of reads that reflected it, with the bootstrap 95% band and the windows as rules.
+ */
+export function visibilitySpec(v: Visibility): TopLevelSpec {
+  // Bins widen by eighths of a decade: only a log axis shows them evenly. The first bin starts
+  // at 0, which a log axis cannot show, so it is drawn from a tenth of its upper edge (x0).
+  const x = { field: 'x0', type: 'quantitative', title: "t: ms from the write's completion to the read's start (log scale)", scale: { type: 'log' } } as const;
+  const lowest = Math.min(1, ...v.curve.map((b) => b.lo));
+  const y = { type: 'quantitative' as const, title: 'fraction of reads that saw the write (or newer)', scale: { domain: [Math.max(0, Math.floor(lowest * 20) / 20), 1] } };
+  // Windows at the same t (99% and 99.9% often coincide) share one rule and one label.
+  const byMs = new Map<number, { ms: number; level: string; text: string }>();
+  for (const w of v.windows) {
+    if (w.ms === null) continue;
+    const m = byMs.get(w.ms);
+    if (m) {
+      m.level += `, ${w.level}`;
+      m.text += `; ${w.text}`;
+    } else byMs.set(w.ms, { ms: w.ms, level: w.level, text: w.text });
+  }
+  const marked = [...byMs.values()];
+  const layers: Layer[] = [
+    {
+      mark: { type: 'rect', color: '#1F77B4', opacity: 0.2 },
+      encoding: { x, x2: { field: 'toMs' }, y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
+    },
+    {
+      mark: { type: 'rule', color: '#1F77B4', strokeWidth: 2 },
+      encoding: {
+        x,
+        x2: { field: 'toMs' },
+        y: { ...y, field: 'fraction' },
+        tooltip: [
+          { field: 'fromMs', title: 'from t (ms)' },
+          { field: 'toMs', title: 'to t (ms)' },
+          { field: 'fraction', title: 'consistent', format: '.2%' },
+          { field: 'lo', title: '95% CI low', format: '.2%' },
+          { field: 'hi', title: '95% CI high', format: '.2%' },
+          { field: 'samples', title: 'reads' },
+        ],
+      },
+    },
+  ];
+  if (marked.length > 0) {
+    layers.push(
+      {
+        data: { values: marked },
+        mark: { type: 'rule', color: '#D62728', strokeDash: [5, 3] },
+        encoding: { x: { field: 'ms', type: 'quantitative' }, tooltip: [{ field: 'text', title: 'window' }] },
+      },
+      {
+        data: { values: marked },
+        mark: { type: 'text', color: '#D62728', align: 'left', dx: 3, dy: -4, baseline: 'bottom', y: 0 },
+        encoding: { x: { field: 'ms', type: 'quantitative' }, text: { field: 'level' } },
+      },
+    );
+  }
+  return {
+    $schema: SCHEMA,
+    description: 't-visibility curve',
+    width: 'container',
+    height: 240,
+    data: { values: v.curve },
+    layer: layers,
+  };
+}

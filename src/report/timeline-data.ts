@@ -1,0 +1,201 @@
+// The timeline's data: one bar per op while that fits the marks budget; past it, an overview
+// aggregated per process and time slice, with every op near an anomaly still drawn on its own.
+
+import { describeOp } from '../../checkers/describe.js';
+import type { History, Op } from '../history/event.js';
+import { toAxis, type TimeAxis } from './time-axis.js';
+
+export type Outcome = Op['type'];
+
+/** One op as a bar. Short field names: a 100,000-op report embeds many of these. */
+export interface OpMark {
+  /** process */
+  p: number;
+  /** invoked (axis units) */
+  s: number;
+  /** completed, or the chart's end for info and open ops (they may take effect until then) */
+  e: number;
+  t: Outcome;
+  f: string;
+  k?: string;
+  /** description: `get(k3) → 17` */
+  d: string;
+  /** invoke index, the op's id in anomalies and links */
+  i: number;
+  /** latency in ms (or steps), absent when the op never completed */
+  l?: number;
+  err?: string;
+  /** kinds of anomaly the op is involved in, joined */
+  a?: string;
+}
+
+/** The ops of one process in one time slice, when there are too many ops to draw each. */
+export interface Cell {
+  p: number;
+  s: number;
+  e: number;
+  n: number;
+  ok: number;
+  fail: number;
+  info: number;
+  /** The worst outcome in the cell, which colours it: an info op must not hide among oks. */
+  t: Outcome;
+}
+
+export interface TimelineData {
+  ops: OpMark[];
+  cells: Cell[];
+  /** Anomalous ops again, drawn as outlines on top of whatever else is drawn. */
+  anomalies: OpMark[];
+  processes: number[];
+  end: number;
+  /** Slice width of the overview in axis units, when aggregated. */
+  slice: number | null;
+  /** What was left out, for the note under the chart; null when everything is drawn. */
+  note: string | null;
+}
+
+const WORSE: Record<Outcome, number> = { ok: 0, fail: 1, info: 2, open: 3 };
+
+export function opMark(op: Op, axis: TimeAxis, end: number, kinds?: readonly string[]): OpMark {
+  const done = op.type === 'ok' || op.type === 'fail' ? op.completeTime : null;
+  const m: OpMark = {
+    p: op.process,
+    s: toAxis(axis, op.invokeTime),
+    e: toAxis(axis, done ?? end),
+    t: op.type,
+    f: op.f,
+    d: describeOp(op),
+    i: op.invokeIndex,
+  };
+  if (op.key !== undefined) m.k = op.key;
+  if (done !== null) m.l = axis.unit === 's' ? Math.round((done - op.invokeTime) / 1e3) / 1e3 : done - op.invokeTime;
+  if (op.error !== undefined) m.err = op.error;
+  if (kinds && kinds.length > 0) m.a = kinds.join(', ');
+  return m;
+}
+
+/** The history's end: its last event (an info op's bar runs to it). */
+export function historyEnd(history: History): number {
+  return history.events.at(-1)?.time ?? 0;
+}
+
+/**
+ * Lays out the timeline within `budget` marks: all ops if they fit; otherwise an aggregated
+ * overview (at most budget/2 cells) plus the ops overlapping each anomaly's time span (at most
+ * budget/2, anomalies in order until the budget is spent).
+ */
+export function timelineData(history: History, axis: TimeAxis, anomalyOps: ReadonlyMap<number, readonly string[]>, budget: number): TimelineData {
+  const endNs = historyEnd(history);
+  const end = toAxis(axis, endNs);
+  const processes = [...new Set(history.ops.map((o) => o.process))].sort((a, b) => a - b);
+  const flagged = history.ops.filter((o) => anomalyOps.has(o.invokeIndex));
+  const anomalyBudget = Math.floor(budget / 4);
+  const anomalies = flagged.slice(0, anomalyBudget).map((o) => opMark(o, axis, endNs, anomalyOps.get(o.invokeIndex)));
+  const anomalyNote = flagged.length > anomalyBudget ? ` Only the first ${anomalyBudget.toLocaleString('en-US')} of ${flagged.length.toLocaleString('en-US')} ops involved in anomalies are outlined.` : '';
+  const opsBudget = budget - anomalies.length;
+  if (history.ops.length <= opsBudget) {
+    return {
+      ops: history.ops.map((o) => opMark(o, axis, endNs, anomalyOps.get(o.invokeIndex))),
+      cells: [],
+      anomalies,
+      processes,
+      end,
+      slice: null,
+      note: anomalyNote ? anomalyNote.trim() : null,
+    };
+  }
+  const { cells, sliceNs } = aggregate(history.ops, endNs, Math.floor(opsBudget / 2));
+  const detail = opsNearAnomalies(history.ops, flagged, opsBudget - cells.length);
+  const slice = toAxis(axis, sliceNs);
+  const n = (x: number) => x.toLocaleString('en-US');
+  const sliceText = axis.unit === 's' ? `${+(sliceNs / 1e6).toPrecision(3)} ms` : `${n(sliceNs)} steps`;
+  const note =
+    `${n(history.ops.length)} ops are too many to draw one by one: the overview shows ${n(cells.length)} cells, ` +
+    `one per process per ${sliceText}, coloured by the worst outcome in the cell (hover for counts). ` +
+    (flagged.length > 0
+      ? `The ${n(detail.drawn.length)} ops overlapping ${detail.spans === detail.totalSpans ? 'the' : `${n(detail.spans)} of the ${n(detail.totalSpans)}`} time spans of anomalous ops are drawn individually on top.`
+      : 'No anomaly was found, so no op is drawn individually.') +
+    anomalyNote;
+  return {
+    ops: detail.drawn.map((o) => opMark(o, axis, endNs, anomalyOps.get(o.invokeIndex))),
+    cells: cells.map((c) => ({ ...c, s: toAxis(axis, c.s), e: toAxis(axis, c.e) })),
+    anomalies,
+    processes,
+    end,
+    slice,
+    note,
+  };
+}
+
+/** Cells per process and time slice; the slice doubles until the cells fit `max`. */
+export function aggregate(ops: readonly Op[], endNs: number, max: number): { cells: Cell[]; sliceNs: number } {
+  const first = ops[0]?.invokeTime ?? 0;
+  let slices = 2048;
+  for (;;) {
+    const sliceNs = Math.max(1, Math.ceil((endNs - first + 1) / slices));
+    const byCell = new Map<string, Cell>();
+    for (const op of ops) {
+      const b = Math.floor((op.invokeTime - first) / sliceNs);
+      const id = `${op.process}:${b}`;
+      let c = byCell.get(id);
+      if (!c) {
+        const s = first + b * sliceNs;
+        byCell.set(id, (c = { p: op.process, s, e: Math.min(endNs, s + sliceNs), n: 0, ok: 0, fail: 0, info: 0, t: 'ok' }));
+      }
+      c.n++;
+      if (op.type === 'ok') c.ok++;
+      else if (op.type === 'fail') c.fail++;
+      else c.info++;
+      if (WORSE[op.type] > WORSE[c.t]) c.t = op.type;
+    }
+    if (byCell.size <= max || slices <= 1) return { cells: [...byCell.values()], sliceNs };
+    slices = Math.floor(slices / 2);
+  }
+}
+
+/**
+ * The ops that overlap the time span of each group of overlapping anomalous ops, groups taken
+ * in time order until `max` ops are chosen. `ops` are in invocation order (so by invoke time).
+ */
+export function opsNearAnomalies(ops: readonly Op[], flagged: readonly Op[], max: number): { drawn: Op[]; spans: number; totalSpans: number } {
+  const spans = flagged.map((o) => [o.invokeTime, o.completeTime ?? o.invokeTime] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const s of spans) {
+    const last = merged.at(-1);
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([...s]);
+  }
+  // An op overlapping [from, to] was invoked after from - (the longest latency), or never ended.
+  let longest = 0;
+  const unended: Op[] = [];
+  for (const o of ops) {
+    if (o.completeTime === null || o.type === 'info') unended.push(o);
+    else longest = Math.max(longest, o.completeTime - o.invokeTime);
+  }
+  const chosen = new Set<number>();
+  let used = 0;
+  for (const [from, to] of merged) {
+    const fresh = new Set<number>();
+    for (let i = firstInvokedAtOrAfter(ops, from - longest); i < ops.length && ops[i]!.invokeTime <= to; i++) {
+      const o = ops[i]!;
+      if ((o.completeTime ?? Infinity) >= from && !chosen.has(o.invokeIndex)) fresh.add(o.invokeIndex);
+    }
+    for (const o of unended) if (o.invokeTime <= to && !chosen.has(o.invokeIndex)) fresh.add(o.invokeIndex);
+    if (chosen.size + fresh.size > max) break;
+    for (const i of fresh) chosen.add(i);
+    used++;
+  }
+  return { drawn: ops.filter((o) => chosen.has(o.invokeIndex)), spans: used, totalSpans: merged.length };
+}
+
+function firstInvokedAtOrAfter(ops: readonly Op[], t: number): number {
+  let lo = 0;
+  let hi = ops.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ops[mid]!.invokeTime < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
