@@ -1,4 +1,5 @@
 import type { History } from '../src/history/event.js';
+import { duringFault, faultPeriods } from '../src/history/fault-periods.js';
 import type { CheckOptions, CheckResult, Checker } from './checker.js';
 import { deltaAtomicity, worstDelta } from './delta-atomicity.js';
 import { Sampler } from './staleness/binomial.js';
@@ -115,6 +116,112 @@ function bootstrap(bins: readonly Bin[], resamples: number, sampler: Sampler): F
   return out;
 }
 
+interface Sample {
+  /** ns from the completion of the latest write to the key, to the read's start. */
+  t: number;
+  ok: boolean;
+  /** When the read started (ns since the run began). */
+  at: number;
+}
+
+interface Estimate {
+  samples: number;
+  consistent: number;
+  curve: { fromMs: number; toMs: number; samples: number; consistent: number; fraction: number; ci95: [number | null, number | null] }[];
+  windows: Record<string, Window>;
+}
+
+/** The curve and the windows of one set of samples (all reads, or those during faults, …). */
+function estimate(collected: readonly Sample[], minBin: number, resamples: number, seed: number): Estimate {
+  const raw = new Map<number, [number, number]>();
+  let samples = 0;
+  let consistent = 0;
+  let lastInconsistent = -1;
+  const ts: number[] = [];
+  for (const { t, ok } of collected) {
+    samples++;
+    ts.push(t);
+    if (ok) consistent++;
+    else if (t > lastInconsistent) lastInconsistent = t;
+    const b = rawBin(t);
+    const cell = raw.get(b);
+    if (cell) {
+      cell[0]++;
+      if (ok) cell[1]++;
+    } else raw.set(b, [1, ok ? 1 : 0]);
+  }
+
+  const sampler = new Sampler(seed);
+  const lo = (1 - CONFIDENCE) / 2;
+  const ci = (xs: Float64Array, scale: (x: number) => number | null): [number | null, number | null] => {
+    xs.sort();
+    const a = quantile(xs, lo);
+    const b = quantile(xs, 1 - lo);
+    return [a === null ? null : scale(a), b === null ? null : scale(b)];
+  };
+  const msOrNull = (x: number): number | null => (x === Infinity ? null : toMs(x));
+
+  const bins = mergeBins(raw, minBin);
+  const boot = bootstrap(bins, resamples, sampler);
+  const curve = bins.map((b, i) => ({
+    fromMs: toMs(b.from),
+    toMs: toMs(b.to),
+    samples: b.samples,
+    consistent: b.consistent,
+    fraction: round(b.consistent / b.samples),
+    ci95: ci(boot[i]!, round),
+  }));
+
+  // Every read later than the last inconsistent one was consistent: past that point no bin is
+  // needed, and a q-window never exceeds it once enough reads stand behind it.
+  const beyond = lastInconsistent < 0 ? samples : ts.filter((t) => t > lastInconsistent).length;
+  const at = lastInconsistent < 0 ? 0 : lastInconsistent;
+  const cap = beyond >= ALL_CONSISTENT_MIN_SAMPLES ? at : Infinity;
+  // Each window is read off a curve whose every bin is big enough to show 1 - q.
+  const windows: Record<string, Window> = {};
+  for (const l of LEVELS) {
+    const lb = mergeBins(raw, Math.max(minBin, l.minSamples));
+    const fractions = Float64Array.from(lb, (b) => b.consistent / b.samples);
+    const w = windowBin(fractions, l.q);
+    const behind = w < 0 ? 0 : lb.slice(w).reduce((n, b) => n + b.samples, 0);
+    if (samples === 0) windows[l.name] = { ms: null, samples: 0, reason: 'no read followed a completed write to its key' };
+    else if (w < 0 && cap === Infinity) {
+      const last = lb[lb.length - 1]!;
+      windows[l.name] = {
+        ms: null,
+        // Not a number, but a bound: the window lies beyond every bin the run observed.
+        atLeastMs: toMs(last.from),
+        samples: last.samples,
+        reason: `reads never reached ${l.name} consistency: the last bin (from ${toMs(last.from)} ms, ${last.samples} reads) was ${round((last.consistent / last.samples) * 100)}% consistent`,
+      };
+    } else if (w >= 0 && behind < l.minSamples && cap === Infinity) {
+      windows[l.name] = { ms: null, samples: behind, reason: `not enough data: ${behind} reads at or beyond ${w === 0 ? 0 : toMs(lb[w]!.from)} ms; ${l.name} needs at least ${l.minSamples}` };
+    } else {
+      const perResample = new Float64Array(resamples);
+      const levelBoot = bootstrap(lb, resamples, sampler);
+      const f = new Float64Array(lb.length);
+      for (let r = 0; r < resamples; r++) {
+        for (let i = 0; i < lb.length; i++) f[i] = levelBoot[i]![r]!;
+        const rw = windowBin(f, l.q);
+        perResample[r] = Math.min(cap, rw < 0 ? Infinity : rw === 0 ? 0 : lb[rw]!.from);
+      }
+      const binFrom = w < 0 ? Infinity : w === 0 ? 0 : lb[w]!.from;
+      const from = Math.min(cap, binFrom);
+      const samplesBehind = from < binFrom ? ts.filter((t) => t > from).length : behind;
+      windows[l.name] = { ms: toMs(from), ci95: ci(perResample, msOrNull), samples: samplesBehind };
+    }
+  }
+  windows['100%'] =
+    samples === 0
+      ? { ms: null, samples: 0, reason: 'no read followed a completed write to its key' }
+      : beyond < ALL_CONSISTENT_MIN_SAMPLES
+        ? { ms: null, samples: beyond, reason: `not enough data: ${beyond} reads started more than ${toMs(at)} ms after their key's latest write; 100% needs at least ${ALL_CONSISTENT_MIN_SAMPLES}` }
+        : { ms: toMs(at), samples: beyond };
+
+
+  return { samples, consistent, curve, windows };
+}
+
 export const visibility = {
   name: 'visibility',
   description: 't-visibility: the fraction of reads that saw the latest completed write, by time since it completed; the windows for 99%, 99.9% and 100%; the worst Δ-atomicity',
@@ -124,12 +231,8 @@ export const visibility = {
     const resamples = options.resamples ?? 1000;
     const seed = options.seed ?? 1;
     const index = new RegisterIndex(history);
-    const raw = new Map<number, [number, number]>();
-    let samples = 0;
-    let consistent = 0;
+    const collected: Sample[] = [];
     let noPriorWrite = 0;
-    let lastInconsistent = -1;
-    const ts: number[] = [];
     for (const op of history.ops) {
       if (!isRead(op)) continue;
       const facts = readFacts(index, op);
@@ -139,86 +242,9 @@ export const visibility = {
         noPriorWrite++;
         continue;
       }
-      const t = op.invokeTime - latest.op!.completeTime!;
-      const ok = facts.supersededBy === undefined;
-      samples++;
-      ts.push(t);
-      if (ok) consistent++;
-      else if (t > lastInconsistent) lastInconsistent = t;
-      const b = rawBin(t);
-      const cell = raw.get(b);
-      if (cell) {
-        cell[0]++;
-        if (ok) cell[1]++;
-      } else raw.set(b, [1, ok ? 1 : 0]);
+      collected.push({ t: op.invokeTime - latest.op!.completeTime!, ok: facts.supersededBy === undefined, at: op.invokeTime });
     }
-
-    const sampler = new Sampler(seed);
-    const lo = (1 - CONFIDENCE) / 2;
-    const ci = (xs: Float64Array, scale: (x: number) => number | null): [number | null, number | null] => {
-      xs.sort();
-      const a = quantile(xs, lo);
-      const b = quantile(xs, 1 - lo);
-      return [a === null ? null : scale(a), b === null ? null : scale(b)];
-    };
-    const msOrNull = (x: number): number | null => (x === Infinity ? null : toMs(x));
-
-    const bins = mergeBins(raw, minBin);
-    const boot = bootstrap(bins, resamples, sampler);
-    const curve = bins.map((b, i) => ({
-      fromMs: toMs(b.from),
-      toMs: toMs(b.to),
-      samples: b.samples,
-      consistent: b.consistent,
-      fraction: round(b.consistent / b.samples),
-      ci95: ci(boot[i]!, round),
-    }));
-
-    // Every read later than the last inconsistent one was consistent: past that point no bin is
-    // needed, and a q-window never exceeds it once enough reads stand behind it.
-    const beyond = lastInconsistent < 0 ? samples : ts.filter((t) => t > lastInconsistent).length;
-    const at = lastInconsistent < 0 ? 0 : lastInconsistent;
-    const cap = beyond >= ALL_CONSISTENT_MIN_SAMPLES ? at : Infinity;
-    // Each window is read off a curve whose every bin is big enough to show 1 - q.
-    const windows: Record<string, Window> = {};
-    for (const l of LEVELS) {
-      const lb = mergeBins(raw, Math.max(minBin, l.minSamples));
-      const fractions = Float64Array.from(lb, (b) => b.consistent / b.samples);
-      const w = windowBin(fractions, l.q);
-      const behind = w < 0 ? 0 : lb.slice(w).reduce((n, b) => n + b.samples, 0);
-      if (samples === 0) windows[l.name] = { ms: null, samples: 0, reason: 'no read followed a completed write to its key' };
-      else if (w < 0 && cap === Infinity) {
-        const last = lb[lb.length - 1]!;
-        windows[l.name] = {
-          ms: null,
-          // Not a number, but a bound: the window lies beyond every bin the run observed.
-          atLeastMs: toMs(last.from),
-          samples: last.samples,
-          reason: `reads never reached ${l.name} consistency: the last bin (from ${toMs(last.from)} ms, ${last.samples} reads) was ${round((last.consistent / last.samples) * 100)}% consistent`,
-        };
-      } else if (w >= 0 && behind < l.minSamples && cap === Infinity) {
-        windows[l.name] = { ms: null, samples: behind, reason: `not enough data: ${behind} reads at or beyond ${w === 0 ? 0 : toMs(lb[w]!.from)} ms; ${l.name} needs at least ${l.minSamples}` };
-      } else {
-        const perResample = new Float64Array(resamples);
-        const levelBoot = bootstrap(lb, resamples, sampler);
-        const f = new Float64Array(lb.length);
-        for (let r = 0; r < resamples; r++) {
-          for (let i = 0; i < lb.length; i++) f[i] = levelBoot[i]![r]!;
-          const rw = windowBin(f, l.q);
-          perResample[r] = Math.min(cap, rw < 0 ? Infinity : rw === 0 ? 0 : lb[rw]!.from);
-        }
-        const binFrom = w < 0 ? Infinity : w === 0 ? 0 : lb[w]!.from;
-        const from = Math.min(cap, binFrom);
-        const samplesBehind = from < binFrom ? ts.filter((t) => t > from).length : behind;
-        windows[l.name] = { ms: toMs(from), ci95: ci(perResample, msOrNull), samples: samplesBehind };
-      }
-    }
-    windows['100%'] =
-      samples === 0
-        ? { ms: null, samples: 0, reason: 'no read followed a completed write to its key' }
-        : beyond < ALL_CONSISTENT_MIN_SAMPLES
-          ? { ms: null, samples: beyond, reason: `not enough data: ${beyond} reads started more than ${toMs(at)} ms after their key's latest write; 100% needs at least ${ALL_CONSISTENT_MIN_SAMPLES}` }
-          : { ms: toMs(at), samples: beyond };
+    const { samples, consistent, curve, windows } = estimate(collected, minBin, resamples, seed);
 
     const worst = worstDelta(deltaAtomicity(history, index));
     const result: CheckResult = {
@@ -238,6 +264,20 @@ export const visibility = {
     };
     if (samples === 0) result.reason = 'no read followed a completed write to its key';
     else result.summary = summarizeWindows(windows, samples);
+    // Under faults the question is how much worse staleness gets: the same estimate for the reads
+    // that began during a fault, and for the others.
+    const periods = faultPeriods(history.nemesis);
+    if (periods.length > 0) {
+      const part = (during: boolean) => {
+        const e = estimate(collected.filter((c) => duringFault(periods, c.at) === during), minBin, resamples, seed);
+        return { samples: e.samples, consistentFraction: e.samples > 0 ? round(e.consistent / e.samples) : null, windows: e.windows, curve: e.curve };
+      };
+      const byFault = { faults: periods.length, during: part(true), outside: part(false) };
+      result.byFault = byFault;
+      const w = (x: { windows: Record<string, Window> }) => x.windows['99%']!;
+      const show = (x: Window) => (x.ms !== null ? `${x.ms.toFixed(1)} ms` : x.atLeastMs !== undefined ? `> ${x.atLeastMs.toFixed(1)} ms` : 'not enough data');
+      result.summary += `; 99% window during faults ${show(w(byFault.during))} (${byFault.during.samples} reads), outside ${show(w(byFault.outside))} (${byFault.outside.samples} reads)`;
+    }
     return result;
   },
 } satisfies Checker;

@@ -2,6 +2,7 @@
 // `stop-X` (Jepsen's convention), and a rule at every nemesis event.
 
 import type { HistoryEvent } from '../history/event.js';
+import { faultPeriods } from '../history/fault-periods.js';
 import { toAxis, type TimeAxis } from './time-axis.js';
 
 export interface FaultWindow {
@@ -26,31 +27,9 @@ export interface Faults {
   omitted: number;
 }
 
-/**
- * Pairs `start-X` with the next `stop-X`: a window runs from the first start event (Jepsen logs
- * an invoke and an info for each) to the last stop event before the next start.
- */
+/** The fault periods (src/history/fault-periods.ts) and the nemesis events, on the chart's axis. */
 export function faultWindows(nemesis: readonly HistoryEvent[], axis: TimeAxis, endNs: number, maxEvents = 2000): Faults {
-  const open = new Map<string, number>();
-  const windows: { fault: string; from: number; to: number | null }[] = [];
-  const last = new Map<string, (typeof windows)[number]>();
-  for (const ev of nemesis) {
-    const m = /^(start|stop)[-_](.+)$/.exec(ev.f);
-    if (!m) continue;
-    const [, edge, fault] = m as unknown as [string, 'start' | 'stop', string];
-    if (edge === 'start') {
-      if (!open.has(fault)) {
-        open.set(fault, ev.time);
-        const w = { fault, from: ev.time, to: null };
-        windows.push(w);
-        last.set(fault, w);
-      }
-    } else {
-      const w = last.get(fault);
-      if (w && (open.has(fault) || w.to !== null)) w.to = ev.time;
-      open.delete(fault);
-    }
-  }
+  const windows = faultPeriods(nemesis);
   const events = nemesis.slice(0, maxEvents).map((ev) => ({
     at: toAxis(axis, ev.time),
     f: ev.f,
