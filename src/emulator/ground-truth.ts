@@ -28,7 +28,21 @@ export type GroundTruthEvent =
   | { kind: 'settle'; writeId: number; bucket: string; key: string; settleNs: number; listNs: number }
   /** An acknowledged write the fault knob threw away: never applied, or later undone. */
   | { kind: 'drop'; writeId: number; bucket: string; key: string; mode: 'nowhere' | 'coordinator'; atNs: number }
-  | { kind: 'lose'; writeId: number; bucket: string; key: string; replica: number; atNs: number };
+  | { kind: 'lose'; writeId: number; bucket: string; key: string; replica: number; atNs: number }
+  /**
+   * A runtime fault began or ended. Partition starts name the replicas cut off together; its
+   * end (every partition at once) counts the held messages it delivered. Clock-skew starts
+   * give every coordinator's new offset; its end restores the configured ones.
+   */
+  | {
+      kind: 'fault';
+      fault: 'partition' | 'clock-skew';
+      action: 'start' | 'end';
+      atNs: number;
+      replicas?: number[];
+      clockSkewsMs?: number[];
+      delivered?: number;
+    };
 
 export interface GroundTruthOptions {
   /** Also append every event to this file as JSON lines. */

@@ -1,14 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import { Buckets } from './buckets.js';
+import { runtimeFaults, type RuntimeFaults } from './faults.js';
 import { GroundTruthLog } from './ground-truth.js';
 import { MultipartUploads } from './handlers/multipart.js';
 import type { EmulatorState } from './handlers/types.js';
+import { Cluster } from './models/cluster.js';
 import { resolveOptions, type EmulatorOptions, type KeyPair, type ResolvedOptions } from './options.js';
 import { createS3Server } from './server.js';
 
 export type { EmulatorOptions, ConsistencyOptions, ConsistencyModelName, FaultOptions, KeyPair, QuorumDelaySpecs } from './options.js';
 export { DEFAULT_KEY_PAIR, OptionsError, resolveOptions } from './options.js';
 export { GroundTruthLog, type GroundTruthEvent } from './ground-truth.js';
+export { FaultError, type RuntimeFaults } from './faults.js';
 export { parseDelaySpec, sampleDelay, meanDelay, type DelayDistribution } from './delay-spec.js';
 
 export interface RunningEmulator {
@@ -22,6 +25,8 @@ export interface RunningEmulator {
   groundTruth?: GroundTruthLog;
   /** What a run folder may record about the emulator: model, parameters, faults; never secrets. */
   describe(): Record<string, unknown>;
+  /** Faults to switch on and off while running (partitions and clock skew need `quorum`). */
+  faults: RuntimeFaults;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,8 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveOptions(options);
   const truth = resolved.groundTruth ? new GroundTruthLog(resolved.groundTruth) : undefined;
+  const m = resolved.model;
+  const cluster = m.model === 'quorum' ? new Cluster(m.params.replicas, m.params.coordinatorSkewsMs) : undefined;
   const buckets = new Buckets({
     model: resolved.model,
     dropAckedWrites: resolved.dropAckedWrites,
@@ -37,6 +44,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seed: resolved.seed,
     lossAfterMs: resolved.lossAfterMs,
     ...(truth ? { truth } : {}),
+    ...(cluster ? { cluster } : {}),
   });
   for (const name of resolved.buckets) buckets.create(name);
   let writeIds = 0;
@@ -59,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: resolved.keys[0]!,
     ...(truth ? { groundTruth: truth } : {}),
     describe: () => describeOptions(resolved),
+    faults: runtimeFaults(m.model, cluster, truth),
     close() {
       closing ??= new Promise<void>((resolve) => {
         buckets.close();

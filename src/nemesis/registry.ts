@@ -1,12 +1,14 @@
+import { clockSkewNemesis } from './faults/clock-skew.js';
 import { delayNemesis } from './faults/delay.js';
 import { dropNemesis } from './faults/drop.js';
 import { killNemesis } from './faults/kill.js';
 import { partitionNemesis } from './faults/partition.js';
 import { pauseNemesis } from './faults/pause.js';
+import { replicaPartitionNemesis } from './faults/replica-partition.js';
 import { resetNemesis } from './faults/reset.js';
 import type { Nemesis } from './nemesis.js';
 
 /** Every fault, by the name --nemesis takes. A new fault is one file and one line here. */
 export const nemeses: ReadonlyMap<string, Nemesis> = new Map(
-  [partitionNemesis, resetNemesis, dropNemesis, delayNemesis, killNemesis, pauseNemesis].map((n) => [n.name, n]),
+  [partitionNemesis, resetNemesis, dropNemesis, delayNemesis, killNemesis, pauseNemesis, replicaPartitionNemesis, clockSkewNemesis].map((n) => [n.name, n]),
 );

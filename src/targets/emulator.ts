@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../cli/errors.js';
 import type { EmulatorOptions } from '../emulator/options.js';
+import { EmulatorThreadControl } from '../emulator/thread-client.js';
 import { projectRoot } from '../util/tool-info.js';
 import { openS3Target } from './s3-target.js';
-import type { Target } from './target.js';
+import type { InternalFaultControl, Target } from './target.js';
 
 const BUCKET = 'objcheck';
 // Compiled, also when this module runs from its TypeScript source (tests).
@@ -48,6 +49,16 @@ export const emulatorTarget: Target = {
       await thread.terminate();
       throw new UserError(started.options ? started.error : `the emulator did not start: ${started.error}`);
     }
+    const control = new EmulatorThreadControl(thread);
+    const model = (started.description.consistency ?? {}) as { model?: string; params?: { replicas?: number; coordinatorSkewsMs?: number[] } };
+    const internal: InternalFaultControl = {
+      replicas: model.model === 'quorum' ? (model.params?.replicas ?? 0) : 0,
+      coordinators: model.model === 'quorum' ? (model.params?.coordinatorSkewsMs?.length ?? 1) : 0,
+      partitionReplicas: (ids) => control.partitionReplicas(ids),
+      healPartitions: () => control.healPartitions(),
+      setClockSkews: (ms) => control.setClockSkews(ms),
+      resetClockSkews: () => control.resetClockSkews(),
+    };
     const stop = () =>
       new Promise<void>((resolve) => {
         thread.once('exit', () => resolve());
@@ -63,6 +74,7 @@ export const emulatorTarget: Target = {
         credentials: started.credentials,
         extra: { emulator: started.description },
         onClose: stop,
+        internal,
       },
       options,
     );

@@ -1,5 +1,5 @@
 import type { S3Connection } from './s3-client.js';
-import type { OpenTarget, ProcessControl, TargetOptions } from './target.js';
+import type { InternalFaultControl, OpenTarget, ProcessControl, TargetOptions } from './target.js';
 
 export interface S3Endpoint {
   /** The target's name, for run.json. */
@@ -17,6 +17,8 @@ export interface S3Endpoint {
   down?: AbortSignal;
   /** A server process the target started, for the process faults. */
   process?: ProcessControl;
+  /** Faults inside a store we simulate. */
+  internal?: InternalFaultControl;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     client,
     down: e.down,
     process: e.process,
+    internal: e.internal,
     describe: () => ({
       name: e.target,
       endpoint: e.endpoint ?? `AWS ${e.region}`,

@@ -82,6 +82,8 @@ export interface OpenTarget {
   down?: AbortSignal;
   /** For a store in a process we started: what the process faults act on. */
   process?: ProcessControl;
+  /** For a store whose insides we control (the emulator): replica partitions, clock skew. */
+  internal?: InternalFaultControl;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,18 @@ export interface ProcessControl {
   /** SIGSTOP / SIGCONT: the process keeps its connections but answers nothing. */
   pause(): void;
   resume(): void;
+}
+
+/** Faults inside a store we simulate: between its replicas, in its coordinators' clocks. */
+export interface InternalFaultControl {
+  /** Replicas of the store (0 when it has no replicas to partition). */
+  readonly replicas: number;
+  /** Coordinators whose clocks can be skewed. */
+  readonly coordinators: number;
+  partitionReplicas(ids: number[]): Promise<void>;
+  healPartitions(): Promise<void>;
+  setClockSkews(ms: number[]): Promise<void>;
+  resetClockSkews(): Promise<void>;
 }
 
 /**

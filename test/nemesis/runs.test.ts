@@ -61,6 +61,24 @@ describe('faults', () => {
     expect(results.checkers['lost-writes']).toMatchObject({ valid: true, lostWrites: 0 });
   });
 
+  it('replica partitions in the quorum emulator (R=W=1): stale reads, and a larger window during faults than outside', async () => {
+    const r = await workload([
+      '--target', 'emulator', '--consistency', 'quorum', '--clock-skew=0,0,0', '--write-delay', 'exp:2',
+      '--nemesis', 'replica-partition', '--nemesis-interval', '1', '--time-limit', '5',
+    ]);
+    expect(r.code).toBe(1);
+    const results = JSON.parse(readFileSync(join(r.dir, 'results.json'), 'utf8'));
+    expect(results.checkers['stale-reads'].staleReads).toBeGreaterThan(0);
+    const byFault = results.checkers.visibility.byFault;
+    const bound = (w: { ms: number | null; atLeastMs?: number }) => w.ms ?? w.atLeastMs!;
+    expect(byFault.during.samples).toBeGreaterThan(100);
+    expect(byFault.outside.samples).toBeGreaterThan(100);
+    expect(byFault.during.consistentFraction).toBeLessThan(byFault.outside.consistentFraction);
+    expect(bound(byFault.during.windows['99%'])).toBeGreaterThan(bound(byFault.outside.windows['99%']));
+    // Healed before the final phase: every acknowledged write reached every replica.
+    expect(results.checkers['lost-writes']).toMatchObject({ valid: true, lostWrites: 0 });
+  });
+
   it('says plainly when a fault cannot act on the target', async () => {
     const r = await workload(['--nemesis', 'partition', '--ops', '10']);
     expect(r.code).toBe(3);

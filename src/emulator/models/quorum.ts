@@ -3,6 +3,8 @@ import { sampleDelay, type DelayDistribution } from '../delay-spec.js';
 import type { ListSnapshot } from '../listing.js';
 import { isNewer, live, makeVersion, type ObjectVersion } from '../object-version.js';
 import { Timers } from '../timers.js';
+import { Cluster } from './cluster.js';
+import { Messages } from './messages.js';
 import { SortedKeys, type Keyspace, type ModelContext, type ReadOutcome, type WriteOutcome, type WriteRequest } from './keyspace.js';
 
 export interface QuorumDelays {
@@ -21,7 +23,10 @@ export interface QuorumParams {
   writeQuorum: number;
   readQuorum: number;
   delays: QuorumDelays;
-  /** One clock offset (ms) per coordinator; a request picks a coordinator at random. */
+  /**
+   * One clock offset (ms) per coordinator; a request picks a coordinator at random. These are
+   * the configured offsets: the Cluster holds the current ones, which faults may change.
+   */
   coordinatorSkewsMs: readonly number[];
   /** After a read, send the newest version to the responders that had an older one. */
   readRepair: boolean;
@@ -38,19 +43,26 @@ interface Response<T> {
  * Dynamo-style replication: N copies, a coordinator that sends every write to all of them and
  * answers after W acknowledgements, reads that ask all N and answer from the first R replies,
  * last-writer-wins by the coordinator's (possibly skewed) clock. Every message waits a delay
- * drawn from its own distribution, so the replicas really do diverge for a while.
+ * drawn from its own distribution, so the replicas really do diverge for a while, and crosses
+ * the Cluster's network, where a partition can hold it (see cluster.ts).
  */
 export class QuorumKeyspace implements Keyspace {
   private readonly stores: Map<string, ObjectVersion>[];
   private readonly allKeys = new Set<string>();
   private readonly keys = new SortedKeys(() => this.allKeys);
   private readonly timers = new Timers();
+  private readonly messages: Messages;
+  private readonly cluster: Cluster;
 
+  /** Without a cluster (unit tests, one bucket) the keyspace gets a network of its own. */
   constructor(
     private readonly ctx: ModelContext,
     private readonly params: QuorumParams,
+    cluster?: Cluster,
   ) {
     this.stores = Array.from({ length: params.replicas }, () => new Map());
+    this.cluster = cluster ?? new Cluster(params.replicas, params.coordinatorSkewsMs);
+    this.messages = new Messages(this.cluster, this.timers);
   }
 
   private delay(d: DelayDistribution): number {
@@ -58,7 +70,13 @@ export class QuorumKeyspace implements Keyspace {
   }
 
   private pickCoordinator(): number {
-    return this.ctx.random.int(this.params.coordinatorSkewsMs.length);
+    return this.ctx.random.int(this.cluster.coordinators);
+  }
+
+  /** All replicas, the coordinator's own first: it writes locally first and reads locally first. */
+  private allReplicas(coordinator: number): number[] {
+    const home = this.cluster.home(coordinator);
+    return this.stores.map((_, i) => (home + i) % this.params.replicas);
   }
 
   /** Applies a version at one replica by last-writer-wins; returns the version it replaced. */
@@ -89,13 +107,13 @@ export class QuorumKeyspace implements Keyspace {
    * Sends a request to the given replicas, each reply after its own two delays, and resolves
    * with the first `need` replies. `ask` runs when the request reaches the replica.
    */
-  private gather<T>(targets: number[], need: number, ask: (replica: number) => T): Promise<Response<T>[]> {
+  private gather<T>(coordinator: number, targets: number[], need: number, ask: (replica: number) => T): Promise<Response<T>[]> {
     return new Promise((resolve) => {
       const replies: Response<T>[] = [];
       for (const replica of targets) {
-        this.timers.after(this.delay(this.params.delays.readRequest), () => {
+        this.messages.send(coordinator, replica, this.delay(this.params.delays.readRequest), () => {
           const value = ask(replica);
-          this.timers.after(this.delay(this.params.delays.readResponse), () => {
+          this.messages.send(coordinator, replica, this.delay(this.params.delays.readResponse), () => {
             if (replies.length >= need) return;
             replies.push({ replica, value });
             if (replies.length === need) resolve(replies);
@@ -105,20 +123,20 @@ export class QuorumKeyspace implements Keyspace {
     });
   }
 
-  private readTargets(): { targets: number[]; need: number } {
+  private readTargets(coordinator: number): { targets: number[]; need: number } {
     if (this.params.singleReplicaReads) return { targets: [this.ctx.random.int(this.params.replicas)], need: 1 };
-    return { targets: this.stores.map((_, i) => i), need: this.params.readQuorum };
+    return { targets: this.allReplicas(coordinator), need: this.params.readQuorum };
   }
 
   private async quorumRead(key: string, coordinator: number): Promise<ReadOutcome> {
-    const { targets, need } = this.readTargets();
-    const replies = await this.gather(targets, need, (r) => this.stores[r]!.get(key));
+    const { targets, need } = this.readTargets(coordinator);
+    const replies = await this.gather(coordinator, targets, need, (r) => this.stores[r]!.get(key));
     let newest: ObjectVersion | undefined;
     for (const r of replies) if (r.value && isNewer(r.value, newest)) newest = r.value;
     if (this.params.readRepair && newest) {
       const winner = newest;
       for (const r of replies) {
-        if (r.value !== winner) this.timers.after(this.delay(this.params.delays.writePropagation), () => this.apply(r.replica, key, winner));
+        if (r.value !== winner) this.messages.send(coordinator, r.replica, this.delay(this.params.delays.writePropagation), () => this.apply(r.replica, key, winner));
       }
     }
     return { version: live(newest), replicas: replies.map((r) => r.replica), coordinator };
@@ -137,15 +155,15 @@ export class QuorumKeyspace implements Keyspace {
       const error = checkWrite(request.precondition, current);
       if (error) throw error;
     }
-    const timestamp = this.ctx.now() + this.params.coordinatorSkewsMs[coordinator]!;
+    const timestamp = this.ctx.now() + this.cluster.skewMs(coordinator);
     const version = makeVersion(request.object, request.writeId, timestamp);
     if (request.lost) return this.writeLost(request.key, version, coordinator);
     const acks = await new Promise<number[]>((resolve) => {
       const acked: number[] = [];
-      for (let replica = 0; replica < this.params.replicas; replica++) {
-        this.timers.after(this.delay(this.params.delays.writePropagation), () => {
+      for (const replica of this.allReplicas(coordinator)) {
+        this.messages.send(coordinator, replica, this.delay(this.params.delays.writePropagation), () => {
           this.apply(replica, request.key, version);
-          this.timers.after(this.delay(this.params.delays.ack), () => {
+          this.messages.send(coordinator, replica, this.delay(this.params.delays.ack), () => {
             acked.push(replica);
             if (acked.length === this.params.writeQuorum) resolve([...acked]);
           });
@@ -157,7 +175,8 @@ export class QuorumKeyspace implements Keyspace {
 
   /** The write reaches only the coordinator's own replica, which acks and later forgets it. */
   private async writeLost(key: string, version: ObjectVersion, coordinator: number): Promise<WriteOutcome> {
-    const replica = coordinator % this.params.replicas;
+    // Its own replica is on its own node: no partition stands between them.
+    const replica = this.cluster.home(coordinator);
     const store = this.stores[replica]!;
     await new Promise<void>((resolve) => {
       this.timers.after(this.delay(this.params.delays.writePropagation), () => {
@@ -177,9 +196,10 @@ export class QuorumKeyspace implements Keyspace {
   }
 
   async list(): Promise<ListSnapshot> {
-    const { targets, need } = this.readTargets();
+    const coordinator = this.pickCoordinator();
+    const { targets, need } = this.readTargets(coordinator);
     // Each replica answers with its state when the request reaches it, so copy it then.
-    const replies = await this.gather(targets, need, (r) => new Map(this.stores[r]!));
+    const replies = await this.gather(coordinator, targets, need, (r) => new Map(this.stores[r]!));
     const merged = new Map<string, ObjectVersion>();
     for (const { value } of replies) {
       for (const [key, version] of value) if (isNewer(version, merged.get(key))) merged.set(key, version);
@@ -193,5 +213,6 @@ export class QuorumKeyspace implements Keyspace {
 
   close(): void {
     this.timers.clear();
+    this.messages.close();
   }
 }
