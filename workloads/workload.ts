@@ -34,6 +34,8 @@ export interface Workload {
   readonly reads: ReadonlySet<string>;
   /** Names of the checkers (checkers/registry.ts) that analyse this workload's histories. */
   readonly checkers: readonly string[];
+  /** The linearizable checker's model for these histories (default register). */
+  readonly model?: string;
   generator(options: WorkloadOptions): OpGenerator;
   /**
    * Performs one operation and returns the value to record on `ok` (what a read saw).

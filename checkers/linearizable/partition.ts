@@ -210,13 +210,16 @@ function fastCounterexample(
     case 'cluster-conflict': {
       const A = at(r.a);
       const B = at(r.b)!;
-      const C = at(r.c)!;
+      const C = at(r.c);
       const D = at(r.d)!;
       const wv = at(r.writeV);
       const written = wv ? (wv.f === 'delete' ? `the object was deleted by ${d(wv)}` : `${showWritten(wv)} was written`) : 'the start';
       const aText = A ? (A === wv ? `${written}` : `${d(A)} had completed at ${done(A)}`) : 'the start';
       const aWhen = A ? ` (${d(A)} completed at ${done(A)})` : '';
-      if (C === D) {
+      if (!C) {
+        // The other group is the initial state's: it took effect at the start, before anything.
+        explanation = `${d(D)} invoked at ${inv(D)} still saw the initial state (no object), but ${A ? `${d(A)} had completed at ${done(A)}` : 'another write had taken effect'}; once ${written} the initial state cannot come back.`;
+      } else if (C === D) {
         explanation = `${d(B)} invoked at ${inv(B)}, but ${d(C)} had completed at ${done(C)}, after ${aText}${A === wv ? aWhen : ''}; ${d(C)} was invoked at ${inv(C)}.`;
       } else {
         explanation = `${d(B)} invoked at ${inv(B)}, but ${d(C)} had completed at ${done(C)}, and ${d(D)} was invoked at ${inv(D)}, after ${aText}${A === wv ? aWhen : ''}: the ops on these two values cannot be ordered one group after the other.`;

@@ -43,9 +43,10 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
     if (err instanceof UserError) return { file, error: err.message };
     throw err;
   }
-  const model = settings.model ?? MODEL_OF_FORMAT[format];
-  // Another tool's history, or a model other than ours: only linearizability applies.
-  const foreign = model !== undefined && model !== 'register';
+  const runWorkload = workloads.get(source.run?.workload ?? '');
+  const model = settings.model ?? MODEL_OF_FORMAT[format] ?? runWorkload?.model;
+  // Another tool's history: only linearizability applies.
+  const foreign = format !== 'jsonl';
   // A bare history in our format is most likely the register workload's.
   const workload = workloads.get(source.run?.workload ?? 'register');
   const finalPhase = history.nemesis.some((e) => e.f === FINAL_PHASE);

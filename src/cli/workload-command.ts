@@ -203,7 +203,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
 
     const history = await readHistory(folder.history);
     const names = [...workload.checkers, ...(record.finalPhase ? ['lost-writes'] : [])];
-    const results = await runCheckers(history, selectCheckers(names, { checkTimeoutS: config.checkTimeout }), record.complete);
+    const results = await runCheckers(history, selectCheckers(names, { model: workload.model, checkTimeoutS: config.checkTimeout }), record.complete);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
     const { reportAfterRun } = await import('../report/main.js');

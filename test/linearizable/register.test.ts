@@ -138,3 +138,12 @@ describe('register model', () => {
     expect(r.fastPath.skippedReasons).toEqual({ 'a value is written more than once': 1 });
   });
 });
+
+describe('register counterexamples', () => {
+  it('explain a read of the initial state after a write took effect (no crash on the initial state)', () => {
+    const bad = new H().put(0, 'k', 1).get(1, 'k', null).get(1, 'k', 1);
+    const rb = check(bad);
+    expect(rb.valid).toBe(false);
+    expect(rb.anomalies[0]!.explanation).toMatch(/get\(k\) → null invoked at .* still saw the initial state \(no object\), but put\(k, 1\) had completed at/);
+  });
+});

@@ -36,21 +36,24 @@ export const casRegisterModel: Model<CasRegisterState> = {
   equal: sameValue,
   hash: hashValue,
   stateKey: primitiveKey,
-  partition: () => '',
+  // Jepsen's single-register histories have no key (one part); our cas workload's keys are registers each.
+  partition: (op) => op.key ?? '',
   kind(op): OpKind | undefined {
     if (op.f === 'read') return 'read';
     if (op.f === 'write' || op.f === 'cas') return 'write';
     return undefined;
   },
   describe(op: Op) {
+    // Keyed histories (a register a key) name the key; Jepsen's single register has none.
+    const k = op.key === undefined ? '' : `${op.key}, `;
     switch (op.f) {
       case 'read':
-        return op.type === 'ok' ? `read → ${showValue(op.value)}` : `read${outcomeSuffix(op)}`;
+        return op.type === 'ok' ? `read${op.key === undefined ? '' : `(${op.key})`} → ${showValue(op.value)}` : `read${op.key === undefined ? '' : `(${op.key})`}${outcomeSuffix(op)}`;
       case 'write':
-        return `write(${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
+        return `write(${k}${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
       case 'cas': {
         const a = casArgs(op);
-        return a ? `cas(${showValue(a[0])} → ${showValue(a[1])})${outcomeSuffix(op)}` : `cas(${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
+        return a ? `cas(${k}${showValue(a[0])} → ${showValue(a[1])})${outcomeSuffix(op)}` : `cas(${k}${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
       }
       default:
         return `${op.f}${outcomeSuffix(op)}`;

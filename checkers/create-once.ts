@@ -1,0 +1,158 @@
+import type { History, Op } from '../src/history/event.js';
+import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import { describeOp, formatSeconds } from './describe.js';
+import { interleave } from './staleness/stats.js';
+
+const READS = new Set(['read', 'get']);
+const WRITES = new Set(['put', 'write', 'cas']);
+/** How a refused condition reads in the error of a fail: S3's 412, and the memory store's. */
+const REFUSED = /PreconditionFailed|\b412\b/;
+
+/** A creator: a cas from null, which the workloads send as a PUT with If-None-Match: *. */
+function createdValue(op: Op): unknown {
+  const v = op.invokeValue;
+  return op.f === 'cas' && Array.isArray(v) && v.length === 2 && v[0] === null ? v[1] : undefined;
+}
+
+interface KeyOps {
+  creators: Op[];
+  writes: Op[];
+  reads: Op[];
+  deleted: boolean;
+}
+
+/**
+ * Create-once (If-None-Match: *): of the creators of a key, at most one succeeds, and every
+ * reader agrees on the winner. Per key:
+ * - **several-creators-won**: more than one creator got ok;
+ * - **loser-read**: a read returned the value of a creator the store refused;
+ * - **readers-disagree**: reads (and ok creators) show more than one creator's value;
+ * - **winner-not-seen**: a read invoked after a creator's ok returned not-found;
+ * - **refused-without-object**: a creator got 412 although no write of the key (by anyone)
+ *   had been invoked before that creator completed: nothing could have been there.
+ * Keys with a delete that may have happened are skipped (a delete makes room for a new winner).
+ */
+export const createOnce = {
+  name: 'create-once',
+  description: 'of the concurrent creators of a key (If-None-Match: *), at most one succeeds, none is refused with nothing there, and every reader agrees on the winner',
+
+  check(history: History, options: CheckOptions = {}): CheckResult {
+    const max = options.maxAnomalies ?? 100;
+    const keys = byKey(history.ops);
+    const found = new Map<string, Anomaly[]>();
+    const add = (a: Anomaly): void => {
+      const list = found.get(a.kind) ?? [];
+      found.set(a.kind, list);
+      list.push(a);
+    };
+    const figures = { keys: 0, creators: 0, keysOneWinner: 0, keysNoWinner: 0, keysSeveralWinners: 0, keysSkipped: 0, readsChecked: 0 };
+    for (const [key, k] of keys) {
+      if (k.creators.length === 0) continue;
+      if (k.deleted) {
+        figures.keysSkipped++;
+        continue;
+      }
+      figures.keys++;
+      figures.creators += k.creators.length;
+      const won = k.creators.filter((c) => c.type === 'ok');
+      if (won.length === 1) figures.keysOneWinner++;
+      else if (won.length === 0) figures.keysNoWinner++;
+      else {
+        figures.keysSeveralWinners++;
+        add({
+          kind: 'several-creators-won',
+          key,
+          ops: won.map((c) => c.invokeIndex),
+          explanation: `${won.length} creators of ${key} (If-None-Match: *) all succeeded: ${won.map(span).join('; ')}; at most one may`,
+        });
+      }
+      checkReads(key, k, won, add, figures);
+      for (const c of k.creators) {
+        if (c.type !== 'fail' || !REFUSED.test(c.error ?? '')) continue;
+        if (k.writes.some((w) => w.type !== 'fail' && w.invokeIndex < c.completeIndex!)) continue;
+        add({
+          kind: 'refused-without-object',
+          key,
+          ops: [c.invokeIndex],
+          explanation: `${span(c)} was refused, yet no write of ${key} had been invoked before it completed: there was nothing to conflict with`,
+        });
+      }
+    }
+    const counts = Object.fromEntries([...found].map(([kind, list]) => [kind, list.length]));
+    const total = [...found.values()].reduce((n, l) => n + l.length, 0);
+    const result: CheckResult = { valid: total === 0, anomalies: interleave([...found.values()], max), ...figures, anomalyCounts: counts };
+    if (figures.keys === 0) result.summary = 'no creators (cas from null) to check';
+    else if (total > 0) {
+      result.summary = `${total} create-once violation(s) on ${new Set([...found.values()].flat().map((a) => a.key)).size} of ${figures.keys} key(s): ${Object.entries(counts)
+        .map(([kind, n]) => `${n} ${kind}`)
+        .join(', ')}`;
+    }
+    return result;
+  },
+} satisfies Checker;
+
+function checkReads(key: string, k: KeyOps, won: Op[], add: (a: Anomaly) => void, figures: { readsChecked: number }): void {
+  const creatorOf = new Map<string, Op>();
+  for (const c of k.creators) creatorOf.set(JSON.stringify(createdValue(c)), c);
+  const firstWin = won.reduce<Op | undefined>((a, c) => (a && a.completeIndex! < c.completeIndex! ? a : c), undefined);
+  // The value each reader (and each ok creator) says won, and who says so first.
+  const winners = new Map<string, Op>();
+  for (const c of won) winners.set(JSON.stringify(createdValue(c)), c);
+  for (const r of k.reads) {
+    if (r.value === null) {
+      if (firstWin && r.invokeIndex > firstWin.completeIndex!) {
+        figures.readsChecked++;
+        add({
+          kind: 'winner-not-seen',
+          key,
+          ops: [r.invokeIndex, firstWin.invokeIndex],
+          explanation: `${describeOp(r)} at ${formatSeconds(r.invokeTime)} returned not-found after ${span(firstWin)} had won`,
+        });
+      }
+      continue;
+    }
+    const c = creatorOf.get(JSON.stringify(r.value));
+    if (!c) continue;
+    figures.readsChecked++;
+    if (c.type === 'fail') {
+      add({
+        kind: 'loser-read',
+        key,
+        ops: [r.invokeIndex, c.invokeIndex],
+        explanation: `${describeOp(r)} at ${formatSeconds(r.invokeTime)} returned the value of ${span(c)}, which the store refused`,
+      });
+      continue;
+    }
+    const v = JSON.stringify(r.value);
+    if (!winners.has(v)) winners.set(v, r);
+  }
+  // Several ok creators are reported once, above; disagreement then adds nothing.
+  if (winners.size > 1 && won.length <= 1) {
+    const who = [...winners.values()];
+    add({
+      kind: 'readers-disagree',
+      key,
+      ops: who.map((o) => o.invokeIndex),
+      explanation: `the winner of ${key} is not agreed on: ${who.map((o) => `${describeOp(o)} at ${formatSeconds(o.invokeTime)}`).join(' but ')}`,
+    });
+  }
+}
+
+function span(op: Op): string {
+  const end = op.completeTime === null ? 'never completed' : formatSeconds(op.completeTime);
+  return `${describeOp(op)} [${formatSeconds(op.invokeTime)}, ${end}]`;
+}
+
+function byKey(ops: readonly Op[]): Map<string, KeyOps> {
+  const keys = new Map<string, KeyOps>();
+  for (const op of ops) {
+    if (op.key === undefined) continue;
+    let k = keys.get(op.key);
+    if (!k) keys.set(op.key, (k = { creators: [], writes: [], reads: [], deleted: false }));
+    if (createdValue(op) !== undefined) k.creators.push(op);
+    if (WRITES.has(op.f)) k.writes.push(op);
+    else if (READS.has(op.f) && op.type === 'ok') k.reads.push(op);
+    else if (op.f === 'delete' && op.type !== 'fail') k.deleted = true;
+  }
+  return keys;
+}
