@@ -1,4 +1,5 @@
 import { Random } from '../src/util/random.js';
+import { decodeValue, encodeValue } from './values.js';
 import type { OpGenerator, OpSpec, Workload, WorkloadOptions } from './workload.js';
 
 type Fn = 'get' | 'put' | 'delete';
@@ -55,17 +56,4 @@ export const registerWorkload: Workload = {
 
 function keyName(i: number): string {
   return `k${i}`;
-}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function encodeValue(v: number): Uint8Array {
-  return encoder.encode(String(v));
-}
-
-/** A body that is not one of our values is recorded as the text it held, for the checkers. */
-function decodeValue(body: Uint8Array): number | string {
-  const text = decoder.decode(body);
-  return /^[1-9][0-9]*$/.test(text) ? Number(text) : text;
 }
