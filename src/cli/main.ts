@@ -64,6 +64,10 @@ const EMULATOR_OPTIONS = {
   'drop-mode': { type: 'string', describe: 'fault: nowhere | coordinator' },
   'single-replica-reads': { type: 'boolean', describe: 'fault (quorum): each read asks one random replica' },
   'cache-front': { type: 'boolean', describe: 'fault: a cache that honours Cache-Control max-age' },
+  'data-dir': { type: 'string', describe: 'keep the store in this folder (a journal) and recover it at start; runs the emulator in a child process so --nemesis kill,pause apply (strong model)' },
+  fsync: { type: 'string', choices: ['always', 'never'], describe: 'with --data-dir: always (default) syncs before acknowledging; never leaves it to the OS' },
+  'ack-before-durable': { type: 'number', describe: 'with --data-dir: acknowledge writes at once and journal them this many ms later (a durability bug on purpose: a kill loses them)' },
+  process: { type: 'boolean', describe: 'run the emulator in a child process (in memory unless --data-dir) so that --nemesis kill,pause apply' },
   'ground-truth': { type: 'boolean', describe: 'record what the emulator really did in ground-truth.jsonl of the run folder' },
 } as const;
 

@@ -3,6 +3,7 @@ import { S3Error } from './errors.js';
 import type { GroundTruthLog } from './ground-truth.js';
 import { createKeyspace, type KeyspaceConfig } from './models/create.js';
 import type { Keyspace } from './models/keyspace.js';
+import type { Journal } from './persist/journal.js';
 
 export interface Bucket {
   name: string;
@@ -32,13 +33,17 @@ export interface BucketsConfig extends KeyspaceConfig {
   seed: number;
   lossAfterMs: number;
   truth?: GroundTruthLog;
+  /** Persistent mode: buckets and objects are recovered from it and recorded in it. */
+  journal?: Journal;
 }
 
 /** The buckets. Bucket operations are strongly consistent in every model; objects are not. */
 export class Buckets {
   private readonly byName = new Map<string, Bucket>();
 
-  constructor(private readonly config: BucketsConfig) {}
+  constructor(private readonly config: BucketsConfig) {
+    for (const name of config.journal?.bucketNames() ?? []) this.add(name);
+  }
 
   get(name: string): Bucket {
     const bucket = this.byName.get(name);
@@ -54,6 +59,12 @@ export class Buckets {
   create(name: string): boolean {
     if (!isValidBucketName(name)) throw new S3Error('InvalidBucketName', undefined, { BucketName: name });
     if (this.byName.has(name)) return false;
+    this.config.journal?.bucketCreated(name);
+    this.add(name);
+    return true;
+  }
+
+  private add(name: string): void {
     const c = this.config;
     const keyspace = createKeyspace(c, {
       bucket: name,
@@ -61,15 +72,16 @@ export class Buckets {
       ...(c.truth ? { truth: c.truth } : {}),
       now: wallClockMs,
       lossAfterMs: c.lossAfterMs,
+      ...(c.journal ? { store: c.journal.bucketStore(name) } : {}),
     });
     this.byName.set(name, { name, createdAt: new Date(), keyspace });
-    return true;
   }
 
   delete(name: string): void {
     const bucket = this.get(name);
     if (!bucket.keyspace.isEmpty()) throw new S3Error('BucketNotEmpty', undefined, { BucketName: name });
     bucket.keyspace.close();
+    this.config.journal?.bucketDeleted(name);
     this.byName.delete(name);
   }
 
@@ -79,5 +91,6 @@ export class Buckets {
 
   close(): void {
     for (const b of this.byName.values()) b.keyspace.close();
+    this.config.journal?.close();
   }
 }

@@ -35,7 +35,15 @@ An S3-compatible server with tunable consistency, on a loopback port.
   --single-replica-reads   quorum: each read asks one random replica
   --cache-front            a cache that honours Cache-Control max-age
 
+  persistence (strong only):
+  --data-dir DIR           keep the store in DIR (a journal) and recover it at start
+  --fsync always|never     always (default): fdatasync before acknowledging a write;
+                           never: leave it to the OS (survives a kill, not a power cut)
+  --ack-before-durable MS  acknowledge writes at once and journal them MS later, so that
+                           a kill loses acknowledged writes (a durability bug on purpose)
+
   --ground-truth FILE      log what really happened as JSON lines
+  --exit-with-stdin        exit when stdin closes (a parent that starts us and dies)
   --help`;
 
 const MODEL_FLAGS: Record<string, ConsistencyModelName> = {
@@ -76,6 +84,8 @@ function keyPair(text: string): KeyPair {
 export interface CliResult {
   help: boolean;
   options: EmulatorOptions;
+  /** Not an emulator option: how main.ts lives as a child process. */
+  exitWithStdin: boolean;
 }
 
 /** Turns the command line into emulator options; every mistake is an OptionsError with the flag named. */
@@ -116,13 +126,17 @@ export function parseCliArgs(argv: string[]): CliResult {
         'ground-truth': { type: 'string' },
         'virtual-host-suffix': { type: 'string' },
         'max-object-bytes': { type: 'string' },
+        'data-dir': { type: 'string' },
+        fsync: { type: 'string' },
+        'ack-before-durable': { type: 'string' },
+        'exit-with-stdin': { type: 'boolean' },
       },
     });
   } catch (e) {
     throw new OptionsError((e as Error).message);
   }
   const v = parsed.values;
-  if (v.help) return { help: true, options: {} };
+  if (v.help) return { help: true, options: {}, exitWithStdin: false };
   const model = (v.consistency ?? 'strong') as ConsistencyModelName;
   if (!CONSISTENCY_MODELS.includes(model)) throw new OptionsError(`--consistency must be one of ${CONSISTENCY_MODELS.join(', ')}`);
   for (const [flag, owner] of Object.entries(MODEL_FLAGS)) {
@@ -160,6 +174,11 @@ export function parseCliArgs(argv: string[]): CliResult {
 
   const dropMode = v['drop-mode'];
   if (dropMode !== undefined && dropMode !== 'nowhere' && dropMode !== 'coordinator') throw new OptionsError('--drop-mode must be nowhere or coordinator');
+  const fsync = v.fsync;
+  if (fsync !== undefined && fsync !== 'always' && fsync !== 'never') throw new OptionsError('--fsync must be always or never');
+  if (v['data-dir'] === undefined && (fsync !== undefined || v['ack-before-durable'] !== undefined)) {
+    throw new OptionsError(`--${fsync !== undefined ? 'fsync' : 'ack-before-durable'} needs --data-dir`);
+  }
   const options: EmulatorOptions = {
     port: v.port !== undefined ? number(v.port, 'port') : 9000,
     ...(v.host !== undefined ? { host: v.host } : {}),
@@ -178,6 +197,15 @@ export function parseCliArgs(argv: string[]): CliResult {
     ...(v['ground-truth'] !== undefined ? { groundTruth: { jsonlPath: v['ground-truth'] } } : {}),
     ...(v['virtual-host-suffix'] !== undefined ? { virtualHostSuffix: v['virtual-host-suffix'] } : {}),
     ...(v['max-object-bytes'] !== undefined ? { maxObjectBytes: number(v['max-object-bytes'], 'max-object-bytes') } : {}),
+    ...(v['data-dir'] !== undefined
+      ? {
+          persistence: {
+            dataDir: v['data-dir'],
+            ...(fsync !== undefined ? { fsync } : {}),
+            ...(v['ack-before-durable'] !== undefined ? { ackBeforeDurableMs: number(v['ack-before-durable'], 'ack-before-durable') } : {}),
+          },
+        }
+      : {}),
   };
-  return { help: false, options };
+  return { help: false, options, exitWithStdin: v['exit-with-stdin'] ?? false };
 }

@@ -6,6 +6,7 @@ import { MultipartUploads } from './handlers/multipart.js';
 import type { EmulatorState } from './handlers/types.js';
 import { Cluster } from './models/cluster.js';
 import { resolveOptions, type EmulatorOptions, type KeyPair, type ResolvedOptions } from './options.js';
+import { Journal } from './persist/journal.js';
 import { createS3Server } from './server.js';
 
 export type { EmulatorOptions, ConsistencyOptions, ConsistencyModelName, FaultOptions, KeyPair, QuorumDelaySpecs } from './options.js';
@@ -36,6 +37,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const truth = resolved.groundTruth ? new GroundTruthLog(resolved.groundTruth) : undefined;
   const m = resolved.model;
   const cluster = m.model === 'quorum' ? new Cluster(m.params.replicas, m.params.coordinatorSkewsMs) : undefined;
+  const journal = resolved.persistence ? new Journal(resolved.persistence) : undefined;
   const buckets = new Buckets({
     model: resolved.model,
     dropAckedWrites: resolved.dropAckedWrites,
@@ -45,15 +47,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     lossAfterMs: resolved.lossAfterMs,
     ...(truth ? { truth } : {}),
     ...(cluster ? { cluster } : {}),
+    ...(journal ? { journal } : {}),
   });
   for (const name of resolved.buckets) buckets.create(name);
-  let writeIds = 0;
+  // After a restart, new writes must not reuse the ids of recovered ones.
+  let writeIds = journal?.maxWriteId() ?? 0;
   const state: EmulatorState = { options: resolved, buckets, uploads: new MultipartUploads(), ...(truth ? { truth } : {}), nextWriteId: () => ++writeIds };
   const server = createS3Server(state);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    // A port still taken must not leave the journal open for a retry on the same directory.
+    const fail = (err: Error) => {
+      buckets.close();
+      reject(err);
+    };
+    server.once('error', fail);
     server.listen(resolved.port, resolved.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
@@ -89,5 +98,6 @@ function describeOptions(o: ResolvedOptions): Record<string, unknown> {
     region: o.region,
     faults: { dropAckedWrites: o.dropAckedWrites, dropMode: o.dropMode, lossAfterMs: o.lossAfterMs, cacheFront: o.cacheFront },
     groundTruth: o.groundTruth !== false,
+    ...(o.persistence ? { persistence: o.persistence } : {}),
   };
 }

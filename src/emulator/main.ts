@@ -28,6 +28,8 @@ async function main(): Promise<number> {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // A harness that starts us as its child may die without a word: its end of our stdin closing is the sign.
+    if (parsed.exitWithStdin) process.stdin.on('end', stop).on('error', stop).resume();
   });
   await emulator.close();
   return 0;

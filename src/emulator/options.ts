@@ -2,6 +2,7 @@ import { parseDelaySpec, type DelayDistribution } from './delay-spec.js';
 import type { DropMode } from './models/write-faults.js';
 import type { LegacyParams, MsRange } from './models/s3-legacy.js';
 import type { QuorumParams } from './models/quorum.js';
+import type { FsyncPolicy, PersistenceOptions } from './persist/journal.js';
 
 export type ConsistencyModelName = 'strong' | 's3-legacy' | 'quorum';
 export const CONSISTENCY_MODELS: readonly ConsistencyModelName[] = ['strong', 's3-legacy', 'quorum'];
@@ -67,6 +68,8 @@ export interface EmulatorOptions {
   /** Host names `<bucket>.<suffix>` are virtual-host style. */
   virtualHostSuffix?: string;
   maxObjectBytes?: number;
+  /** Keep the store in a data directory, recovered at start (strong model only). */
+  persistence?: { dataDir: string; fsync?: FsyncPolicy; ackBeforeDurableMs?: number };
 }
 
 export type ModelConfig =
@@ -90,6 +93,7 @@ export interface ResolvedOptions {
   groundTruth: false | { jsonlPath?: string; origin?: bigint };
   virtualHostSuffix: string;
   maxObjectBytes: number;
+  persistence: false | PersistenceOptions;
 }
 
 export const DEFAULT_KEY_PAIR: KeyPair = { accessKeyId: 'objcheck', secretAccessKey: 'objcheck-secret' };
@@ -170,6 +174,19 @@ function resolveModel(input: ConsistencyModelName | ConsistencyOptions | undefin
   }
 }
 
+function resolvePersistence(p: EmulatorOptions['persistence'], model: ModelConfig): false | PersistenceOptions {
+  if (!p) return false;
+  check(p.dataDir !== '', 'the data directory needs a path');
+  // The other models keep replicas and pending propagation in memory: a journal of one copy
+  // would not bring back the state they acknowledged from.
+  check(model.model === 'strong', 'a data directory needs the strong model');
+  const fsync = p.fsync ?? 'always';
+  check(fsync === 'always' || fsync === 'never', 'fsync must be "always" or "never"');
+  const ackBeforeDurableMs = p.ackBeforeDurableMs ?? 0;
+  check(Number.isFinite(ackBeforeDurableMs) && ackBeforeDurableMs >= 0, 'ackBeforeDurableMs must be >= 0');
+  return { dataDir: p.dataDir, fsync, ackBeforeDurableMs };
+}
+
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const faults = options.faults ?? {};
   const keys = options.keys ?? [DEFAULT_KEY_PAIR];
@@ -179,12 +196,13 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const dropMode = faults.dropMode ?? 'nowhere';
   check(dropMode === 'nowhere' || dropMode === 'coordinator', 'dropMode must be "nowhere" or "coordinator"');
   const gt = options.groundTruth;
+  const model = resolveModel(options.consistency, faults);
   return {
     port,
     host: options.host ?? '127.0.0.1',
     region: options.region ?? 'us-east-1',
     seed: options.seed ?? 1,
-    model: resolveModel(options.consistency, faults),
+    model,
     keys,
     buckets: options.buckets ?? [],
     dropAckedWrites: probability(faults.dropAckedWrites, 0, 'dropAckedWrites'),
@@ -194,5 +212,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     groundTruth: gt === true ? {} : gt ? gt : false,
     virtualHostSuffix: options.virtualHostSuffix ?? 'localhost',
     maxObjectBytes: options.maxObjectBytes ?? 256 * 1024 * 1024,
+    persistence: resolvePersistence(options.persistence, model),
   };
 }

@@ -5,11 +5,15 @@ import type { EmulatorOptions } from '../emulator/options.js';
 import { EmulatorThreadControl } from '../emulator/thread-client.js';
 import { projectRoot } from '../util/tool-info.js';
 import { openS3Target } from './s3-target.js';
-import type { InternalFaultControl, Target } from './target.js';
+import { ServerProcess } from './server-process.js';
+import type { InternalFaultControl, OpenTarget, Target, TargetOptions } from './target.js';
 
 const BUCKET = 'objcheck';
 // Compiled, also when this module runs from its TypeScript source (tests).
 const THREAD = join(projectRoot(), 'dist/src/emulator/thread.js');
+const MAIN = join(projectRoot(), 'dist/src/emulator/main.js');
+/** Not an emulator flag: asks for the emulator in a child process even without --data-dir. */
+const PROCESS_FLAG = '--process';
 
 type Started =
   | { endpoint: string; port: number; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; description: Record<string, unknown> }
@@ -21,13 +25,20 @@ type Started =
  */
 export const emulatorTarget: Target = {
   name: 'emulator',
-  description: 'the built-in S3 emulator over HTTP on a loopback port (--consistency strong|s3-legacy|quorum and its knobs)',
+  description:
+    'the built-in S3 emulator over HTTP on a loopback port (--consistency strong|s3-legacy|quorum and its knobs; with --data-dir or --process, in a child process the kill and pause faults act on)',
   async open(options) {
-    const { OptionsError } = await import('../emulator/options.js');
+    const { OptionsError, resolveOptions } = await import('../emulator/options.js');
     const { parseCliArgs } = await import('../emulator/cli-args.js');
+    const flags = (options.emulatorFlags ?? []).filter((f) => f !== PROCESS_FLAG);
     let parsed: EmulatorOptions;
     try {
-      parsed = parseCliArgs(options.emulatorFlags ?? []).options;
+      parsed = parseCliArgs(flags).options;
+      if (parsed.persistence || flags.length < (options.emulatorFlags ?? []).length) {
+        // Checked here so that a bad flag is the user's error, not a child that would not start.
+        resolveOptions(parsed);
+        return await openChild(flags, parsed, options);
+      }
     } catch (err) {
       if (err instanceof OptionsError) throw new UserError(err.message);
       throw err;
@@ -80,3 +91,40 @@ export const emulatorTarget: Target = {
     );
   },
 };
+
+/**
+ * The emulator as `node main.js` in a child process: a server that can be SIGKILLed, paused
+ * and restarted on the same port with the same data directory, so that the kill fault tests
+ * what the emulator made durable before it acknowledged.
+ */
+async function openChild(flags: string[], parsed: EmulatorOptions, options: TargetOptions): Promise<OpenTarget> {
+  // A restarted child would start its ground-truth file again, and its write ids with it.
+  if (options.groundTruth) throw new UserError('--ground-truth needs the emulator on a thread: drop --data-dir / --process');
+  const { DEFAULT_KEY_PAIR } = await import('../emulator/options.js');
+  const server = new ServerProcess({
+    name: 'the emulator',
+    // Ours come last: for single-valued flags the last one wins, and the run needs its own port, seed and bucket.
+    args: (port) => [MAIN, ...flags, '--port', String(port), '--host', '127.0.0.1', '--seed', String(options.seed), '--bucket', BUCKET, '--exit-with-stdin'],
+    parsePort: (line) => {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+) /.exec(line);
+      if (!m) throw new Error(`the emulator's first line does not give its port: ${line}`);
+      return Number(m[1]);
+    },
+  });
+  const port = await server.start(0);
+  return openS3Target(
+    {
+      target: 'emulator',
+      endpoint: `http://127.0.0.1:${port}`,
+      region: parsed.region ?? 'us-east-1',
+      bucket: BUCKET,
+      forcePathStyle: true,
+      credentials: parsed.keys?.[0] ?? DEFAULT_KEY_PAIR,
+      extra: { emulator: { name: 'emulator', process: 'child', consistency: parsed.consistency, seed: options.seed, persistence: parsed.persistence ?? false } },
+      onClose: () => server.stop(),
+      down: server.down.signal,
+      process: server,
+    },
+    options,
+  );
+}

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { projectRoot } from '../util/tool-info.js';
 import { openS3Target } from './s3-target.js';
-import type { ProcessControl, Target } from './target.js';
+import { ServerProcess } from './server-process.js';
+import type { Target } from './target.js';
 
 // The compiled script, also when this module runs from its TypeScript source (tests).
 const CHILD = join(projectRoot(), 'dist/src/targets/s3rver-child.js');
@@ -20,7 +19,12 @@ export const s3rverTarget: Target = {
   description: 'the s3rver npm package on a loopback port, in a child process (a real third-party S3 server)',
   async open(options) {
     const directory = mkdtempSync(join(tmpdir(), 'objcheck-s3rver-'));
-    const server = new S3rverProcess(directory);
+    const server = new ServerProcess({
+      name: 's3rver',
+      // A restarted server comes back on its old port, with the same folder: the same store.
+      args: (port) => [CHILD, directory, String(port)],
+      parsePort: (line) => (JSON.parse(line) as { port: number }).port,
+    });
     const port = await server.start(0);
     return openS3Target(
       {
@@ -43,67 +47,3 @@ export const s3rverTarget: Target = {
     );
   },
 };
-
-/** The child process, across kills and restarts. */
-class S3rverProcess implements ProcessControl {
-  readonly down = new AbortController();
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private port = 0;
-  /** Exits we caused (stop, the kill fault) are not the store going down. */
-  private expectingExit = false;
-
-  constructor(private readonly directory: string) {}
-
-  async start(port: number): Promise<number> {
-    const child = spawn(process.execPath, [CHILD, this.directory, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child = child;
-    this.expectingExit = false;
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-    this.exited = new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
-        if (!this.expectingExit) this.down.abort(new Error(`s3rver exited (${signal ?? `code ${code}`}): ${lastLine(stderr)}`));
-        resolve();
-      });
-    });
-    this.port = await new Promise<number>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', (l) => resolve((JSON.parse(l) as { port: number }).port));
-      child.once('exit', () => reject(new Error(`s3rver did not start: ${lastLine(stderr)}`)));
-    });
-    return this.port;
-  }
-
-  async kill(): Promise<void> {
-    this.expectingExit = true;
-    this.child?.kill('SIGKILL');
-    await this.exited;
-  }
-
-  async restart(): Promise<void> {
-    await this.start(this.port);
-  }
-
-  pause(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    this.expectingExit = true;
-    child.kill('SIGCONT');
-    child.kill('SIGTERM');
-    await this.exited;
-  }
-}
-
-/** The error line of a crashed child's stderr, or its last line. */
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at '));
-  return lines.find((l) => /^[A-Za-z]*Error\b/.test(l)) ?? lines.at(-1) ?? 'no message';
-}

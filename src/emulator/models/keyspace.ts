@@ -2,6 +2,7 @@ import type { WritePrecondition } from '../conditions.js';
 import type { GroundTruthLog } from '../ground-truth.js';
 import type { ListSnapshot } from '../listing.js';
 import type { NewObject, ObjectVersion } from '../object-version.js';
+import type { KeyStore } from '../persist/journal.js';
 import type { Random } from '../../util/random.js';
 
 /**
@@ -54,6 +55,8 @@ export interface ModelContext {
   now(): number;
   /** How long a "lost" write stays before it is undone. */
   lossAfterMs: number;
+  /** Persistent mode (strong only): the bucket's recovered objects and its journal. */
+  store?: KeyStore;
 }
 
 /** Sorted key list cache: rebuilt only when the set of keys changes, not on overwrites. */

@@ -17,7 +17,12 @@ export class StrongKeyspace implements Keyspace {
   private liveCount = 0;
   private lastTimestamp = 0;
 
-  constructor(private readonly ctx: ModelContext) {}
+  constructor(private readonly ctx: ModelContext) {
+    for (const [key, version] of ctx.store?.recovered ?? []) {
+      this.set(key, version);
+      this.lastTimestamp = Math.max(this.lastTimestamp, version.timestamp);
+    }
+  }
 
   async read(key: string): Promise<ReadOutcome> {
     return { version: live(this.objects.get(key)), replicas: [0] };
@@ -33,12 +38,15 @@ export class StrongKeyspace implements Keyspace {
     this.lastTimestamp = Math.max(this.ctx.now(), this.lastTimestamp + 0.001);
     const version = makeVersion(request.object, request.writeId, this.lastTimestamp);
     this.set(request.key, version.deleted && !request.lost ? undefined : version);
+    // Before the answer: under fsync=always the write is on disk when the client hears of it.
+    this.ctx.store?.record(request.key, this.objects.get(request.key));
     const truth = this.ctx.truth;
     truth?.record({ kind: 'apply', writeId: version.writeId, bucket: this.ctx.bucket, key: request.key, replica: 0, atNs: truth.now() });
     if (request.lost) {
       this.timers.after(this.ctx.lossAfterMs, () => {
         if (this.objects.get(request.key) !== version) return;
         this.set(request.key, previous);
+        this.ctx.store?.record(request.key, previous);
         truth?.record({ kind: 'lose', writeId: version.writeId, bucket: this.ctx.bucket, key: request.key, replica: 0, atNs: truth.now() });
       });
     }
