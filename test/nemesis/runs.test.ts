@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/read.js';
 
 const cli = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+const dockerEngine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
 
 function workload(args: string[]): Promise<{ code: number | null; dir: string; stdout: string; stderr: string }> {
   const results = mkdtempSync(join(tmpdir(), 'objcheck-nemesis-'));
@@ -101,5 +102,10 @@ describe('faults', () => {
     const k = await workload(['--target', 'emulator', '--nemesis', 'kill', '--ops', '10']);
     expect(k.code).toBe(3);
     expect(k.stderr).toMatch(/error: --nemesis kill: it needs a target whose server objcheck starts/);
+    if (!dockerEngine) {
+      const n = await workload(['--nemesis', 'node-stop', '--ops', '10']);
+      expect(n.code).toBe(3);
+      expect(n.stderr).toMatch(/error: --nemesis node-stop: it needs a running Docker engine, and there is none here/);
+    }
   });
 });
