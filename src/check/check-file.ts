@@ -1,12 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
-import { checkers as registry } from '../../checkers/registry.js';
-import { FINAL_PHASE } from '../../checkers/staleness/lost-writes.js';
 import { workloads } from '../../workloads/registry.js';
 import { UserError } from '../cli/errors.js';
 import { runCheckers, type Results } from './run-checkers.js';
-import { selectCheckers } from './select-checkers.js';
+import { checkerNamesFor, selectCheckers } from './select-checkers.js';
 
 export interface FileCheckSettings {
   /** Checker names; default: the run's workload's checkers, or all of them for a bare history. */
@@ -49,8 +47,7 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
   const foreign = format !== 'jsonl';
   // A bare history in our format is most likely the register workload's.
   const workload = workloads.get(source.run?.workload ?? 'register');
-  const finalPhase = history.nemesis.some((e) => e.f === FINAL_PHASE);
-  const names = settings.checkers ?? (foreign ? ['linearizable'] : [...(workload?.checkers ?? registry.keys()), ...(finalPhase ? ['lost-writes'] : [])]);
+  const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
   const results = await runCheckers(history, selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), source.run?.complete ?? true);
   return { file, results };
 }

@@ -1,12 +1,24 @@
 import type { Checker } from '../../checkers/checker.js';
 import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
 import { checkers as registry } from '../../checkers/registry.js';
+import { FINAL_PHASE } from '../../checkers/staleness/lost-writes.js';
+import type { Workload } from '../../workloads/workload.js';
+import type { History } from '../history/event.js';
 
 export interface CheckerSettings {
   /** The linearizability checker's model (default register). */
   model?: string;
   /** Seconds the linearizability checker may take over the whole history; then undecided keys are unknown. */
   checkTimeoutS?: number;
+}
+
+/**
+ * The checkers for a history of ours: its workload's (all of them when the workload is not
+ * known), and lost-writes when the run had a final phase.
+ */
+export function checkerNamesFor(workload: Workload | undefined, history: History): string[] {
+  const finalPhase = history.nemesis.some((e) => e.f === FINAL_PHASE);
+  return [...(workload?.checkers ?? registry.keys()), ...(finalPhase ? ['lost-writes'] : [])];
 }
 
 /** The named checkers, configured: the registry's instances unless settings change them. */

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { runCheckers } from '../check/run-checkers.js';
-import { selectCheckers } from '../check/select-checkers.js';
+import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
 import { Recorder } from '../history/recorder.js';
 import { createRunFolder, defaultRunName, markLatest, writeJsonAtomic } from '../runner/run-folder.js';
@@ -202,8 +202,8 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     writeJsonAtomic(folder.runJson, record);
 
     const history = await readHistory(folder.history);
-    const names = [...workload.checkers, ...(record.finalPhase ? ['lost-writes'] : [])];
-    const results = await runCheckers(history, selectCheckers(names, { model: workload.model, checkTimeoutS: config.checkTimeout }), record.complete);
+    const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
+    const results = await runCheckers(history, checkers, record.complete);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
     const { reportAfterRun } = await import('../report/main.js');
