@@ -18,7 +18,7 @@ function writtenValue(op: Op): unknown {
  * key, a value whose write definitely failed, or a read from the future: corruption, not
  * staleness, whatever the consistency model.
  */
-export const readValidity: Checker = {
+export const readValidity = {
   name: 'read-validity',
   description: 'every read returns null or a value written to that key by an op invoked before the read completed',
 
@@ -50,7 +50,7 @@ export const readValidity: Checker = {
     if (reads === 0) result.summary = 'no successful reads to check';
     return result;
   },
-};
+} satisfies Checker;
 
 function explain(read: Op, candidates: Op[]): Anomaly | undefined {
   const readText = `${describeOp(read)} at ${formatSeconds(read.invokeTime)}`;

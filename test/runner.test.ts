@@ -26,7 +26,7 @@ interface RunSpec {
 async function run(spec: RunSpec) {
   const file = join(dir, `h${n++}.jsonl`);
   const recorder = new Recorder(file);
-  const { client } = await memoryTarget.open({ prefix: 'run/', latencyMs: spec.latencyMs ?? 0, seed: 1 });
+  const { client } = await memoryTarget.open({ prefix: 'run/', latencyMs: spec.latencyMs ?? 0, seed: 1, opTimeoutMs: spec.opTimeoutMs ?? 1000, concurrency: spec.concurrency ?? 4 });
   const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
   const { reason } = await runWorkers(
     {

@@ -43,7 +43,7 @@ const faultEvents = (e: RunningEmulator) => e.groundTruth!.events.filter((x): x 
 
 describe('replica partitions', () => {
   // Three coordinators, one on each replica's node: a partition leaves clients on both sides.
-  const eventual = { model: 'quorum', replicas: 3, writeQuorum: 1, readQuorum: 1, coordinatorSkewsMs: [0, 0, 0], delays: { writePropagation: '0' } } as const;
+  const eventual = { model: 'quorum' as const, replicas: 3, writeQuorum: 1, readQuorum: 1, coordinatorSkewsMs: [0, 0, 0], delays: { writePropagation: '0' } };
 
   it('R = W = 1: reads are stale only while a replica is cut off; healing delivers its missed writes and the replicas converge', async () => {
     const { emulator, a, b } = await start({ consistency: eventual });

@@ -98,7 +98,7 @@ describe('fault knobs against their checkers', () => {
       // The later read returned an older write (ids grow with arrival) or not-found; after a
       // not-found (a delete, which has no id in a read's record) it returned a value.
       if (te.writeId === null) expect(tl.writeId, a.explanation).not.toBeNull();
-      else expect(tl.writeId === null || tl.writeId < te.writeId!, `${a.explanation}: ${JSON.stringify([te, tl])}`).toBe(true);
+      else expect(tl.writeId === null || tl.writeId! < te.writeId!, `${a.explanation}: ${JSON.stringify([te, tl])}`).toBe(true);
     }
   });
 });

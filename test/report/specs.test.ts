@@ -48,7 +48,7 @@ describe('timelineSpec', () => {
     expect(x.domain).toEqual([0, data.end]);
     expect(x.domainRaw).toEqual({ signal: 'zoom["s"]' });
     expect(compiled.signals!.map((s) => s.name)).toContain('focus');
-    expect(spec.height).toBe(rowsHeight(data.processes.length));
+    expect((spec as { height?: unknown }).height).toBe(rowsHeight(data.processes.length));
     expect(rowsHeight(1000)).toBe(640);
   });
 });
