@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,6 +54,15 @@ describe('objcheck workload', () => {
     expect(r.stdout).toContain(`run folder: ${dir}`);
     // Not a terminal: one plain progress line every 5 s.
     expect(r.stderr).toMatch(/^progress: 5\.\d\/10 s {2}ops [\d,]+ {2}[\d,]+ ops\/s {2}errors 0$/m);
+  });
+
+  it.skipIf(spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0)('on a terminal draws a progress bar in place', async () => {
+    // util-linux's script gives the run a pseudo-terminal.
+    const cwd = tmp();
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${cli} workload --time-limit 1`, '/dev/null'], { cwd, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\r\[#+-*\] [\d.]+\/1 s {2}ops [\d,]+ {2}[\d,]+ ops\/s {2}errors 0\x1b\[K/);
+    expect(r.stdout).not.toMatch(/^progress: /m);
   });
 
   it('gives the same operation sequence for the same --seed and --ops', async () => {
