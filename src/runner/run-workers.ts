@@ -2,7 +2,7 @@ import type { Recorder } from '../history/recorder.js';
 import type { TargetClient } from '../targets/target.js';
 import { sleep } from '../util/sleep.js';
 import { Performer, recordOp } from './perform.js';
-import type { OpSpec, Workload } from '../../workloads/workload.js';
+import type { Workload } from '../../workloads/workload.js';
 
 export interface RunLimits {
   /** Stop taking new operations after this long. */
