@@ -2,28 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { EmulatorOptions, GroundTruthEvent, RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions, GroundTruthEvent } from '../../src/emulator/index.js';
 import { sleep } from '../../src/util/sleep.js';
-import { put, readText, sdkClient, withEmulator } from './sdk.js';
+import { put, readText, twoClientEmulator } from './sdk.js';
 
 const BUCKET = 'consistency';
-let running: { emulator: RunningEmulator; clients: S3Client[] } | undefined;
-
-/** An emulator and two independent clients (separate connection pools), closed after each test. */
-async function start(options: EmulatorOptions): Promise<{ emulator: RunningEmulator; a: S3Client; b: S3Client }> {
-  const { emulator, s3: a } = await withEmulator({ buckets: [BUCKET], seed: 42, ...options });
-  const b = sdkClient(emulator);
-  running = { emulator, clients: [a, b] };
-  return { emulator, a, b };
-}
-
-afterEach(async () => {
-  if (!running) return;
-  for (const c of running.clients) c.destroy();
-  await running.emulator.close();
-  running = undefined;
-});
+const start = twoClientEmulator({ buckets: [BUCKET], seed: 42 });
 
 async function listKeys(s3: S3Client, prefix: string): Promise<string[]> {
   const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));

@@ -2,27 +2,13 @@
 // through the AWS SDK. Every delay is 0 here, so without a fault each operation completes in
 // one tick and reads are never stale: whatever goes wrong is the fault's doing.
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FaultError, type EmulatorOptions, type GroundTruthEvent, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { FaultError, type GroundTruthEvent, type RunningEmulator } from '../../src/emulator/index.js';
 import { sleep } from '../../src/util/sleep.js';
-import { failure, put, readText, sdkClient, withEmulator } from './sdk.js';
+import { failure, put, readText, twoClientEmulator } from './sdk.js';
 
 const BUCKET = 'faults';
-let running: { emulator: RunningEmulator; clients: S3Client[] } | undefined;
-
-async function start(options: EmulatorOptions): Promise<{ emulator: RunningEmulator; a: S3Client; b: S3Client }> {
-  const { emulator, s3: a } = await withEmulator({ buckets: [BUCKET], seed: 8, groundTruth: true, ...options });
-  const b = sdkClient(emulator);
-  running = { emulator, clients: [a, b] };
-  return { emulator, a, b };
-}
-
-afterEach(async () => {
-  if (!running) return;
-  for (const c of running.clients) c.destroy();
-  await running.emulator.close();
-  running = undefined;
-});
+const start = twoClientEmulator({ buckets: [BUCKET], seed: 8, groundTruth: true });
 
 /** Client a writes a fresh value, client b reads it back; how many reads missed the write. */
 async function staleReads(a: S3Client, b: S3Client, bucket: string, key: string, rounds: number): Promise<number> {

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { GetObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
 
@@ -45,4 +46,24 @@ export async function readText(s3: S3Client, bucket: string, key: string): Promi
 
 export function put(s3: S3Client, bucket: string, key: string, body: string, extra: Partial<PutObjectCommandInput> = {}) {
   return s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...extra }));
+}
+
+/**
+ * For a test file: a `start` that opens an emulator (these defaults under the test's options) and
+ * two independent clients (separate connection pools), all closed after each test.
+ */
+export function twoClientEmulator(defaults: EmulatorOptions): (options: EmulatorOptions) => Promise<{ emulator: RunningEmulator; a: S3Client; b: S3Client }> {
+  let running: { emulator: RunningEmulator; clients: S3Client[] } | undefined;
+  afterEach(async () => {
+    if (!running) return;
+    for (const c of running.clients) c.destroy();
+    await running.emulator.close();
+    running = undefined;
+  });
+  return async (options) => {
+    const { emulator, s3: a } = await withEmulator({ ...defaults, ...options });
+    const b = sdkClient(emulator);
+    running = { emulator, clients: [a, b] };
+    return { emulator, a, b };
+  };
 }
