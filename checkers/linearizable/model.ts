@@ -37,6 +37,12 @@ export interface Model<S = unknown> {
   /** Ops with different partition keys are independent (P-compositionality). */
   partition(op: Op): string;
   kind(op: Op): OpKind | undefined;
+  /**
+   * Optional: true for a blind write, an op that is legal in every state and leaves the same
+   * state whatever the state before (a plain write; not a cas or an append). The search uses it
+   * to skip placing a crashed write whose effect the next op would hide.
+   */
+  blind?(op: Op): boolean;
   /** The op for people, e.g. `get(k3) → 17`, `put(k3, 19)`. */
   describe(op: Op): string;
   describeState(s: S): string;

@@ -173,9 +173,10 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       table[slot] = e + 1;
     }
   };
-  /** Adds the configuration (bits, sid); false when it was already there. */
-  const cacheAdd = (sid: number): boolean => {
-    let h = bitsHash ^ Math.imul(stateHashes[sid]! ^ (sid + 0x632be5ab), 0x85ebca6b);
+  /** Adds the configuration (bits, sid, flag); false when it was already there. */
+  const cacheAdd = (sid: number, flag: number): boolean => {
+    const node = sid * 2 + flag;
+    let h = bitsHash ^ Math.imul(stateHashes[sid]! ^ (node + 0x632be5ab), 0x85ebca6b);
     h ^= h >>> 15;
     const mask = table.length - 1;
     let slot = h & mask;
@@ -183,7 +184,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       const t = table[slot]!;
       if (t === 0) break;
       const e = t - 1;
-      if (cHash[e] === h && cState[e] === sid) {
+      if (cHash[e] === h && cState[e] === node) {
         const base = e * W;
         let same = true;
         for (let w = 0; w < W; w++) {
@@ -198,11 +199,11 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
     }
     if (count === cap) {
       grow();
-      return cacheAdd(sid);
+      return cacheAdd(sid, flag);
     }
     const e = count++;
     cHash[e] = h;
-    cState[e] = sid;
+    cState[e] = node;
     cBits.set(bits, e * W);
     table[slot] = e + 1;
     return true;
@@ -245,6 +246,31 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
 
   const unknown = (reason: string): SearchResult => ({ valid: 'unknown', reason, states: count });
 
+  // Reads (ops that never change the state) are linearized greedily: if a read can be placed now
+  // (its call is reached before any unlinearized return, and the state holds what it read), then
+  // the configuration has a linearization iff the one with the read placed now has. (Take any
+  // linearization from here and move the read to the front: the ops that must precede it are all
+  // linearized already, and no state changes.) So a read is never a choice point: when the
+  // configuration after it fails, or is already in the cache (so failed before), the search
+  // backtracks past the read's parent too.
+  const isRead = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (model.kind(ops[i]!) === 'read') isRead[i] = 1;
+
+  // Optional ops (info/open: no return) are placed only where they can matter. Dropping one from a
+  // linearization leaves a linearization when it did not change the state, or when the next op
+  // is blind (its effect does not depend on the state: a plain write), which hides its effect.
+  // So every linearizable history has one where neither happens, and the search looks only for
+  // those: it never places an optional op that leaves the state as it is, nor a blind op right
+  // after an optional one. Whether the last op placed was optional (the flag) is then part of
+  // the configuration, for the cache.
+  const isOpt = new Uint8Array(n);
+  const isBlind = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (retOf[i]! < 0) isOpt[i] = 1;
+    if (model.blind?.(ops[i]!)) isBlind[i] = 1;
+  }
+  let flag = 0;
+
   for (;;) {
     if (remaining === 0) {
       const res: SearchResult = { valid: true, states: count };
@@ -257,13 +283,17 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
     }
     if (eKind[entry] === CALL) {
       const o = eOp[entry]!;
+      if (flag === 1 && isBlind[o] === 1) {
+        entry = nxt[entry]!;
+        continue;
+      }
       const next = memoFrom[o] === sid ? memoTo[o]! : transition(sid, o);
-      if (next >= 0) {
+      if (next >= 0 && (isOpt[o] === 0 || next !== sid)) {
         const w = o >>> 5;
         const b = 1 << (o & 31);
         bits[w] |= b;
         bitsHash ^= rnd[o]!;
-        if (cacheAdd(next)) {
+        if (cacheAdd(next, isOpt[o]!)) {
           if (count >= maxEntries) {
             return unknown(
               count >= budget.maxStates
@@ -272,9 +302,10 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
             );
           }
           stackEntry[depth] = entry;
-          stackState[depth] = sid;
+          stackState[depth] = sid * 2 + flag;
           depth++;
           sid = next;
+          flag = isOpt[o]!;
           lift(entry);
           if (retOf[o]! >= 0) remaining--;
           entry = nxt[HEAD]!;
@@ -282,8 +313,15 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
         }
         bits[w] &= ~b;
         bitsHash ^= rnd[o]!;
+        // A placeable read whose configuration failed before: this one fails too.
+        if (isRead[o] === 0) {
+          entry = nxt[entry]!;
+          continue;
+        }
+      } else {
+        entry = nxt[entry]!;
+        continue;
       }
-      entry = nxt[entry]!;
     } else {
       // A return entry (the tail cannot be reached while a return entry remains).
       if (entry === TAIL) throw new Error('wgl: reached the end of the entry list with returns left');
@@ -294,6 +332,9 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
         stuck = eOp[entry]!;
         lowWater = depth;
       }
+    }
+    // Backtrack: undo the last op placed and try the next entry after it; past a read, keep undoing.
+    for (;;) {
       if (depth === 0) {
         return {
           valid: false,
@@ -311,8 +352,10 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       bitsHash ^= rnd[o]!;
       unlift(e);
       if (retOf[o]! >= 0) remaining++;
-      sid = stackState[depth]!;
+      sid = stackState[depth]! >> 1;
+      flag = stackState[depth]! & 1;
       entry = nxt[e]!;
+      if (isRead[o] === 0) break;
     }
   }
 }

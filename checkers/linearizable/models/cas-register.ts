@@ -38,6 +38,7 @@ export const casRegisterModel: Model<CasRegisterState> = {
   stateKey: primitiveKey,
   // Jepsen's single-register histories have no key (one part); our cas workload's keys are registers each.
   partition: (op) => op.key ?? '',
+  blind: (op) => op.f === 'write',
   kind(op): OpKind | undefined {
     if (op.f === 'read') return 'read';
     if (op.f === 'write' || op.f === 'cas') return 'write';

@@ -64,6 +64,7 @@ export const kvModel: Model<KvState> = {
   equal: (a, b) => a === b || (a.h === b.h && a.s === b.s),
   hash: (s) => s.h,
   partition: (op) => op.key ?? '',
+  blind: (op) => op.f === 'put',
   kind(op): OpKind | undefined {
     if (op.f === 'get') return 'read';
     if (op.f === 'put' || op.f === 'append') return 'write';

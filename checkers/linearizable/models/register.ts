@@ -30,6 +30,7 @@ export const registerModel: Model<RegisterState> = {
   hash: hashValue,
   stateKey: primitiveKey,
   partition: (op) => op.key ?? '',
+  blind: (op) => op.f === 'put' || op.f === 'delete',
   kind(op): OpKind | undefined {
     if (op.f === 'get') return 'read';
     if (op.f === 'put' || op.f === 'delete') return 'write';
