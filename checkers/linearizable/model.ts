@@ -43,6 +43,12 @@ export interface Model<S = unknown> {
    * to skip placing a crashed write whose effect the next op would hide.
    */
   blind?(op: Op): boolean;
+  /**
+   * Optional: false when no sequence of ops that are not blind can take `state` to one in which
+   * the read `op` is legal (kv: appends only extend the string). The search then abandons a
+   * configuration as soon as such a read can no longer be placed. Absent: always possible.
+   */
+  mayBecome?(state: S, op: Op): boolean;
   /** The op for people, e.g. `get(k3) → 17`, `put(k3, 19)`. */
   describe(op: Op): string;
   describeState(s: S): string;

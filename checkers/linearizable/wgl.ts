@@ -271,6 +271,42 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   }
   let flag = 0;
 
+  // A read that cannot be placed now may be unreachable for good: when the model says no op that
+  // is not blind can bring the state to one the read accepts (kv: the state is not a prefix of
+  // the string read; appends only extend it) and every blind op invoked before the read completed
+  // is placed already, nothing can ever place the read, and the configuration fails at once
+  // instead of when the search reaches the read's return.
+  const mayBecome = model.mayBecome?.bind(model);
+  const placed = new Uint8Array(n);
+  const blindByInvoke = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => isBlind[i] === 1)
+    .sort((a, b) => ops[a]!.invokeIndex - ops[b]!.invokeIndex);
+  const deadFrom = new Int32Array(n).fill(-1);
+  const deadVal = new Uint8Array(n);
+  const unreachable = (o: number): boolean => {
+    if (deadFrom[o] !== sid) {
+      deadFrom[o] = sid;
+      deadVal[o] = mayBecome!(states[sid]!, ops[o]!) ? 0 : 1;
+    }
+    if (deadVal[o] === 0) return false;
+    const c = ops[o]!.completeIndex!;
+    for (const b of blindByInvoke) {
+      if (ops[b]!.invokeIndex > c) break;
+      if (placed[b] === 0) return false;
+    }
+    return true;
+  };
+  /** Notes a dead end: op o cannot be placed after the current prefix. */
+  const deadEnd = (o: number): void => {
+    if (depth > bestDepth) {
+      for (let d = lowWater; d < depth; d++) bestOps[d] = eOp[stackEntry[d]!]!;
+      bestDepth = depth;
+      bestState = sid;
+      stuck = o;
+      lowWater = depth;
+    }
+  };
+
   for (;;) {
     if (remaining === 0) {
       const res: SearchResult = { valid: true, states: count };
@@ -306,6 +342,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
           depth++;
           sid = next;
           flag = isOpt[o]!;
+          placed[o] = 1;
           lift(entry);
           if (retOf[o]! >= 0) remaining--;
           entry = nxt[HEAD]!;
@@ -318,6 +355,8 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
           entry = nxt[entry]!;
           continue;
         }
+      } else if (next < 0 && isRead[o] === 1 && mayBecome !== undefined && unreachable(o)) {
+        deadEnd(o);
       } else {
         entry = nxt[entry]!;
         continue;
@@ -325,13 +364,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
     } else {
       // A return entry (the tail cannot be reached while a return entry remains).
       if (entry === TAIL) throw new Error('wgl: reached the end of the entry list with returns left');
-      if (depth > bestDepth) {
-        for (let d = lowWater; d < depth; d++) bestOps[d] = eOp[stackEntry[d]!]!;
-        bestDepth = depth;
-        bestState = sid;
-        stuck = eOp[entry]!;
-        lowWater = depth;
-      }
+      deadEnd(eOp[entry]!);
     }
     // Backtrack: undo the last op placed and try the next entry after it; past a read, keep undoing.
     for (;;) {
@@ -348,6 +381,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       if (depth < lowWater) lowWater = depth;
       const e = stackEntry[depth]!;
       const o = eOp[e]!;
+      placed[o] = 0;
       bits[o >>> 5] &= ~(1 << (o & 31));
       bitsHash ^= rnd[o]!;
       unlift(e);

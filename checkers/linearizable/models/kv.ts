@@ -65,6 +65,8 @@ export const kvModel: Model<KvState> = {
   hash: (s) => s.h,
   partition: (op) => op.key ?? '',
   blind: (op) => op.f === 'put',
+  // Appends only extend the string.
+  mayBecome: (state, op) => str(op.value).startsWith(state.s),
   kind(op): OpKind | undefined {
     if (op.f === 'get') return 'read';
     if (op.f === 'put' || op.f === 'append') return 'write';

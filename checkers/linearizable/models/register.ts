@@ -31,6 +31,8 @@ export const registerModel: Model<RegisterState> = {
   stateKey: primitiveKey,
   partition: (op) => op.key ?? '',
   blind: (op) => op.f === 'put' || op.f === 'delete',
+  // Every write is blind: without one the state stays as it is.
+  mayBecome: (state, op) => sameValue(state, op.value),
   kind(op): OpKind | undefined {
     if (op.f === 'get') return 'read';
     if (op.f === 'put' || op.f === 'delete') return 'write';
