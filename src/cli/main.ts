@@ -1,15 +1,49 @@
 #!/usr/bin/env node
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { FORMATS, type ImportFormat } from '../../checkers/linearizable/import/index.js';
-import { modelNames } from '../../checkers/linearizable/registry.js';
-import { checkers } from '../../checkers/registry.js';
-import { workloads } from '../../workloads/registry.js';
-import { nemeses } from '../nemesis/registry.js';
-import { targets } from '../targets/registry.js';
-import { checkCommand } from './check-command.js';
+import type { Argv } from 'yargs';
+import type { ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { EXIT, UserError } from './errors.js';
-import { workloadCommand } from './workload-command.js';
+
+// A command's modules are loaded once the command is known (the targets and the AWS SDK are not
+// needed to check a file), and the common `check FILES… [--json]` skips yargs (~60 ms to load).
+
+/** What `check` needs to parse its flags and run. */
+async function loadCheck() {
+  const [imp, lin, reg, cmd] = await Promise.all([
+    import('../../checkers/linearizable/import/index.js'),
+    import('../../checkers/linearizable/registry.js'),
+    import('../../checkers/registry.js'),
+    import('./check-command.js'),
+  ]);
+  return { FORMATS: imp.FORMATS, modelNames: lin.modelNames, checkers: reg.checkers, checkCommand: cmd.checkCommand };
+}
+
+/** What `workload` needs to parse its flags and run. */
+async function loadWorkload() {
+  const [wl, nem, tgt, cmd] = await Promise.all([
+    import('../../workloads/registry.js'),
+    import('../nemesis/registry.js'),
+    import('../targets/registry.js'),
+    import('./workload-command.js'),
+  ]);
+  return { workloads: wl.workloads, nemeses: nem.nemeses, targets: tgt.targets, workloadCommand: cmd.workloadCommand };
+}
+
+/**
+ * `check` with nothing but files and at most one --json: its files and flag, without yargs.
+ * Anything else (another flag, a dash, no file) is undefined and goes through yargs, which
+ * parses it, or refuses it with its usual message.
+ */
+function plainCheck(args: readonly string[]): { files: string[]; json: boolean } | undefined {
+  if (args[0] !== 'check') return undefined;
+  const files: string[] = [];
+  let json = false;
+  for (const a of args.slice(1)) {
+    if (a === '--json' && !json) json = true;
+    else if (a !== '' && !a.startsWith('-')) files.push(a);
+    else return undefined;
+  }
+  return files.length > 0 ? { files, json } : undefined;
+}
 
 // The SDK warns on every start that its 2027 releases will need Node 22; we pin a version
 // that runs on 20, so the warning only buries the output.
@@ -85,7 +119,7 @@ function emulatorFlags(argv: Record<string, unknown>): string[] {
   return flags;
 }
 
-function workloadOptions(y: Argv) {
+function workloadOptions(y: Argv, { targets, workloads, nemeses }: Awaited<ReturnType<typeof loadWorkload>>) {
   return y
     .option('target', { type: 'string', default: 'memory', choices: [...targets.keys()], describe: 'the store to test' })
     .option('workload', { type: 'string', default: 'register', choices: [...workloads.keys()], describe: 'what the workers do' })
@@ -129,16 +163,27 @@ function workloadOptions(y: Argv) {
 }
 
 export async function main(args: string[]): Promise<number> {
+  const plain = plainCheck(args);
+  if (plain) {
+    const { checkCommand } = await import('./check-command.js');
+    return checkCommand(plain);
+  }
   // Stays undefined when no command ran, which after a successful parse means --help.
   let code: number | undefined;
+  const [{ default: yargs }, check, work] = await Promise.all([
+    import('yargs'),
+    args[0] === 'workload' || args[0] === 'report' ? undefined : loadCheck(),
+    args[0] === 'check' || args[0] === 'report' ? undefined : loadWorkload(),
+  ]);
   const parser = yargs(args)
     .scriptName('objcheck')
     .usage('$0 <command> [options]\n\nA Jepsen-style consistency tester for object stores.')
     .command(
       'workload',
       'run a workload against a target, record its history, check it',
-      workloadOptions,
+      (y) => workloadOptions(y, work!),
       async (argv) => {
+        const { workloadCommand } = work!;
         const timeLimit = argv['time-limit'] ?? (argv.ops === undefined ? 10 : undefined);
         code = await workloadCommand({
           target: argv.target,
@@ -171,8 +216,9 @@ export async function main(args: string[]): Promise<number> {
     .command(
       'check <files..>',
       're-run the checkers on stored histories (run folders or history.jsonl files)',
-      (y) =>
-        y
+      (y) => {
+        const { FORMATS, modelNames, checkers } = check!;
+        return y
           .positional('files', { type: 'string', array: true, demandOption: true, describe: 'run folders or history files' })
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object a line per file' })
           .option('format', { type: 'string', choices: [...FORMATS], describe: 'history format (default: detected from each file)' })
@@ -187,9 +233,10 @@ export async function main(args: string[]): Promise<number> {
               for (const n of names) if (!checkers.has(n)) throw new UserError(`--checkers: no checker named ${JSON.stringify(n)}; known: ${[...checkers.keys()].join(', ')}`);
               return names;
             },
-          }),
+          });
+      },
       async (argv) => {
-        code = await checkCommand({
+        code = await check!.checkCommand({
           files: argv.files as string[],
           json: argv.json,
           checkers: argv.checkers,
@@ -236,7 +283,7 @@ export async function main(args: string[]): Promise<number> {
   return code ?? EXIT.valid;
 }
 
-main(hideBin(process.argv)).then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -46,6 +46,21 @@ export class EdnError extends Error {
 }
 
 const DELIMS = new Set([' ', '\t', '\n', '\r', ',', '(', ')', '[', ']', '{', '}', '"', ';']);
+/** DELIMS by char code, for the hot loops. */
+const DELIM_CODE = new Uint8Array(128);
+for (const d of DELIMS) DELIM_CODE[d.charCodeAt(0)] = 1;
+const isDelim = (c: number): boolean => c < 128 && DELIM_CODE[c] === 1;
+
+/** A plain decimal integer (the common case), checked without a regular expression. */
+function isPlainInt(t: string): boolean {
+  let i = t.charCodeAt(0) === 45 || t.charCodeAt(0) === 43 ? 1 : 0; // - +
+  if (i === t.length) return false;
+  for (; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /** Parses exactly one EDN value from `text` (whitespace and comments around it allowed). */
 export function parseEdn(text: string): EdnValue {
@@ -133,7 +148,7 @@ class Reader {
   private token(from: number, what: string): string {
     const s = this.s;
     let end = from;
-    while (end < s.length && !DELIMS.has(s[end]!)) end++;
+    while (end < s.length && !isDelim(s.charCodeAt(end))) end++;
     if (end === from) this.fail(`an empty ${what}`);
     this.pos = end;
     return s.slice(from, end);
@@ -145,6 +160,10 @@ class Reader {
     if (t === 'nil') return null;
     if (t === 'true') return true;
     if (t === 'false') return false;
+    if (isPlainInt(t)) {
+      const n = Number(t);
+      if (Number.isSafeInteger(n)) return n;
+    }
     if (/^[+-]?\d/.test(t)) {
       const m = /^([+-]?\d+)(N)?$/.exec(t);
       if (m) {
@@ -167,13 +186,15 @@ class Reader {
     let runStart = this.pos;
     for (;;) {
       if (this.pos >= s.length) this.fail('unterminated string', start);
-      const c = s[this.pos];
-      if (c === '"') {
+      const c = s.charCodeAt(this.pos);
+      if (c === 34) {
+        // "
         out += s.slice(runStart, this.pos);
         this.pos++;
         return out;
       }
-      if (c === '\\') {
+      if (c === 92) {
+        // backslash
         out += s.slice(runStart, this.pos);
         const e = s[this.pos + 1];
         const simple: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
