@@ -18,7 +18,8 @@ export interface LinearizableOptions {
   totalTimeoutMs?: number;
   /**
    * Once a partition is found not linearizable the overall verdict is settled, so the partitions
-   * still to check get this (smaller) budget; hard ones may then be unknown. null: full budget.
+   * still to check get this (smaller) budget; hard ones may then be unknown. Its timeoutMs is
+   * for all of them together (from the first failure on), not for each. null: full budget.
    * Default { timeoutMs: 10, maxStates: 50000 }. Partitions are checked smallest first.
    */
   afterFailure?: Partial<Budget> | null;
@@ -70,6 +71,10 @@ export function createLinearizableChecker(options: LinearizableOptions = {}): Ch
       let reducedCount = 0;
       for (const i of order) {
         const r = checkPartition(modelName, parts[i]!, failed && reduced ? reduced : b);
+        if (r.valid === false && !failed && reduced) {
+          const d = Date.now() + reduced.timeoutMs;
+          reduced.deadline = reduced.deadline === undefined ? d : Math.min(reduced.deadline, d);
+        }
         if (failed && reduced) {
           reducedCount++;
           if (r.valid === 'unknown') r.reason = `${r.reason} (reduced budget: another partition was already found not linearizable)`;

@@ -307,6 +307,26 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
     }
   };
 
+  /**
+   * On entering a configuration, looks at the reads that could be placed now, before any write:
+   * the index of a read's entry to place first (reads are never choices), -1 for none, or -2
+   * when a read can never be placed any more (the configuration fails).
+   */
+  const scanReads = (): number => {
+    for (let e = nxt[HEAD]!; eKind[e] === CALL; e = nxt[e]!) {
+      const o = eOp[e]!;
+      if (isRead[o] === 0) continue;
+      const next = memoFrom[o] === sid ? memoTo[o]! : transition(sid, o);
+      if (next >= 0) return e;
+      if (mayBecome !== undefined && unreachable(o)) {
+        deadEnd(o);
+        return -2;
+      }
+    }
+    return -1;
+  };
+  let fresh = true;
+
   for (;;) {
     if (remaining === 0) {
       const res: SearchResult = { valid: true, states: count };
@@ -317,7 +337,15 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       if (performance.now() > budget.deadline) return unknown(`time budget exhausted after ${count} configurations`);
       if (states.length > maxModelStates) return unknown(`state budget exhausted (${states.length} distinct model states)`);
     }
-    if (eKind[entry] === CALL) {
+    let scanned = -1;
+    if (fresh) {
+      fresh = false;
+      scanned = scanReads();
+      if (scanned >= 0) entry = scanned;
+    }
+    if (scanned === -2) {
+      // fall through to backtracking
+    } else if (eKind[entry] === CALL) {
       const o = eOp[entry]!;
       if (flag === 1 && isBlind[o] === 1) {
         entry = nxt[entry]!;
@@ -346,6 +374,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
           lift(entry);
           if (retOf[o]! >= 0) remaining--;
           entry = nxt[HEAD]!;
+          fresh = true;
           continue;
         }
         bits[w] &= ~b;
@@ -355,8 +384,6 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
           entry = nxt[entry]!;
           continue;
         }
-      } else if (next < 0 && isRead[o] === 1 && mayBecome !== undefined && unreachable(o)) {
-        deadEnd(o);
       } else {
         entry = nxt[entry]!;
         continue;
