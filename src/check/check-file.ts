@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
-import { workloads } from '../../workloads/registry.js';
 import { UserError } from '../cli/errors.js';
+import { linearizableChecker } from './linearizable-checker.js';
 import { runCheckers, type Results } from './run-checkers.js';
-import { checkerNamesFor, selectCheckers } from './select-checkers.js';
 
 export interface FileCheckSettings {
   /** Checker names; default: the run's workload's checkers, or all of them for a bare history. */
@@ -41,14 +41,21 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
     if (err instanceof UserError) return { file, error: err.message };
     throw err;
   }
-  const runWorkload = workloads.get(source.run?.workload ?? '');
-  const model = settings.model ?? MODEL_OF_FORMAT[format] ?? runWorkload?.model;
-  // Another tool's history: only linearizability applies.
+  let model = settings.model ?? MODEL_OF_FORMAT[format];
+  // Another tool's history: only linearizability applies (and only its checker is loaded).
   const foreign = format !== 'jsonl';
-  // A bare history in our format is most likely the register workload's.
-  const workload = workloads.get(source.run?.workload ?? 'register');
-  const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
-  const results = await runCheckers(history, selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), source.run?.complete ?? true);
+  let checkers: Checker[];
+  if (foreign && settings.checkers === undefined) {
+    checkers = [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })];
+  } else {
+    const [{ workloads }, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('./select-checkers.js')]);
+    model ??= workloads.get(source.run?.workload ?? '')?.model;
+    // A bare history in our format is most likely the register workload's.
+    const workload = workloads.get(source.run?.workload ?? 'register');
+    const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
+    checkers = selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout });
+  }
+  const results = await runCheckers(history, checkers, source.run?.complete ?? true);
   return { file, results };
 }
 

@@ -5,8 +5,9 @@ import { Worker } from 'node:worker_threads';
 import { projectRoot } from '../util/tool-info.js';
 import { checkFile, type FileCheckSettings, type FileVerdict } from './check-file.js';
 
-// Compiled, also when this module runs from its TypeScript source (tests).
-const WORKER = join(projectRoot(), 'dist/src/check/check-worker.js');
+// Compiled, also when this module runs from its TypeScript source (tests). Found when first
+// needed: finding the project's root reads package.json files.
+const workerPath = (): string => join(projectRoot(), 'dist/src/check/check-worker.js');
 
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
@@ -64,7 +65,7 @@ function runWorker(
   deliver: (i: number, v: FileVerdict) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: settings });
+    const worker = new Worker(workerPath(), { workerData: settings });
     const feed = () => {
       const i = take();
       worker.postMessage(i === undefined ? null : { i, file: files[i] });

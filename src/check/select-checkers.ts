@@ -1,16 +1,11 @@
 import type { Checker } from '../../checkers/checker.js';
-import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
 import { checkers as registry } from '../../checkers/registry.js';
 import { FINAL_PHASE } from '../../checkers/staleness/lost-writes.js';
 import type { Workload } from '../../workloads/workload.js';
 import type { History } from '../history/event.js';
+import { linearizableChecker, type CheckerSettings } from './linearizable-checker.js';
 
-export interface CheckerSettings {
-  /** The linearizability checker's model (default register). */
-  model?: string;
-  /** Seconds the linearizability checker may take over the whole history; then undecided keys are unknown. */
-  checkTimeoutS?: number;
-}
+export type { CheckerSettings } from './linearizable-checker.js';
 
 /**
  * The checkers for a history of ours: its workload's (all of them when the workload is not
@@ -24,12 +19,7 @@ export function checkerNamesFor(workload: Workload | undefined, history: History
 /** The named checkers, configured: the registry's instances unless settings change them. */
 export function selectCheckers(names: readonly string[], settings: CheckerSettings = {}): Checker[] {
   return names.map((name) => {
-    if (name === 'linearizable' && (settings.model !== undefined || settings.checkTimeoutS !== undefined)) {
-      return createLinearizableChecker({
-        model: settings.model,
-        totalTimeoutMs: settings.checkTimeoutS === undefined ? undefined : settings.checkTimeoutS * 1000,
-      });
-    }
+    if (name === 'linearizable' && (settings.model !== undefined || settings.checkTimeoutS !== undefined)) return linearizableChecker(settings);
     const checker = registry.get(name);
     if (!checker) throw new Error(`no checker named ${name}`);
     return checker;

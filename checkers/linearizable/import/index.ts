@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../../../src/cli/errors.js';
 import type { History } from '../../../src/history/event.js';
 import { readHistory } from '../../../src/history/read.js';
@@ -35,7 +35,14 @@ export function importHistory(file: string, format: ImportFormat): Promise<Histo
 export function detectFormat(file: string): ImportFormat {
   let head: string;
   try {
-    head = readFileSync(file, 'utf8').slice(0, 64 * 1024);
+    // The first 64 KiB only: the importer reads the whole file afterwards.
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      head = buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
