@@ -312,8 +312,8 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
    * the index of a read's entry to place first (reads are never choices), -1 for none, or -2
    * when a read can never be placed any more (the configuration fails).
    */
-  const scanReads = (): number => {
-    for (let e = nxt[HEAD]!; eKind[e] === CALL; e = nxt[e]!) {
+  const scanReads = (from: number): number => {
+    for (let e = nxt[from]!; eKind[e] === CALL; e = nxt[e]!) {
       const o = eOp[e]!;
       if (isRead[o] === 0) continue;
       const next = memoFrom[o] === sid ? memoTo[o]! : transition(sid, o);
@@ -326,6 +326,9 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
     return -1;
   };
   let fresh = true;
+  // Where the scan starts: the head, or, after placing a read (same state, same blind ops placed),
+  // the entry before that read: the reads before it were looked at in this state already.
+  let scanFrom = HEAD;
 
   for (;;) {
     if (remaining === 0) {
@@ -340,7 +343,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
     let scanned = -1;
     if (fresh) {
       fresh = false;
-      scanned = scanReads();
+      scanned = scanReads(scanFrom);
       if (scanned >= 0) entry = scanned;
     }
     if (scanned === -2) {
@@ -371,6 +374,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
           sid = next;
           flag = isOpt[o]!;
           placed[o] = 1;
+          scanFrom = isRead[o] === 1 ? prv[entry]! : HEAD;
           lift(entry);
           if (retOf[o]! >= 0) remaining--;
           entry = nxt[HEAD]!;
