@@ -13,6 +13,8 @@ export async function readText(file: string): Promise<string> {
   }
 }
 
+const NOT_BLANK = /\S/;
+
 /**
  * Turns the lines of `text` into a History: `toEvent` maps a line to the event's fields (without
  * index and time) or throws a LineError. Index is the event's position, time the line number (in
@@ -27,11 +29,12 @@ export function historyFromLines(
   const lines = text.split('\n');
   let index = 0;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (line.trim() === '') continue;
+    let line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1); // \r
+    if (!NOT_BLANK.test(line)) continue;
     const lineNo = i + 1;
     try {
-      b.add({ index, time: lineNo, ...toEvent(line) });
+      b.add(Object.assign({ index, time: lineNo }, toEvent(line)));
     } catch (err) {
       if (err instanceof LineError) throw new UserError(`${file}:${lineNo}: ${err.message}`);
       if (err instanceof HistoryFormatError) throw new UserError(`${file}:${lineNo}: ${err.what}`);

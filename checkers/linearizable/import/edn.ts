@@ -51,6 +51,17 @@ const DELIM_CODE = new Uint8Array(128);
 for (const d of DELIMS) DELIM_CODE[d.charCodeAt(0)] = 1;
 const isDelim = (c: number): boolean => c < 128 && DELIM_CODE[c] === 1;
 
+/** Keywords are immutable: one instance per name (a history repeats a handful of them). */
+const KEYWORDS = new Map<string, Keyword>();
+function keyword(name: string): Keyword {
+  let k = KEYWORDS.get(name);
+  if (k === undefined) {
+    k = new Keyword(name);
+    if (KEYWORDS.size < 10_000) KEYWORDS.set(name, k);
+  }
+  return k;
+}
+
 /** A plain decimal integer (the common case), checked without a regular expression. */
 function isPlainInt(t: string): boolean {
   let i = t.charCodeAt(0) === 45 || t.charCodeAt(0) === 43 ? 1 : 0; // - +
@@ -104,7 +115,7 @@ class Reader {
       case '"':
         return this.string();
       case ':':
-        return new Keyword(this.token(this.pos + 1, 'keyword'));
+        return keyword(this.token(this.pos + 1, 'keyword'));
       case '[':
         return this.seq(']', 'vector');
       case '(':

@@ -7,6 +7,7 @@ import { EdnError, Keyword, parseEdn, type EdnValue } from './edn.js';
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
 const FS = new Set(['get', 'put', 'append']);
+const FIELDS = new Set(['process', 'type', 'f', 'key', 'value', 'error', 'time', 'index']);
 
 function kw(m: Record<string, EdnValue>, field: string, allowed: Set<string>): string {
   const v = m[field];
@@ -35,9 +36,7 @@ function toEvent(line: string): Record<string, unknown> {
     throw new LineError('expected an EDN map {:process …, :type …, :f …, :key …, :value …}');
   }
   const map = m as Record<string, EdnValue>;
-  for (const k of Object.keys(map)) {
-    if (!['process', 'type', 'f', 'key', 'value', 'error', 'time', 'index'].includes(k)) throw new LineError(`unexpected field :${k}`);
-  }
+  for (const k in map) if (!FIELDS.has(k)) throw new LineError(`unexpected field :${k}`);
   const process = map.process;
   if (typeof process !== 'number' || !Number.isSafeInteger(process) || process < 0) {
     throw new LineError(`:process must be a non-negative integer, found ${show(process)}`);
