@@ -288,8 +288,21 @@ function searchCounterexample(
   let complete = true;
   // The prefix ending where the search got stuck usually fails already: try it first.
   let guess = stuck && stuck.completeIndex !== null ? cuts.indexOf(stuck.completeIndex) : -1;
+  // When it does, the shortest is usually just before it: step down from there by 1, 2, 4…
+  // until a prefix passes, then bisect what is left.
+  let step = guess === hi ? 1 : 0;
   while (lo < hi) {
-    const mid = guess >= lo && guess < hi ? guess : (lo + hi) >>> 1;
+    let mid: number;
+    if (guess >= lo && guess < hi) {
+      mid = guess;
+      step = 1;
+    } else if (step > 0 && hi - step >= lo) {
+      mid = hi - step;
+      step *= 2;
+    } else {
+      mid = (lo + hi) >>> 1;
+      step = 0;
+    }
     guess = -1;
     const prep = cutAt(ops, cuts[mid]!);
     const r = wglSearch(model, prep.filter((o) => o.type !== 'open' || model.kind(o) !== 'read'), {
@@ -302,7 +315,10 @@ function searchCounterexample(
       break;
     }
     if (r.valid === false) hi = mid;
-    else lo = mid + 1;
+    else {
+      lo = mid + 1;
+      step = 0;
+    }
   }
   if (complete && cuts.length > 0) {
     const end = cuts[hi]!;
