@@ -273,9 +273,10 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
 
   // A read that cannot be placed now may be unreachable for good: when the model says no op that
   // is not blind can bring the state to one the read accepts (kv: the state is not a prefix of
-  // the string read; appends only extend it) and every blind op invoked before the read completed
-  // is placed already, nothing can ever place the read, and the configuration fails at once
-  // instead of when the search reaches the read's return.
+  // the string read; appends only extend it), neither from the state now nor from the state
+  // after any blind op not yet placed that was invoked before the read completed, nothing can
+  // ever place the read, and the configuration fails at once instead of when the search reaches
+  // the read's return.
   const mayBecome = model.mayBecome?.bind(model);
   const placed = new Uint8Array(n);
   const blindByInvoke = Array.from({ length: n }, (_, i) => i)
@@ -289,12 +290,26 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       deadVal[o] = mayBecome!(states[sid]!, ops[o]!) ? 0 : 1;
     }
     if (deadVal[o] === 0) return false;
+    // A blind op still to place could set the state from which the read is reached instead.
     const c = ops[o]!.completeIndex!;
     for (const b of blindByInvoke) {
       if (ops[b]!.invokeIndex > c) break;
-      if (placed[b] === 0) return false;
+      if (placed[b] === 0 && afterBlindMayBecome(b, o)) return false;
     }
     return true;
+  };
+  // Whether the read o may be reached after the blind op b (whose state does not depend on the
+  // state before it), by (b, o).
+  const afterBlind = new Map<number, boolean>();
+  const afterBlindMayBecome = (b: number, o: number): boolean => {
+    const k = b * n + o;
+    let r = afterBlind.get(k);
+    if (r === undefined) {
+      const st = model.step(model.init(), ops[b]!);
+      r = st !== undefined && mayBecome!(st, ops[o]!);
+      afterBlind.set(k, r);
+    }
+    return r;
   };
   /** Notes a dead end: op o cannot be placed after the current prefix. */
   const deadEnd = (o: number): void => {
