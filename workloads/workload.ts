@@ -15,6 +15,12 @@ export interface OpSpec {
 export interface OpGenerator {
   /** The next operation, or undefined when the workload has no more. */
   next(): OpSpec | undefined;
+  /**
+   * How an op the generator made ended (Jepsen's generator update). Only the measurement
+   * workloads use it: what their reads see decides when the next change comes, so their
+   * sequence depends on timing; the seed still decides everything else.
+   */
+  update?(op: OpSpec, outcome: { type: string; value?: unknown }): void;
 }
 
 export interface WorkloadOptions {
@@ -37,6 +43,8 @@ export interface Workload {
   /** The linearizable checker's model for these histories (default register). */
   readonly model?: string;
   generator(options: WorkloadOptions): OpGenerator;
+  /** Why the target's client cannot run this workload (a capability it lacks), or undefined. */
+  unsupported?(client: TargetClient): string | undefined;
   /**
    * Performs one operation and returns the value to record on `ok` (what a read saw).
    * Throws TargetError when the store answered with a failure or did not answer.

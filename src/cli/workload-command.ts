@@ -141,6 +141,12 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       throw new UserError(`cannot open target ${target.name}: ${(err as Error).message}`);
     }
     record.target = opened.describe();
+    const unsupported = workload.unsupported?.(opened.client);
+    if (unsupported) {
+      record.stopReason = 'setup-error';
+      writeJsonAtomic(folder.runJson, record);
+      throw new UserError(`the ${workload.name} workload is not supported by this target (${target.name}): ${unsupported}`);
+    }
     writeJsonAtomic(folder.runJson, record);
     let downReason: string | undefined;
     opened.down?.addEventListener('abort', () => {

@@ -35,6 +35,10 @@ An S3-compatible server with tunable consistency, on a loopback port.
   --single-replica-reads   quorum: each read asks one random replica
   --cache-front            a cache that honours Cache-Control max-age
 
+  access control (the first --key owns everything; the others need a bucket policy):
+  --policy-delay MS        bucket policy changes govern requests MS after they were answered
+  --key-state-delay MS     disabling or enabling a key takes effect MS after it was answered
+
   persistence (strong only):
   --data-dir DIR           keep the store in DIR (a journal) and recover it at start
   --fsync always|never     always (default): fdatasync before acknowledging a write;
@@ -123,6 +127,8 @@ export function parseCliArgs(argv: string[]): CliResult {
         'loss-after-ms': { type: 'string' },
         'single-replica-reads': { type: 'boolean' },
         'cache-front': { type: 'boolean' },
+        'policy-delay': { type: 'string' },
+        'key-state-delay': { type: 'string' },
         'ground-truth': { type: 'string' },
         'virtual-host-suffix': { type: 'string' },
         'max-object-bytes': { type: 'string' },
@@ -194,6 +200,14 @@ export function parseCliArgs(argv: string[]): CliResult {
       ...(v['single-replica-reads'] ? { singleReplicaReads: true } : {}),
       ...(v['cache-front'] ? { cacheFront: true } : {}),
     },
+    ...(v['policy-delay'] !== undefined || v['key-state-delay'] !== undefined
+      ? {
+          accessControl: {
+            ...(v['policy-delay'] !== undefined ? { policyDelayMs: number(v['policy-delay'], 'policy-delay') } : {}),
+            ...(v['key-state-delay'] !== undefined ? { keyStateDelayMs: number(v['key-state-delay'], 'key-state-delay') } : {}),
+          },
+        }
+      : {}),
     ...(v['ground-truth'] !== undefined ? { groundTruth: { jsonlPath: v['ground-truth'] } } : {}),
     ...(v['virtual-host-suffix'] !== undefined ? { virtualHostSuffix: v['virtual-host-suffix'] } : {}),
     ...(v['max-object-bytes'] !== undefined ? { maxObjectBytes: number(v['max-object-bytes'], 'max-object-bytes') } : {}),

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { AccessControl } from './access/access-control.js';
 import { Buckets } from './buckets.js';
 import { runtimeFaults, type RuntimeFaults } from './faults.js';
 import { GroundTruthLog } from './ground-truth.js';
@@ -28,7 +29,14 @@ export interface RunningEmulator {
   describe(): Record<string, unknown>;
   /** Faults to switch on and off while running (partitions and clock skew need `quorum`). */
   faults: RuntimeFaults;
+  /** The administration a bucket owner has beyond S3's API: access keys. */
+  admin: EmulatorAdmin;
   close(): Promise<void>;
+}
+
+export interface EmulatorAdmin {
+  /** Disables or enables a key (not the owner's); with access control off, throws. */
+  setKeyActive(accessKeyId: string, active: boolean): void;
 }
 
 /** Starts an S3-compatible server on a loopback port, in this process. */
@@ -52,7 +60,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   for (const name of resolved.buckets) buckets.create(name);
   // After a restart, new writes must not reuse the ids of recovered ones.
   let writeIds = journal?.maxWriteId() ?? 0;
-  const state: EmulatorState = { options: resolved, buckets, uploads: new MultipartUploads(), ...(truth ? { truth } : {}), nextWriteId: () => ++writeIds };
+  const access = resolved.accessControl
+    ? new AccessControl(resolved.keys[0]!.accessKeyId, resolved.keys.map((k) => k.accessKeyId), resolved.accessControl, () => performance.now())
+    : undefined;
+  const state: EmulatorState = { options: resolved, buckets, uploads: new MultipartUploads(), ...(truth ? { truth } : {}), ...(access ? { access } : {}), nextWriteId: () => ++writeIds };
   const server = createS3Server(state);
   await new Promise<void>((resolve, reject) => {
     // A port still taken must not leave the journal open for a retry on the same directory.
@@ -77,6 +88,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(truth ? { groundTruth: truth } : {}),
     describe: () => describeOptions(resolved),
     faults: runtimeFaults(m.model, cluster, truth),
+    admin: {
+      setKeyActive(accessKeyId, active) {
+        if (!access) throw new Error('access keys can be disabled only with access control on (--policy-delay / --key-state-delay)');
+        access.setKeyActive(accessKeyId, active);
+      },
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         buckets.close();
@@ -99,5 +116,6 @@ function describeOptions(o: ResolvedOptions): Record<string, unknown> {
     faults: { dropAckedWrites: o.dropAckedWrites, dropMode: o.dropMode, lossAfterMs: o.lossAfterMs, cacheFront: o.cacheFront },
     groundTruth: o.groundTruth !== false,
     ...(o.persistence ? { persistence: o.persistence } : {}),
+    ...(o.accessControl ? { accessControl: o.accessControl } : {}),
   };
 }

@@ -3,6 +3,7 @@ import type { DropMode } from './models/write-faults.js';
 import type { LegacyParams, MsRange } from './models/s3-legacy.js';
 import type { QuorumParams } from './models/quorum.js';
 import type { FsyncPolicy, PersistenceOptions } from './persist/journal.js';
+import type { AccessDelays } from './access/access-control.js';
 
 export type ConsistencyModelName = 'strong' | 's3-legacy' | 'quorum';
 export const CONSISTENCY_MODELS: readonly ConsistencyModelName[] = ['strong', 's3-legacy', 'quorum'];
@@ -70,6 +71,11 @@ export interface EmulatorOptions {
   maxObjectBytes?: number;
   /** Keep the store in a data directory, recovered at start (strong model only). */
   persistence?: { dataDir: string; fsync?: FsyncPolicy; ackBeforeDurableMs?: number };
+  /**
+   * Access control: the first key owns everything, the others may do only what a bucket
+   * policy allows; policy and key-state changes take effect after these delays (default 0).
+   */
+  accessControl?: Partial<AccessDelays>;
 }
 
 export type ModelConfig =
@@ -94,6 +100,7 @@ export interface ResolvedOptions {
   virtualHostSuffix: string;
   maxObjectBytes: number;
   persistence: false | PersistenceOptions;
+  accessControl: false | AccessDelays;
 }
 
 export const DEFAULT_KEY_PAIR: KeyPair = { accessKeyId: 'objcheck', secretAccessKey: 'objcheck-secret' };
@@ -187,10 +194,18 @@ function resolvePersistence(p: EmulatorOptions['persistence'], model: ModelConfi
   return { dataDir: p.dataDir, fsync, ackBeforeDurableMs };
 }
 
+function resolveAccess(a: EmulatorOptions['accessControl']): false | AccessDelays {
+  if (!a) return false;
+  const delays = { policyDelayMs: a.policyDelayMs ?? 0, keyStateDelayMs: a.keyStateDelayMs ?? 0 };
+  for (const [name, ms] of Object.entries(delays)) check(Number.isFinite(ms) && ms >= 0, `${name} must be a number of ms >= 0`);
+  return delays;
+}
+
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const faults = options.faults ?? {};
   const keys = options.keys ?? [DEFAULT_KEY_PAIR];
   check(keys.length > 0 && keys.every((k) => k.accessKeyId !== '' && k.secretAccessKey !== ''), 'keys need a non-empty id and secret');
+  check(new Set(keys.map((k) => k.accessKeyId)).size === keys.length, 'each key needs its own access key id');
   const port = options.port ?? 0;
   check(Number.isInteger(port) && port >= 0 && port < 65536, 'port must be in 0..65535');
   const dropMode = faults.dropMode ?? 'nowhere';
@@ -213,5 +228,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     virtualHostSuffix: options.virtualHostSuffix ?? 'localhost',
     maxObjectBytes: options.maxObjectBytes ?? 256 * 1024 * 1024,
     persistence: resolvePersistence(options.persistence, model),
+    accessControl: resolveAccess(options.accessControl),
   };
 }

@@ -46,6 +46,7 @@ export function createS3Server(state: EmulatorState): Server {
       op = chosen.name;
       // Authenticate before reading the body: a refused request must change nothing.
       const auth = await verifier.verify(info);
+      state.access?.authorize(auth.accessKeyId, op, target.bucket, target.key);
       const payload = method === 'PUT' || method === 'POST' ? decodePayload(await readRaw(req, maxObjectBytes), auth, req.headers) : EMPTY_PAYLOAD;
       const request: S3Request = { method, target, headers: req.headers, payload, notes };
       response = await chosen.handler(state, request);

@@ -99,6 +99,7 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         return;
       }
       const outcome = await recordOp(recorder, performer, process, op);
+      generator.update?.(op, outcome);
       progress[outcome.type]++;
       if (outcome.type === 'info') processes[w] = process = nextProcess++;
     }

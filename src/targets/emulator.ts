@@ -14,6 +14,8 @@ const THREAD = join(projectRoot(), 'dist/src/emulator/thread.js');
 const MAIN = join(projectRoot(), 'dist/src/emulator/main.js');
 /** Not an emulator flag: asks for the emulator in a child process even without --data-dir. */
 const PROCESS_FLAG = '--process';
+/** The second principal of the revocation workload, when --key gave only the owner's pair. */
+const PRINCIPAL = { accessKeyId: 'objcheck-reader', secretAccessKey: 'objcheck-reader-secret' };
 
 type Started =
   | { endpoint: string; port: number; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; description: Record<string, unknown> }
@@ -28,7 +30,7 @@ export const emulatorTarget: Target = {
   description:
     'the built-in S3 emulator over HTTP on a loopback port (--consistency strong|s3-legacy|quorum and its knobs; with --data-dir or --process, in a child process the kill and pause faults act on)',
   async open(options) {
-    const { OptionsError, resolveOptions } = await import('../emulator/options.js');
+    const { DEFAULT_KEY_PAIR, OptionsError, resolveOptions } = await import('../emulator/options.js');
     const { parseCliArgs } = await import('../emulator/cli-args.js');
     const flags = (options.emulatorFlags ?? []).filter((f) => f !== PROCESS_FLAG);
     let parsed: EmulatorOptions;
@@ -43,8 +45,12 @@ export const emulatorTarget: Target = {
       if (err instanceof OptionsError) throw new UserError(err.message);
       throw err;
     }
+    const keys = parsed.keys ?? [DEFAULT_KEY_PAIR];
+    // Access control needs someone besides the owner to grant and revoke.
+    if (parsed.accessControl && keys.length < 2) keys.push(PRINCIPAL);
     const emulatorOptions: EmulatorOptions = {
       ...parsed,
+      keys,
       port: 0,
       host: '127.0.0.1',
       seed: options.seed,
@@ -61,6 +67,8 @@ export const emulatorTarget: Target = {
       throw new UserError(started.options ? started.error : `the emulator did not start: ${started.error}`);
     }
     const control = new EmulatorThreadControl(thread);
+    // Loaded with the SDK, only by runs that open an S3 store.
+    const { s3Access } = await import('./s3-access.js');
     const model = (started.description.consistency ?? {}) as { model?: string; params?: { replicas?: number; coordinatorSkewsMs?: number[] } };
     const internal: InternalFaultControl = {
       replicas: model.model === 'quorum' ? (model.params?.replicas ?? 0) : 0,
@@ -86,6 +94,13 @@ export const emulatorTarget: Target = {
         extra: { emulator: started.description },
         onClose: stop,
         internal,
+        capabilities: ({ client, connect }) => ({
+          ...(parsed.accessControl
+            ? { access: s3Access(client, connect(keys[1]!), keys[1]!.accessKeyId, (active) => control.setKeyActive(keys[1]!.accessKeyId, active)) }
+            : {}),
+          // With the caching front every GET goes through it, as through a CDN.
+          ...(parsed.faults?.cacheFront ? { cachedGet: (key, o) => client.get(key, o) } : {}),
+        }),
       },
       options,
     );

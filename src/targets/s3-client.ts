@@ -115,13 +115,15 @@ export class S3TargetClient implements TargetClient {
           Body: body,
           ContentLength: body.byteLength,
           ContentType: options?.contentType,
+          CacheControl: options?.cacheControl,
           Metadata: options?.metadata,
           IfMatch: options?.ifMatch,
           IfNoneMatch: options?.ifNoneMatch,
         }),
         { abortSignal: options?.signal },
       );
-      return { etag: r.ETag ?? '' };
+      // S3 says "null" for a write to an unversioned (or suspended) bucket.
+      return r.VersionId && r.VersionId !== 'null' ? { etag: r.ETag ?? '', versionId: r.VersionId } : { etag: r.ETag ?? '' };
     });
   }
 

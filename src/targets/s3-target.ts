@@ -1,5 +1,11 @@
-import type { S3Connection } from './s3-client.js';
-import type { InternalFaultControl, OpenTarget, ProcessControl, TargetOptions } from './target.js';
+import type { S3Connection, S3TargetClient } from './s3-client.js';
+import type { InternalFaultControl, OpenTarget, ProcessControl, TargetCapabilities, TargetOptions } from './target.js';
+
+/** What a capability may build on: the run's client, and another one on the same prefix with other credentials. */
+export interface CapabilityContext {
+  client: S3TargetClient;
+  connect(credentials: NonNullable<S3Connection['credentials']>): S3TargetClient;
+}
 
 export interface S3Endpoint {
   /** The target's name, for run.json. */
@@ -19,6 +25,8 @@ export interface S3Endpoint {
   process?: ProcessControl;
   /** Faults inside a store we simulate. */
   internal?: InternalFaultControl;
+  /** The optional capabilities this store offers the run (see TargetCapabilities). */
+  capabilities?: (ctx: CapabilityContext) => TargetCapabilities;
 }
 
 /**
@@ -30,7 +38,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }] = await Promise.all([import('./s3-client.js'), import('./preflight.js')]);
   // Network faults put a proxy between the workers and the store: the client talks to it.
   const endpoint = e.endpoint && options.connectThrough ? await options.connectThrough(e.endpoint) : e.endpoint;
-  const s3 = makeS3Client({
+  const connection = {
     endpoint,
     region: e.region,
     bucket: e.bucket,
@@ -38,13 +46,22 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     credentials: e.credentials,
     requestTimeoutMs: options.opTimeoutMs + 1000,
     maxSockets: Math.max(16, options.concurrency * 2),
-  });
+  };
+  const s3 = makeS3Client(connection);
   const client = new S3TargetClient(s3, e.bucket, options.prefix);
+  const others: { destroy(): void }[] = [];
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
     await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
+    const connect = (credentials: NonNullable<S3Connection['credentials']>) => {
+      const other = makeS3Client({ ...connection, credentials });
+      others.push(other);
+      return new S3TargetClient(other, e.bucket, options.prefix);
+    };
+    if (e.capabilities) Object.assign(client, e.capabilities({ client, connect }));
   } catch (err) {
     s3.destroy();
+    for (const o of others) o.destroy();
     await e.onClose?.();
     throw err;
   }
@@ -67,6 +84,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
         if (!options.keepObjects && !e.down?.aborted) await deletePrefix(s3, e.bucket, options.prefix);
       } finally {
         s3.destroy();
+        for (const o of others) o.destroy();
         await e.onClose?.();
       }
     },

@@ -10,6 +10,7 @@ export interface PutOptions extends CallOptions {
   ifMatch?: string;
   ifNoneMatch?: string;
   contentType?: string;
+  cacheControl?: string;
   metadata?: Record<string, string>;
 }
 
@@ -25,14 +26,43 @@ export interface StoredObject extends ObjectMeta {
 }
 
 /**
+ * What only some targets can do: the eventual-corner workloads (revocation, cache, config,
+ * replication) each need one, and say "not supported by this target" when it is missing.
+ * A target offers one only where it can act without touching anything outside the run: a
+ * bucket-wide setting of a shared bucket is not the run's to change.
+ */
+export interface TargetCapabilities {
+  /** A second principal, and the owner's power to grant, revoke and disable its access. */
+  access?: AccessCapability;
+  /** A read through a caching front (a CDN, a public cached URL). */
+  cachedGet?(key: string, options?: CallOptions): Promise<StoredObject | null>;
+  /** Turns object versioning of the bucket on (true) or suspends it (false). */
+  setVersioning?(enabled: boolean, options?: CallOptions): Promise<void>;
+  /** A second endpoint that serves the same objects (a replica, another region, a mirror): reads only. */
+  replica?: Pick<TargetClient, 'get'>;
+}
+
+export interface AccessCapability {
+  /** Reads the key as the second principal: whether it was let in (an absent object is "allowed"). */
+  readAsPrincipal(key: string, options?: CallOptions): Promise<'allowed' | 'denied'>;
+  /** Lets the second principal read the run's objects. */
+  grantRead(options?: CallOptions): Promise<void>;
+  /** Takes that away again. */
+  revokeRead(options?: CallOptions): Promise<void>;
+  /** Disables the second principal's access key (or enables it again). */
+  setKeyActive(active: boolean, options?: CallOptions): Promise<void>;
+}
+
+/**
  * A client of one run: keys are relative to the run's prefix, which the target adds, so that
  * a run touches only its own objects.
  */
-export interface TargetClient {
+export interface TargetClient extends TargetCapabilities {
   /** The object, or null when there is none (S3's NoSuchKey). */
   get(key: string, options?: CallOptions): Promise<StoredObject | null>;
   head(key: string, options?: CallOptions): Promise<ObjectMeta | null>;
-  put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string }>;
+  /** versionId: what the store said it kept the write as, when it versions (not "null"). */
+  put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string; versionId?: string }>;
   /** Deleting a missing key succeeds, as in S3. */
   delete(key: string, options?: CallOptions): Promise<void>;
   /** Keys under the prefix, relative to the run prefix, in order. */
@@ -120,6 +150,8 @@ export class TargetError extends Error {
   constructor(
     readonly kind: FailureKind,
     message: string,
+    /** The HTTP status the store answered with, when it answered. */
+    readonly status?: number,
   ) {
     super(message);
   }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { revocation } from '../../checkers/revocation.js';
+import { emulatorTarget } from '../../src/targets/emulator.js';
+import { revocationWorkload } from '../../workloads/revocation.js';
+import { recordRun } from '../helpers/run.js';
+import { H } from '../linearizable/helpers.js';
+import { expectNear, expectZero, objcheckWorkload, windowsOf } from './helpers.js';
+
+describe('revocation checker', () => {
+  it('measures from the change completing to the start of the last read in the old state', () => {
+    // Events are 1 ms apart: revoke completes at 2 ms; the reads starting at 3 and 5 ms are still
+    // allowed, the one at 7 ms denied: a window of 3 ms. The grant is never seen in force.
+    const h = new H()
+      .invoke(0, 'revoke').ok(0)
+      .invoke(1, 'read', 'g').ok(1, 'allowed')
+      .invoke(1, 'read', 'g').ok(1, 'allowed')
+      .invoke(1, 'read', 'g').ok(1, 'denied')
+      .invoke(0, 'grant').ok(0)
+      .invoke(1, 'read', 'g').ok(1, 'denied')
+      .history();
+    const w = windowsOf(revocation.check(h));
+    expect(w.revoke).toMatchObject({ samples: 1, ms: 3, maxMs: 3, censored: 0, enough: false });
+    expect(w.grant).toMatchObject({ samples: 0, ms: null, censored: 1, atLeastMs: 1 });
+    expect(w.revoke!.promise.google).toMatch(/about 1 minute/);
+  });
+});
+
+describe('revocation workload against the emulator', () => {
+  it('estimates the configured policy and key-state delays within 20%', async () => {
+    const history = await recordRun({
+      target: emulatorTarget,
+      workload: revocationWorkload,
+      concurrency: 3,
+      limits: { timeLimitMs: 7000 },
+      targetOptions: { emulatorFlags: ['--policy-delay', '250', '--key-state-delay', '200'] },
+    });
+    const w = windowsOf(revocation.check(history));
+    expectNear(w.revoke, 250);
+    expectNear(w.grant, 250);
+    expectNear(w['key-disable'], 200);
+    expectNear(w['key-enable'], 200);
+  }, 20_000);
+
+  it('finds a window of zero when changes take effect at once', async () => {
+    const history = await recordRun({
+      target: emulatorTarget,
+      workload: revocationWorkload,
+      concurrency: 3,
+      limits: { timeLimitMs: 2500 },
+      targetOptions: { emulatorFlags: ['--policy-delay', '0'] },
+    });
+    const w = windowsOf(revocation.check(history));
+    for (const name of ['revoke', 'grant', 'key-disable', 'key-enable']) expectZero(w[name]);
+  }, 20_000);
+});
+
+describe('revocation on targets that cannot do it', () => {
+  it.each([
+    [['--target', 'memory'], 'memory'],
+    [['--target', 'emulator'], 'emulator'],
+  ])('%j: not supported by this target, exit 3', async (args, name) => {
+    const r = await objcheckWorkload(['--workload', 'revocation', '--time-limit', '1', ...args]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `error: the revocation workload is not supported by this target (${name}): it needs a second principal whose read access the run can grant, revoke and disable (the emulator has one with --policy-delay MS)`,
+    );
+  });
+});
