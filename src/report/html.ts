@@ -47,6 +47,7 @@ pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:20rem}
 .explanation{background:#fff4f4;border-left:4px solid var(--bad);padding:.4rem .7rem}
 a.op{font-family:ui-monospace,Menlo,Consolas,monospace;margin-right:.3rem}
 tr.focused{background:#fff7d6}
+.security{background:#fff4f4;border-left:4px solid var(--bad);padding:.5rem .8rem;font-size:1.05rem;margin:.5rem 0}
 `;
 
 /**

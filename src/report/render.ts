@@ -16,6 +16,7 @@ import { staleAges, visibilityData } from './staleness-data.js';
 import { timeAxis } from './time-axis.js';
 import { historyEnd, timelineData } from './timeline-data.js';
 import type { ReportInput } from './types.js';
+import { windowsSection } from './windows-section.js';
 
 /** The bound: at most ~50,000 marks in any one chart. */
 export const DEFAULT_MAX_MARKS = 40_000;
@@ -33,6 +34,13 @@ export function renderReport(input: ReportInput): string {
   const charts: Chart[] = [];
   const sections: string[] = [];
   const nav: [string, string][] = [];
+
+  // Measured windows first: a revocation window is the number a reader came for.
+  const windows = windowsSection(results);
+  if (windows) {
+    nav.push(['windows', 'Windows']);
+    sections.push(windows);
+  }
 
   // Timeline
   const tl = timelineData(history, axis, anomalousOps(anomalies), maxMarks);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { revocation } from '../../checkers/revocation.js';
+import { historyStats } from '../../src/history/stats.js';
+import { windowsSection } from '../../src/report/windows-section.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { revocationWorkload } from '../../workloads/revocation.js';
 import { recordRun } from '../helpers/run.js';
@@ -22,6 +24,12 @@ describe('revocation checker', () => {
     expect(w.revoke).toMatchObject({ samples: 1, ms: 3, maxMs: 3, censored: 0, enough: false });
     expect(w.grant).toMatchObject({ samples: 0, ms: null, censored: 1, atLeastMs: 1 });
     expect(w.revoke!.promise.google).toMatch(/about 1 minute/);
+
+    // The report leads with it: a security callout, and each window beside the vendors' promises.
+    const html = windowsSection({ valid: true, complete: true, checkers: { revocation: revocation.check(h) }, stats: historyStats(h) });
+    expect(html).toContain('<b>Security</b>: still readable after a revocation returned: up to 3.0 ms (median 3.0 ms, 1 changes)');
+    expect(html).toMatch(/<tr id="window-revoke">.*<b>3\.0 ms<\/b>.*about 1 minute.*eventually consistent/);
+    expect(html).toContain('1 never seen in force (≥ 1.0 ms)');
   });
 });
 
