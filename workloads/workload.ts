@@ -27,6 +27,8 @@ export interface WorkloadOptions {
   seed: number;
   /** How many distinct keys to spread operations over. */
   keys: number;
+  /** The cache workload: the Cache-Control max-age its writes carry, in seconds (default 1). */
+  maxAge?: number;
 }
 
 export interface Workload {

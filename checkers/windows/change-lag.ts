@@ -15,8 +15,16 @@ export interface LagSamples {
   lags: number[];
   /** Changes no probe was seen to show before the next change (or the end): lower bounds, ns. */
   censored: number[];
-  /** The changes behind each lag, by invoke index, for the report. */
-  changes: number[];
+}
+
+/** One change's lag. */
+export interface ChangeLag {
+  window: string;
+  change: Op;
+  /** ns; a lower bound when censored. */
+  lagNs: number;
+  /** No probe showed the change before the next one (or the end of the history). */
+  censored: boolean;
 }
 
 /**
@@ -26,11 +34,11 @@ export interface LagSamples {
  * that did not show the change, minus the change's completion: a lower bound of the true lag,
  * short of it by at most the gap between two probes. No such probe: 0.
  */
-export function changeLags(history: History, probeF: string, rules: readonly ChangeRule[]): Map<string, LagSamples> {
+export function changeLagList(history: History, probeF: string, rules: readonly ChangeRule[]): ChangeLag[] {
   const byF = new Map(rules.map((r) => [r.f, r]));
   const changes = history.ops.filter((op) => byF.has(op.f));
   const probes = history.ops.filter((op) => op.f === probeF && op.type === 'ok');
-  const out = new Map<string, LagSamples>(rules.map((r) => [r.window, { lags: [], censored: [], changes: [] }]));
+  const out: ChangeLag[] = [];
   let first = 0;
   changes.forEach((change, i) => {
     if (change.type !== 'ok') return;
@@ -50,13 +58,15 @@ export function changeLags(history: History, probeF: string, rules: readonly Cha
       }
     }
     if (!any) return;
-    const samples = out.get(rule.window)!;
-    const lag = lastOld ? Math.max(0, lastOld.invokeTime - change.completeTime!) : 0;
-    if (lastOld && !newAfterOld) samples.censored.push(lag);
-    else {
-      samples.lags.push(lag);
-      samples.changes.push(change.invokeIndex);
-    }
+    const lagNs = lastOld ? Math.max(0, lastOld.invokeTime - change.completeTime!) : 0;
+    out.push({ window: rule.window, change, lagNs, censored: lastOld !== undefined && !newAfterOld });
   });
+  return out;
+}
+
+/** The lags grouped by window (every rule's window present, if empty). */
+export function changeLags(history: History, probeF: string, rules: readonly ChangeRule[]): Map<string, LagSamples> {
+  const out = new Map<string, LagSamples>(rules.map((r) => [r.window, { lags: [], censored: [] }]));
+  for (const l of changeLagList(history, probeF, rules)) (l.censored ? out.get(l.window)!.censored : out.get(l.window)!.lags).push(l.lagNs);
   return out;
 }

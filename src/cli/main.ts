@@ -96,6 +96,7 @@ function workloadOptions(y: Argv) {
     .option('ops', { type: 'number', describe: 'stop after starting this many operations', coerce: positiveInt('ops') })
     .option('rate', { type: 'number', describe: 'start at most this many operations a second, on a fixed schedule', coerce: positive('rate') })
     .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
+    .option('max-age', { type: 'number', describe: 'cache workload: the Cache-Control max-age its writes carry, in seconds (default 1)', coerce: nonNegativeOpt('max-age') })
     .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
     .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
     .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
@@ -150,6 +151,7 @@ export async function main(args: string[]): Promise<number> {
           ops: argv.ops,
           rate: argv.rate,
           keys: argv.keys!,
+          maxAge: argv['max-age'],
           seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
           opTimeout: argv['op-timeout']!,
           latency: argv.latency,

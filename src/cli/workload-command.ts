@@ -24,6 +24,8 @@ export interface WorkloadConfig {
   ops?: number;
   rate?: number;
   keys: number;
+  /** Seconds of Cache-Control max-age the cache workload writes with. */
+  maxAge?: number;
   seed: number;
   /** Milliseconds. */
   opTimeout: number;
@@ -171,6 +173,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
           opTimeoutMs: config.opTimeout,
           seed: config.seed,
           keys: config.keys,
+          ...(config.maxAge !== undefined ? { maxAge: config.maxAge } : {}),
           stop: stop.signal,
         },
         progress,

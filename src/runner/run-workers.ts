@@ -22,6 +22,8 @@ export interface WorkerOptions {
   opTimeoutMs: number;
   seed: number;
   keys: number;
+  /** Seconds of Cache-Control max-age, for the cache workload. */
+  maxAge?: number;
   /** Aborted on SIGINT/SIGTERM: no new operations; those in flight are cut short. */
   stop: AbortSignal;
 }
@@ -55,7 +57,7 @@ export interface WorkersOutcome {
 
 export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<WorkersOutcome> {
   const { workload, client, recorder, limits, stop } = options;
-  const generator = workload.generator({ seed: options.seed, keys: options.keys });
+  const generator = workload.generator({ seed: options.seed, keys: options.keys, ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}) });
   const timeLimitNs = limits.timeLimitMs === undefined ? Infinity : limits.timeLimitMs * 1e6;
   const intervalNs = limits.rate ? 1e9 / limits.rate : 0;
   const performer = new Performer(workload, client, options.opTimeoutMs, stop);

@@ -15,6 +15,8 @@ export interface TestRun {
   limits: RunLimits;
   concurrency?: number;
   keys?: number;
+  /** The cache workload's max-age, seconds. */
+  maxAge?: number;
   seed?: number;
   workload?: Workload;
   targetOptions?: Partial<TargetOptions>;
@@ -41,6 +43,7 @@ export async function recordRun(spec: TestRun): Promise<History> {
         opTimeoutMs: 2000,
         seed: spec.seed ?? 1,
         keys: spec.keys ?? 3,
+        ...(spec.maxAge !== undefined ? { maxAge: spec.maxAge } : {}),
         stop: new AbortController().signal,
       },
       progress,
