@@ -1,5 +1,6 @@
 import type { Checker } from './checker.js';
 import { cache } from './cache.js';
+import { config } from './config.js';
 import { createOnce } from './create-once.js';
 import { deltaAtomicityChecker } from './delta-atomicity.js';
 import { linearizable } from './linearizable/index.js';
@@ -14,5 +15,5 @@ import { visibility } from './visibility.js';
 
 /** Every checker, by name. A new checker is one file and one line here. */
 export const checkers: ReadonlyMap<string, Checker> = new Map(
-  [readValidity, linearizable, staleReads, sessionGuarantees, visibility, deltaAtomicityChecker, lostWrites, readAfterCreate, listConsistency, createOnce, revocation, cache].map((c) => [c.name, c]),
+  [readValidity, linearizable, staleReads, sessionGuarantees, visibility, deltaAtomicityChecker, lostWrites, readAfterCreate, listConsistency, createOnce, revocation, cache, config].map((c) => [c.name, c]),
 );

@@ -65,6 +65,7 @@ const EMULATOR_OPTIONS = {
   'single-replica-reads': { type: 'boolean', describe: 'fault (quorum): each read asks one random replica' },
   'cache-front': { type: 'boolean', describe: 'fault: a cache that honours Cache-Control max-age (the cache workload reads through it)' },
   'policy-delay': { type: 'string', describe: 'access control: bucket policy changes take effect MS after they were answered (the revocation workload)' },
+  'config-delay': { type: 'string', describe: 'bucket versioning changes govern writes MS after they were answered (the config workload)' },
   'key-state-delay': { type: 'string', describe: 'access control: disabling or enabling an access key takes effect MS after it was answered' },
   'data-dir': { type: 'string', describe: 'keep the store in this folder (a journal) and recover it at start; runs the emulator in a child process so --nemesis kill,pause apply (strong model)' },
   fsync: { type: 'string', choices: ['always', 'never'], describe: 'with --data-dir: always (default) syncs before acknowledging; never leaves it to the OS' },

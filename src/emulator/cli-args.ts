@@ -39,6 +39,9 @@ An S3-compatible server with tunable consistency, on a loopback port.
   --policy-delay MS        bucket policy changes govern requests MS after they were answered
   --key-state-delay MS     disabling or enabling a key takes effect MS after it was answered
 
+  --config-delay MS        bucket configuration (versioning) changes govern writes MS after
+                           they were answered (default 0)
+
   persistence (strong only):
   --data-dir DIR           keep the store in DIR (a journal) and recover it at start
   --fsync always|never     always (default): fdatasync before acknowledging a write;
@@ -129,6 +132,7 @@ export function parseCliArgs(argv: string[]): CliResult {
         'cache-front': { type: 'boolean' },
         'policy-delay': { type: 'string' },
         'key-state-delay': { type: 'string' },
+        'config-delay': { type: 'string' },
         'ground-truth': { type: 'string' },
         'virtual-host-suffix': { type: 'string' },
         'max-object-bytes': { type: 'string' },
@@ -208,6 +212,7 @@ export function parseCliArgs(argv: string[]): CliResult {
           },
         }
       : {}),
+    ...(v['config-delay'] !== undefined ? { configDelayMs: number(v['config-delay'], 'config-delay') } : {}),
     ...(v['ground-truth'] !== undefined ? { groundTruth: { jsonlPath: v['ground-truth'] } } : {}),
     ...(v['virtual-host-suffix'] !== undefined ? { virtualHostSuffix: v['virtual-host-suffix'] } : {}),
     ...(v['max-object-bytes'] !== undefined ? { maxObjectBytes: number(v['max-object-bytes'], 'max-object-bytes') } : {}),

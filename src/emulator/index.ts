@@ -53,6 +53,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cacheFront: resolved.cacheFront,
     seed: resolved.seed,
     lossAfterMs: resolved.lossAfterMs,
+    configDelayMs: resolved.configDelayMs,
     ...(truth ? { truth } : {}),
     ...(cluster ? { cluster } : {}),
     ...(journal ? { journal } : {}),
@@ -117,5 +118,6 @@ function describeOptions(o: ResolvedOptions): Record<string, unknown> {
     groundTruth: o.groundTruth !== false,
     ...(o.persistence ? { persistence: o.persistence } : {}),
     ...(o.accessControl ? { accessControl: o.accessControl } : {}),
+    configDelayMs: o.configDelayMs,
   };
 }

@@ -76,6 +76,8 @@ export interface EmulatorOptions {
    * policy allows; policy and key-state changes take effect after these delays (default 0).
    */
   accessControl?: Partial<AccessDelays>;
+  /** How long after it was answered a bucket configuration change (versioning) governs writes (default 0). */
+  configDelayMs?: number;
 }
 
 export type ModelConfig =
@@ -101,6 +103,7 @@ export interface ResolvedOptions {
   maxObjectBytes: number;
   persistence: false | PersistenceOptions;
   accessControl: false | AccessDelays;
+  configDelayMs: number;
 }
 
 export const DEFAULT_KEY_PAIR: KeyPair = { accessKeyId: 'objcheck', secretAccessKey: 'objcheck-secret' };
@@ -194,11 +197,15 @@ function resolvePersistence(p: EmulatorOptions['persistence'], model: ModelConfi
   return { dataDir: p.dataDir, fsync, ackBeforeDurableMs };
 }
 
+function nonNegativeMs(ms: number | undefined, name: string): number {
+  const v = ms ?? 0;
+  check(Number.isFinite(v) && v >= 0, `${name} must be a number of ms >= 0`);
+  return v;
+}
+
 function resolveAccess(a: EmulatorOptions['accessControl']): false | AccessDelays {
   if (!a) return false;
-  const delays = { policyDelayMs: a.policyDelayMs ?? 0, keyStateDelayMs: a.keyStateDelayMs ?? 0 };
-  for (const [name, ms] of Object.entries(delays)) check(Number.isFinite(ms) && ms >= 0, `${name} must be a number of ms >= 0`);
-  return delays;
+  return { policyDelayMs: nonNegativeMs(a.policyDelayMs, 'policyDelayMs'), keyStateDelayMs: nonNegativeMs(a.keyStateDelayMs, 'keyStateDelayMs') };
 }
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
@@ -229,5 +236,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     maxObjectBytes: options.maxObjectBytes ?? 256 * 1024 * 1024,
     persistence: resolvePersistence(options.persistence, model),
     accessControl: resolveAccess(options.accessControl),
+    configDelayMs: nonNegativeMs(options.configDelayMs, 'configDelayMs'),
   };
 }

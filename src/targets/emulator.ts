@@ -68,7 +68,7 @@ export const emulatorTarget: Target = {
     }
     const control = new EmulatorThreadControl(thread);
     // Loaded with the SDK, only by runs that open an S3 store.
-    const { s3Access } = await import('./s3-access.js');
+    const { s3Access, s3SetVersioning } = await import('./s3-access.js');
     const model = (started.description.consistency ?? {}) as { model?: string; params?: { replicas?: number; coordinatorSkewsMs?: number[] } };
     const internal: InternalFaultControl = {
       replicas: model.model === 'quorum' ? (model.params?.replicas ?? 0) : 0,
@@ -98,6 +98,8 @@ export const emulatorTarget: Target = {
           ...(parsed.accessControl
             ? { access: s3Access(client, connect(keys[1]!), keys[1]!.accessKeyId, (active) => control.setKeyActive(keys[1]!.accessKeyId, active)) }
             : {}),
+          // The bucket is the run's own: its configuration is the run's to change.
+          setVersioning: s3SetVersioning(client),
           // With the caching front every GET goes through it, as through a CDN.
           ...(parsed.faults?.cacheFront ? { cachedGet: (key, o) => client.get(key, o) } : {}),
         }),

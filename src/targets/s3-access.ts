@@ -1,7 +1,10 @@
-import { DeleteBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { classifyS3Error } from './s3-errors.js';
 import type { S3TargetClient } from './s3-client.js';
 import { TargetError, type AccessCapability, type CallOptions } from './target.js';
+
+// Capabilities that change a bucket-wide setting through S3's own API. Only a bucket the run owns
+// (the emulator's) may have them changed: against a shared bucket a run touches only its prefix.
 
 /**
  * Grant and revoke through S3's bucket policy API (PutBucketPolicy / DeleteBucketPolicy), and a
@@ -14,13 +17,6 @@ export function s3Access(owner: S3TargetClient, principal: S3TargetClient, princ
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: [principalId] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${owner.bucket}/${owner.prefix}*`] }],
   });
-  const send = async (run: () => Promise<unknown>) => {
-    try {
-      await run();
-    } catch (err) {
-      throw classifyS3Error(err);
-    }
-  };
   return {
     async readAsPrincipal(key: string, options?: CallOptions) {
       try {
@@ -36,4 +32,22 @@ export function s3Access(owner: S3TargetClient, principal: S3TargetClient, princ
     revokeRead: (options?: CallOptions) => send(() => owner.s3.send(new DeleteBucketPolicyCommand({ Bucket: owner.bucket }), { abortSignal: options?.signal })),
     setKeyActive: (active: boolean) => setKeyActive(active),
   };
+}
+
+async function send(run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    throw classifyS3Error(err);
+  }
+}
+
+/** Versioning on or suspended, through PutBucketVersioning: bucket-wide, so only for a bucket the run owns. */
+export function s3SetVersioning(owner: S3TargetClient): (enabled: boolean, options?: CallOptions) => Promise<void> {
+  return (enabled, options) =>
+    send(() =>
+      owner.s3.send(new PutBucketVersioningCommand({ Bucket: owner.bucket, VersioningConfiguration: { Status: enabled ? 'Enabled' : 'Suspended' } }), {
+        abortSignal: options?.signal,
+      }),
+    );
 }

@@ -83,7 +83,13 @@ export async function putObject(state: EmulatorState, request: S3Request): Promi
   const writeId = state.nextWriteId();
   const outcome = await bucket.keyspace.write({ key, object: newObject(request, body), writeId, ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('PutObject', key, outcome));
-  return emptyResponse(200, { etag: outcome.version.etag });
+  return emptyResponse(200, { etag: outcome.version.etag, ...versionHeader(bucket.versioning.effective(), outcome.version.writeId) });
+}
+
+/** What S3 answers a write with: a version id while versioning is on, "null" while suspended. */
+function versionHeader(status: 'Enabled' | 'Suspended' | null, writeId: number): OutgoingHttpHeaders {
+  if (status === null) return {};
+  return { 'x-amz-version-id': status === 'Enabled' ? `v${writeId.toString(36).padStart(8, '0')}` : 'null' };
 }
 
 function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttpHeaders {

@@ -1,6 +1,6 @@
 import { S3Error } from '../errors.js';
 import type { RequestTarget } from '../http/request-target.js';
-import { createBucket, deleteBucket, deleteObjects, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './bucket.js';
+import { createBucket, deleteBucket, deleteObjects, getBucketLocation, getBucketVersioning, headBucket, listBuckets, putBucketVersioning } from './bucket.js';
 import { listObjectsV1, listObjectsV2 } from './list-objects.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, uploadPart } from './multipart.js';
 import { copyObject, deleteObject, getObject, headObject, putObject } from './object.js';
@@ -32,6 +32,7 @@ export function route(method: string, target: RequestTarget, hasCopySource: bool
       if (method === 'DELETE') return { name: 'DeleteBucketPolicy', handler: deleteBucketPolicy };
       throw new S3Error('MethodNotAllowed');
     }
+    if ('versioning' in q && method === 'PUT') return { name: 'PutBucketVersioning', handler: putBucketVersioning };
     switch (method) {
       case 'PUT':
         return { name: 'CreateBucket', handler: createBucket };
