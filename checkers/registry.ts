@@ -8,6 +8,7 @@ import { listConsistency } from './list-consistency.js';
 import { readAfterCreate } from './read-after-create.js';
 import { readValidity } from './read-validity.js';
 import { sessionGuarantees } from './session-guarantees.js';
+import { replication } from './replication.js';
 import { revocation } from './revocation.js';
 import { staleReads } from './stale-reads.js';
 import { lostWrites } from './staleness/lost-writes.js';
@@ -15,5 +16,5 @@ import { visibility } from './visibility.js';
 
 /** Every checker, by name. A new checker is one file and one line here. */
 export const checkers: ReadonlyMap<string, Checker> = new Map(
-  [readValidity, linearizable, staleReads, sessionGuarantees, visibility, deltaAtomicityChecker, lostWrites, readAfterCreate, listConsistency, createOnce, revocation, cache, config].map((c) => [c.name, c]),
+  [readValidity, linearizable, staleReads, sessionGuarantees, visibility, deltaAtomicityChecker, lostWrites, readAfterCreate, listConsistency, createOnce, revocation, cache, config, replication].map((c) => [c.name, c]),
 );

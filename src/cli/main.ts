@@ -65,6 +65,7 @@ const EMULATOR_OPTIONS = {
   'single-replica-reads': { type: 'boolean', describe: 'fault (quorum): each read asks one random replica' },
   'cache-front': { type: 'boolean', describe: 'fault: a cache that honours Cache-Control max-age (the cache workload reads through it)' },
   'policy-delay': { type: 'string', describe: 'access control: bucket policy changes take effect MS after they were answered (the revocation workload)' },
+  'replica-lag': { type: 'string', describe: 'also serve a read-only replica whose copy lags by this delay spec (the replication workload, with --read-target replica)' },
   'config-delay': { type: 'string', describe: 'bucket versioning changes govern writes MS after they were answered (the config workload)' },
   'key-state-delay': { type: 'string', describe: 'access control: disabling or enabling an access key takes effect MS after it was answered' },
   'data-dir': { type: 'string', describe: 'keep the store in this folder (a journal) and recover it at start; runs the emulator in a child process so --nemesis kill,pause apply (strong model)' },
@@ -97,6 +98,14 @@ function workloadOptions(y: Argv) {
     .option('ops', { type: 'number', describe: 'stop after starting this many operations', coerce: positiveInt('ops') })
     .option('rate', { type: 'number', describe: 'start at most this many operations a second, on a fixed schedule', coerce: positive('rate') })
     .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
+    .option('read-target', {
+      type: 'string',
+      describe: 'replication workload: where to read: replica (the target\'s own, e.g. the emulator with --replica-lag) or the URL of an S3-compatible endpoint serving the same bucket',
+      coerce: (v: string | undefined) => {
+        if (v === undefined || v === 'replica') return v;
+        return url('read-target')(v);
+      },
+    })
     .option('max-age', { type: 'number', describe: 'cache workload: the Cache-Control max-age its writes carry, in seconds (default 1)', coerce: nonNegativeOpt('max-age') })
     .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
     .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
@@ -125,6 +134,7 @@ function workloadOptions(y: Argv) {
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
     .check((argv) => {
+      if (argv['read-target'] !== undefined && argv.workload !== 'replication') throw new UserError('--read-target applies to --workload replication only');
       if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
         throw new UserError(`--seed must be a whole number from 0 to 4294967295, got ${show(argv.seed)}`);
       }
@@ -153,6 +163,7 @@ export async function main(args: string[]): Promise<number> {
           rate: argv.rate,
           keys: argv.keys!,
           maxAge: argv['max-age'],
+          readTarget: argv['read-target'],
           seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
           opTimeout: argv['op-timeout']!,
           latency: argv.latency,

@@ -24,6 +24,8 @@ export interface WorkloadConfig {
   ops?: number;
   rate?: number;
   keys: number;
+  /** Where the replication workload reads: "replica" or an endpoint URL. */
+  readTarget?: string;
   /** Seconds of Cache-Control max-age the cache workload writes with. */
   maxAge?: number;
   seed: number;
@@ -133,6 +135,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         keepObjects: config.keepObjects,
         start: config.start,
         emulatorFlags: config.emulatorFlags,
+        ...(config.readTarget !== undefined ? { readTarget: config.readTarget } : {}),
         ...(faults?.connectThrough ? { connectThrough: faults.connectThrough } : {}),
         ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
       }).finally(() => clearTimeout(slow));

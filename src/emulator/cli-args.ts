@@ -41,6 +41,8 @@ An S3-compatible server with tunable consistency, on a loopback port.
 
   --config-delay MS        bucket configuration (versioning) changes govern writes MS after
                            they were answered (default 0)
+  --replica-lag SPEC       also serve a read-only replica on another port; each write reaches
+                           it after a lag drawn from SPEC (a delay spec: 300, exp:50, ...)
 
   persistence (strong only):
   --data-dir DIR           keep the store in DIR (a journal) and recover it at start
@@ -133,6 +135,7 @@ export function parseCliArgs(argv: string[]): CliResult {
         'policy-delay': { type: 'string' },
         'key-state-delay': { type: 'string' },
         'config-delay': { type: 'string' },
+        'replica-lag': { type: 'string' },
         'ground-truth': { type: 'string' },
         'virtual-host-suffix': { type: 'string' },
         'max-object-bytes': { type: 'string' },
@@ -212,6 +215,7 @@ export function parseCliArgs(argv: string[]): CliResult {
           },
         }
       : {}),
+    ...(v['replica-lag'] !== undefined ? { replicaLag: v['replica-lag'] } : {}),
     ...(v['config-delay'] !== undefined ? { configDelayMs: number(v['config-delay'], 'config-delay') } : {}),
     ...(v['ground-truth'] !== undefined ? { groundTruth: { jsonlPath: v['ground-truth'] } } : {}),
     ...(v['virtual-host-suffix'] !== undefined ? { virtualHostSuffix: v['virtual-host-suffix'] } : {}),

@@ -8,6 +8,7 @@ import type { EmulatorState } from './handlers/types.js';
 import { Cluster } from './models/cluster.js';
 import { resolveOptions, type EmulatorOptions, type KeyPair, type ResolvedOptions } from './options.js';
 import { Journal } from './persist/journal.js';
+import type { WriteRequest } from './models/keyspace.js';
 import { createS3Server } from './server.js';
 
 export type { EmulatorOptions, ConsistencyOptions, ConsistencyModelName, FaultOptions, KeyPair, QuorumDelaySpecs } from './options.js';
@@ -23,6 +24,8 @@ export interface RunningEmulator {
   region: string;
   /** The first key pair. */
   credentials: KeyPair;
+  /** With a replica lag: the read-only replica's http://host:port. */
+  replicaEndpoint?: string;
   /** Present when ground-truth logging is on. */
   groundTruth?: GroundTruthLog;
   /** What a run folder may record about the emulator: model, parameters, faults; never secrets. */
@@ -46,6 +49,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const m = resolved.model;
   const cluster = m.model === 'quorum' ? new Cluster(m.params.replicas, m.params.coordinatorSkewsMs) : undefined;
   const journal = resolved.persistence ? new Journal(resolved.persistence) : undefined;
+  // The replica: a strongly consistent copy that each write reaches after the lag.
+  const replicaBuckets = resolved.replicaLag
+    ? new Buckets({ model: { model: 'strong' }, dropAckedWrites: 0, dropMode: 'nowhere', cacheFront: false, seed: resolved.seed, lossAfterMs: 0, configDelayMs: 0 })
+    : undefined;
+  const replicaOf = (bucket: string) => {
+    if (!replicaBuckets!.has(bucket)) replicaBuckets!.create(bucket);
+    return replicaBuckets!.get(bucket);
+  };
   const buckets = new Buckets({
     model: resolved.model,
     dropAckedWrites: resolved.dropAckedWrites,
@@ -54,11 +65,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seed: resolved.seed,
     lossAfterMs: resolved.lossAfterMs,
     configDelayMs: resolved.configDelayMs,
+    ...(resolved.replicaLag ? { replica: { lag: resolved.replicaLag, write: (bucket: string, request: WriteRequest) => replicaOf(bucket).keyspace.write(request) } } : {}),
     ...(truth ? { truth } : {}),
     ...(cluster ? { cluster } : {}),
     ...(journal ? { journal } : {}),
   });
-  for (const name of resolved.buckets) buckets.create(name);
+  for (const name of resolved.buckets) {
+    buckets.create(name);
+    if (replicaBuckets) replicaOf(name);
+  }
   // After a restart, new writes must not reuse the ids of recovered ones.
   let writeIds = journal?.maxWriteId() ?? 0;
   const access = resolved.accessControl
@@ -80,12 +95,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+  const replica = replicaBuckets
+    ? createS3Server({ options: resolved, buckets: replicaBuckets, uploads: new MultipartUploads(), readOnly: true, nextWriteId: () => 0 })
+    : undefined;
+  if (replica) await new Promise<void>((resolve) => replica.listen(0, resolved.host, resolve));
   let closing: Promise<void> | undefined;
   return {
     endpoint: `http://${host}:${port}`,
     port,
     region: resolved.region,
     credentials: resolved.keys[0]!,
+    ...(replica ? { replicaEndpoint: `http://${host}:${(replica.address() as AddressInfo).port}` } : {}),
     ...(truth ? { groundTruth: truth } : {}),
     describe: () => describeOptions(resolved),
     faults: runtimeFaults(m.model, cluster, truth),
@@ -98,6 +118,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     close() {
       closing ??= new Promise<void>((resolve) => {
         buckets.close();
+        replicaBuckets?.close();
+        replica?.close();
+        replica?.closeAllConnections();
         server.close(() => resolve());
         // Keep-alive sockets of idle clients would hold close() open until they time out.
         server.closeAllConnections();
@@ -119,5 +142,6 @@ function describeOptions(o: ResolvedOptions): Record<string, unknown> {
     ...(o.persistence ? { persistence: o.persistence } : {}),
     ...(o.accessControl ? { accessControl: o.accessControl } : {}),
     configDelayMs: o.configDelayMs,
+    ...(o.replicaLag ? { replicaLag: o.replicaLag } : {}),
   };
 }

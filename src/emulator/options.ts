@@ -78,6 +78,8 @@ export interface EmulatorOptions {
   accessControl?: Partial<AccessDelays>;
   /** How long after it was answered a bucket configuration change (versioning) governs writes (default 0). */
   configDelayMs?: number;
+  /** Serve a read-only replica on a second port, each write reaching it after a lag drawn from this delay spec. */
+  replicaLag?: string;
 }
 
 export type ModelConfig =
@@ -104,6 +106,7 @@ export interface ResolvedOptions {
   persistence: false | PersistenceOptions;
   accessControl: false | AccessDelays;
   configDelayMs: number;
+  replicaLag: DelayDistribution | null;
 }
 
 export const DEFAULT_KEY_PAIR: KeyPair = { accessKeyId: 'objcheck', secretAccessKey: 'objcheck-secret' };
@@ -237,5 +240,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     persistence: resolvePersistence(options.persistence, model),
     accessControl: resolveAccess(options.accessControl),
     configDelayMs: nonNegativeMs(options.configDelayMs, 'configDelayMs'),
+    replicaLag: options.replicaLag === undefined ? null : delay(options.replicaLag, '0'),
   };
 }

@@ -44,6 +44,7 @@ export function createS3Server(state: EmulatorState): Server {
       if (!SigV4Verifier.isSigned(info)) throw new S3Error('AccessDenied', 'Anonymous access is not allowed');
       const chosen = route(method, target, req.headers['x-amz-copy-source'] !== undefined);
       op = chosen.name;
+      if (state.readOnly && method !== 'GET' && method !== 'HEAD') throw new S3Error('AccessDenied', 'This endpoint is a read-only replica');
       // Authenticate before reading the body: a refused request must change nothing.
       const auth = await verifier.verify(info);
       state.access?.authorize(auth.accessKeyId, op, target.bucket, target.key);

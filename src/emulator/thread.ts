@@ -14,7 +14,7 @@ try {
     if (m === 'close') void emulator.close().then(() => parentPort!.close());
     else if (isThreadCommand(m)) parentPort!.postMessage(runThreadCommand(emulator, m));
   });
-  parentPort!.postMessage({ endpoint: emulator.endpoint, port: emulator.port, region: emulator.region, credentials: emulator.credentials, description: emulator.describe() });
+  parentPort!.postMessage({ endpoint: emulator.endpoint, replicaEndpoint: emulator.replicaEndpoint, port: emulator.port, region: emulator.region, credentials: emulator.credentials, description: emulator.describe() });
 } catch (err) {
   parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err), options: err instanceof OptionsError });
 }

@@ -18,7 +18,7 @@ const PROCESS_FLAG = '--process';
 const PRINCIPAL = { accessKeyId: 'objcheck-reader', secretAccessKey: 'objcheck-reader-secret' };
 
 type Started =
-  | { endpoint: string; port: number; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; description: Record<string, unknown> }
+  | { endpoint: string; replicaEndpoint?: string; port: number; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; description: Record<string, unknown> }
   | { error: string; options: boolean };
 
 /**
@@ -98,6 +98,7 @@ export const emulatorTarget: Target = {
           ...(parsed.accessControl
             ? { access: s3Access(client, connect(keys[1]!), keys[1]!.accessKeyId, (active) => control.setKeyActive(keys[1]!.accessKeyId, active)) }
             : {}),
+          ...(options.readTarget === 'replica' && started.replicaEndpoint ? { replica: connect(started.credentials, started.replicaEndpoint) } : {}),
           // The bucket is the run's own: its configuration is the run's to change.
           setVersioning: s3SetVersioning(client),
           // With the caching front every GET goes through it, as through a CDN.

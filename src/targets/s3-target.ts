@@ -4,7 +4,8 @@ import type { InternalFaultControl, OpenTarget, ProcessControl, TargetCapabiliti
 /** What a capability may build on: the run's client, and another one on the same prefix with other credentials. */
 export interface CapabilityContext {
   client: S3TargetClient;
-  connect(credentials: NonNullable<S3Connection['credentials']>): S3TargetClient;
+  /** Omitted endpoint: the store's own. */
+  connect(credentials: S3Connection['credentials'], endpoint?: string): S3TargetClient;
 }
 
 export interface S3Endpoint {
@@ -53,12 +54,14 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
     await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
-    const connect = (credentials: NonNullable<S3Connection['credentials']>) => {
-      const other = makeS3Client({ ...connection, credentials });
+    const connect = (credentials: S3Connection['credentials'], otherEndpoint?: string) => {
+      const other = makeS3Client({ ...connection, credentials, ...(otherEndpoint ? { endpoint: otherEndpoint } : {}) });
       others.push(other);
       return new S3TargetClient(other, e.bucket, options.prefix);
     };
     if (e.capabilities) Object.assign(client, e.capabilities({ client, connect }));
+    // A second endpoint by URL: the same bucket and prefix through another door, reads only.
+    if (options.readTarget && /^https?:\/\//.test(options.readTarget)) Object.assign(client, { replica: connect(e.credentials, options.readTarget) });
   } catch (err) {
     s3.destroy();
     for (const o of others) o.destroy();

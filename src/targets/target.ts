@@ -93,6 +93,12 @@ export interface TargetOptions {
   emulatorFlags?: string[];
   /** Network faults: maps the store's endpoint to the one the client must use (a proxy's). */
   connectThrough?: (endpoint: string) => Promise<string>;
+  /**
+   * Where the replication workload reads: "replica" (the target's own replica endpoint, the
+   * emulator's with --replica-lag) or the URL of an S3-compatible endpoint serving the same
+   * bucket (a mirror, a second region), reached with the target's credentials.
+   */
+  readTarget?: string;
   /** Where a target that knows the truth (the emulator) writes it, on the run's clock. */
   groundTruth?: { path: string; origin: bigint };
 }

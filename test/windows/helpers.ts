@@ -28,10 +28,10 @@ export function expectZero(w: WindowFigure | undefined): void {
 const cli = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 
 /** `objcheck workload …` as a user runs it, in a temporary results folder. */
-export function objcheckWorkload(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function objcheckWorkload(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const results = mkdtempSync(join(tmpdir(), 'objcheck-windows-'));
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, 'workload', '--results', results, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'workload', '--results', results, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -14,6 +14,8 @@ export interface EmulatorState {
   truth?: GroundTruthLog;
   /** With access control on: who may do what (otherwise every key may do everything). */
   access?: AccessControl;
+  /** A replica endpoint: it serves reads only (its writes come from the primary). */
+  readOnly?: boolean;
   nextWriteId(): number;
 }
 
