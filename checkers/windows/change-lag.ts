@@ -29,8 +29,9 @@ export interface ChangeLag {
 
 /**
  * Per change: how long after it completed probes still saw the old state. Each ok change opens
- * a span that ends where the next change is invoked; the probes invoked in it after the change
- * completed (by event order: real time) are its evidence. The lag is the start of the last probe
+ * a span that ends where the next change is invoked; the probes made wholly inside it, invoked
+ * after the change completed and completed before the next one began (by event order: real
+ * time), are its evidence. The lag is the start of the last probe
  * that did not show the change, minus the change's completion: a lower bound of the true lag,
  * short of it by at most the gap between two probes. No such probe: 0.
  */
@@ -50,6 +51,8 @@ export function changeLagList(history: History, probeF: string, rules: readonly 
     let any = false;
     for (let k = first; k < probes.length && probes[k]!.invokeIndex < end; k++) {
       const p = probes[k]!;
+      // Still in flight when the next change began: it may show that one instead.
+      if (p.completeIndex! > end) continue;
       any = true;
       if (rule.shows(change, p)) newAfterOld = true;
       else {

@@ -23,6 +23,15 @@ describe('revocation checker', () => {
     const w = windowsOf(revocation.check(h));
     expect(w.revoke).toMatchObject({ samples: 1, ms: 3, maxMs: 3, censored: 0, enough: false });
     expect(w.grant).toMatchObject({ samples: 0, ms: null, censored: 1, atLeastMs: 1 });
+
+    // A read still in flight when the next change began may show that one: it is no evidence.
+    const overlapping = new H()
+      .invoke(0, 'revoke').ok(0)
+      .invoke(1, 'read', 'g')
+      .invoke(0, 'grant').ok(0)
+      .ok(1, 'allowed')
+      .history();
+    expect(windowsOf(revocation.check(overlapping)).revoke).toMatchObject({ samples: 0, censored: 0 });
     expect(w.revoke!.promise.google).toMatch(/about 1 minute/);
 
     // The report leads with it: a security callout, and each window beside the vendors' promises.
