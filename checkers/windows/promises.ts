@@ -11,12 +11,12 @@ export interface VendorPromise {
 export const PROMISES: Readonly<Record<string, VendorPromise>> = {
   revoke: {
     what: 'still readable after a revocation returned',
-    google: 'IAM: granting or revoking access typically takes effect in about 1 minute (can take longer)',
+    google: 'granting or revoking access takes about a minute (Cloud Storage); IAM policy changes typically 2 minutes, potentially 7 or longer',
     amazon: 'IAM and bucket policies are eventually consistent: changes take time to become visible everywhere',
   },
   grant: {
     what: 'not yet readable after a grant returned',
-    google: 'IAM: granting or revoking access typically takes effect in about 1 minute (can take longer)',
+    google: 'granting or revoking access takes about a minute (Cloud Storage); IAM policy changes typically 2 minutes, potentially 7 or longer',
     amazon: 'IAM and bucket policies are eventually consistent: changes take time to become visible everywhere',
   },
   'key-disable': {
@@ -36,8 +36,8 @@ export const PROMISES: Readonly<Record<string, VendorPromise>> = {
   },
   'versioning-enable': {
     what: 'writes not yet versioned after versioning was enabled',
-    google: 'after enabling Object Versioning, wait at least 30 seconds before writing',
-    amazon: 'after first enabling versioning, wait 15 minutes before PUT or DELETE; bucket configuration is eventually consistent',
+    google: 'after enabling Object Versioning, wait at least 30 seconds before deleting or replacing objects',
+    amazon: 'after first enabling versioning, up to 15 minutes to propagate: wait before PUT or DELETE; bucket configuration is eventually consistent',
   },
   'versioning-suspend': {
     what: 'writes still versioned after versioning was suspended',
