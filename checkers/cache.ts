@@ -17,7 +17,8 @@ function maxAgeMs(put: Op): number {
 function judge(history: History): Anomaly[] {
   const puts = history.ops.filter((o) => (o.f === 'put' || o.f === 'create') && o.type === 'ok');
   const position = new Map(puts.map((p, i) => [p, i]));
-  return changeLagList(history, 'read', RULES).flatMap(({ change: put, lagNs }) => {
+  // Judged on the certain lower bound: a read that started that long after the put still saw the old copy.
+  return changeLagList(history, 'read', RULES).flatMap(({ change: put, lowerNs: lagNs }) => {
     // The stale copy is the previous write's: its max-age is the promise.
     const previous = puts[position.get(put)! - 1];
     if (!previous || lagNs <= maxAgeMs(previous) * 1e6) return [];

@@ -21,8 +21,12 @@ export interface LagSamples {
 export interface ChangeLag {
   window: string;
   change: Op;
-  /** ns; a lower bound when censored. */
+  /** ns: the middle of [lowerNs, upperNs]; the lower bound when censored. */
   lagNs: number;
+  /** Certain: a probe that started this long after the change completed still saw the old state. */
+  lowerNs: number;
+  /** The end of the first probe after that one that showed the change (lowerNs when censored, or when none saw the old state). */
+  upperNs: number;
   /** No probe showed the change before the next one (or the end of the history). */
   censored: boolean;
 }
@@ -31,9 +35,10 @@ export interface ChangeLag {
  * Per change: how long after it completed probes still saw the old state. Each ok change opens
  * a span that ends where the next change is invoked; the probes made wholly inside it, invoked
  * after the change completed and completed before the next one began (by event order: real
- * time), are its evidence. The lag is the start of the last probe
- * that did not show the change, minus the change's completion: a lower bound of the true lag,
- * short of it by at most the gap between two probes. No such probe: 0.
+ * time), are its evidence. The change took effect after the start of the last probe that did
+ * not show it (each probe saw the store at some instant while it ran) and before the end of the
+ * first later probe that did: the lag is the middle of that bracket, measured from the change's
+ * completion, so that probe latency biases it neither way. No probe in the old state: 0.
  */
 export function changeLagList(history: History, probeF: string, rules: readonly ChangeRule[]): ChangeLag[] {
   const byF = new Map(rules.map((r) => [r.f, r]));
@@ -47,22 +52,27 @@ export function changeLagList(history: History, probeF: string, rules: readonly 
     const end = changes[i + 1]?.invokeIndex ?? Infinity;
     while (first < probes.length && probes[first]!.invokeIndex < change.completeIndex!) first++;
     let lastOld: Op | undefined;
-    let newAfterOld = false;
+    let firstNew: Op | undefined;
     let any = false;
     for (let k = first; k < probes.length && probes[k]!.invokeIndex < end; k++) {
       const p = probes[k]!;
       // Still in flight when the next change began: it may show that one instead.
       if (p.completeIndex! > end) continue;
       any = true;
-      if (rule.shows(change, p)) newAfterOld = true;
+      if (rule.shows(change, p)) firstNew ??= p;
       else {
         lastOld = p;
-        newAfterOld = false;
+        firstNew = undefined;
       }
     }
     if (!any) return;
-    const lagNs = lastOld ? Math.max(0, lastOld.invokeTime - change.completeTime!) : 0;
-    out.push({ window: rule.window, change, lagNs, censored: lastOld !== undefined && !newAfterOld });
+    if (!lastOld) {
+      out.push({ window: rule.window, change, lagNs: 0, lowerNs: 0, upperNs: 0, censored: false });
+      return;
+    }
+    const lowerNs = Math.max(0, lastOld.invokeTime - change.completeTime!);
+    const upperNs = firstNew ? Math.max(lowerNs, firstNew.completeTime! - change.completeTime!) : lowerNs;
+    out.push({ window: rule.window, change, lagNs: (lowerNs + upperNs) / 2, lowerNs, upperNs, censored: !firstNew });
   });
   return out;
 }
