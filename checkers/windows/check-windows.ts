@@ -36,7 +36,7 @@ export function checkWindows(history: History, spec: WindowsSpec, seed = 1): Che
 
 /** "revoke: 301.2 ms (median of 5, 95% CI 298.0–303.1, max 305.0)": one window in words. */
 export function windowWords(w: WindowFigure): string {
-  const beyond = w.censored > 0 ? `; ${w.censored} never seen in force (at least ${w.atLeastMs!.toFixed(1)} ms)` : '';
+  const beyond = w.censored > 0 ? `; ${w.censored} not yet in force at the next change or the end (at least ${w.atLeastMs!.toFixed(1)} ms)` : '';
   if (w.ms === null) return `${w.name}: ${w.reason}${beyond}`;
   const ci = w.ci95 ? `, 95% CI ${w.ci95[0].toFixed(1)}–${w.ci95[1].toFixed(1)}` : '';
   return `${w.name}: ${w.ms.toFixed(1)} ms (median of ${w.samples}${ci}, max ${w.maxMs!.toFixed(1)})${w.enough ? '' : ' (not enough data)'}${beyond}`;

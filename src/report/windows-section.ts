@@ -14,7 +14,7 @@ function windowsIn(results: Results): WindowFigure[] {
 }
 
 function measured(w: WindowFigure): string {
-  const beyond = w.censored > 0 ? `; ${w.censored} never seen in force (≥ ${w.atLeastMs!.toFixed(1)} ms)` : '';
+  const beyond = w.censored > 0 ? `; ${w.censored} not yet in force at the next change or the end (≥ ${w.atLeastMs!.toFixed(1)} ms)` : '';
   if (w.ms === null) return `${escapeHtml(w.reason ?? 'no figure')}${escapeHtml(beyond)}`;
   const ci = w.ci95 ? ` <span class="muted">[95% CI ${w.ci95[0].toFixed(1)}, ${w.ci95[1].toFixed(1)}]</span>` : '';
   const enough = w.enough ? '' : ' <span class="muted">(not enough data)</span>';
@@ -39,7 +39,7 @@ export function windowsSection(results: Results): string {
     .join('\n');
   return `<section id="windows"><h2>Eventual windows</h2>
 ${callout}
-<p class="note">Per change: from the moment it returned success to the start of the last read that did not yet show it. The median of those lags with its bootstrap 95% interval, and the longest; a change never seen in force before the next one (or the end of the run) gives only a lower bound.</p>
+<p class="note">Per change: from the moment it returned success to when it took effect, the middle of [the start of the last probe that did not yet show it, the end of the next probe that did]. The median of those lags with its bootstrap 95% interval, and the longest; a change never seen in force before the next one (or the end of the run) gives only a lower bound.</p>
 <table class="windows"><thead><tr><th>window</th><th>measured</th><th>Google documents</th><th>Amazon documents</th></tr></thead><tbody>
 ${rows}
 </tbody></table></section>`;
