@@ -6,7 +6,9 @@ import { EmulatorThreadControl } from '../emulator/thread-client.js';
 import { projectRoot } from '../util/tool-info.js';
 import { openS3Target } from './s3-target.js';
 import { ServerProcess } from './server-process.js';
-import type { InternalFaultControl, OpenTarget, Target, TargetOptions } from './target.js';
+import type { s3SetVersioning } from './s3-access.js';
+import type { S3TargetClient } from './s3-client.js';
+import type { InternalFaultControl, OpenTarget, Target, TargetCapabilities, TargetOptions } from './target.js';
 
 const BUCKET = 'objcheck';
 // Compiled, also when this module runs from its TypeScript source (tests).
@@ -99,10 +101,7 @@ export const emulatorTarget: Target = {
             ? { access: s3Access(client, connect(keys[1]!), keys[1]!.accessKeyId, (active) => control.setKeyActive(keys[1]!.accessKeyId, active)) }
             : {}),
           ...(options.readTarget === 'replica' && started.replicaEndpoint ? { replica: connect(started.credentials, started.replicaEndpoint) } : {}),
-          // The bucket is the run's own: its configuration is the run's to change.
-          setVersioning: s3SetVersioning(client),
-          // With the caching front every GET goes through it, as through a CDN.
-          ...(parsed.faults?.cacheFront ? { cachedGet: (key, o) => client.get(key, o) } : {}),
+          ...bucketCapabilities(client, parsed, s3SetVersioning),
         }),
       },
       options,
@@ -118,7 +117,12 @@ export const emulatorTarget: Target = {
 async function openChild(flags: string[], parsed: EmulatorOptions, options: TargetOptions): Promise<OpenTarget> {
   // A restarted child would start its ground-truth file again, and its write ids with it.
   if (options.groundTruth) throw new UserError('--ground-truth needs the emulator on a thread: drop --data-dir / --process');
+  // Key states are switched through the thread, and the child reports only its main port.
+  if (parsed.accessControl || parsed.replicaLag !== undefined) {
+    throw new UserError(`--${parsed.accessControl ? 'policy-delay / --key-state-delay' : 'replica-lag'} needs the emulator on a thread: drop --data-dir / --process`);
+  }
   const { DEFAULT_KEY_PAIR } = await import('../emulator/options.js');
+  const { s3SetVersioning } = await import('./s3-access.js');
   const server = new ServerProcess({
     name: 'the emulator',
     // Ours come last: for single-valued flags the last one wins, and the run needs its own port, seed and bucket.
@@ -142,7 +146,18 @@ async function openChild(flags: string[], parsed: EmulatorOptions, options: Targ
       onClose: () => server.stop(),
       down: server.down.signal,
       process: server,
+      capabilities: ({ client }) => bucketCapabilities(client, parsed, s3SetVersioning),
     },
     options,
   );
+}
+
+/** What any emulator offers on its bucket, on a thread or in a child process (the SDK-bound part passed in: loaded only by runs). */
+function bucketCapabilities(client: S3TargetClient, parsed: EmulatorOptions, setVersioning: typeof s3SetVersioning): TargetCapabilities {
+  return {
+    // The bucket is the run's own: its configuration is the run's to change.
+    setVersioning: setVersioning(client),
+    // With the caching front every GET goes through it, as through a CDN.
+    ...(parsed.faults?.cacheFront ? { cachedGet: (key, o) => client.get(key, o) } : {}),
+  };
 }
