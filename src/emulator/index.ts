@@ -77,7 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // After a restart, new writes must not reuse the ids of recovered ones.
   let writeIds = journal?.maxWriteId() ?? 0;
   const access = resolved.accessControl
-    ? new AccessControl(resolved.keys[0]!.accessKeyId, resolved.keys.map((k) => k.accessKeyId), resolved.accessControl, () => performance.now())
+    ? new AccessControl(resolved.keys[0]!.accessKeyId, resolved.keys.map((k) => k.accessKeyId), resolved.accessControl, () => performance.now(), truth)
     : undefined;
   const state: EmulatorState = { options: resolved, buckets, uploads: new MultipartUploads(), ...(truth ? { truth } : {}), ...(access ? { access } : {}), nextWriteId: () => ++writeIds };
   const server = createS3Server(state);

@@ -3,14 +3,15 @@ import { config } from '../../checkers/config.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { configWorkload } from '../../workloads/config.js';
 import { recordRun } from '../helpers/run.js';
-import { expectNear, expectZero, objcheckWorkload, windowsOf } from './helpers.js';
+import { expectNearTruth, expectZero, objcheckWorkload, recordWithTruth, trueWindows, windowsOf } from './helpers.js';
 
 describe('config workload against the emulator', () => {
-  it('estimates the configured versioning propagation delay within 20%', async () => {
-    const history = await recordRun({ target: emulatorTarget, workload: configWorkload, concurrency: 3, limits: { timeLimitMs: 6000 }, targetOptions: { emulatorFlags: ['--config-delay', '400'] } });
+  it('estimates the configured versioning propagation delay within 20%, on the emulator\'s clock', async () => {
+    const { history, controls } = await recordWithTruth({ target: emulatorTarget, workload: configWorkload, concurrency: 3, limits: { timeLimitMs: 5000 }, targetOptions: { emulatorFlags: ['--config-delay', '300'] } });
     const w = windowsOf(config.check(history));
-    expectNear(w['versioning-enable'], 400);
-    expectNear(w['versioning-suspend'], 400);
+    const truth = trueWindows(history, controls, ['enable-versioning', 'suspend-versioning'], 'versioning');
+    expectNearTruth(w['versioning-enable'], truth.get('enable-versioning')!, 300);
+    expectNearTruth(w['versioning-suspend'], truth.get('suspend-versioning')!, 300);
   }, 20_000);
 
   it('finds a window of zero when the configuration governs writes at once', async () => {

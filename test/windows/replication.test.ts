@@ -4,7 +4,7 @@ import { startEmulator } from '../../src/emulator/index.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { replicationWorkload } from '../../workloads/replication.js';
 import { recordRun } from '../helpers/run.js';
-import { expectNear, expectZero, objcheckWorkload, windowsOf } from './helpers.js';
+import { expectNearTruth, expectZero, objcheckWorkload, recordWithTruth, trueWindows, windowsOf } from './helpers.js';
 
 const run = (lag: string, timeLimitMs: number) =>
   recordRun({
@@ -16,10 +16,17 @@ const run = (lag: string, timeLimitMs: number) =>
   });
 
 describe('replication workload against the emulator', () => {
-  it("estimates the replica's configured lag within 20%", async () => {
-    const w = windowsOf(replication.check(await run('400', 4500)));
-    expectNear(w.replication, 400);
-    expect(w.replication!.distribution.p90).toBeLessThanOrEqual(400 * 1.2);
+  it("estimates the replica's configured lag within 20%, on the emulator's clock", async () => {
+    const { history, controls } = await recordWithTruth({
+      target: emulatorTarget,
+      workload: replicationWorkload,
+      concurrency: 3,
+      limits: { timeLimitMs: 3500 },
+      targetOptions: { emulatorFlags: ['--replica-lag', '250'], readTarget: 'replica' },
+    });
+    const w = windowsOf(replication.check(history));
+    expectNearTruth(w.replication, trueWindows(history, controls, ['put'], 'replica').get('put')!, 250);
+    expect(w.replication!.distribution.p90).toBeLessThanOrEqual(250 * 1.2);
   }, 20_000);
 
   it('finds a window of zero when the replica is written at once', async () => {

@@ -1,4 +1,5 @@
 import { DelayedSetting } from '../delayed-setting.js';
+import type { GroundTruthLog } from '../ground-truth.js';
 import { S3Error } from '../errors.js';
 import { evaluate, parsePolicy, type Statement } from './policy.js';
 
@@ -44,6 +45,7 @@ export class AccessControl {
     keyIds: readonly string[],
     private readonly delays: AccessDelays,
     private readonly now: () => number,
+    private readonly truth?: GroundTruthLog,
   ) {
     for (const id of keyIds) this.keyStates.set(id, new DelayedSetting(true, delays.keyStateDelayMs, now));
   }
@@ -56,10 +58,19 @@ export class AccessControl {
 
   putPolicy(bucket: string, text: string): void {
     this.policy(bucket).set({ text, statements: parsePolicy(text) });
+    this.record('policy', this.delays.policyDelayMs, bucket);
   }
 
   deletePolicy(bucket: string): void {
     this.policy(bucket).set(null);
+    this.record('policy', this.delays.policyDelayMs, bucket);
+  }
+
+  private record(setting: 'policy' | 'key-state', delayMs: number, bucket?: string): void {
+    const t = this.truth;
+    if (!t) return;
+    const atNs = t.now();
+    t.record({ kind: 'control', setting, ...(bucket !== undefined ? { bucket } : {}), atNs, effectiveNs: atNs + Math.round(delayMs * 1e6) });
   }
 
   /** The policy last put, as its text (GetBucketPolicy). */
@@ -73,6 +84,7 @@ export class AccessControl {
     const state = this.keyStates.get(accessKeyId);
     if (!state) throw new Error(`no access key ${JSON.stringify(accessKeyId)}`);
     state.set(active);
+    this.record('key-state', this.delays.keyStateDelayMs);
   }
 
   /** Throws S3's refusal unless the key, as things stand now, may do `op` on the bucket (and key). */

@@ -43,6 +43,11 @@ export async function getBucketVersioning(state: EmulatorState, request: S3Reque
 export async function putBucketVersioning(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const bucket = state.buckets.get(request.target.bucket!);
   bucket.versioning.set(parseVersioningStatus(request.payload.body.toString('utf8')));
+  const truth = state.truth;
+  if (truth) {
+    const atNs = truth.now();
+    truth.record({ kind: 'control', setting: 'versioning', bucket: bucket.name, atNs, effectiveNs: atNs + Math.round(state.options.configDelayMs * 1e6) });
+  }
   return emptyResponse(200);
 }
 

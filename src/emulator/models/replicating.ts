@@ -30,7 +30,12 @@ export class ReplicatingWrites extends KeyspaceLayer {
     this.lastAt = Math.max(this.lastAt, now + sampleDelay(this.lag, this.ctx.random));
     // The replica applies the write as it was accepted: its precondition was judged here.
     const copy: WriteRequest = { key: request.key, object: request.object, writeId: request.writeId };
-    this.timers.after(this.lastAt - now, () => void this.replicate(this.ctx.bucket, copy).catch(() => {}));
+    const truth = this.ctx.truth;
+    const atNs = truth?.now() ?? 0;
+    this.timers.after(this.lastAt - now, () => {
+      void this.replicate(this.ctx.bucket, copy).catch(() => {});
+      truth?.record({ kind: 'control', setting: 'replica', bucket: this.ctx.bucket, key: request.key, atNs, effectiveNs: truth.now() });
+    });
     return outcome;
   }
 
