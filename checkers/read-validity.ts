@@ -1,5 +1,6 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import { casArgs, mayHaveWritten } from './conditional.js';
 import { describeOp, formatSeconds } from './describe.js';
 
 const READS = new Set(['get', 'read']);
@@ -8,8 +9,7 @@ const WRITES = new Set(['put', 'write']);
 /** The value a write op stores, if it stores one (cas stores the second of [expected, new]). */
 function writtenValue(op: Op): unknown {
   if (WRITES.has(op.f)) return op.invokeValue;
-  if (op.f === 'cas' && Array.isArray(op.invokeValue)) return op.invokeValue[1];
-  return undefined;
+  return casArgs(op)?.[1];
 }
 
 /**
@@ -67,14 +67,14 @@ function explain(read: Op, candidates: Op[]): Anomaly | undefined {
       explanation: `${readText} returned the value written to ${w.key} by ${describeOp(w)}, not one written to ${read.key}`,
     };
   }
-  const possible = sameKey.filter((w) => w.type !== 'fail');
+  const possible = sameKey.filter(mayHaveWritten);
   if (possible.length === 0) {
     const w = sameKey[0]!;
     return {
       kind: 'value-of-failed-write',
       key: read.key,
       ops: [read.invokeIndex, w.invokeIndex],
-      explanation: `${readText} returned the value of ${describeOp(w)}, which definitely failed (${w.error ?? 'fail'})`,
+      explanation: `${readText} returned the value of ${describeOp(w)}, which definitely ${w.type === 'fail' ? `failed (${w.error ?? 'fail'})` : 'was refused'}`,
     };
   }
   if (possible.every((w) => w.invokeIndex > read.completeIndex!)) {

@@ -84,7 +84,7 @@ class MemoryClient implements TargetClient {
         throw new TargetError('precondition', 'PreconditionFailed: object exists');
       }
       if (options?.ifMatch !== undefined && current?.etag !== options.ifMatch) {
-        throw new TargetError(current ? 'precondition' : 'definite', current ? 'PreconditionFailed: etag does not match' : 'NoSuchKey');
+        throw new TargetError('precondition', current ? 'PreconditionFailed: etag does not match' : 'NoSuchKey: no object to match');
       }
       const stored: StoredObject = { body, etag, size: body.byteLength, lastModified: new Date() };
       if (options?.metadata) stored.metadata = { ...options.metadata };

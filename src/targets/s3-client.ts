@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { classifyS3Error, httpStatus } from './s3-errors.js';
-import type { CallOptions, ObjectMeta, PutOptions, StoredObject, TargetClient } from './target.js';
+import { TargetError, type CallOptions, type ObjectMeta, type PutOptions, type StoredObject, type TargetClient } from './target.js';
 
 export interface S3Connection {
   /** Omitted: AWS's own endpoint for the region. */
@@ -108,21 +108,32 @@ export class S3TargetClient implements TargetClient {
 
   async put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string }> {
     return this.send(async () => {
-      const r = await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: this.path(key),
-          Body: body,
-          ContentLength: body.byteLength,
-          ContentType: options?.contentType,
-          Metadata: options?.metadata,
-          IfMatch: options?.ifMatch,
-          IfNoneMatch: options?.ifNoneMatch,
-        }),
-        { abortSignal: options?.signal },
-      );
-      return { etag: r.ETag ?? '' };
+      try {
+        return await this.putOnce(key, body, options);
+      } catch (err) {
+        // S3 answers If-Match on a missing key with 404 NoSuchKey: the condition did not hold.
+        if (options?.ifMatch !== undefined && isNotFound(err)) throw new TargetError('precondition', classifyS3Error(err).message);
+        throw err;
+      }
     });
+  }
+
+  /** One PutObject; If-Match and If-None-Match go out exactly as given (an ETag keeps its quotes). */
+  private async putOnce(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string }> {
+    const r = await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.path(key),
+        Body: body,
+        ContentLength: body.byteLength,
+        ContentType: options?.contentType,
+        Metadata: options?.metadata,
+        IfMatch: options?.ifMatch,
+        IfNoneMatch: options?.ifNoneMatch,
+      }),
+      { abortSignal: options?.signal },
+    );
+    return { etag: r.ETag ?? '' };
   }
 
   async delete(key: string, options?: CallOptions): Promise<void> {

@@ -112,7 +112,9 @@ export interface InternalFaultControl {
 
 /**
  * How an operation ended when it did not succeed. `definite` means the store proved that
- * nothing happened (a 4xx, a failed precondition); anything else leaves a write indeterminate.
+ * nothing happened (a 4xx); `precondition` that the store refused a conditional write because
+ * its condition did not hold (412, or 404 for If-Match on a missing key): nothing happened, and
+ * the refusal tells what the state was not. Anything else leaves a write indeterminate.
  */
 export type FailureKind = 'definite' | 'precondition' | 'timeout' | 'network' | 'server';
 
