@@ -1,6 +1,7 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { casArgs, mayHaveWritten } from './conditional.js';
+import { isCorrupt } from './corrupt-read.js';
 import { describeOp, formatSeconds } from './describe.js';
 
 const READS = new Set(['get', 'read']);
@@ -14,9 +15,10 @@ function writtenValue(op: Op): unknown {
 
 /**
  * Every successful read returns "no object" or a value that some op wrote to that same key
- * and had invoked before the read completed. Anything else is a phantom, a value from another
- * key, a value whose write definitely failed, or a read from the future: corruption, not
- * staleness, whatever the consistency model.
+ * and had invoked before the read completed. Anything else is a corrupt body (torn, truncated:
+ * it fails its own checksum), a phantom, a value from another key, a value whose write
+ * definitely failed, or a read from the future: corruption, not staleness, whatever the
+ * consistency model.
  */
 export const readValidity = {
   name: 'read-validity',
@@ -36,6 +38,7 @@ export const readValidity = {
     const anomalies: Anomaly[] = [];
     let reads = 0;
     let invalid = 0;
+    let corrupt = 0;
     for (const read of history.ops) {
       if (read.type !== 'ok' || !READS.has(read.f)) continue;
       reads++;
@@ -43,10 +46,11 @@ export const readValidity = {
       const anomaly = explain(read, writes.get(JSON.stringify(read.value)) ?? []);
       if (!anomaly) continue;
       invalid++;
+      if (anomaly.kind === 'corrupt-read') corrupt++;
       if (anomalies.length < max) anomalies.push(anomaly);
     }
     // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
-    const result: CheckResult = { valid: invalid === 0, anomalies, reads, invalidReads: invalid };
+    const result: CheckResult = { valid: invalid === 0, anomalies, reads, invalidReads: invalid, corruptReads: corrupt };
     if (reads === 0) result.summary = 'no successful reads to check';
     return result;
   },
@@ -54,6 +58,16 @@ export const readValidity = {
 
 function explain(read: Op, candidates: Op[]): Anomaly | undefined {
   const readText = `${describeOp(read)} at ${formatSeconds(read.invokeTime)}`;
+  if (isCorrupt(read.value)) {
+    const c = read.value;
+    const of = c.id === undefined ? '' : ` (its header names value ${c.id})`;
+    return {
+      kind: 'corrupt-read',
+      key: read.key,
+      ops: [read.invokeIndex],
+      explanation: `${read.f}(${read.key}) at ${formatSeconds(read.invokeTime)} returned a body that fails its own verification${of}: ${c.corrupt}`,
+    };
+  }
   const sameKey = candidates.filter((w) => w.key === read.key);
   if (candidates.length === 0) {
     return { kind: 'phantom-value', key: read.key, ops: [read.invokeIndex], explanation: `${readText} returned a value that no operation ever wrote` };

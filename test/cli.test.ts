@@ -65,6 +65,22 @@ describe('objcheck workload', () => {
     expect(r.stdout).not.toMatch(/^progress: /m);
   });
 
+  it('--value-size: values of that size, and the bandwidth beside ops/s in the summary and results.json', async () => {
+    const cwd = tmp();
+    const r = await objcheck(['workload', '--time-limit', '1', '--value-size', '20000', '--latency', '0'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^operations: [\d,]+ in [\d.]+ s \([\d,]+ ops\/s, [\d.]+ MB\/s\)$/m);
+    expect(r.stdout).toMatch(/^bytes: [\d.]+ MB written, [\d.]+ MB read$/m);
+    const dir = join(cwd, 'results', 'latest');
+    const { stats } = json(join(dir, 'results.json'));
+    // Every acknowledged PUT carried exactly 20,000 bytes; reads of an object too.
+    expect(stats.bytes.written).toBe(stats.ops.put.ok * 20_000);
+    const h = await readHistory(join(dir, 'history.jsonl'));
+    expect(stats.bytes.read).toBe(h.ops.filter((o) => o.f === 'get' && o.type === 'ok' && o.value !== null).length * 20_000);
+    expect(stats.bytes.perS).toBeCloseTo((stats.bytes.written + stats.bytes.read) / stats.durationS, 0);
+    expect(json(join(dir, 'run.json')).config.valueSize).toBe(20_000);
+  });
+
   it('gives the same operation sequence for the same --seed and --ops', async () => {
     const cwd = tmp();
     const seq = async (name: string, concurrency: string) => {

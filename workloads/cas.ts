@@ -96,11 +96,11 @@ export const casWorkload: Workload = {
         return o === null ? null : decodeValue(o.body);
       }
       case 'write':
-        await client.put(key, encodeValue(op.value as number), options);
+        await client.put(key, encodeValue(op.value as number, options.valueSize), options);
         return undefined;
       case 'cas': {
         const [expected, value] = op.value as [number | null, number];
-        const body = encodeValue(value);
+        const body = encodeValue(value, options.valueSize);
         // The ETag exactly as the store returned it (quoted, as S3 sends it), never rewritten.
         const condition = expected === null ? { ifNoneMatch: '*' } : { ifMatch: await etagOf(client, key, expected, options.signal) };
         try {

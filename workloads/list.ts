@@ -48,7 +48,7 @@ export const listWorkload: Workload = {
         // The client pages through the whole prefix (ListObjectsV2 continuation tokens).
         return await client.list(key, options);
       case 'put':
-        await client.put(key, encodeValue(op.value as number), options);
+        await client.put(key, encodeValue(op.value as number, options.valueSize), options);
         return undefined;
       case 'delete':
         await client.delete(key, options);

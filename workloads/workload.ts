@@ -23,6 +23,12 @@ export interface WorkloadOptions {
   keys: number;
 }
 
+/** What `execute` gets besides the op: the per-op deadline and the run's --value-size. */
+export interface ExecuteOptions extends CallOptions {
+  /** Bytes of every value written (workloads/values.ts); a body is never shorter than its header. */
+  valueSize: number;
+}
+
 export interface Workload {
   readonly name: string;
   /** One line for --help. */
@@ -41,7 +47,7 @@ export interface Workload {
    * Performs one operation and returns the value to record on `ok` (what a read saw).
    * Throws TargetError when the store answered with a failure or did not answer.
    */
-  execute(client: TargetClient, op: OpSpec, options: CallOptions): Promise<unknown>;
+  execute(client: TargetClient, op: OpSpec, options: ExecuteOptions): Promise<unknown>;
   /** The reads of the final phase: one of every key the workload uses, for each worker to make. */
   finalReads?(options: WorkloadOptions): OpSpec[];
 }

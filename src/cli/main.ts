@@ -5,6 +5,7 @@ import { FORMATS, type ImportFormat } from '../../checkers/linearizable/import/i
 import { modelNames } from '../../checkers/linearizable/registry.js';
 import { checkers } from '../../checkers/registry.js';
 import { workloads } from '../../workloads/registry.js';
+import { DEFAULT_VALUE_SIZE } from '../../workloads/values.js';
 import { nemeses } from '../nemesis/registry.js';
 import { targets } from '../targets/registry.js';
 import { checkCommand } from './check-command.js';
@@ -94,6 +95,7 @@ function workloadOptions(y: Argv) {
     .option('ops', { type: 'number', describe: 'stop after starting this many operations', coerce: positiveInt('ops') })
     .option('rate', { type: 'number', describe: 'start at most this many operations a second, on a fixed schedule', coerce: positive('rate') })
     .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
+    .option('value-size', { type: 'number', default: DEFAULT_VALUE_SIZE, describe: 'bytes of each value written (self-verifying: an id and a checksum inside, padded to this size)', coerce: positiveInt('value-size') })
     .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
     .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
     .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
@@ -148,6 +150,7 @@ export async function main(args: string[]): Promise<number> {
           ops: argv.ops,
           rate: argv.rate,
           keys: argv.keys!,
+          valueSize: argv['value-size']!,
           seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
           opTimeout: argv['op-timeout']!,
           latency: argv.latency,

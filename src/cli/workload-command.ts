@@ -2,10 +2,12 @@ import { join, resolve } from 'node:path';
 import { runCheckers } from '../check/run-checkers.js';
 import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
+import { bandwidth } from '../history/stats.js';
 import { Recorder } from '../history/recorder.js';
 import { createRunFolder, defaultRunName, markLatest, writeJsonAtomic } from '../runner/run-folder.js';
 import { FaultSession } from '../nemesis/session.js';
 import { runFinalPhase, type FinalPhaseOutcome } from '../runner/final-phase.js';
+import { countingBytes } from '../runner/byte-counter.js';
 import { runWorkers, type Progress, type StopReason, type WorkersOutcome } from '../runner/run-workers.js';
 import { targets } from '../targets/registry.js';
 import type { OpenTarget } from '../targets/target.js';
@@ -24,6 +26,8 @@ export interface WorkloadConfig {
   ops?: number;
   rate?: number;
   keys: number;
+  /** Bytes of each value written. */
+  valueSize: number;
   seed: number;
   /** Milliseconds. */
   opTimeout: number;
@@ -150,6 +154,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     });
 
     const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
+    const counting = countingBytes(opened.client);
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
     const display = showProgress(progress, () => recorder.now() / 1e6, timeLimitMs, config.ops);
     faults?.start(opened, recorder, stop.signal);
@@ -158,13 +163,14 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       outcome = await runWorkers(
         {
           workload,
-          client: opened.client,
+          client: counting.client,
           recorder,
           concurrency: config.concurrency,
           limits: { timeLimitMs, ops: config.ops, rate: config.rate },
           opTimeoutMs: config.opTimeout,
           seed: config.seed,
           keys: config.keys,
+          valueSize: config.valueSize,
           stop: stop.signal,
         },
         progress,
@@ -180,7 +186,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       process.stderr.write(`final phase: ${quiesce} s of quiet, then every worker reads every key until they agree\n`);
       const final = await runFinalPhase({
         workload,
-        client: opened.client,
+        client: counting.client,
         recorder,
         processes: outcome.processes,
         seed: config.seed,
@@ -204,6 +210,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     const history = await readHistory(folder.history);
     const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
     const results = await runCheckers(history, checkers, record.complete);
+    results.stats.bytes = bandwidth(counting.bytes, results.stats.durationS);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
     const { reportAfterRun } = await import('../report/main.js');

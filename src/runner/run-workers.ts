@@ -22,6 +22,8 @@ export interface WorkerOptions {
   opTimeoutMs: number;
   seed: number;
   keys: number;
+  /** Bytes of each value written (default: workloads/values.ts's DEFAULT_VALUE_SIZE). */
+  valueSize?: number;
   /** Aborted on SIGINT/SIGTERM: no new operations; those in flight are cut short. */
   stop: AbortSignal;
 }
@@ -58,7 +60,7 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
   const generator = workload.generator({ seed: options.seed, keys: options.keys });
   const timeLimitNs = limits.timeLimitMs === undefined ? Infinity : limits.timeLimitMs * 1e6;
   const intervalNs = limits.rate ? 1e9 / limits.rate : 0;
-  const performer = new Performer(workload, client, options.opTimeoutMs, stop);
+  const performer = new Performer(workload, client, options.opTimeoutMs, stop, options.valueSize);
   let reason: StopReason | undefined;
   let nextProcess = options.concurrency;
 

@@ -16,6 +16,7 @@ export interface TestRun {
   concurrency?: number;
   keys?: number;
   seed?: number;
+  valueSize?: number;
   workload?: Workload;
   targetOptions?: Partial<TargetOptions>;
   /** Run the final phase after the workload. */
@@ -41,6 +42,7 @@ export async function recordRun(spec: TestRun): Promise<History> {
         opTimeoutMs: 2000,
         seed: spec.seed ?? 1,
         keys: spec.keys ?? 3,
+        valueSize: spec.valueSize,
         stop: new AbortController().signal,
       },
       progress,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeS3Client, S3TargetClient } from '../../src/targets/s3-client.js';
 import { TargetError } from '../../src/targets/target.js';
 import { casWorkload } from '../../workloads/cas.js';
+import { encodeValue } from '../../workloads/values.js';
 
 delete process.env.AWS_CA_BUNDLE;
 
@@ -23,7 +24,8 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       if (req.method === 'GET') {
-        res.writeHead(200, { 'ETag': ETAG, 'Content-Length': '1' }).end('1');
+        const body = encodeValue(1);
+        res.writeHead(200, { 'ETag': ETAG, 'Content-Length': String(body.byteLength) }).end(body);
         return;
       }
       seen.push(req.headers);
@@ -39,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const cas = (expected: number | null) => casWorkload.execute(client, { f: 'cas', key: 'r0.0', value: [expected, 2] }, {});
+const cas = (expected: number | null) => casWorkload.execute(client, { f: 'cas', key: 'r0.0', value: [expected, 2] }, { valueSize: 64 });
 
 describe('conditional writes through the S3 client', () => {
   it('sends If-Match with the ETag exactly as S3 returned it, quotes included', async () => {
