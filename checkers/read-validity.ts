@@ -4,8 +4,9 @@ import { casArgs, mayHaveWritten } from './conditional.js';
 import { isCorrupt } from './corrupt-read.js';
 import { describeOp, formatSeconds } from './describe.js';
 
-const READS = new Set(['get', 'read']);
-const WRITES = new Set(['put', 'write']);
+// head and set-meta: the metadata workload's version register (workloads/metadata.ts).
+const READS = new Set(['get', 'read', 'head']);
+const WRITES = new Set(['put', 'write', 'set-meta']);
 
 /** The value a write op stores, if it stores one (cas stores the second of [expected, new]). */
 function writtenValue(op: Op): unknown {

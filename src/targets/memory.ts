@@ -93,6 +93,16 @@ class MemoryClient implements TargetClient {
     });
   }
 
+  replaceMetadata(key: string, metadata: Record<string, string>, options?: CallOptions): Promise<{ etag: string }> {
+    return this.atomically(options, () => {
+      const path = this.path(key);
+      const current = this.objects.get(path);
+      if (!current) throw new TargetError('definite', 'NoSuchKey');
+      this.objects.set(path, { ...current, metadata: { ...metadata }, lastModified: new Date() });
+      return { etag: current.etag };
+    });
+  }
+
   delete(key: string, options?: CallOptions): Promise<void> {
     return this.atomically(options, () => {
       this.objects.delete(this.path(key));

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -134,6 +135,18 @@ export class S3TargetClient implements TargetClient {
       { abortSignal: options?.signal },
     );
     return { etag: r.ETag ?? '' };
+  }
+
+  async replaceMetadata(key: string, metadata: Record<string, string>, options?: CallOptions): Promise<{ etag: string }> {
+    return this.send(async () => {
+      // CopySource is "bucket/key", URL-encoded except for the slashes of the key.
+      const source = `${this.bucket}/${encodeURIComponent(this.path(key)).replace(/%2F/g, '/')}`;
+      const r = await this.s3.send(
+        new CopyObjectCommand({ Bucket: this.bucket, Key: this.path(key), CopySource: source, MetadataDirective: 'REPLACE', Metadata: metadata }),
+        { abortSignal: options?.signal },
+      );
+      return { etag: r.CopyObjectResult?.ETag ?? '' };
+    });
   }
 
   async delete(key: string, options?: CallOptions): Promise<void> {

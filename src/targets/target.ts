@@ -33,6 +33,12 @@ export interface TargetClient {
   get(key: string, options?: CallOptions): Promise<StoredObject | null>;
   head(key: string, options?: CallOptions): Promise<ObjectMeta | null>;
   put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string }>;
+  /**
+   * Replaces the object's user metadata in place, keeping its body (S3: CopyObject onto itself
+   * with MetadataDirective REPLACE; GCS's XML API takes the same request). A missing object is
+   * a definite failure (NoSuchKey).
+   */
+  replaceMetadata(key: string, metadata: Record<string, string>, options?: CallOptions): Promise<{ etag: string }>;
   /** Deleting a missing key succeeds, as in S3. */
   delete(key: string, options?: CallOptions): Promise<void>;
   /** Keys under the prefix, relative to the run prefix, in order. */

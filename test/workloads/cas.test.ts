@@ -6,7 +6,8 @@ import type { History } from '../../src/history/event.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { memoryTarget } from '../../src/targets/memory.js';
 import { s3rverTarget } from '../../src/targets/s3rver.js';
-import { TargetError, type OpenTarget, type Target, type TargetClient } from '../../src/targets/target.js';
+import { TargetError, type Target } from '../../src/targets/target.js';
+import { faultyTarget } from '../helpers/faulty.js';
 import { casWorkload } from '../../workloads/cas.js';
 import type { OpSpec } from '../../workloads/workload.js';
 import { recordRun } from '../helpers/run.js';
@@ -18,34 +19,17 @@ function take(seed: number, keys: number, n: number): OpSpec[] {
   return Array.from({ length: n }, () => g.next()!);
 }
 
-/** The target with its client's PUT replaced (the store misbehaving in one known way). */
-function withPut(target: Target, put: (c: TargetClient, ...args: Parameters<TargetClient['put']>) => ReturnType<TargetClient['put']>): Target {
-  return {
-    ...target,
-    async open(options): Promise<OpenTarget> {
-      const opened = await target.open(options);
-      const c = opened.client;
-      const client: TargetClient = {
-        get: c.get.bind(c),
-        head: c.head.bind(c),
-        delete: c.delete.bind(c),
-        list: c.list.bind(c),
-        put: (key, body, o) => put(c, key, body, o),
-      };
-      return { ...opened, client };
-    },
-  };
-}
-
 /** The store with If-Match and If-None-Match dropped from every PUT: conditions ignored. */
-const ignoringConditions = (target: Target) => withPut(target, (c, key, body, o) => c.put(key, body, { signal: o?.signal }));
+const ignoringConditions = (target: Target) => faultyTarget(target, (c) => ({ put: (key, body, o) => c.put(key, body, { signal: o?.signal }) }));
 
 /** The store as Ceph RGW 16 behaves: every PUT with If-Match refused with 412, matching or not. */
 const refusingIfMatch = (target: Target) =>
-  withPut(target, async (c, key, body, o) => {
-    if (o?.ifMatch !== undefined) throw new TargetError('precondition', 'PreconditionFailed (HTTP 412)');
-    return c.put(key, body, o);
-  });
+  faultyTarget(target, (c) => ({
+    put: async (key, body, o) => {
+      if (o?.ifMatch !== undefined) throw new TargetError('precondition', 'PreconditionFailed (HTTP 412)');
+      return c.put(key, body, o);
+    },
+  }));
 
 const run = (target: Target, ops: number, targetOptions = {}) =>
   recordRun({ target, workload: casWorkload, limits: { ops }, concurrency: 4, keys: 6, seed: 9, targetOptions });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readValidity } from '../../checkers/read-validity.js';
 import { memoryTarget } from '../../src/targets/memory.js';
-import type { OpenTarget, Target, TargetClient } from '../../src/targets/target.js';
+import type { Target } from '../../src/targets/target.js';
+import { faultyTarget } from '../helpers/faulty.js';
 import { decodeValue, encodeValue } from '../../workloads/values.js';
 import { recordRun } from '../helpers/run.js';
 
@@ -48,21 +49,13 @@ describe('self-verifying values', () => {
 });
 
 /** The store, with every read of one key cut to half its bytes (a truncating proxy, say). */
-function truncatingReads(target: Target): Target {
-  return {
-    ...target,
-    async open(options): Promise<OpenTarget> {
-      const opened = await target.open(options);
-      const c = opened.client;
-      const client: TargetClient = Object.create(c) as TargetClient;
-      client.get = async (key, o) => {
-        const got = await c.get(key, o);
-        return got && key === 'k0' ? { ...got, body: got.body.subarray(0, got.body.byteLength >> 1) } : got;
-      };
-      return { ...opened, client };
+const truncatingReads = (target: Target) =>
+  faultyTarget(target, (c) => ({
+    get: async (key, o) => {
+      const got = await c.get(key, o);
+      return got && key === 'k0' ? { ...got, body: got.body.subarray(0, got.body.byteLength >> 1) } : got;
     },
-  };
-}
+  }));
 
 describe('corrupt reads in a run', () => {
   it('read-validity reports each read of a truncated body as a corrupt read, and only those', async () => {
