@@ -65,6 +65,7 @@ const EMULATOR_OPTIONS = {
   'drop-mode': { type: 'string', describe: 'fault: nowhere | coordinator' },
   'single-replica-reads': { type: 'boolean', describe: 'fault (quorum): each read asks one random replica' },
   'cache-front': { type: 'boolean', describe: 'fault: a cache that honours Cache-Control max-age' },
+  'ignore-conditions': { type: 'boolean', describe: 'fault: If-Match / If-None-Match on writes ignored (every conditional write succeeds)' },
   'data-dir': { type: 'string', describe: 'keep the store in this folder (a journal) and recover it at start; runs the emulator in a child process so --nemesis kill,pause apply (strong model)' },
   fsync: { type: 'string', choices: ['always', 'never'], describe: 'with --data-dir: always (default) syncs before acknowledging; never leaves it to the OS' },
   'ack-before-durable': { type: 'number', describe: 'with --data-dir: acknowledge writes at once and journal them this many ms later (a durability bug on purpose: a kill loses them)' },

@@ -34,6 +34,7 @@ An S3-compatible server with tunable consistency, on a loopback port.
   --loss-after-ms N        how long a coordinator-mode lost write lives (default 50)
   --single-replica-reads   quorum: each read asks one random replica
   --cache-front            a cache that honours Cache-Control max-age
+  --ignore-conditions      If-Match / If-None-Match on writes ignored: every conditional write succeeds
 
   persistence (strong only):
   --data-dir DIR           keep the store in DIR (a journal) and recover it at start
@@ -123,6 +124,7 @@ export function parseCliArgs(argv: string[]): CliResult {
         'loss-after-ms': { type: 'string' },
         'single-replica-reads': { type: 'boolean' },
         'cache-front': { type: 'boolean' },
+        'ignore-conditions': { type: 'boolean' },
         'ground-truth': { type: 'string' },
         'virtual-host-suffix': { type: 'string' },
         'max-object-bytes': { type: 'string' },
@@ -193,6 +195,7 @@ export function parseCliArgs(argv: string[]): CliResult {
       ...(v['loss-after-ms'] !== undefined ? { lossAfterMs: number(v['loss-after-ms'], 'loss-after-ms') } : {}),
       ...(v['single-replica-reads'] ? { singleReplicaReads: true } : {}),
       ...(v['cache-front'] ? { cacheFront: true } : {}),
+      ...(v['ignore-conditions'] ? { ignoreConditions: true } : {}),
     },
     ...(v['ground-truth'] !== undefined ? { groundTruth: { jsonlPath: v['ground-truth'] } } : {}),
     ...(v['virtual-host-suffix'] !== undefined ? { virtualHostSuffix: v['virtual-host-suffix'] } : {}),

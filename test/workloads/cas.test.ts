@@ -190,6 +190,15 @@ describe('cas workload runs', () => {
     expect(twiceFromSame.some((o) => failedKeys.has(o.key))).toBe(true);
   });
 
+  it('finds the emulator\'s --ignore-conditions fault: several creators win, and compare-and-set is not linearizable', async () => {
+    const h = await run(emulatorTarget, 600, { emulatorFlags: ['--consistency', 'strong', '--ignore-conditions'] });
+    const results = await checkAll(casWorkload, h);
+    expect(h.ops.filter(isRefused)).toEqual([]);
+    expect(results['create-once']!.keysSeveralWinners).toBeGreaterThan(5);
+    expect(results['linearizable']!.valid).toBe(false);
+    expect(results['linearizable']!.anomalies[0]!.explanation).toMatch(/^cas\(r\d+\.\d+, (null|\d+) → \d+\) .* cannot take effect/);
+  });
+
   it('finds a store that refuses If-Match although the ETag matches (Ceph RGW 16): a refused cas whose condition held', async () => {
     const h = await run(refusingIfMatch(memoryTarget), 600, { latencyMs: 2 });
     const results = await checkAll(casWorkload, h);
