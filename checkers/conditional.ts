@@ -9,7 +9,7 @@ export function casArgs(op: Op): [unknown, unknown] | undefined {
 }
 
 /**
- * A cas the store refused because its condition did not hold (S3's 412 PreconditionFailed, or
+ * A conditional write (a cas, a lock's acquire or release) the store refused because its condition did not hold (S3's 412 PreconditionFailed, or
  * the 404 of If-Match on a missing key) completes `ok` with the value `{"refused": "<why>"}`: it
  * wrote nothing, but it observed that the key did not hold `expected` at some instant while it
  * ran. Recording it as `fail` would throw that observation away, and with it the one symptom of
@@ -21,7 +21,7 @@ export function refusal(why: string): { refused: string } {
 
 export function isRefused(op: Op): boolean {
   const v = op.value as { refused?: unknown } | null | undefined;
-  return op.f === 'cas' && op.type === 'ok' && typeof v === 'object' && v !== null && typeof v.refused === 'string';
+  return op.type === 'ok' && typeof v === 'object' && v !== null && typeof v.refused === 'string';
 }
 
 /** Why the store refused the cas (the text of its answer). */

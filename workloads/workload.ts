@@ -29,6 +29,15 @@ export interface ExecuteOptions extends CallOptions {
   valueSize: number;
 }
 
+/**
+ * An op the same worker performs next, after a pause, before it takes another from the
+ * generator: for protocols whose steps belong to one client (a lock's holder releases it).
+ */
+export interface FollowUp {
+  op: OpSpec;
+  afterMs: number;
+}
+
 export interface Workload {
   readonly name: string;
   /** One line for --help. */
@@ -48,6 +57,12 @@ export interface Workload {
    * Throws TargetError when the store answered with a failure or did not answer.
    */
   execute(client: TargetClient, op: OpSpec, options: ExecuteOptions): Promise<unknown>;
+  /**
+   * Optional: after an op completed ok with `value`, the op its worker must perform next (not
+   * from the generator: its timing depends on the run, so the history's invoke order is the
+   * generator's order plus these).
+   */
+  followUp?(op: OpSpec, value: unknown): FollowUp | undefined;
   /** The reads of the final phase: one of every key the workload uses, for each worker to make. */
   finalReads?(options: WorkloadOptions): OpSpec[];
 }

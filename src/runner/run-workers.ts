@@ -100,8 +100,21 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         reason ??= 'exhausted';
         return;
       }
-      const outcome = await recordOp(recorder, performer, process, op);
+      let outcome = await recordOp(recorder, performer, process, op);
       progress[outcome.type]++;
+      // A follow-up (a lock's release by its holder) is this worker's, whatever the limits say.
+      for (let next = outcome.type === 'ok' ? workload.followUp?.(op, outcome.value) : undefined; next; ) {
+        try {
+          await sleep(next.afterMs, stop);
+        } catch {
+          reason ??= 'interrupted';
+          return;
+        }
+        progress.started++;
+        outcome = await recordOp(recorder, performer, process, next.op);
+        progress[outcome.type]++;
+        next = outcome.type === 'ok' ? workload.followUp?.(next.op, outcome.value) : undefined;
+      }
       if (outcome.type === 'info') processes[w] = process = nextProcess++;
     }
   };

@@ -1,5 +1,5 @@
 // Stores with an injected fault: a client with some methods replaced, the rest its own.
-import type { OpenTarget, Target, TargetClient } from '../../src/targets/target.js';
+import { TargetError, type OpenTarget, type Target, type TargetClient } from '../../src/targets/target.js';
 
 /** The client with some methods replaced; every other call goes to the client itself. */
 export function faulty(c: TargetClient, overrides: Partial<TargetClient>): TargetClient {
@@ -15,4 +15,14 @@ export function faultyTarget(target: Target, overrides: (c: TargetClient) => Par
       return { ...opened, client: faulty(opened.client, overrides(opened.client)) };
     },
   };
+}
+
+/** The store as Ceph RGW 16 behaves: every PUT with If-Match refused with 412, matching or not. */
+export function refusingIfMatch(target: Target): Target {
+  return faultyTarget(target, (c) => ({
+    put: async (key, body, o) => {
+      if (o?.ifMatch !== undefined) throw new TargetError('precondition', 'PreconditionFailed (HTTP 412)');
+      return c.put(key, body, o);
+    },
+  }));
 }

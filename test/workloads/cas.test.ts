@@ -6,8 +6,8 @@ import type { History } from '../../src/history/event.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { memoryTarget } from '../../src/targets/memory.js';
 import { s3rverTarget } from '../../src/targets/s3rver.js';
-import { TargetError, type Target } from '../../src/targets/target.js';
-import { faultyTarget } from '../helpers/faulty.js';
+import type { Target } from '../../src/targets/target.js';
+import { faultyTarget, refusingIfMatch } from '../helpers/faulty.js';
 import { casWorkload } from '../../workloads/cas.js';
 import type { OpSpec } from '../../workloads/workload.js';
 import { recordRun } from '../helpers/run.js';
@@ -21,15 +21,6 @@ function take(seed: number, keys: number, n: number): OpSpec[] {
 
 /** The store with If-Match and If-None-Match dropped from every PUT: conditions ignored. */
 const ignoringConditions = (target: Target) => faultyTarget(target, (c) => ({ put: (key, body, o) => c.put(key, body, { signal: o?.signal }) }));
-
-/** The store as Ceph RGW 16 behaves: every PUT with If-Match refused with 412, matching or not. */
-const refusingIfMatch = (target: Target) =>
-  faultyTarget(target, (c) => ({
-    put: async (key, body, o) => {
-      if (o?.ifMatch !== undefined) throw new TargetError('precondition', 'PreconditionFailed (HTTP 412)');
-      return c.put(key, body, o);
-    },
-  }));
 
 const run = (target: Target, ops: number, targetOptions = {}) =>
   recordRun({ target, workload: casWorkload, limits: { ops }, concurrency: 4, keys: 6, seed: 9, targetOptions });
