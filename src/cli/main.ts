@@ -4,7 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { FORMATS, type ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { modelNames } from '../../checkers/linearizable/registry.js';
 import { checkers } from '../../checkers/registry.js';
-import { workloads } from '../../workloads/registry.js';
+import { workloadFor, workloads } from '../../workloads/registry.js';
 import { DEFAULT_VALUE_SIZE } from '../../workloads/values.js';
 import { nemeses } from '../nemesis/registry.js';
 import { targets } from '../targets/registry.js';
@@ -96,6 +96,7 @@ function workloadOptions(y: Argv) {
     .option('ops', { type: 'number', describe: 'stop after starting this many operations', coerce: positiveInt('ops') })
     .option('rate', { type: 'number', describe: 'start at most this many operations a second, on a fixed schedule', coerce: positive('rate') })
     .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
+    .option('mix', { type: 'string', describe: 'with --workload mixed: the parts and their weights, e.g. register=4,list=1,cas=1 (default: every workload, weight 1)' })
     .option('value-size', { type: 'number', default: DEFAULT_VALUE_SIZE, describe: 'bytes of each value written (self-verifying: an id and a checksum inside, padded to this size)', coerce: positiveInt('value-size') })
     .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
     .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
@@ -124,6 +125,13 @@ function workloadOptions(y: Argv) {
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
     .check((argv) => {
+      if (argv.mix !== undefined) {
+        try {
+          workloadFor(argv.workload, argv.mix);
+        } catch (err) {
+          throw new UserError(`--mix: ${(err as Error).message}`);
+        }
+      }
       if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
         throw new UserError(`--seed must be a whole number from 0 to 4294967295, got ${show(argv.seed)}`);
       }
@@ -146,6 +154,7 @@ export async function main(args: string[]): Promise<number> {
         code = await workloadCommand({
           target: argv.target,
           workload: argv.workload,
+          mix: argv.mix,
           concurrency: argv.concurrency!,
           timeLimit,
           ops: argv.ops,

@@ -12,7 +12,7 @@ import { runWorkers, type Progress, type StopReason, type WorkersOutcome } from 
 import { targets } from '../targets/registry.js';
 import type { OpenTarget } from '../targets/target.js';
 import { toolInfo } from '../util/tool-info.js';
-import { workloads } from '../../workloads/registry.js';
+import { workloadFor } from '../../workloads/registry.js';
 import { EXIT, UserError, exitCodeFor } from './errors.js';
 import { showProgress } from './progress.js';
 import { formatSummary } from './summary.js';
@@ -20,6 +20,8 @@ import { formatSummary } from './summary.js';
 export interface WorkloadConfig {
   target: string;
   workload: string;
+  /** For the mixed workload: its parts and weights (`register=4,list=1,cas=1`). */
+  mix?: string;
   concurrency: number;
   /** Seconds; undefined means no time limit (only with --ops). */
   timeLimit?: number;
@@ -77,7 +79,7 @@ interface RunRecord {
 
 /** `objcheck workload`: run, record, check, report. Returns the exit code. */
 export async function workloadCommand(config: WorkloadConfig): Promise<number> {
-  const workload = workloads.get(config.workload)!;
+  const workload = workloadFor(config.workload, config.mix);
   const target = targets.get(config.target)!;
   const start = new Date();
   const origin = process.hrtime.bigint();
