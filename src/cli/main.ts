@@ -8,6 +8,7 @@ import { workloadFor, workloads } from '../../workloads/registry.js';
 import { DEFAULT_VALUE_SIZE } from '../../workloads/values.js';
 import { nemeses } from '../nemesis/registry.js';
 import { targets } from '../targets/registry.js';
+import { MIN_PART_SIZE } from '../targets/target.js';
 import { checkCommand } from './check-command.js';
 import { EXIT, UserError } from './errors.js';
 import { workloadCommand } from './workload-command.js';
@@ -98,6 +99,15 @@ function workloadOptions(y: Argv) {
     .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
     .option('mix', { type: 'string', describe: 'with --workload mixed: the parts and their weights, e.g. register=4,list=1,cas=1 (default: every workload, weight 1)' })
     .option('value-size', { type: 'number', default: DEFAULT_VALUE_SIZE, describe: 'bytes of each value written (self-verifying: an id and a checksum inside, padded to this size)', coerce: positiveInt('value-size') })
+    .option('part-size', {
+      type: 'number',
+      describe: `S3-compatible targets: PUT values larger than this many bytes as multipart uploads of parts this size (at least ${MIN_PART_SIZE}, S3's smallest part)`,
+      coerce: (v: unknown) => {
+        if (v === undefined) return v;
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < MIN_PART_SIZE) throw new UserError(`--part-size must be a whole number of bytes of at least ${MIN_PART_SIZE} (5 MiB, S3's smallest part), got ${show(v)}`);
+        return v;
+      },
+    })
     .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
     .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
     .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
@@ -161,6 +171,7 @@ export async function main(args: string[]): Promise<number> {
           rate: argv.rate,
           keys: argv.keys!,
           valueSize: argv['value-size']!,
+          partSize: argv['part-size'],
           seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
           opTimeout: argv['op-timeout']!,
           latency: argv.latency,

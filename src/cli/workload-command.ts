@@ -30,6 +30,8 @@ export interface WorkloadConfig {
   keys: number;
   /** Bytes of each value written. */
   valueSize: number;
+  /** S3-compatible targets: PUTs larger than this many bytes go as multipart uploads of parts this size. */
+  partSize?: number;
   seed: number;
   /** Milliseconds. */
   opTimeout: number;
@@ -137,6 +139,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         keepObjects: config.keepObjects,
         start: config.start,
         emulatorFlags: config.emulatorFlags,
+        ...(config.partSize !== undefined ? { partSize: config.partSize } : {}),
         ...(faults?.connectThrough ? { connectThrough: faults.connectThrough } : {}),
         ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
       }).finally(() => clearTimeout(slow));

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { classifyS3Error, httpStatus } from './s3-errors.js';
+import { putMultipart } from './s3-multipart.js';
 import { TargetError, type CallOptions, type ObjectMeta, type PutOptions, type StoredObject, type TargetClient } from './target.js';
 
 export interface S3Connection {
@@ -61,6 +62,8 @@ export class S3TargetClient implements TargetClient {
     readonly s3: S3Client,
     readonly bucket: string,
     readonly prefix: string,
+    /** Bodies larger than this go as multipart uploads of parts this size (undefined: never). */
+    readonly partSize?: number,
   ) {}
 
   private path(key: string): string {
@@ -119,8 +122,9 @@ export class S3TargetClient implements TargetClient {
     });
   }
 
-  /** One PutObject; If-Match and If-None-Match go out exactly as given (an ETag keeps its quotes). */
+  /** One PutObject, or a multipart upload beyond the part size; If-Match and If-None-Match go out exactly as given (an ETag keeps its quotes). */
   private async putOnce(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string }> {
+    if (this.partSize !== undefined && body.byteLength > this.partSize) return putMultipart(this.s3, this.bucket, this.path(key), body, this.partSize, options);
     const r = await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,

@@ -39,7 +39,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     requestTimeoutMs: options.opTimeoutMs + 1000,
     maxSockets: Math.max(16, options.concurrency * 2),
   });
-  const client = new S3TargetClient(s3, e.bucket, options.prefix);
+  const client = new S3TargetClient(s3, e.bucket, options.prefix, options.partSize);
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
     await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
@@ -60,6 +60,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
       bucket: e.bucket,
       prefix: options.prefix,
       pathStyle: e.forcePathStyle,
+      ...(options.partSize !== undefined ? { multipartPartSize: options.partSize } : {}),
       ...e.extra,
     }),
     async close() {

@@ -45,6 +45,9 @@ export interface TargetClient {
   list(prefix: string, options?: CallOptions): Promise<string[]>;
 }
 
+/** S3's smallest multipart part (all but the last): 5 MiB. Here, not beside the SDK code, so the CLI can check --part-size without loading the SDK. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+
 export interface TargetOptions {
   /** The run's own prefix in the bucket, ending in "/". */
   prefix: string;
@@ -63,6 +66,8 @@ export interface TargetOptions {
   createBucket?: boolean;
   /** Leave the run's objects in the bucket (by default the run's prefix is emptied at the end). */
   keepObjects?: boolean;
+  /** S3-compatible targets: PUT bodies larger than this as multipart uploads of parts this size. */
+  partSize?: number;
   /** Start the store first (e.g. docker compose for minio) where the target knows how. */
   start?: boolean;
   /** The emulator's own flags (`--consistency quorum --replicas 3 …`), parsed by the emulator. */
