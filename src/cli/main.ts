@@ -29,6 +29,11 @@ const nonNegative = (name: string) => (v: unknown) => {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UserError(`--${name} must be a number of at least 0, got ${show(v)}`);
   return v;
 };
+const osdCount = (v: unknown) => {
+  if (v === undefined) return v;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 9) throw new UserError(`--osds must be a whole number from 1 to 9, got ${show(v)}`);
+  return v;
+};
 const nonNegativeOpt = (name: string) => (v: unknown) => (v === undefined ? v : nonNegative(name)(v));
 const url = (name: string) => (v: unknown) => {
   if (v === undefined) return v;
@@ -102,7 +107,8 @@ function workloadOptions(y: Argv) {
     .option('endpoint', { type: 'string', describe: 'S3-compatible endpoint URL (e.g. http://127.0.0.1:9000)', coerce: url('endpoint') })
     .option('create-bucket', { type: 'boolean', describe: 'create the bucket if it is missing (never done otherwise)' })
     .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
-    .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose)' })
+    .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose; rgw: a throwaway Ceph cluster)' })
+    .option('osds', { type: 'number', describe: 'rgw --start: storage daemons (OSDs) in the cluster, 1 to 9 (default 1; with 3, writes need 2 copies)', coerce: osdCount })
     .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
     .option('quiesce', { type: 'number', describe: 'after the run, seconds of quiet, then every worker reads every key until they agree (lost writes, convergence)', coerce: nonNegativeOpt('quiesce') })
     .option('nemesis', {
@@ -157,6 +163,7 @@ export async function main(args: string[]): Promise<number> {
           createBucket: argv['create-bucket'],
           keepObjects: argv['keep-objects'],
           start: argv.start,
+          osds: argv.osds,
           checkTimeout: argv['check-timeout'],
           emulatorFlags: emulatorFlags(argv),
           groundTruth: argv['ground-truth'] === true,

@@ -35,6 +35,7 @@ export interface WorkloadConfig {
   createBucket?: boolean;
   keepObjects: boolean;
   start: boolean;
+  osds?: number;
   results: string;
   name?: string;
   /** Seconds the linearizability checker may take. */
@@ -130,6 +131,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         createBucket: config.createBucket,
         keepObjects: config.keepObjects,
         start: config.start,
+        osds: config.osds,
         emulatorFlags: config.emulatorFlags,
         ...(faults?.connectThrough ? { connectThrough: faults.connectThrough } : {}),
         ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
@@ -151,7 +153,8 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
 
     const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
-    const display = showProgress(progress, () => recorder.now() / 1e6, timeLimitMs, config.ops);
+    const runStartNs = recorder.now();
+    const display = showProgress(progress, () => (recorder.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
     faults?.start(opened, recorder, stop.signal);
     let outcome: WorkersOutcome;
     try {

@@ -56,7 +56,10 @@ export interface WorkersOutcome {
 export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<WorkersOutcome> {
   const { workload, client, recorder, limits, stop } = options;
   const generator = workload.generator({ seed: options.seed, keys: options.keys });
-  const timeLimitNs = limits.timeLimitMs === undefined ? Infinity : limits.timeLimitMs * 1e6;
+  // Limits count from the first operation, not from process start: opening a target (starting
+  // a cluster, a preflight) can take longer than the run itself.
+  const startNs = recorder.now();
+  const endNs = limits.timeLimitMs === undefined ? Infinity : startNs + limits.timeLimitMs * 1e6;
   const intervalNs = limits.rate ? 1e9 / limits.rate : 0;
   const performer = new Performer(workload, client, options.opTimeoutMs, stop);
   let reason: StopReason | undefined;
@@ -65,7 +68,7 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
   const limitReached = (): StopReason | undefined => {
     if (stop.aborted) return 'interrupted';
     if (limits.ops !== undefined && progress.started >= limits.ops) return 'ops-limit';
-    if (recorder.now() >= timeLimitNs) return 'time-limit';
+    if (recorder.now() >= endNs) return 'time-limit';
     return undefined;
   };
 
@@ -77,7 +80,7 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
       if (reason) return;
       if (intervalNs > 0) {
         // The slot is claimed before waiting, so the schedule does not depend on completions.
-        const slot = progress.started * intervalNs;
+        const slot = startNs + progress.started * intervalNs;
         progress.started++;
         const late = recorder.now() - slot;
         if (late > intervalNs) progress.late++;

@@ -19,6 +19,8 @@ export interface S3Endpoint {
   process?: ProcessControl;
   /** Faults inside a store we simulate. */
   internal?: InternalFaultControl;
+  /** Nodes of a cluster we started, for the node faults. */
+  nodes?: ReadonlyMap<string, ProcessControl>;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     down: e.down,
     process: e.process,
     internal: e.internal,
+    nodes: e.nodes,
     describe: () => ({
       name: e.target,
       endpoint: e.endpoint ?? `AWS ${e.region}`,

@@ -59,6 +59,8 @@ export interface TargetOptions {
   keepObjects?: boolean;
   /** Start the store first (e.g. docker compose for minio) where the target knows how. */
   start?: boolean;
+  /** For a cluster the target starts (rgw --start): how many storage daemons. */
+  osds?: number;
   /** The emulator's own flags (`--consistency quorum --replicas 3 …`), parsed by the emulator. */
   emulatorFlags?: string[];
   /** Network faults: maps the store's endpoint to the one the client must use (a proxy's). */
@@ -82,6 +84,8 @@ export interface OpenTarget {
   down?: AbortSignal;
   /** For a store in a process we started: what the process faults act on. */
   process?: ProcessControl;
+  /** Nodes of a cluster we started (Ceph's OSDs), by name, for the node faults. */
+  nodes?: ReadonlyMap<string, ProcessControl>;
   /** For a store whose insides we control (the emulator): replica partitions, clock skew. */
   internal?: InternalFaultControl;
   close(): Promise<void>;
