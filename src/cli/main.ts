@@ -90,18 +90,11 @@ function emulatorFlags(argv: Record<string, unknown>): string[] {
   return flags;
 }
 
-function workloadOptions(y: Argv) {
+/** Which store, and how to reach or start it: for every command that opens a target. */
+function targetOptions(y: Argv) {
   return y
     .option('target', { type: 'string', default: 'memory', choices: [...targets.keys()], describe: 'the store to test' })
-    .option('workload', { type: 'string', default: 'register', choices: [...workloads.keys()], describe: 'what the workers do' })
-    .option('concurrency', { type: 'number', default: 5, describe: 'workers (concurrent clients)', coerce: positiveInt('concurrency') })
-    .option('time-limit', { type: 'number', describe: 'seconds to run (default 10 when --ops is not given)', coerce: positive('time-limit') })
-    .option('ops', { type: 'number', describe: 'stop after starting this many operations', coerce: positiveInt('ops') })
-    .option('rate', { type: 'number', describe: 'start at most this many operations a second, on a fixed schedule', coerce: positive('rate') })
-    .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
-    .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
     .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
-    .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
     .option('bucket', { type: 'string', describe: 'bucket (S3-compatible targets); the run touches only objcheck/<run>/ in it' })
     .option('region', { type: 'string', describe: 'region (S3-compatible targets)' })
     .option('endpoint', { type: 'string', describe: 'S3-compatible endpoint URL (e.g. http://127.0.0.1:9000)', coerce: url('endpoint') })
@@ -109,6 +102,20 @@ function workloadOptions(y: Argv) {
     .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
     .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose; rgw: a throwaway Ceph cluster)' })
     .option('osds', { type: 'number', describe: 'rgw --start: storage daemons (OSDs) in the cluster, 1 to 9 (default 1; with 3, writes need 2 copies)', coerce: osdCount })
+    .options(EMULATOR_OPTIONS)
+    .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):');
+}
+
+function workloadOptions(y: Argv) {
+  return targetOptions(y)
+    .option('workload', { type: 'string', default: 'register', choices: [...workloads.keys()], describe: 'what the workers do' })
+    .option('concurrency', { type: 'number', default: 5, describe: 'workers (concurrent clients)', coerce: positiveInt('concurrency') })
+    .option('time-limit', { type: 'number', describe: 'seconds to run (default 10 when --ops is not given)', coerce: positive('time-limit') })
+    .option('ops', { type: 'number', describe: 'stop after starting this many operations', coerce: positiveInt('ops') })
+    .option('rate', { type: 'number', describe: 'start at most this many operations a second, on a fixed schedule', coerce: positive('rate') })
+    .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
+    .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
+    .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
     .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
     .option('quiesce', { type: 'number', describe: 'after the run, seconds of quiet, then every worker reads every key until they agree (lost writes, convergence)', coerce: nonNegativeOpt('quiesce') })
     .option('nemesis', {
@@ -122,8 +129,6 @@ function workloadOptions(y: Argv) {
       },
     })
     .option('nemesis-interval', { type: 'number', default: 2, describe: 'seconds each fault lasts, and each quiet period between faults', coerce: positive('nemesis-interval') })
-    .options(EMULATOR_OPTIONS)
-    .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):')
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
     .check((argv) => {
@@ -215,6 +220,27 @@ export async function main(args: string[]): Promise<number> {
       return true;
     })
     .command(
+      'probe',
+      "check a store against S3's documented rules, one client at a time: expected beside observed",
+      (y) => targetOptions(y).option('json', { type: 'boolean', default: false, describe: 'one JSON object a line: check, expected, observed, ok' }),
+      async (argv) => {
+        const { probeCommand } = await import('./probe-command.js');
+        code = await probeCommand({
+          target: argv.target,
+          json: argv.json,
+          opTimeout: argv['op-timeout']!,
+          bucket: argv.bucket,
+          region: argv.region,
+          endpoint: argv.endpoint,
+          createBucket: argv['create-bucket'],
+          keepObjects: argv['keep-objects'],
+          start: argv.start,
+          osds: argv.osds,
+          emulatorFlags: emulatorFlags(argv),
+        });
+      },
+    )
+    .command(
       'report [runs..]',
       'write report.html for run folders (and JUnit XML), or the index of all runs',
       (y) =>
@@ -227,7 +253,7 @@ export async function main(args: string[]): Promise<number> {
         code = await reportCommand({ runs: (argv.runs as string[] | undefined) ?? [], junit: argv.junit, index: argv.index });
       },
     )
-    .demandCommand(1, 'name a command: workload, check or report')
+    .demandCommand(1, 'name a command: workload, check, probe or report')
     .strict()
     .help()
     .alias('help', 'h')

@@ -32,7 +32,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }] = await Promise.all([import('./s3-client.js'), import('./preflight.js')]);
   // Network faults put a proxy between the workers and the store: the client talks to it.
   const endpoint = e.endpoint && options.connectThrough ? await options.connectThrough(e.endpoint) : e.endpoint;
-  const s3 = makeS3Client({
+  const connection: S3Connection = {
     endpoint,
     region: e.region,
     bucket: e.bucket,
@@ -40,7 +40,8 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     credentials: e.credentials,
     requestTimeoutMs: options.opTimeoutMs + 1000,
     maxSockets: Math.max(16, options.concurrency * 2),
-  });
+  };
+  const s3 = makeS3Client(connection);
   const client = new S3TargetClient(s3, e.bucket, options.prefix);
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
@@ -56,6 +57,15 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     process: e.process,
     internal: e.internal,
     nodes: e.nodes,
+    s3: {
+      client: s3,
+      bucket: e.bucket,
+      prefix: options.prefix,
+      async withSecret(secretAccessKey) {
+        const { accessKeyId } = e.credentials ?? (await s3.config.credentials());
+        return makeS3Client({ ...connection, credentials: { accessKeyId, secretAccessKey } });
+      },
+    },
     describe: () => ({
       name: e.target,
       endpoint: e.endpoint ?? `AWS ${e.region}`,

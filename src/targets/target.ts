@@ -1,4 +1,5 @@
 // The one interface every store implements. A workload talks to a store only through it.
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /** Options every call takes: the runner's per-op deadline. */
 export interface CallOptions {
@@ -86,9 +87,20 @@ export interface OpenTarget {
   process?: ProcessControl;
   /** Nodes of a cluster we started (Ceph's OSDs), by name, for the node faults. */
   nodes?: ReadonlyMap<string, ProcessControl>;
+  /** For S3-compatible stores: S3 itself, for `objcheck probe`'s checks of S3's documented rules. */
+  s3?: S3Access;
   /** For a store whose insides we control (the emulator): replica partitions, clock skew. */
   internal?: InternalFaultControl;
   close(): Promise<void>;
+}
+
+export interface S3Access {
+  client: S3Client;
+  bucket: string;
+  /** The run's prefix: the only place the probe writes. */
+  prefix: string;
+  /** Another client of the same store with the same access key signing with this secret. */
+  withSecret(secretAccessKey: string): Promise<S3Client>;
 }
 
 /** A server process the target started, for the kill and pause faults. */
