@@ -9,6 +9,7 @@ import { nemeses } from '../nemesis/registry.js';
 import { targets } from '../targets/registry.js';
 import { checkCommand } from './check-command.js';
 import { EXIT, UserError } from './errors.js';
+import type { TargetConfig } from './target-config.js';
 import { workloadCommand } from './workload-command.js';
 
 // The SDK warns on every start that its 2027 releases will need Node 22; we pin a version
@@ -106,6 +107,34 @@ function targetOptions(y: Argv) {
     .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):');
 }
 
+/** The flags of targetOptions, as yargs parses them. */
+type TargetArgs = {
+  target: string;
+  'op-timeout'?: number;
+  bucket?: string;
+  region?: string;
+  endpoint?: string;
+  'create-bucket'?: boolean;
+  'keep-objects': boolean;
+  start: boolean;
+  osds?: number;
+};
+
+function targetConfig(argv: TargetArgs): TargetConfig {
+  return {
+    target: argv.target,
+    opTimeout: argv['op-timeout']!,
+    bucket: argv.bucket,
+    region: argv.region,
+    endpoint: argv.endpoint,
+    createBucket: argv['create-bucket'],
+    keepObjects: argv['keep-objects'],
+    start: argv.start,
+    osds: argv.osds,
+    emulatorFlags: emulatorFlags(argv),
+  };
+}
+
 function workloadOptions(y: Argv) {
   return targetOptions(y)
     .option('workload', { type: 'string', default: 'register', choices: [...workloads.keys()], describe: 'what the workers do' })
@@ -152,7 +181,7 @@ export async function main(args: string[]): Promise<number> {
       async (argv) => {
         const timeLimit = argv['time-limit'] ?? (argv.ops === undefined ? 10 : undefined);
         code = await workloadCommand({
-          target: argv.target,
+          ...targetConfig(argv),
           workload: argv.workload,
           concurrency: argv.concurrency!,
           timeLimit,
@@ -160,17 +189,8 @@ export async function main(args: string[]): Promise<number> {
           rate: argv.rate,
           keys: argv.keys!,
           seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
-          opTimeout: argv['op-timeout']!,
           latency: argv.latency,
-          bucket: argv.bucket,
-          region: argv.region,
-          endpoint: argv.endpoint,
-          createBucket: argv['create-bucket'],
-          keepObjects: argv['keep-objects'],
-          start: argv.start,
-          osds: argv.osds,
           checkTimeout: argv['check-timeout'],
-          emulatorFlags: emulatorFlags(argv),
           groundTruth: argv['ground-truth'] === true,
           quiesce: argv.quiesce,
           nemesis: (argv.nemesis as string[] | undefined) ?? [],
@@ -225,19 +245,7 @@ export async function main(args: string[]): Promise<number> {
       (y) => targetOptions(y).option('json', { type: 'boolean', default: false, describe: 'one JSON object a line: check, expected, observed, ok' }),
       async (argv) => {
         const { probeCommand } = await import('./probe-command.js');
-        code = await probeCommand({
-          target: argv.target,
-          json: argv.json,
-          opTimeout: argv['op-timeout']!,
-          bucket: argv.bucket,
-          region: argv.region,
-          endpoint: argv.endpoint,
-          createBucket: argv['create-bucket'],
-          keepObjects: argv['keep-objects'],
-          start: argv.start,
-          osds: argv.osds,
-          emulatorFlags: emulatorFlags(argv),
-        });
+        code = await probeCommand({ ...targetConfig(argv), json: argv.json });
       },
     )
     .command(

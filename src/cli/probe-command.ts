@@ -2,19 +2,10 @@ import { formatProbe, runProbe } from '../probe/run-probe.js';
 import { targets } from '../targets/registry.js';
 import type { OpenTarget } from '../targets/target.js';
 import { EXIT, UserError } from './errors.js';
+import { openOptions, type TargetConfig } from './target-config.js';
 
-export interface ProbeConfig {
-  target: string;
+export interface ProbeConfig extends TargetConfig {
   json: boolean;
-  opTimeout: number;
-  bucket?: string;
-  region?: string;
-  endpoint?: string;
-  createBucket?: boolean;
-  keepObjects: boolean;
-  start: boolean;
-  osds?: number;
-  emulatorFlags: string[];
 }
 
 /**
@@ -27,19 +18,11 @@ export async function probeCommand(config: ProbeConfig): Promise<number> {
   let opened: OpenTarget;
   try {
     opened = await target.open({
+      ...openOptions(config),
       prefix,
       seed: 0,
-      opTimeoutMs: config.opTimeout,
       concurrency: 8,
       latencyMs: 0,
-      bucket: config.bucket,
-      region: config.region,
-      endpoint: config.endpoint,
-      createBucket: config.createBucket,
-      keepObjects: config.keepObjects,
-      start: config.start,
-      osds: config.osds,
-      emulatorFlags: config.emulatorFlags,
     });
   } catch (err) {
     if (err instanceof UserError) throw err;

@@ -13,9 +13,10 @@ import { toolInfo } from '../util/tool-info.js';
 import { workloads } from '../../workloads/registry.js';
 import { EXIT, UserError, exitCodeFor } from './errors.js';
 import { showProgress } from './progress.js';
+import { openOptions, type TargetConfig } from './target-config.js';
 import { formatSummary } from './summary.js';
 
-export interface WorkloadConfig {
+export interface WorkloadConfig extends TargetConfig {
   target: string;
   workload: string;
   concurrency: number;
@@ -25,23 +26,12 @@ export interface WorkloadConfig {
   rate?: number;
   keys: number;
   seed: number;
-  /** Milliseconds. */
-  opTimeout: number;
   /** Milliseconds of simulated latency, for targets that simulate it. */
   latency: number;
-  bucket?: string;
-  region?: string;
-  endpoint?: string;
-  createBucket?: boolean;
-  keepObjects: boolean;
-  start: boolean;
-  osds?: number;
   results: string;
   name?: string;
   /** Seconds the linearizability checker may take. */
   checkTimeout?: number;
-  /** The emulator's flags, for --target emulator. */
-  emulatorFlags: string[];
   /** Ask the target for ground truth (ground-truth.jsonl in the run folder). */
   groundTruth: boolean;
   /** Seconds of quiet before the final reads; undefined: no final phase (1 s with faults). */
@@ -122,17 +112,9 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       opened = await target.open({
         prefix: `objcheck/${name}/`,
         seed: config.seed,
-        opTimeoutMs: config.opTimeout,
+        ...openOptions(config),
         concurrency: config.concurrency,
         latencyMs: config.latency,
-        bucket: config.bucket,
-        region: config.region,
-        endpoint: config.endpoint,
-        createBucket: config.createBucket,
-        keepObjects: config.keepObjects,
-        start: config.start,
-        osds: config.osds,
-        emulatorFlags: config.emulatorFlags,
         ...(faults?.connectThrough ? { connectThrough: faults.connectThrough } : {}),
         ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
       }).finally(() => clearTimeout(slow));
@@ -165,7 +147,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
           recorder,
           concurrency: config.concurrency,
           limits: { timeLimitMs, ops: config.ops, rate: config.rate },
-          opTimeoutMs: config.opTimeout,
+          ...openOptions(config),
           seed: config.seed,
           keys: config.keys,
           stop: stop.signal,
@@ -190,7 +172,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         keys: config.keys,
         quiesceMs: quiesce * 1000,
         convergeTimeoutMs: 30_000,
-        opTimeoutMs: config.opTimeout,
+        ...openOptions(config),
         stop: stop.signal,
       });
       record.finalPhase = { quiesceS: quiesce, ...final };
