@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runProbe } from '../src/probe/run-probe.js';
+import { s3rverTarget } from '../src/targets/s3rver.js';
 
 const cli = resolve(import.meta.dirname, '../dist/src/cli/main.js');
 
@@ -42,5 +46,32 @@ describe('objcheck probe: S3 rules, expected beside observed', () => {
     const r = probe('--target', 'memory');
     expect(r.code).toBe(3);
     expect(r.stderr).toBe("error: probe checks S3's rules over HTTP, and the memory target has no S3 endpoint\n");
+  });
+});
+
+describe('workload --probe', () => {
+  it('runs the probe before the workload: its table in run.json and the report', () => {
+    const results = mkdtempSync(join(tmpdir(), 'objcheck-probe-'));
+    const r = spawnSync(process.execPath, [cli, 'workload', '--target', 's3rver', '--probe', '--ops', '50', '--results', results, '--name', 'run'], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_CA_BUNDLE: '' },
+    });
+    expect(r.stderr).toMatch(/probe: 5 of \d+ checks deviate from what AWS documents: PUT If-None-Match: \* on an existing key → 200/);
+    const run = JSON.parse(readFileSync(join(results, 'run', 'run.json'), 'utf8'));
+    expect(run.probe.filter((x: { ok: boolean }) => !x.ok)).toHaveLength(5);
+    expect(readFileSync(join(results, 'run', 'report.html'), 'utf8')).toContain('<section id="probe"><h2>S3 conformance probe</h2>');
+  });
+
+  it("leaves none of its objects in the run's prefix, where a workload's LIST would see them", async () => {
+    delete process.env.AWS_CA_BUNDLE;
+    const opened = await s3rverTarget.open({ prefix: 'objcheck/probe-test/', seed: 1, opTimeoutMs: 2000, concurrency: 8, latencyMs: 0 });
+    try {
+      await opened.client.put('mine', new TextEncoder().encode('x'));
+      const results = await runProbe(opened.s3!);
+      expect(results.length).toBeGreaterThanOrEqual(14);
+      expect(await opened.client.list('')).toEqual(['mine']);
+    } finally {
+      await opened.close();
+    }
   });
 });

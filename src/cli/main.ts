@@ -157,6 +157,7 @@ function workloadOptions(y: Argv) {
         return names;
       },
     })
+    .option('probe', { type: 'boolean', default: false, describe: "first check the store against S3's documented rules (objcheck probe); the table goes in run.json and the report" })
     .option('nemesis-interval', { type: 'number', default: 2, describe: 'seconds each fault lasts, and each quiet period between faults', coerce: positive('nemesis-interval') })
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
@@ -192,6 +193,7 @@ export async function main(args: string[]): Promise<number> {
           latency: argv.latency,
           checkTimeout: argv['check-timeout'],
           groundTruth: argv['ground-truth'] === true,
+          probe: argv.probe,
           quiesce: argv.quiesce,
           nemesis: (argv.nemesis as string[] | undefined) ?? [],
           nemesisInterval: argv['nemesis-interval']!,

@@ -9,6 +9,7 @@ import { runFinalPhase, type FinalPhaseOutcome } from '../runner/final-phase.js'
 import { runWorkers, type Progress, type StopReason, type WorkersOutcome } from '../runner/run-workers.js';
 import { targets } from '../targets/registry.js';
 import type { OpenTarget } from '../targets/target.js';
+import type { ProbeResult } from '../probe/run-probe.js';
 import { toolInfo } from '../util/tool-info.js';
 import { workloads } from '../../workloads/registry.js';
 import { EXIT, UserError, exitCodeFor } from './errors.js';
@@ -34,6 +35,8 @@ export interface WorkloadConfig extends TargetConfig {
   checkTimeout?: number;
   /** Ask the target for ground truth (ground-truth.jsonl in the run folder). */
   groundTruth: boolean;
+  /** Run the conformance probe (objcheck probe) before the workload; its table goes in run.json. */
+  probe?: boolean;
   /** Seconds of quiet before the final reads; undefined: no final phase (1 s with faults). */
   quiesce?: number;
   /** Faults to inject (src/nemesis/registry.ts), alternating with healing every nemesisInterval s. */
@@ -58,6 +61,8 @@ interface RunRecord {
   lateOps?: number;
   /** With --nemesis: which faults, how often, how many ran. */
   nemesis?: { faults: string[]; intervalS: number; count: number };
+  /** With --probe: S3's documented rules, checked before the workload. */
+  probe?: ProbeResult[];
   /** With --quiesce: how the final phase went. */
   finalPhase?: { quiesceS: number } & FinalPhaseOutcome;
 }
@@ -126,6 +131,14 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     }
     record.target = opened.describe();
     writeJsonAtomic(folder.runJson, record);
+    if (config.probe) {
+      if (!opened.s3) throw new UserError(`--probe checks S3's rules over HTTP, and the ${target.name} target has no S3 endpoint`);
+      const { runProbe } = await import('../probe/run-probe.js');
+      record.probe = await runProbe(opened.s3);
+      const deviations = record.probe.filter((r) => !r.ok);
+      process.stderr.write(`probe: ${deviations.length === 0 ? `every check (${record.probe.length}) matches what AWS documents` : `${deviations.length} of ${record.probe.length} checks deviate from what AWS documents: ${deviations.map((r) => `${r.check} → ${r.observed}`).join('; ')}`}\n`);
+      writeJsonAtomic(folder.runJson, record);
+    }
     let downReason: string | undefined;
     opened.down?.addEventListener('abort', () => {
       downReason = String((opened!.down!.reason as Error)?.message ?? opened!.down!.reason);

@@ -1,5 +1,5 @@
 import type { S3Access } from '../targets/target.js';
-import { probeChecks, type ProbeCheck } from './checks.js';
+import { probeChecks, type ProbeCheck, type ProbeContext } from './checks.js';
 
 export interface ProbeResult {
   check: string;
@@ -22,6 +22,17 @@ export async function runProbe(s3: S3Access, checks: readonly ProbeCheck[] = pro
     wrongSecret: () => s3.withSecret('objcheck-probe-wrong-secret'),
   };
   const results: ProbeResult[] = [];
+  try {
+    await runEach(checks, ctx, results);
+  } finally {
+    // Its objects must not show up in the workload's LISTs of the run prefix.
+    const { deletePrefix } = await import('../targets/s3-client.js');
+    await deletePrefix(s3.client, s3.bucket, `${s3.prefix}probe/`).catch(() => undefined);
+  }
+  return results;
+}
+
+async function runEach(checks: readonly ProbeCheck[], ctx: ProbeContext, results: ProbeResult[]): Promise<void> {
   for (const c of checks) {
     let observed: string;
     try {
@@ -31,7 +42,6 @@ export async function runProbe(s3: S3Access, checks: readonly ProbeCheck[] = pro
     }
     results.push({ check: c.name, expected: c.expected, observed, ok: observed === c.expected });
   }
-  return results;
 }
 
 /** The table as the terminal shows it: each rule, what AWS documents, what the store did. */
