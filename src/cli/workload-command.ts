@@ -150,6 +150,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
     const runStartNs = recorder.now();
     const display = showProgress(progress, () => (recorder.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
+    const clientFor = await faults?.splitWorkers(opened, config.concurrency);
     faults?.start(opened, recorder, stop.signal);
     let outcome: WorkersOutcome;
     try {
@@ -157,6 +158,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         {
           workload,
           client: opened.client,
+          ...(clientFor ? { clientFor } : {}),
           recorder,
           concurrency: config.concurrency,
           limits: { timeLimitMs, ops: config.ops, rate: config.rate },

@@ -16,6 +16,8 @@ export interface RunLimits {
 export interface WorkerOptions {
   workload: Workload;
   client: TargetClient;
+  /** A client for some workers other than `client` (a fault cuts some workers off only). */
+  clientFor?: (worker: number) => TargetClient;
   recorder: Recorder;
   concurrency: number;
   limits: RunLimits;
@@ -61,9 +63,14 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
   const startNs = recorder.now();
   const endNs = limits.timeLimitMs === undefined ? Infinity : startNs + limits.timeLimitMs * 1e6;
   const intervalNs = limits.rate ? 1e9 / limits.rate : 0;
-  const performer = new Performer(workload, client, options.opTimeoutMs, stop);
+  const performers = new Map<TargetClient, Performer>();
+  const performerOf = (w: number): Performer => {
+    const c = options.clientFor?.(w) ?? client;
+    let p = performers.get(c);
+    if (!p) performers.set(c, (p = new Performer(workload, c, options.opTimeoutMs, stop)));
+    return p;
+  };
   let reason: StopReason | undefined;
-  let nextProcess = options.concurrency;
 
   const limitReached = (): StopReason | undefined => {
     if (stop.aborted) return 'interrupted';
@@ -75,6 +82,7 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
   const processes = Array.from({ length: options.concurrency }, (_, i) => i);
   const worker = async (w: number): Promise<void> => {
     let process = processes[w]!;
+    const performer = performerOf(w);
     for (;;) {
       reason ??= limitReached();
       if (reason) return;
@@ -103,14 +111,15 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
       }
       const outcome = await recordOp(recorder, performer, process, op);
       progress[outcome.type]++;
-      if (outcome.type === 'info') processes[w] = process = nextProcess++;
+      // Jepsen's numbering: a worker's processes are w, w + n, w + 2n…, so process % n = worker.
+      if (outcome.type === 'info') processes[w] = process = process + options.concurrency;
     }
   };
 
   try {
     await Promise.all(Array.from({ length: options.concurrency }, (_, i) => worker(i)));
   } finally {
-    performer.dispose();
+    for (const p of performers.values()) p.dispose();
   }
-  return { reason: reason ?? 'exhausted', processes, nextProcess };
+  return { reason: reason ?? 'exhausted', processes, nextProcess: Math.max(...processes) + 1 };
 }

@@ -43,6 +43,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   };
   const s3 = makeS3Client(connection);
   const client = new S3TargetClient(s3, e.bucket, options.prefix);
+  const others: (typeof s3)[] = [];
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
     await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
@@ -57,6 +58,11 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     process: e.process,
     internal: e.internal,
     nodes: e.nodes,
+    connect(other) {
+      const s = makeS3Client({ ...connection, endpoint: other });
+      others.push(s);
+      return new S3TargetClient(s, e.bucket, options.prefix);
+    },
     s3: {
       client: s3,
       bucket: e.bucket,
@@ -79,6 +85,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
       try {
         if (!options.keepObjects && !e.down?.aborted) await deletePrefix(s3, e.bucket, options.prefix);
       } finally {
+        for (const o of others) o.destroy();
         s3.destroy();
         await e.onClose?.();
       }

@@ -87,6 +87,11 @@ export interface OpenTarget {
   process?: ProcessControl;
   /** Nodes of a cluster we started (Ceph's OSDs), by name, for the node faults. */
   nodes?: ReadonlyMap<string, ProcessControl>;
+  /**
+   * Another client of the same store, reached at `endpoint` (a second proxy in front of it), for
+   * faults that cut off some workers while the others get through. Closed with the target.
+   */
+  connect?(endpoint: string): TargetClient;
   /** For S3-compatible stores: S3 itself, for `objcheck probe`'s checks of S3's documented rules. */
   s3?: S3Access;
   /** For a store whose insides we control (the emulator): replica partitions, clock skew. */
