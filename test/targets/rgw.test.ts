@@ -57,6 +57,24 @@ async function eventually(check: () => boolean, ms: number): Promise<void> {
   while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 
+describe('rgw target without what it needs', () => {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [cli, 'workload', '--target', 'rgw', '--results', mkdtempSync(join(tmpdir(), 'objcheck-rgw-')), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+
+  it('no Ceph packages: one line saying what to install, exit 3', () => {
+    // A PATH with nothing on it: no Ceph program is found.
+    const r = run(['--start'], { PATH: mkdtempSync(join(tmpdir(), 'objcheck-empty-path-')) });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/^error: Ceph is not installed \(missing ceph-mon, .*radosgw.*\): apt-get install -y radosgw ceph-mon ceph-mgr ceph-osd ceph-common\n$/);
+  });
+
+  it('neither --start nor --endpoint: says which to give, exit 3', () => {
+    const r = run([]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe('error: --target rgw needs --start (a cluster of our own) or --endpoint URL of an existing gateway\n');
+  });
+});
+
 describe.skipIf(missing.length > 0).sequential('Ceph RGW, a real distributed object store started by objcheck', () => {
   it('register workload against rgw --start (1 OSD): valid; the cluster is gone afterwards', async () => {
     const r = await objcheck(['workload', '--target', 'rgw', '--start', '--time-limit', '4', '--concurrency', '8']);

@@ -1,8 +1,8 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { UserError } from '../../cli/errors.js';
 import { freePort } from '../../util/free-port.js';
 import { sleep } from '../../util/sleep.js';
@@ -16,7 +16,17 @@ const REAPER = join(projectRoot(), 'dist/src/targets/ceph/reaper.js');
 
 /** The Ceph programs that are not on PATH (empty when a cluster can be started). */
 export function missingCephTools(): string[] {
-  return TOOLS.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  const onPath = (tool: string) =>
+    dirs.some((d) => {
+      try {
+        accessSync(join(d, tool), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  return TOOLS.filter((t) => !onPath(t));
 }
 
 export interface CephClusterOptions {
