@@ -13,8 +13,7 @@ export interface ByteCounts {
  * ops/s. Counted at the client rather than derived from the history, because the history
  * records which value was read, not how many bytes carried it (a torn read is shorter).
  */
-export function countingBytes(client: TargetClient): { client: TargetClient; bytes: ByteCounts } {
-  const bytes: ByteCounts = { written: 0, read: 0 };
+export function countingBytes(client: TargetClient, bytes: ByteCounts = { written: 0, read: 0 }): { client: TargetClient; bytes: ByteCounts } {
   const counted: TargetClient = Object.create(client) as TargetClient;
   counted.get = async (key, options) => {
     const o = await client.get(key, options);

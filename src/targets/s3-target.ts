@@ -19,6 +19,8 @@ export interface S3Endpoint {
   process?: ProcessControl;
   /** Faults inside a store we simulate. */
   internal?: InternalFaultControl;
+  /** Nodes of a cluster we started, for the node faults. */
+  nodes?: ReadonlyMap<string, ProcessControl>;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }] = await Promise.all([import('./s3-client.js'), import('./preflight.js')]);
   // Network faults put a proxy between the workers and the store: the client talks to it.
   const endpoint = e.endpoint && options.connectThrough ? await options.connectThrough(e.endpoint) : e.endpoint;
-  const s3 = makeS3Client({
+  const connection: S3Connection = {
     endpoint,
     region: e.region,
     bucket: e.bucket,
@@ -38,8 +40,10 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     credentials: e.credentials,
     requestTimeoutMs: options.opTimeoutMs + 1000,
     maxSockets: Math.max(16, options.concurrency * 2),
-  });
+  };
+  const s3 = makeS3Client(connection);
   const client = new S3TargetClient(s3, e.bucket, options.prefix, options.partSize);
+  const others: (typeof s3)[] = [];
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
     await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
@@ -53,6 +57,21 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     down: e.down,
     process: e.process,
     internal: e.internal,
+    nodes: e.nodes,
+    connect(other) {
+      const s = makeS3Client({ ...connection, endpoint: other });
+      others.push(s);
+      return new S3TargetClient(s, e.bucket, options.prefix, options.partSize);
+    },
+    s3: {
+      client: s3,
+      bucket: e.bucket,
+      prefix: options.prefix,
+      async withSecret(secretAccessKey) {
+        const { accessKeyId } = e.credentials ?? (await s3.config.credentials());
+        return makeS3Client({ ...connection, credentials: { accessKeyId, secretAccessKey } });
+      },
+    },
     describe: () => ({
       name: e.target,
       endpoint: e.endpoint ?? `AWS ${e.region}`,
@@ -67,6 +86,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
       try {
         if (!options.keepObjects && !e.down?.aborted) await deletePrefix(s3, e.bucket, options.prefix);
       } finally {
+        for (const o of others) o.destroy();
         s3.destroy();
         await e.onClose?.();
       }

@@ -1,4 +1,5 @@
 // The one interface every store implements. A workload talks to a store only through it.
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /** Options every call takes: the runner's per-op deadline. */
 export interface CallOptions {
@@ -70,6 +71,8 @@ export interface TargetOptions {
   partSize?: number;
   /** Start the store first (e.g. docker compose for minio) where the target knows how. */
   start?: boolean;
+  /** For a cluster the target starts (rgw --start): how many storage daemons. */
+  osds?: number;
   /** The emulator's own flags (`--consistency quorum --replicas 3 …`), parsed by the emulator. */
   emulatorFlags?: string[];
   /** Network faults: maps the store's endpoint to the one the client must use (a proxy's). */
@@ -93,9 +96,27 @@ export interface OpenTarget {
   down?: AbortSignal;
   /** For a store in a process we started: what the process faults act on. */
   process?: ProcessControl;
+  /** Nodes of a cluster we started (Ceph's OSDs), by name, for the node faults. */
+  nodes?: ReadonlyMap<string, ProcessControl>;
+  /**
+   * Another client of the same store, reached at `endpoint` (a second proxy in front of it), for
+   * faults that cut off some workers while the others get through. Closed with the target.
+   */
+  connect?(endpoint: string): TargetClient;
+  /** For S3-compatible stores: S3 itself, for `objcheck probe`'s checks of S3's documented rules. */
+  s3?: S3Access;
   /** For a store whose insides we control (the emulator): replica partitions, clock skew. */
   internal?: InternalFaultControl;
   close(): Promise<void>;
+}
+
+export interface S3Access {
+  client: S3Client;
+  bucket: string;
+  /** The run's prefix: the only place the probe writes. */
+  prefix: string;
+  /** Another client of the same store with the same access key signing with this secret. */
+  withSecret(secretAccessKey: string): Promise<S3Client>;
 }
 
 /** A server process the target started, for the kill and pause faults. */
