@@ -177,5 +177,20 @@ describe.skipIf(missing.length > 0).sequential('Ceph RGW, a real distributed obj
         ['PUT If-Match on a missing key', '412 PreconditionFailed'],
       ]);
     }, 60_000);
+
+    it('cas workload: the refused quoted If-Match is a linearizability violation with a counterexample; create-once holds', async () => {
+      const r = await objcheck(['workload', '--target', 'rgw', '--endpoint', cluster.endpoint, '--create-bucket', '--workload', 'cas', '--time-limit', '3'], env);
+      expect(r.code, r.stderr).toBe(1);
+      const results = JSON.parse(readFileSync(join(r.dir, 'results.json'), 'utf8'));
+      const lin = results.checkers.linearizable;
+      expect(lin.valid).toBe(false);
+      expect(lin.anomalies.length).toBeGreaterThan(0);
+      for (const a of lin.anomalies) {
+        expect(a.explanation).toMatch(/^cas\(r\d+\.\d+, \d+ → \d+\) refused \(PreconditionFailed \(HTTP 412\)\) .* cannot take effect: the longest linearizable prefix found has \d+ ops and leaves \d+/);
+      }
+      expect(lin.counterexamples.length).toBeGreaterThan(0);
+      // Ceph honours If-None-Match: *: of racing creators exactly one wins.
+      expect(results.checkers['create-once']).toMatchObject({ valid: true });
+    }, 60_000);
   });
 });
