@@ -31,6 +31,21 @@ export interface WorkloadOptions {
   maxAge?: number;
 }
 
+/** What `execute` gets besides the op: the per-op deadline and the run's --value-size. */
+export interface ExecuteOptions extends CallOptions {
+  /** Bytes of every value written (workloads/values.ts); a body is never shorter than its header. */
+  valueSize: number;
+}
+
+/**
+ * An op the same worker performs next, after a pause, before it takes another from the
+ * generator: for protocols whose steps belong to one client (a lock's holder releases it).
+ */
+export interface FollowUp {
+  op: OpSpec;
+  afterMs: number;
+}
+
 export interface Workload {
   readonly name: string;
   /** One line for --help. */
@@ -51,7 +66,13 @@ export interface Workload {
    * Performs one operation and returns the value to record on `ok` (what a read saw).
    * Throws TargetError when the store answered with a failure or did not answer.
    */
-  execute(client: TargetClient, op: OpSpec, options: CallOptions): Promise<unknown>;
+  execute(client: TargetClient, op: OpSpec, options: ExecuteOptions): Promise<unknown>;
+  /**
+   * Optional: after an op completed ok with `value`, the op its worker must perform next (not
+   * from the generator: its timing depends on the run, so the history's invoke order is the
+   * generator's order plus these).
+   */
+  followUp?(op: OpSpec, value: unknown): FollowUp | undefined;
   /** The reads of the final phase: one of every key the workload uses, for each worker to make. */
   finalReads?(options: WorkloadOptions): OpSpec[];
 }

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
-import { workloads } from '../../workloads/registry.js';
+import { workloadFor, workloads } from '../../workloads/registry.js';
+import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../cli/errors.js';
 import { runCheckers, type Results } from './run-checkers.js';
 import { checkerNamesFor, selectCheckers } from './select-checkers.js';
@@ -22,7 +23,7 @@ export type FileVerdict = { file: string; results: Results } | { file: string; e
 interface Source {
   history: string;
   /** What the run folder says of the run, when there is one. */
-  run?: { workload?: string; complete?: boolean };
+  run?: { workload?: string; complete?: boolean; config?: { mix?: string } };
 }
 
 /** Models that histories of other tools were recorded against. */
@@ -33,20 +34,21 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
   let source: Source;
   let format: ImportFormat;
   let history;
+  let runWorkload: Workload | undefined;
   try {
     source = locate(file);
     format = settings.format ?? detectFormat(source.history);
     history = await importHistory(source.history, format);
+    runWorkload = source.run?.workload === undefined ? undefined : runWorkloadOf(source.run.workload, source.run.config?.mix);
   } catch (err) {
     if (err instanceof UserError) return { file, error: err.message };
     throw err;
   }
-  const runWorkload = workloads.get(source.run?.workload ?? '');
   const model = settings.model ?? MODEL_OF_FORMAT[format] ?? runWorkload?.model;
   // Another tool's history: only linearizability applies.
   const foreign = format !== 'jsonl';
   // A bare history in our format is most likely the register workload's.
-  const workload = workloads.get(source.run?.workload ?? 'register');
+  const workload = runWorkload ?? workloads.get('register');
   const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
   const results = await runCheckers(history, selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), source.run?.complete ?? true);
   return { file, results };
@@ -63,5 +65,15 @@ function locate(path: string): Source {
     return { history, run: JSON.parse(readFileSync(runJson, 'utf8')) as Source['run'] };
   } catch (err) {
     throw new UserError(`${runJson}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** The workload of a run folder, its mix included; undefined for one this version does not know. */
+function runWorkloadOf(name: string, mix: string | undefined): Workload | undefined {
+  if (!workloads.has(name)) return undefined;
+  try {
+    return workloadFor(name, mix);
+  } catch (err) {
+    throw new UserError(`run.json: ${(err as Error).message}`);
   }
 }

@@ -34,6 +34,7 @@ An S3-compatible server with tunable consistency, on a loopback port.
   --loss-after-ms N        how long a coordinator-mode lost write lives (default 50)
   --single-replica-reads   quorum: each read asks one random replica
   --cache-front            a cache that honours Cache-Control max-age
+  --ignore-conditions      If-Match / If-None-Match on writes ignored: every conditional write succeeds
 
   access control (the first --key owns everything; the others need a bucket policy):
   --policy-delay MS        bucket policy changes govern requests MS after they were answered
@@ -136,6 +137,7 @@ export function parseCliArgs(argv: string[]): CliResult {
         'key-state-delay': { type: 'string' },
         'config-delay': { type: 'string' },
         'replica-lag': { type: 'string' },
+        'ignore-conditions': { type: 'boolean' },
         'ground-truth': { type: 'string' },
         'virtual-host-suffix': { type: 'string' },
         'max-object-bytes': { type: 'string' },
@@ -206,6 +208,7 @@ export function parseCliArgs(argv: string[]): CliResult {
       ...(v['loss-after-ms'] !== undefined ? { lossAfterMs: number(v['loss-after-ms'], 'loss-after-ms') } : {}),
       ...(v['single-replica-reads'] ? { singleReplicaReads: true } : {}),
       ...(v['cache-front'] ? { cacheFront: true } : {}),
+      ...(v['ignore-conditions'] ? { ignoreConditions: true } : {}),
     },
     ...(v['policy-delay'] !== undefined || v['key-state-delay'] !== undefined
       ? {

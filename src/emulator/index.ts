@@ -137,7 +137,7 @@ function describeOptions(o: ResolvedOptions): Record<string, unknown> {
     consistency: o.model,
     seed: o.seed,
     region: o.region,
-    faults: { dropAckedWrites: o.dropAckedWrites, dropMode: o.dropMode, lossAfterMs: o.lossAfterMs, cacheFront: o.cacheFront },
+    faults: { dropAckedWrites: o.dropAckedWrites, dropMode: o.dropMode, lossAfterMs: o.lossAfterMs, cacheFront: o.cacheFront, ignoreConditions: o.ignoreConditions },
     groundTruth: o.groundTruth !== false,
     ...(o.persistence ? { persistence: o.persistence } : {}),
     ...(o.accessControl ? { accessControl: o.accessControl } : {}),

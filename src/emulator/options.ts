@@ -51,6 +51,8 @@ export interface FaultOptions {
   singleReplicaReads?: boolean;
   /** A caching front that honours Cache-Control max-age (stale reads after overwrites). */
   cacheFront?: boolean;
+  /** If-Match and If-None-Match on writes are ignored: every conditional write succeeds (as s3rver does). */
+  ignoreConditions?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -100,6 +102,7 @@ export interface ResolvedOptions {
   dropMode: DropMode;
   lossAfterMs: number;
   cacheFront: boolean;
+  ignoreConditions: boolean;
   groundTruth: false | { jsonlPath?: string; origin?: bigint };
   virtualHostSuffix: string;
   maxObjectBytes: number;
@@ -234,6 +237,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     dropMode,
     lossAfterMs: faults.lossAfterMs ?? 50,
     cacheFront: faults.cacheFront ?? false,
+    ignoreConditions: faults.ignoreConditions ?? false,
     groundTruth: gt === true ? {} : gt ? gt : false,
     virtualHostSuffix: options.virtualHostSuffix ?? 'localhost',
     maxObjectBytes: options.maxObjectBytes ?? 256 * 1024 * 1024,

@@ -6,6 +6,7 @@ import { anomalyTable } from './anomaly-table.js';
 import { counterexamples, counterexampleView } from './counterexample-data.js';
 import { faultWindows } from './faults.js';
 import { header } from './header.js';
+import { probeSection } from './probe-table.js';
 import { chartDiv, escapeHtml, page, type Chart } from './html.js';
 import { series } from './series.js';
 import { counterexampleSpec, ROLE_TITLES } from './specs/counterexample.js';
@@ -138,6 +139,11 @@ ${table}
   const opsByIndex = new Map<number, Op>(history.ops.map((o) => [o.invokeIndex, o]));
   nav.push(['anomalies', `Anomalies (${anomalies.length})`]);
   sections.push(`<section id="anomalies"><h2>Anomalies</h2>\n${anomalyTable(anomalies, opsByIndex, axis, endNs, cxIds)}</section>`);
+
+  if (data.run?.probe && data.run.probe.length > 0) {
+    nav.push(['probe', 'S3 probe']);
+    sections.push(probeSection(data.run.probe));
+  }
 
   const body = `${header(data.name, data.run, results, renderer)}
 <nav>${nav.map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`).join('')}</nav>

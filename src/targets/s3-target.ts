@@ -28,6 +28,8 @@ export interface S3Endpoint {
   internal?: InternalFaultControl;
   /** The optional capabilities this store offers the run (see TargetCapabilities). */
   capabilities?: (ctx: CapabilityContext) => TargetCapabilities;
+  /** Nodes of a cluster we started, for the node faults. */
+  nodes?: ReadonlyMap<string, ProcessControl>;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }] = await Promise.all([import('./s3-client.js'), import('./preflight.js')]);
   // Network faults put a proxy between the workers and the store: the client talks to it.
   const endpoint = e.endpoint && options.connectThrough ? await options.connectThrough(e.endpoint) : e.endpoint;
-  const connection = {
+  const connection: S3Connection = {
     endpoint,
     region: e.region,
     bucket: e.bucket,
@@ -49,16 +51,17 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     maxSockets: Math.max(16, options.concurrency * 2),
   };
   const s3 = makeS3Client(connection);
-  const client = new S3TargetClient(s3, e.bucket, options.prefix);
+  const client = new S3TargetClient(s3, e.bucket, options.prefix, options.partSize);
   const others: { destroy(): void }[] = [];
+  /** Another client of the store: other credentials (a second principal), another endpoint (a replica, a proxy). */
+  const connect = (credentials: S3Connection['credentials'], otherEndpoint?: string) => {
+    const other = makeS3Client({ ...connection, credentials, ...(otherEndpoint ? { endpoint: otherEndpoint } : {}) });
+    others.push(other);
+    return new S3TargetClient(other, e.bucket, options.prefix, options.partSize);
+  };
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
     await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
-    const connect = (credentials: S3Connection['credentials'], otherEndpoint?: string) => {
-      const other = makeS3Client({ ...connection, credentials, ...(otherEndpoint ? { endpoint: otherEndpoint } : {}) });
-      others.push(other);
-      return new S3TargetClient(other, e.bucket, options.prefix);
-    };
     if (e.capabilities) Object.assign(client, e.capabilities({ client, connect }));
     // A second endpoint by URL: the same bucket and prefix through another door, reads only.
     if (options.readTarget && /^https?:\/\//.test(options.readTarget)) Object.assign(client, { replica: connect(e.credentials, options.readTarget) });
@@ -73,6 +76,17 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     down: e.down,
     process: e.process,
     internal: e.internal,
+    nodes: e.nodes,
+    connect: (other) => connect(e.credentials, other),
+    s3: {
+      client: s3,
+      bucket: e.bucket,
+      prefix: options.prefix,
+      async withSecret(secretAccessKey) {
+        const { accessKeyId } = e.credentials ?? (await s3.config.credentials());
+        return makeS3Client({ ...connection, credentials: { accessKeyId, secretAccessKey } });
+      },
+    },
     describe: () => ({
       name: e.target,
       endpoint: e.endpoint ?? `AWS ${e.region}`,
@@ -80,14 +94,15 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
       bucket: e.bucket,
       prefix: options.prefix,
       pathStyle: e.forcePathStyle,
+      ...(options.partSize !== undefined ? { multipartPartSize: options.partSize } : {}),
       ...e.extra,
     }),
     async close() {
       try {
         if (!options.keepObjects && !e.down?.aborted) await deletePrefix(s3, e.bucket, options.prefix);
       } finally {
-        s3.destroy();
         for (const o of others) o.destroy();
+        s3.destroy();
         await e.onClose?.();
       }
     },

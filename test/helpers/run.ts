@@ -18,6 +18,7 @@ export interface TestRun {
   /** The cache workload's max-age, seconds. */
   maxAge?: number;
   seed?: number;
+  valueSize?: number;
   workload?: Workload;
   targetOptions?: Partial<TargetOptions>;
   /** The history's clock origin (default: when the recorder starts), e.g. shared with the emulator's ground truth. */
@@ -46,6 +47,7 @@ export async function recordRun(spec: TestRun): Promise<History> {
         seed: spec.seed ?? 1,
         keys: spec.keys ?? 3,
         ...(spec.maxAge !== undefined ? { maxAge: spec.maxAge } : {}),
+        valueSize: spec.valueSize,
         stop: new AbortController().signal,
       },
       progress,
