@@ -1,17 +1,28 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import { casArgs, isRefused } from './conditional.js';
 import { describeOp, formatSeconds } from './describe.js';
 import { interleave } from './staleness/stats.js';
 
 const READS = new Set(['read', 'get']);
 const WRITES = new Set(['put', 'write', 'cas']);
-/** How a refused condition reads in the error of a fail: S3's 412, and the memory store's. */
+/** How a refused condition reads in the error of a fail, in histories from before refusals were observations. */
 const REFUSED = /PreconditionFailed|\b412\b/;
 
 /** A creator: a cas from null, which the workloads send as a PUT with If-None-Match: *. */
 function createdValue(op: Op): unknown {
-  const v = op.invokeValue;
-  return op.f === 'cas' && Array.isArray(v) && v.length === 2 && v[0] === null ? v[1] : undefined;
+  const a = casArgs(op);
+  return a && a[0] === null ? a[1] : undefined;
+}
+
+/** A creator the store refused: it says the key existed. */
+function refusedCreator(op: Op): boolean {
+  return isRefused(op) || (op.type === 'fail' && REFUSED.test(op.error ?? ''));
+}
+
+/** A creator that won: ok and not refused. */
+function wonCreator(op: Op): boolean {
+  return op.type === 'ok' && !isRefused(op);
 }
 
 interface KeyOps {
@@ -54,7 +65,7 @@ export const createOnce = {
       }
       figures.keys++;
       figures.creators += k.creators.length;
-      const won = k.creators.filter((c) => c.type === 'ok');
+      const won = k.creators.filter(wonCreator);
       if (won.length === 1) figures.keysOneWinner++;
       else if (won.length === 0) figures.keysNoWinner++;
       else {
@@ -68,8 +79,8 @@ export const createOnce = {
       }
       checkReads(key, k, won, add, figures);
       for (const c of k.creators) {
-        if (c.type !== 'fail' || !REFUSED.test(c.error ?? '')) continue;
-        if (k.writes.some((w) => w.type !== 'fail' && w.invokeIndex < c.completeIndex!)) continue;
+        if (!refusedCreator(c)) continue;
+        if (k.writes.some((w) => w !== c && w.type !== 'fail' && !isRefused(w) && w.invokeIndex < c.completeIndex!)) continue;
         add({
           kind: 'refused-without-object',
           key,
@@ -114,7 +125,7 @@ function checkReads(key: string, k: KeyOps, won: Op[], add: (a: Anomaly) => void
     const c = creatorOf.get(JSON.stringify(r.value));
     if (!c) continue;
     figures.readsChecked++;
-    if (c.type === 'fail') {
+    if (c.type === 'fail' || isRefused(c)) {
       add({
         kind: 'loser-read',
         key,

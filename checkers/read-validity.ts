@@ -1,22 +1,25 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import { casArgs, mayHaveWritten } from './conditional.js';
+import { isCorrupt } from './corrupt-read.js';
 import { describeOp, formatSeconds } from './describe.js';
 
-const READS = new Set(['get', 'read']);
-const WRITES = new Set(['put', 'write']);
+// head and set-meta: the metadata workload's version register (workloads/metadata.ts).
+const READS = new Set(['get', 'read', 'head']);
+const WRITES = new Set(['put', 'write', 'set-meta']);
 
 /** The value a write op stores, if it stores one (cas stores the second of [expected, new]). */
 function writtenValue(op: Op): unknown {
   if (WRITES.has(op.f)) return op.invokeValue;
-  if (op.f === 'cas' && Array.isArray(op.invokeValue)) return op.invokeValue[1];
-  return undefined;
+  return casArgs(op)?.[1];
 }
 
 /**
  * Every successful read returns "no object" or a value that some op wrote to that same key
- * and had invoked before the read completed. Anything else is a phantom, a value from another
- * key, a value whose write definitely failed, or a read from the future: corruption, not
- * staleness, whatever the consistency model.
+ * and had invoked before the read completed. Anything else is a corrupt body (torn, truncated:
+ * it fails its own checksum), a phantom, a value from another key, a value whose write
+ * definitely failed, or a read from the future: corruption, not staleness, whatever the
+ * consistency model.
  */
 export const readValidity = {
   name: 'read-validity',
@@ -36,6 +39,7 @@ export const readValidity = {
     const anomalies: Anomaly[] = [];
     let reads = 0;
     let invalid = 0;
+    let corrupt = 0;
     for (const read of history.ops) {
       if (read.type !== 'ok' || !READS.has(read.f)) continue;
       reads++;
@@ -43,10 +47,11 @@ export const readValidity = {
       const anomaly = explain(read, writes.get(JSON.stringify(read.value)) ?? []);
       if (!anomaly) continue;
       invalid++;
+      if (anomaly.kind === 'corrupt-read') corrupt++;
       if (anomalies.length < max) anomalies.push(anomaly);
     }
     // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
-    const result: CheckResult = { valid: invalid === 0, anomalies, reads, invalidReads: invalid };
+    const result: CheckResult = { valid: invalid === 0, anomalies, reads, invalidReads: invalid, corruptReads: corrupt };
     if (reads === 0) result.summary = 'no successful reads to check';
     return result;
   },
@@ -54,6 +59,16 @@ export const readValidity = {
 
 function explain(read: Op, candidates: Op[]): Anomaly | undefined {
   const readText = `${describeOp(read)} at ${formatSeconds(read.invokeTime)}`;
+  if (isCorrupt(read.value)) {
+    const c = read.value;
+    const of = c.id === undefined ? '' : ` (its header names value ${c.id})`;
+    return {
+      kind: 'corrupt-read',
+      key: read.key,
+      ops: [read.invokeIndex],
+      explanation: `${read.f}(${read.key}) at ${formatSeconds(read.invokeTime)} returned a body that fails its own verification${of}: ${c.corrupt}`,
+    };
+  }
   const sameKey = candidates.filter((w) => w.key === read.key);
   if (candidates.length === 0) {
     return { kind: 'phantom-value', key: read.key, ops: [read.invokeIndex], explanation: `${readText} returned a value that no operation ever wrote` };
@@ -67,14 +82,14 @@ function explain(read: Op, candidates: Op[]): Anomaly | undefined {
       explanation: `${readText} returned the value written to ${w.key} by ${describeOp(w)}, not one written to ${read.key}`,
     };
   }
-  const possible = sameKey.filter((w) => w.type !== 'fail');
+  const possible = sameKey.filter(mayHaveWritten);
   if (possible.length === 0) {
     const w = sameKey[0]!;
     return {
       kind: 'value-of-failed-write',
       key: read.key,
       ops: [read.invokeIndex, w.invokeIndex],
-      explanation: `${readText} returned the value of ${describeOp(w)}, which definitely failed (${w.error ?? 'fail'})`,
+      explanation: `${readText} returned the value of ${describeOp(w)}, which definitely ${w.type === 'fail' ? `failed (${w.error ?? 'fail'})` : 'was refused'}`,
     };
   }
   if (possible.every((w) => w.invokeIndex > read.completeIndex!)) {

@@ -65,6 +65,38 @@ describe('objcheck workload', () => {
     expect(r.stdout).not.toMatch(/^progress: /m);
   });
 
+  it('--value-size: values of that size, and the bandwidth beside ops/s in the summary and results.json', async () => {
+    const cwd = tmp();
+    const r = await objcheck(['workload', '--time-limit', '1', '--value-size', '20000', '--latency', '0'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^operations: [\d,]+ in [\d.]+ s \([\d,]+ ops\/s, [\d.]+ MB\/s\)$/m);
+    expect(r.stdout).toMatch(/^bytes: [\d.]+ MB written, [\d.]+ MB read$/m);
+    const dir = join(cwd, 'results', 'latest');
+    const { stats } = json(join(dir, 'results.json'));
+    // Every acknowledged PUT carried exactly 20,000 bytes; reads of an object too.
+    expect(stats.bytes.written).toBe(stats.ops.put.ok * 20_000);
+    const h = await readHistory(join(dir, 'history.jsonl'));
+    expect(stats.bytes.read).toBe(h.ops.filter((o) => o.f === 'get' && o.type === 'ok' && o.value !== null).length * 20_000);
+    expect(stats.bytes.perS).toBeCloseTo((stats.bytes.written + stats.bytes.read) / stats.durationS, 0);
+    expect(json(join(dir, 'run.json')).config.valueSize).toBe(20_000);
+  });
+
+  it('--workload mixed --mix: each part checked on its own keys, and objcheck check re-runs the same checkers from run.json; a bad mix is exit 3', async () => {
+    const cwd = tmp();
+    const r = await objcheck(['workload', '--workload', 'mixed', '--mix', 'register=2,cas=1', '--ops', '300', '--latency', '0'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  register:linearizable: valid');
+    expect(r.stdout).toContain('  cas:create-once: valid');
+    const dir = join(cwd, 'results', 'latest');
+    const recorded = Object.keys(json(join(dir, 'results.json')).checkers);
+    const again = await objcheck(['check', '--json', dir], { cwd });
+    expect(again.code).toBe(0);
+    expect(Object.keys(JSON.parse(again.stdout).checkers)).toEqual(recorded);
+    const bad = await objcheck(['workload', '--workload', 'mixed', '--mix', 'register=2,nope=1'], { cwd });
+    expect(bad.code).toBe(3);
+    expect(bad.stderr.trim()).toBe('error: --mix: no workload named "nope" to mix; known: register, new-object, list, cas, metadata, lock');
+  });
+
   it('gives the same operation sequence for the same --seed and --ops', async () => {
     const cwd = tmp();
     const seq = async (name: string, concurrency: string) => {

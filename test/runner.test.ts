@@ -9,6 +9,7 @@ import { runWorkers, type Progress, type RunLimits } from '../src/runner/run-wor
 import { memoryTarget } from '../src/targets/memory.js';
 import { TargetError, type TargetClient } from '../src/targets/target.js';
 import { registerWorkload } from '../workloads/register.js';
+import { faulty } from './helpers/faulty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'objcheck-runner-'));
 let n = 0;
@@ -46,10 +47,6 @@ async function run(spec: RunSpec) {
   return { reason, progress, history: await readHistory(file) };
 }
 
-/** The client with some methods replaced: a store with an injected fault. */
-function faulty(c: TargetClient, overrides: Partial<TargetClient>): TargetClient {
-  return { get: c.get.bind(c), head: c.head.bind(c), put: c.put.bind(c), delete: c.delete.bind(c), list: c.list.bind(c), ...overrides };
-}
 
 const sequence = (h: Awaited<ReturnType<typeof run>>['history']) => h.ops.map((o) => [o.f, o.key, o.invokeValue]);
 

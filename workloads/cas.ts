@@ -1,4 +1,5 @@
 import { Random } from '../src/util/random.js';
+import { refusal } from '../checkers/conditional.js';
 import { TargetError } from '../src/targets/target.js';
 import { decodeValue, encodeValue } from './values.js';
 import type { OpGenerator, OpSpec, Workload, WorkloadOptions } from './workload.js';
@@ -31,7 +32,10 @@ interface Slot {
  * turns, round robin, which puts other slots' ops between one slot's rounds: a round starts
  * once the previous one has (normally) completed.
  *
- * A refused condition (412 PreconditionFailed, 409 ConditionalRequestConflict) is a definite
+ * A refused condition (412 PreconditionFailed; for If-Match, also 404 NoSuchKey) completes ok
+ * with {"refused": why}: an observation that the key did not hold the expected value (or
+ * existed, for a create), which the checkers hold the store to. A 409 ConditionalRequestConflict
+ * (a concurrent conditional write got in the way) says nothing about the state: a definite
  * failure. Checkers: `linearizable` (per key, model cas-register, which the workload names), `create-once`.
  */
 export const casWorkload: Workload = {
@@ -92,18 +96,20 @@ export const casWorkload: Workload = {
         return o === null ? null : decodeValue(o.body);
       }
       case 'write':
-        await client.put(key, encodeValue(op.value as number), options);
+        await client.put(key, encodeValue(op.value as number, options.valueSize), options);
         return undefined;
       case 'cas': {
         const [expected, value] = op.value as [number | null, number];
-        const body = encodeValue(value);
-        if (expected === null) {
-          await client.put(key, body, { signal: options.signal, ifNoneMatch: '*' });
+        const body = encodeValue(value, options.valueSize);
+        // The ETag exactly as the store returned it (quoted, as S3 sends it), never rewritten.
+        const condition = expected === null ? { ifNoneMatch: '*' } : { ifMatch: await etagOf(client, key, expected, options.signal) };
+        try {
+          await client.put(key, body, { signal: options.signal, ...condition });
           return undefined;
+        } catch (err) {
+          if (err instanceof TargetError && err.kind === 'precondition') return refusal(err.message);
+          throw err;
         }
-        const etag = await etagOf(client, key, expected, options.signal);
-        await client.put(key, body, { signal: options.signal, ifMatch: etag });
-        return undefined;
       }
       default:
         throw new Error(`cas workload has no operation ${op.f}`);

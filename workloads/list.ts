@@ -1,6 +1,6 @@
-import { Random } from '../src/util/random.js';
+import { fillThenMix } from './fill-then-mix.js';
 import { encodeValue } from './values.js';
-import type { OpGenerator, OpSpec, Workload, WorkloadOptions } from './workload.js';
+import type { OpGenerator, Workload, WorkloadOptions } from './workload.js';
 
 /** Every key of the workload lives under this prefix, and every LIST lists it. */
 export const LIST_PREFIX = 'l/';
@@ -27,18 +27,13 @@ export const listWorkload: Workload = {
   checkers: ['list-consistency'],
 
   generator({ seed, keys }: WorkloadOptions): OpGenerator {
-    const random = new Random(seed);
-    let filled = 0;
-    let nextValue = 1;
-    return {
-      next(): OpSpec {
-        if (filled < keys) return { f: 'put', key: keyName(filled++), value: nextValue++ };
-        const f = random.weighted(MIX);
-        if (f === 'list') return { f, key: LIST_PREFIX };
-        const key = keyName(random.int(keys));
-        return f === 'put' ? { f, key, value: nextValue++ } : { f, key };
-      },
-    };
+    return fillThenMix({
+      seed,
+      keys,
+      keyName,
+      mix: MIX,
+      make: (f, key, value) => (f === 'list' ? { f, key: LIST_PREFIX } : f === 'put' ? { f, key: key(), value: value() } : { f, key: key() }),
+    });
   },
 
   async execute(client, op, options) {
@@ -48,7 +43,7 @@ export const listWorkload: Workload = {
         // The client pages through the whole prefix (ListObjectsV2 continuation tokens).
         return await client.list(key, options);
       case 'put':
-        await client.put(key, encodeValue(op.value as number), options);
+        await client.put(key, encodeValue(op.value as number, options.valueSize), options);
         return undefined;
       case 'delete':
         await client.delete(key, options);

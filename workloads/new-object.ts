@@ -78,7 +78,7 @@ export const newObjectWorkload: Workload = {
         return o === null ? null : decodeValue(o.body);
       }
       case 'put':
-        await client.put(key, encodeValue(op.value as number), options);
+        await client.put(key, encodeValue(op.value as number, options.valueSize), options);
         return undefined;
       default:
         throw new Error(`new-object workload has no operation ${op.f}`);

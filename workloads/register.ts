@@ -43,7 +43,7 @@ export const registerWorkload: Workload = {
         return o === null ? null : decodeValue(o.body);
       }
       case 'put':
-        await client.put(key, encodeValue(op.value as number), options);
+        await client.put(key, encodeValue(op.value as number, options.valueSize), options);
         return undefined;
       case 'delete':
         await client.delete(key, options);

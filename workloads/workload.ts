@@ -15,12 +15,35 @@ export interface OpSpec {
 export interface OpGenerator {
   /** The next operation, or undefined when the workload has no more. */
   next(): OpSpec | undefined;
+  /**
+   * How an op the generator made ended (Jepsen's generator update). Only the measurement
+   * workloads use it: what their reads see decides when the next change comes, so their
+   * sequence depends on timing; the seed still decides everything else.
+   */
+  update?(op: OpSpec, outcome: { type: string; value?: unknown }): void;
 }
 
 export interface WorkloadOptions {
   seed: number;
   /** How many distinct keys to spread operations over. */
   keys: number;
+  /** The cache workload: the Cache-Control max-age its writes carry, in seconds (default 1). */
+  maxAge?: number;
+}
+
+/** What `execute` gets besides the op: the per-op deadline and the run's --value-size. */
+export interface ExecuteOptions extends CallOptions {
+  /** Bytes of every value written (workloads/values.ts); a body is never shorter than its header. */
+  valueSize: number;
+}
+
+/**
+ * An op the same worker performs next, after a pause, before it takes another from the
+ * generator: for protocols whose steps belong to one client (a lock's holder releases it).
+ */
+export interface FollowUp {
+  op: OpSpec;
+  afterMs: number;
 }
 
 export interface Workload {
@@ -37,11 +60,19 @@ export interface Workload {
   /** The linearizable checker's model for these histories (default register). */
   readonly model?: string;
   generator(options: WorkloadOptions): OpGenerator;
+  /** Why the target's client cannot run this workload (a capability it lacks), or undefined. */
+  unsupported?(client: TargetClient): string | undefined;
   /**
    * Performs one operation and returns the value to record on `ok` (what a read saw).
    * Throws TargetError when the store answered with a failure or did not answer.
    */
-  execute(client: TargetClient, op: OpSpec, options: CallOptions): Promise<unknown>;
+  execute(client: TargetClient, op: OpSpec, options: ExecuteOptions): Promise<unknown>;
+  /**
+   * Optional: after an op completed ok with `value`, the op its worker must perform next (not
+   * from the generator: its timing depends on the run, so the history's invoke order is the
+   * generator's order plus these).
+   */
+  followUp?(op: OpSpec, value: unknown): FollowUp | undefined;
   /** The reads of the final phase: one of every key the workload uses, for each worker to make. */
   finalReads?(options: WorkloadOptions): OpSpec[];
 }

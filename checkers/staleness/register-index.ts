@@ -5,9 +5,12 @@
 
 import type { History, Op } from '../../src/history/event.js';
 
-/** Reads: the register workload's get, and the final phase's final-get (see lost-writes). */
-export const READ_FS: ReadonlySet<string> = new Set(['get', 'read', 'final-get']);
-const PUT_FS: ReadonlySet<string> = new Set(['put', 'write']);
+/**
+ * Reads: the register workload's get, the final phase's final-get (see lost-writes), and the
+ * metadata workload's head (which reads the metadata version its put and set-meta write).
+ */
+export const READ_FS: ReadonlySet<string> = new Set(['get', 'read', 'final-get', 'head']);
+const PUT_FS: ReadonlySet<string> = new Set(['put', 'write', 'set-meta']);
 const DELETE_F = 'delete';
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
+import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../cli/errors.js';
 import { linearizableChecker } from './linearizable-checker.js';
 import { runCheckers, type Results } from './run-checkers.js';
@@ -22,7 +23,7 @@ export type FileVerdict = { file: string; results: Results } | { file: string; e
 interface Source {
   history: string;
   /** What the run folder says of the run, when there is one. */
-  run?: { workload?: string; complete?: boolean };
+  run?: { workload?: string; complete?: boolean; config?: { mix?: string } };
 }
 
 /** Models that histories of other tools were recorded against. */
@@ -48,10 +49,17 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
   if (foreign && settings.checkers === undefined) {
     checkers = [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })];
   } else {
-    const [{ workloads }, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('./select-checkers.js')]);
-    model ??= workloads.get(source.run?.workload ?? '')?.model;
+    const [registry, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('./select-checkers.js')]);
+    let runWorkload: Workload | undefined;
+    try {
+      runWorkload = source.run?.workload === undefined ? undefined : runWorkloadOf(registry, source.run.workload, source.run.config?.mix);
+    } catch (err) {
+      if (err instanceof UserError) return { file, error: err.message };
+      throw err;
+    }
+    model ??= runWorkload?.model;
     // A bare history in our format is most likely the register workload's.
-    const workload = workloads.get(source.run?.workload ?? 'register');
+    const workload = runWorkload ?? registry.workloads.get('register');
     const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
     checkers = selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout });
   }
@@ -70,5 +78,15 @@ function locate(path: string): Source {
     return { history, run: JSON.parse(readFileSync(runJson, 'utf8')) as Source['run'] };
   } catch (err) {
     throw new UserError(`${runJson}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** The workload of a run folder, its mix included; undefined for one this version does not know. */
+function runWorkloadOf(registry: typeof import('../../workloads/registry.js'), name: string, mix: string | undefined): Workload | undefined {
+  if (!registry.workloads.has(name)) return undefined;
+  try {
+    return registry.workloadFor(name, mix);
+  } catch (err) {
+    throw new UserError(`run.json: ${(err as Error).message}`);
   }
 }

@@ -1,6 +1,8 @@
 import type { Checker } from '../../checkers/checker.js';
 import { checkers as registry } from '../../checkers/registry.js';
 import { FINAL_PHASE } from '../../checkers/staleness/lost-writes.js';
+import { PART_SEPARATOR } from '../../workloads/mixed.js';
+import { workloads } from '../../workloads/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import type { History } from '../history/event.js';
 import { linearizableChecker, type CheckerSettings } from './linearizable-checker.js';
@@ -16,12 +18,32 @@ export function checkerNamesFor(workload: Workload | undefined, history: History
   return [...(workload?.checkers ?? registry.keys()), ...(finalPhase ? ['lost-writes'] : [])];
 }
 
-/** The named checkers, configured: the registry's instances unless settings change them. */
+/**
+ * The named checkers, configured: the registry's instances unless settings change them. A name
+ * `<part>:<checker>` (the mixed workload's) is that checker over the ops of the part's keys
+ * (`<part>/…`), with the part's linearizability model.
+ */
 export function selectCheckers(names: readonly string[], settings: CheckerSettings = {}): Checker[] {
   return names.map((name) => {
+    const cut = name.indexOf(PART_SEPARATOR);
+    if (cut > 0) {
+      const part = name.slice(0, cut);
+      const [inner] = selectCheckers([name.slice(cut + 1)], { model: workloads.get(part)?.model, checkTimeoutS: settings.checkTimeoutS });
+      return onPart(part, inner!);
+    }
     if (name === 'linearizable' && (settings.model !== undefined || settings.checkTimeoutS !== undefined)) return linearizableChecker(settings);
     const checker = registry.get(name);
     if (!checker) throw new Error(`no checker named ${name}`);
     return checker;
   });
+}
+
+/** The checker over the ops of one part of a mixed run; events stay whole, so indices hold. */
+function onPart(part: string, checker: Checker): Checker {
+  const prefix = `${part}/`;
+  return {
+    name: `${part}${PART_SEPARATOR}${checker.name}`,
+    description: `${checker.description} (the ${part} part's keys)`,
+    check: (history, options) => checker.check({ ...history, ops: history.ops.filter((op) => op.key?.startsWith(prefix)) }, options),
+  };
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import type { Argv } from 'yargs';
 import type { ImportFormat } from '../../checkers/linearizable/import/index.js';
+import { MIN_PART_SIZE } from '../targets/target.js';
 import { EXIT, UserError } from './errors.js';
+import type { TargetConfig } from './target-config.js';
 
 // A command's modules are loaded once the command is known (the targets and the AWS SDK are not
 // needed to check a file), and the common `check FILES… [--json]` skips yargs (~60 ms to load).
@@ -17,16 +19,25 @@ async function loadCheck() {
   return { FORMATS: imp.FORMATS, modelNames: lin.modelNames, checkers: reg.checkers, checkCommand: cmd.checkCommand };
 }
 
-/** What `workload` needs to parse its flags and run. */
+/** What `workload` and `probe` need to parse their flags and run. */
 async function loadWorkload() {
-  const [wl, nem, tgt, cmd] = await Promise.all([
+  const [wl, values, nem, tgt, cmd] = await Promise.all([
     import('../../workloads/registry.js'),
+    import('../../workloads/values.js'),
     import('../nemesis/registry.js'),
     import('../targets/registry.js'),
     import('./workload-command.js'),
   ]);
-  return { workloads: wl.workloads, nemeses: nem.nemeses, targets: tgt.targets, workloadCommand: cmd.workloadCommand };
+  return {
+    workloads: wl.workloads,
+    workloadFor: wl.workloadFor,
+    DEFAULT_VALUE_SIZE: values.DEFAULT_VALUE_SIZE,
+    nemeses: nem.nemeses,
+    targets: tgt.targets,
+    workloadCommand: cmd.workloadCommand,
+  };
 }
+type WorkloadModules = Awaited<ReturnType<typeof loadWorkload>>;
 
 /**
  * `check` with nothing but files and at most one --json: its files and flag, without yargs.
@@ -63,6 +74,11 @@ const nonNegative = (name: string) => (v: unknown) => {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UserError(`--${name} must be a number of at least 0, got ${show(v)}`);
   return v;
 };
+const osdCount = (v: unknown) => {
+  if (v === undefined) return v;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 9) throw new UserError(`--osds must be a whole number from 1 to 9, got ${show(v)}`);
+  return v;
+};
 const nonNegativeOpt = (name: string) => (v: unknown) => (v === undefined ? v : nonNegative(name)(v));
 const url = (name: string) => (v: unknown) => {
   if (v === undefined) return v;
@@ -97,7 +113,12 @@ const EMULATOR_OPTIONS = {
   'drop-acked-writes': { type: 'string', describe: 'fault: chance an acknowledged write is lost' },
   'drop-mode': { type: 'string', describe: 'fault: nowhere | coordinator' },
   'single-replica-reads': { type: 'boolean', describe: 'fault (quorum): each read asks one random replica' },
-  'cache-front': { type: 'boolean', describe: 'fault: a cache that honours Cache-Control max-age' },
+  'cache-front': { type: 'boolean', describe: 'fault: a cache that honours Cache-Control max-age (the cache workload reads through it)' },
+  'policy-delay': { type: 'string', describe: 'access control: bucket policy changes take effect MS after they were answered (the revocation workload)' },
+  'replica-lag': { type: 'string', describe: 'also serve a read-only replica whose copy lags by this delay spec (the replication workload, with --read-target replica)' },
+  'config-delay': { type: 'string', describe: 'bucket versioning changes govern writes MS after they were answered (the config workload)' },
+  'key-state-delay': { type: 'string', describe: 'access control: disabling or enabling an access key takes effect MS after it was answered' },
+  'ignore-conditions': { type: 'boolean', describe: 'fault: If-Match / If-None-Match on writes ignored (every conditional write succeeds)' },
   'data-dir': { type: 'string', describe: 'keep the store in this folder (a journal) and recover it at start; runs the emulator in a child process so --nemesis kill,pause apply (strong model)' },
   fsync: { type: 'string', choices: ['always', 'never'], describe: 'with --data-dir: always (default) syncs before acknowledging; never leaves it to the OS' },
   'ack-before-durable': { type: 'number', describe: 'with --data-dir: acknowledge writes at once and journal them this many ms later (a durability bug on purpose: a kill loses them)' },
@@ -119,24 +140,81 @@ function emulatorFlags(argv: Record<string, unknown>): string[] {
   return flags;
 }
 
-function workloadOptions(y: Argv, { targets, workloads, nemeses }: Awaited<ReturnType<typeof loadWorkload>>) {
+/** Which store, and how to reach or start it: for every command that opens a target. */
+function targetOptions(y: Argv, { targets }: WorkloadModules) {
   return y
     .option('target', { type: 'string', default: 'memory', choices: [...targets.keys()], describe: 'the store to test' })
+    .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
+    .option('bucket', { type: 'string', describe: 'bucket (S3-compatible targets); the run touches only objcheck/<run>/ in it' })
+    .option('region', { type: 'string', describe: 'region (S3-compatible targets)' })
+    .option('endpoint', { type: 'string', describe: 'S3-compatible endpoint URL (e.g. http://127.0.0.1:9000)', coerce: url('endpoint') })
+    .option('create-bucket', { type: 'boolean', describe: 'create the bucket if it is missing (never done otherwise)' })
+    .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
+    .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose; rgw: a throwaway Ceph cluster)' })
+    .option('osds', { type: 'number', describe: 'rgw --start: storage daemons (OSDs) in the cluster, 1 to 9 (default 1; with 3, writes need 2 copies)', coerce: osdCount })
+    .options(EMULATOR_OPTIONS)
+    .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):');
+}
+
+/** The flags of targetOptions, as yargs parses them. */
+type TargetArgs = {
+  target: string;
+  'op-timeout'?: number;
+  bucket?: string;
+  region?: string;
+  endpoint?: string;
+  'create-bucket'?: boolean;
+  'keep-objects': boolean;
+  start: boolean;
+  osds?: number;
+};
+
+function targetConfig(argv: TargetArgs): TargetConfig {
+  return {
+    target: argv.target,
+    opTimeout: argv['op-timeout']!,
+    bucket: argv.bucket,
+    region: argv.region,
+    endpoint: argv.endpoint,
+    createBucket: argv['create-bucket'],
+    keepObjects: argv['keep-objects'],
+    start: argv.start,
+    osds: argv.osds,
+    emulatorFlags: emulatorFlags(argv),
+  };
+}
+
+function workloadOptions(y: Argv, work: WorkloadModules) {
+  const { workloads, workloadFor, nemeses, DEFAULT_VALUE_SIZE } = work;
+  return targetOptions(y, work)
     .option('workload', { type: 'string', default: 'register', choices: [...workloads.keys()], describe: 'what the workers do' })
     .option('concurrency', { type: 'number', default: 5, describe: 'workers (concurrent clients)', coerce: positiveInt('concurrency') })
     .option('time-limit', { type: 'number', describe: 'seconds to run (default 10 when --ops is not given)', coerce: positive('time-limit') })
     .option('ops', { type: 'number', describe: 'stop after starting this many operations', coerce: positiveInt('ops') })
     .option('rate', { type: 'number', describe: 'start at most this many operations a second, on a fixed schedule', coerce: positive('rate') })
     .option('keys', { type: 'number', default: 5, describe: 'distinct keys (objects) to spread operations over', coerce: positiveInt('keys') })
+    .option('read-target', {
+      type: 'string',
+      describe: 'replication workload: where to read: replica (the target\'s own, e.g. the emulator with --replica-lag) or the URL of an S3-compatible endpoint serving the same bucket',
+      coerce: (v: string | undefined) => {
+        if (v === undefined || v === 'replica') return v;
+        return url('read-target')(v);
+      },
+    })
+    .option('max-age', { type: 'number', describe: 'cache workload: the Cache-Control max-age its writes carry, in seconds (default 1)', coerce: nonNegativeOpt('max-age') })
+    .option('mix', { type: 'string', describe: 'with --workload mixed: the parts and their weights, e.g. register=4,list=1,cas=1 (default: every workload, weight 1)' })
+    .option('value-size', { type: 'number', default: DEFAULT_VALUE_SIZE, describe: 'bytes of each value written (self-verifying: an id and a checksum inside, padded to this size)', coerce: positiveInt('value-size') })
+    .option('part-size', {
+      type: 'number',
+      describe: `S3-compatible targets: PUT values larger than this many bytes as multipart uploads of parts this size (at least ${MIN_PART_SIZE}, S3's smallest part)`,
+      coerce: (v: unknown) => {
+        if (v === undefined) return v;
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < MIN_PART_SIZE) throw new UserError(`--part-size must be a whole number of bytes of at least ${MIN_PART_SIZE} (5 MiB, S3's smallest part), got ${show(v)}`);
+        return v;
+      },
+    })
     .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
-    .option('op-timeout', { type: 'number', default: 5000, describe: 'ms before an operation is abandoned (a write then is indeterminate)', coerce: positive('op-timeout') })
     .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
-    .option('bucket', { type: 'string', describe: 'bucket (S3-compatible targets); the run touches only objcheck/<run>/ in it' })
-    .option('region', { type: 'string', describe: 'region (S3-compatible targets)' })
-    .option('endpoint', { type: 'string', describe: 'S3-compatible endpoint URL (e.g. http://127.0.0.1:9000)', coerce: url('endpoint') })
-    .option('create-bucket', { type: 'boolean', describe: 'create the bucket if it is missing (never done otherwise)' })
-    .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
-    .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose)' })
     .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
     .option('quiesce', { type: 'number', describe: 'after the run, seconds of quiet, then every worker reads every key until they agree (lost writes, convergence)', coerce: nonNegativeOpt('quiesce') })
     .option('nemesis', {
@@ -149,12 +227,19 @@ function workloadOptions(y: Argv, { targets, workloads, nemeses }: Awaited<Retur
         return names;
       },
     })
+    .option('probe', { type: 'boolean', default: false, describe: "first check the store against S3's documented rules (objcheck probe); the table goes in run.json and the report" })
     .option('nemesis-interval', { type: 'number', default: 2, describe: 'seconds each fault lasts, and each quiet period between faults', coerce: positive('nemesis-interval') })
-    .options(EMULATOR_OPTIONS)
-    .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):')
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
     .check((argv) => {
+      if (argv['read-target'] !== undefined && argv.workload !== 'replication') throw new UserError('--read-target applies to --workload replication only');
+      if (argv.mix !== undefined) {
+        try {
+          workloadFor(argv.workload, argv.mix);
+        } catch (err) {
+          throw new UserError(`--mix: ${(err as Error).message}`);
+        }
+      }
       if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
         throw new UserError(`--seed must be a whole number from 0 to 4294967295, got ${show(argv.seed)}`);
       }
@@ -172,7 +257,7 @@ export async function main(args: string[]): Promise<number> {
   let code: number | undefined;
   const [{ default: yargs }, check, work] = await Promise.all([
     import('yargs'),
-    args[0] === 'workload' || args[0] === 'report' ? undefined : loadCheck(),
+    args[0] === 'workload' || args[0] === 'probe' || args[0] === 'report' ? undefined : loadCheck(),
     args[0] === 'check' || args[0] === 'report' ? undefined : loadWorkload(),
   ]);
   const parser = yargs(args)
@@ -186,25 +271,23 @@ export async function main(args: string[]): Promise<number> {
         const { workloadCommand } = work!;
         const timeLimit = argv['time-limit'] ?? (argv.ops === undefined ? 10 : undefined);
         code = await workloadCommand({
-          target: argv.target,
+          ...targetConfig(argv),
           workload: argv.workload,
+          mix: argv.mix,
           concurrency: argv.concurrency!,
           timeLimit,
           ops: argv.ops,
           rate: argv.rate,
           keys: argv.keys!,
+          maxAge: argv['max-age'],
+          readTarget: argv['read-target'],
+          valueSize: argv['value-size']!,
+          partSize: argv['part-size'],
           seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
-          opTimeout: argv['op-timeout']!,
           latency: argv.latency,
-          bucket: argv.bucket,
-          region: argv.region,
-          endpoint: argv.endpoint,
-          createBucket: argv['create-bucket'],
-          keepObjects: argv['keep-objects'],
-          start: argv.start,
           checkTimeout: argv['check-timeout'],
-          emulatorFlags: emulatorFlags(argv),
           groundTruth: argv['ground-truth'] === true,
+          probe: argv.probe,
           quiesce: argv.quiesce,
           nemesis: (argv.nemesis as string[] | undefined) ?? [],
           nemesisInterval: argv['nemesis-interval']!,
@@ -255,6 +338,15 @@ export async function main(args: string[]): Promise<number> {
       return true;
     })
     .command(
+      'probe',
+      "check a store against S3's documented rules, one client at a time: expected beside observed",
+      (y) => targetOptions(y, work!).option('json', { type: 'boolean', default: false, describe: 'one JSON object a line: check, expected, observed, ok' }),
+      async (argv) => {
+        const { probeCommand } = await import('./probe-command.js');
+        code = await probeCommand({ ...targetConfig(argv), json: argv.json });
+      },
+    )
+    .command(
       'report [runs..]',
       'write report.html for run folders (and JUnit XML), or the index of all runs',
       (y) =>
@@ -267,7 +359,7 @@ export async function main(args: string[]): Promise<number> {
         code = await reportCommand({ runs: (argv.runs as string[] | undefined) ?? [], junit: argv.junit, index: argv.index });
       },
     )
-    .demandCommand(1, 'name a command: workload, check or report')
+    .demandCommand(1, 'name a command: workload, check, probe or report')
     .strict()
     .help()
     .alias('help', 'h')

@@ -1,4 +1,5 @@
 import type { Results } from '../check/run-checkers.js';
+import { formatBytes } from '../util/format-bytes.js';
 
 /** The end-of-run text: ops by f and outcome, latency, each checker's verdict. */
 export function formatSummary(results: Results): string {
@@ -8,7 +9,9 @@ export function formatSummary(results: Results): string {
   const fs = Object.keys(stats.ops).sort();
   // Imported histories without real times (line numbers stand in) have no meaningful rate.
   const timed = stats.durationS >= 0.001;
-  lines.push(`operations: ${stats.total.toLocaleString('en-US')}${timed ? ` in ${stats.durationS.toFixed(1)} s (${Math.round(stats.opsPerS).toLocaleString('en-US')} ops/s)` : ''}`);
+  const rate = `${Math.round(stats.opsPerS).toLocaleString('en-US')} ops/s${stats.bytes ? `, ${formatBytes(stats.bytes.perS)}/s` : ''}`;
+  lines.push(`operations: ${stats.total.toLocaleString('en-US')}${timed ? ` in ${stats.durationS.toFixed(1)} s (${rate})` : ''}`);
+  if (stats.bytes) lines.push(`bytes: ${formatBytes(stats.bytes.written)} written, ${formatBytes(stats.bytes.read)} read`);
   const table: string[][] = [['f', ...outcomes, 'p50 ms', 'p99 ms', 'max ms']];
   for (const f of [...fs, 'all']) {
     const counts = f === 'all' ? outcomes.map((o) => fs.reduce((n, g) => n + (stats.ops[g]![o] ?? 0), 0)) : outcomes.map((o) => stats.ops[f]![o] ?? 0);
@@ -29,3 +32,4 @@ export function formatSummary(results: Results): string {
   lines.push(`verdict: ${overall}${results.complete ? '' : ' (the run is incomplete)'}`);
   return lines.join('\n');
 }
+

@@ -2,47 +2,53 @@ import { join, resolve } from 'node:path';
 import { runCheckers } from '../check/run-checkers.js';
 import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
+import { bandwidth } from '../history/stats.js';
 import { Recorder } from '../history/recorder.js';
 import { createRunFolder, defaultRunName, markLatest, writeJsonAtomic } from '../runner/run-folder.js';
 import { FaultSession } from '../nemesis/session.js';
 import { runFinalPhase, type FinalPhaseOutcome } from '../runner/final-phase.js';
+import { countingBytes } from '../runner/byte-counter.js';
 import { runWorkers, type Progress, type StopReason, type WorkersOutcome } from '../runner/run-workers.js';
 import { targets } from '../targets/registry.js';
 import type { OpenTarget } from '../targets/target.js';
+import type { ProbeResult } from '../probe/run-probe.js';
 import { toolInfo } from '../util/tool-info.js';
-import { workloads } from '../../workloads/registry.js';
+import { workloadFor } from '../../workloads/registry.js';
 import { EXIT, UserError, exitCodeFor } from './errors.js';
 import { showProgress } from './progress.js';
+import { openOptions, type TargetConfig } from './target-config.js';
 import { formatSummary } from './summary.js';
 
-export interface WorkloadConfig {
+export interface WorkloadConfig extends TargetConfig {
   target: string;
   workload: string;
+  /** For the mixed workload: its parts and weights (`register=4,list=1,cas=1`). */
+  mix?: string;
   concurrency: number;
   /** Seconds; undefined means no time limit (only with --ops). */
   timeLimit?: number;
   ops?: number;
   rate?: number;
   keys: number;
+  /** Where the replication workload reads: "replica" or an endpoint URL. */
+  readTarget?: string;
+  /** Seconds of Cache-Control max-age the cache workload writes with. */
+  maxAge?: number;
+  /** Bytes of each value written. */
+  valueSize: number;
+  /** S3-compatible targets: PUTs larger than this many bytes go as multipart uploads of parts this size. */
+  partSize?: number;
   seed: number;
-  /** Milliseconds. */
-  opTimeout: number;
   /** Milliseconds of simulated latency, for targets that simulate it. */
   latency: number;
-  bucket?: string;
-  region?: string;
-  endpoint?: string;
-  createBucket?: boolean;
-  keepObjects: boolean;
-  start: boolean;
   results: string;
   name?: string;
   /** Seconds the linearizability checker may take. */
   checkTimeout?: number;
-  /** The emulator's flags, for --target emulator. */
-  emulatorFlags: string[];
   /** Ask the target for ground truth (ground-truth.jsonl in the run folder). */
   groundTruth: boolean;
+  /** Run the conformance probe (objcheck probe) before the workload; its table goes in run.json. */
+  probe?: boolean;
   /** Seconds of quiet before the final reads; undefined: no final phase (1 s with faults). */
   quiesce?: number;
   /** Faults to inject (src/nemesis/registry.ts), alternating with healing every nemesisInterval s. */
@@ -67,13 +73,15 @@ interface RunRecord {
   lateOps?: number;
   /** With --nemesis: which faults, how often, how many ran. */
   nemesis?: { faults: string[]; intervalS: number; count: number };
+  /** With --probe: S3's documented rules, checked before the workload. */
+  probe?: ProbeResult[];
   /** With --quiesce: how the final phase went. */
   finalPhase?: { quiesceS: number } & FinalPhaseOutcome;
 }
 
 /** `objcheck workload`: run, record, check, report. Returns the exit code. */
 export async function workloadCommand(config: WorkloadConfig): Promise<number> {
-  const workload = workloads.get(config.workload)!;
+  const workload = workloadFor(config.workload, config.mix);
   const target = targets.get(config.target)!;
   const start = new Date();
   const origin = process.hrtime.bigint();
@@ -121,16 +129,11 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       opened = await target.open({
         prefix: `objcheck/${name}/`,
         seed: config.seed,
-        opTimeoutMs: config.opTimeout,
+        ...openOptions(config),
         concurrency: config.concurrency,
         latencyMs: config.latency,
-        bucket: config.bucket,
-        region: config.region,
-        endpoint: config.endpoint,
-        createBucket: config.createBucket,
-        keepObjects: config.keepObjects,
-        start: config.start,
-        emulatorFlags: config.emulatorFlags,
+        ...(config.readTarget !== undefined ? { readTarget: config.readTarget } : {}),
+        ...(config.partSize !== undefined ? { partSize: config.partSize } : {}),
         ...(faults?.connectThrough ? { connectThrough: faults.connectThrough } : {}),
         ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
       }).finally(() => clearTimeout(slow));
@@ -141,7 +144,21 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       throw new UserError(`cannot open target ${target.name}: ${(err as Error).message}`);
     }
     record.target = opened.describe();
+    const unsupported = workload.unsupported?.(opened.client);
+    if (unsupported) {
+      record.stopReason = 'setup-error';
+      writeJsonAtomic(folder.runJson, record);
+      throw new UserError(`the ${workload.name} workload is not supported by this target (${target.name}): ${unsupported}`);
+    }
     writeJsonAtomic(folder.runJson, record);
+    if (config.probe) {
+      if (!opened.s3) throw new UserError(`--probe checks S3's rules over HTTP, and the ${target.name} target has no S3 endpoint`);
+      const { runProbe } = await import('../probe/run-probe.js');
+      record.probe = await runProbe(opened.s3);
+      const deviations = record.probe.filter((r) => !r.ok);
+      process.stderr.write(`probe: ${deviations.length === 0 ? `every check (${record.probe.length}) matches what AWS documents` : `${deviations.length} of ${record.probe.length} checks deviate from what AWS documents: ${deviations.map((r) => `${r.check} → ${r.observed}`).join('; ')}`}\n`);
+      writeJsonAtomic(folder.runJson, record);
+    }
     let downReason: string | undefined;
     opened.down?.addEventListener('abort', () => {
       downReason = String((opened!.down!.reason as Error)?.message ?? opened!.down!.reason);
@@ -150,21 +167,27 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     });
 
     const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
+    const counting = countingBytes(opened.client);
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
-    const display = showProgress(progress, () => recorder.now() / 1e6, timeLimitMs, config.ops);
+    const runStartNs = recorder.now();
+    const display = showProgress(progress, () => (recorder.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
+    const clientFor = await faults?.splitWorkers(opened, config.concurrency, (c) => countingBytes(c, counting.bytes).client);
     faults?.start(opened, recorder, stop.signal);
     let outcome: WorkersOutcome;
     try {
       outcome = await runWorkers(
         {
           workload,
-          client: opened.client,
+          client: counting.client,
+          ...(clientFor ? { clientFor } : {}),
           recorder,
           concurrency: config.concurrency,
           limits: { timeLimitMs, ops: config.ops, rate: config.rate },
           opTimeoutMs: config.opTimeout,
           seed: config.seed,
           keys: config.keys,
+          ...(config.maxAge !== undefined ? { maxAge: config.maxAge } : {}),
+          valueSize: config.valueSize,
           stop: stop.signal,
         },
         progress,
@@ -180,7 +203,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       process.stderr.write(`final phase: ${quiesce} s of quiet, then every worker reads every key until they agree\n`);
       const final = await runFinalPhase({
         workload,
-        client: opened.client,
+        client: counting.client,
         recorder,
         processes: outcome.processes,
         seed: config.seed,
@@ -204,6 +227,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     const history = await readHistory(folder.history);
     const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
     const results = await runCheckers(history, checkers, record.complete);
+    results.stats.bytes = bandwidth(counting.bytes, results.stats.durationS);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
     const { reportAfterRun } = await import('../report/main.js');

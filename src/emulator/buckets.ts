@@ -1,14 +1,23 @@
 import { Random } from '../util/random.js';
+import { DelayedSetting } from './delayed-setting.js';
 import { S3Error } from './errors.js';
 import type { GroundTruthLog } from './ground-truth.js';
 import { createKeyspace, type KeyspaceConfig } from './models/create.js';
 import type { Keyspace } from './models/keyspace.js';
 import type { Journal } from './persist/journal.js';
+import type { VersioningStatus } from './xml.js';
 
 export interface Bucket {
   name: string;
   createdAt: Date;
   keyspace: Keyspace;
+  /**
+   * Object versioning: null until first enabled. Changes govern writes `configDelayMs` after
+   * they were answered, as S3's and GCS's bucket configuration does; reading it back is
+   * immediate. Only the latest version of an object is kept: the setting decides what a write
+   * answers (its version id), which is what a client can see of it.
+   */
+  versioning: DelayedSetting<VersioningStatus | null>;
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -32,6 +41,8 @@ export function wallClockMs(): number {
 export interface BucketsConfig extends KeyspaceConfig {
   seed: number;
   lossAfterMs: number;
+  /** How long after it was answered a change of bucket configuration governs requests. */
+  configDelayMs: number;
   truth?: GroundTruthLog;
   /** Persistent mode: buckets and objects are recovered from it and recorded in it. */
   journal?: Journal;
@@ -74,7 +85,8 @@ export class Buckets {
       lossAfterMs: c.lossAfterMs,
       ...(c.journal ? { store: c.journal.bucketStore(name) } : {}),
     });
-    this.byName.set(name, { name, createdAt: new Date(), keyspace });
+    const versioning = new DelayedSetting<VersioningStatus | null>(null, c.configDelayMs, () => performance.now());
+    this.byName.set(name, { name, createdAt: new Date(), keyspace, versioning });
   }
 
   delete(name: string): void {

@@ -34,6 +34,16 @@ An S3-compatible server with tunable consistency, on a loopback port.
   --loss-after-ms N        how long a coordinator-mode lost write lives (default 50)
   --single-replica-reads   quorum: each read asks one random replica
   --cache-front            a cache that honours Cache-Control max-age
+  --ignore-conditions      If-Match / If-None-Match on writes ignored: every conditional write succeeds
+
+  access control (the first --key owns everything; the others need a bucket policy):
+  --policy-delay MS        bucket policy changes govern requests MS after they were answered
+  --key-state-delay MS     disabling or enabling a key takes effect MS after it was answered
+
+  --config-delay MS        bucket configuration (versioning) changes govern writes MS after
+                           they were answered (default 0)
+  --replica-lag SPEC       also serve a read-only replica on another port; each write reaches
+                           it after a lag drawn from SPEC (a delay spec: 300, exp:50, ...)
 
   persistence (strong only):
   --data-dir DIR           keep the store in DIR (a journal) and recover it at start
@@ -123,6 +133,11 @@ export function parseCliArgs(argv: string[]): CliResult {
         'loss-after-ms': { type: 'string' },
         'single-replica-reads': { type: 'boolean' },
         'cache-front': { type: 'boolean' },
+        'policy-delay': { type: 'string' },
+        'key-state-delay': { type: 'string' },
+        'config-delay': { type: 'string' },
+        'replica-lag': { type: 'string' },
+        'ignore-conditions': { type: 'boolean' },
         'ground-truth': { type: 'string' },
         'virtual-host-suffix': { type: 'string' },
         'max-object-bytes': { type: 'string' },
@@ -193,7 +208,18 @@ export function parseCliArgs(argv: string[]): CliResult {
       ...(v['loss-after-ms'] !== undefined ? { lossAfterMs: number(v['loss-after-ms'], 'loss-after-ms') } : {}),
       ...(v['single-replica-reads'] ? { singleReplicaReads: true } : {}),
       ...(v['cache-front'] ? { cacheFront: true } : {}),
+      ...(v['ignore-conditions'] ? { ignoreConditions: true } : {}),
     },
+    ...(v['policy-delay'] !== undefined || v['key-state-delay'] !== undefined
+      ? {
+          accessControl: {
+            ...(v['policy-delay'] !== undefined ? { policyDelayMs: number(v['policy-delay'], 'policy-delay') } : {}),
+            ...(v['key-state-delay'] !== undefined ? { keyStateDelayMs: number(v['key-state-delay'], 'key-state-delay') } : {}),
+          },
+        }
+      : {}),
+    ...(v['replica-lag'] !== undefined ? { replicaLag: v['replica-lag'] } : {}),
+    ...(v['config-delay'] !== undefined ? { configDelayMs: number(v['config-delay'], 'config-delay') } : {}),
     ...(v['ground-truth'] !== undefined ? { groundTruth: { jsonlPath: v['ground-truth'] } } : {}),
     ...(v['virtual-host-suffix'] !== undefined ? { virtualHostSuffix: v['virtual-host-suffix'] } : {}),
     ...(v['max-object-bytes'] !== undefined ? { maxObjectBytes: number(v['max-object-bytes'], 'max-object-bytes') } : {}),

@@ -34,6 +34,12 @@ export type GroundTruthEvent =
    * end (every partition at once) counts the held messages it delivered. Clock-skew starts
    * give every coordinator's new offset; its end restores the configured ones.
    */
+  /**
+   * A change the emulator applies after a delay: a bucket policy, an access key's state, bucket
+   * versioning (answered at atNs), or a write reaching the replica (accepted at atNs). It governs
+   * requests from effectiveNs on.
+   */
+  | { kind: 'control'; setting: 'policy' | 'key-state' | 'versioning' | 'replica'; bucket?: string; key?: string; atNs: number; effectiveNs: number }
   | {
       kind: 'fault';
       fault: 'partition' | 'clock-skew';

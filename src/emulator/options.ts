@@ -3,6 +3,7 @@ import type { DropMode } from './models/write-faults.js';
 import type { LegacyParams, MsRange } from './models/s3-legacy.js';
 import type { QuorumParams } from './models/quorum.js';
 import type { FsyncPolicy, PersistenceOptions } from './persist/journal.js';
+import type { AccessDelays } from './access/access-control.js';
 
 export type ConsistencyModelName = 'strong' | 's3-legacy' | 'quorum';
 export const CONSISTENCY_MODELS: readonly ConsistencyModelName[] = ['strong', 's3-legacy', 'quorum'];
@@ -50,6 +51,8 @@ export interface FaultOptions {
   singleReplicaReads?: boolean;
   /** A caching front that honours Cache-Control max-age (stale reads after overwrites). */
   cacheFront?: boolean;
+  /** If-Match and If-None-Match on writes are ignored: every conditional write succeeds (as s3rver does). */
+  ignoreConditions?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -70,6 +73,15 @@ export interface EmulatorOptions {
   maxObjectBytes?: number;
   /** Keep the store in a data directory, recovered at start (strong model only). */
   persistence?: { dataDir: string; fsync?: FsyncPolicy; ackBeforeDurableMs?: number };
+  /**
+   * Access control: the first key owns everything, the others may do only what a bucket
+   * policy allows; policy and key-state changes take effect after these delays (default 0).
+   */
+  accessControl?: Partial<AccessDelays>;
+  /** How long after it was answered a bucket configuration change (versioning) governs writes (default 0). */
+  configDelayMs?: number;
+  /** Serve a read-only replica on a second port, each write reaching it after a lag drawn from this delay spec. */
+  replicaLag?: string;
 }
 
 export type ModelConfig =
@@ -90,10 +102,14 @@ export interface ResolvedOptions {
   dropMode: DropMode;
   lossAfterMs: number;
   cacheFront: boolean;
+  ignoreConditions: boolean;
   groundTruth: false | { jsonlPath?: string; origin?: bigint };
   virtualHostSuffix: string;
   maxObjectBytes: number;
   persistence: false | PersistenceOptions;
+  accessControl: false | AccessDelays;
+  configDelayMs: number;
+  replicaLag: DelayDistribution | null;
 }
 
 export const DEFAULT_KEY_PAIR: KeyPair = { accessKeyId: 'objcheck', secretAccessKey: 'objcheck-secret' };
@@ -187,10 +203,22 @@ function resolvePersistence(p: EmulatorOptions['persistence'], model: ModelConfi
   return { dataDir: p.dataDir, fsync, ackBeforeDurableMs };
 }
 
+function nonNegativeMs(ms: number | undefined, name: string): number {
+  const v = ms ?? 0;
+  check(Number.isFinite(v) && v >= 0, `${name} must be a number of ms >= 0`);
+  return v;
+}
+
+function resolveAccess(a: EmulatorOptions['accessControl']): false | AccessDelays {
+  if (!a) return false;
+  return { policyDelayMs: nonNegativeMs(a.policyDelayMs, 'policyDelayMs'), keyStateDelayMs: nonNegativeMs(a.keyStateDelayMs, 'keyStateDelayMs') };
+}
+
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const faults = options.faults ?? {};
   const keys = options.keys ?? [DEFAULT_KEY_PAIR];
   check(keys.length > 0 && keys.every((k) => k.accessKeyId !== '' && k.secretAccessKey !== ''), 'keys need a non-empty id and secret');
+  check(new Set(keys.map((k) => k.accessKeyId)).size === keys.length, 'each key needs its own access key id');
   const port = options.port ?? 0;
   check(Number.isInteger(port) && port >= 0 && port < 65536, 'port must be in 0..65535');
   const dropMode = faults.dropMode ?? 'nowhere';
@@ -209,9 +237,13 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     dropMode,
     lossAfterMs: faults.lossAfterMs ?? 50,
     cacheFront: faults.cacheFront ?? false,
+    ignoreConditions: faults.ignoreConditions ?? false,
     groundTruth: gt === true ? {} : gt ? gt : false,
     virtualHostSuffix: options.virtualHostSuffix ?? 'localhost',
     maxObjectBytes: options.maxObjectBytes ?? 256 * 1024 * 1024,
     persistence: resolvePersistence(options.persistence, model),
+    accessControl: resolveAccess(options.accessControl),
+    configDelayMs: nonNegativeMs(options.configDelayMs, 'configDelayMs'),
+    replicaLag: options.replicaLag === undefined ? null : delay(options.replicaLag, '0'),
   };
 }

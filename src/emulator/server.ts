@@ -44,8 +44,10 @@ export function createS3Server(state: EmulatorState): Server {
       if (!SigV4Verifier.isSigned(info)) throw new S3Error('AccessDenied', 'Anonymous access is not allowed');
       const chosen = route(method, target, req.headers['x-amz-copy-source'] !== undefined);
       op = chosen.name;
+      if (state.readOnly && method !== 'GET' && method !== 'HEAD') throw new S3Error('AccessDenied', 'This endpoint is a read-only replica');
       // Authenticate before reading the body: a refused request must change nothing.
       const auth = await verifier.verify(info);
+      state.access?.authorize(auth.accessKeyId, op, target.bucket, target.key);
       const payload = method === 'PUT' || method === 'POST' ? decodePayload(await readRaw(req, maxObjectBytes), auth, req.headers) : EMPTY_PAYLOAD;
       const request: S3Request = { method, target, headers: req.headers, payload, notes };
       response = await chosen.handler(state, request);

@@ -8,6 +8,7 @@ export type ThreadCommand =
   | { id: number; cmd: 'heal' }
   | { id: number; cmd: 'skew'; ms: number[] }
   | { id: number; cmd: 'unskew' }
+  | { id: number; cmd: 'key-state'; accessKeyId: string; active: boolean }
   | { id: number; cmd: 'describe' };
 
 /** `value` only for 'describe': the emulator's RuntimeFaults.describe(). */
@@ -50,6 +51,11 @@ export class EmulatorThreadControl {
 
   async resetClockSkews(): Promise<void> {
     await this.request({ cmd: 'unskew' });
+  }
+
+  /** Disables or enables an access key (access control must be on). */
+  async setKeyActive(accessKeyId: string, active: boolean): Promise<void> {
+    await this.request({ cmd: 'key-state', accessKeyId, active });
   }
 
   /** The emulator's current fault state (partitions, clock offsets, held messages). */

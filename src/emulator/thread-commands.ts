@@ -1,11 +1,13 @@
 import type { RuntimeFaults } from './faults.js';
+import type { EmulatorAdmin } from './index.js';
 import type { ThreadCommand, ThreadReply } from './thread-client.js';
 
 /**
  * Carries out one fault command from the parent thread. Never throws: a refusal becomes the
  * reply's `error`, so that the parent's promise rejects with the emulator's reason.
  */
-export function runThreadCommand(faults: RuntimeFaults, command: ThreadCommand): ThreadReply {
+export function runThreadCommand(emulator: { faults: RuntimeFaults; admin: EmulatorAdmin }, command: ThreadCommand): ThreadReply {
+  const { faults, admin } = emulator;
   const { id } = command;
   try {
     switch (command.cmd) {
@@ -20,6 +22,9 @@ export function runThreadCommand(faults: RuntimeFaults, command: ThreadCommand):
         return { id, ok: true };
       case 'unskew':
         faults.resetClockSkews();
+        return { id, ok: true };
+      case 'key-state':
+        admin.setKeyActive(command.accessKeyId, command.active);
         return { id, ok: true };
       case 'describe':
         return { id, ok: true, value: faults.describe() };

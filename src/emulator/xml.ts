@@ -47,6 +47,15 @@ export function parseDeleteRequest(xml: string): DeleteRequest {
   return { quiet, keys };
 }
 
+export type VersioningStatus = 'Enabled' | 'Suspended';
+
+/** The Status of a PutBucketVersioning body: Enabled or Suspended, anything else MalformedXML. */
+export function parseVersioningStatus(xml: string): VersioningStatus {
+  const m = /<VersioningConfiguration[\s>][\s\S]*?<Status>\s*(Enabled|Suspended)\s*<\/Status>/.exec(xml);
+  if (!m) throw new S3Error('MalformedXML');
+  return m[1] as VersioningStatus;
+}
+
 /** Reads LocationConstraint from a CreateBucket body, if there is one. */
 export function parseLocationConstraint(xml: string): string | undefined {
   const m = /<LocationConstraint>([\s\S]*?)<\/LocationConstraint>/.exec(xml);

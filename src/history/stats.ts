@@ -18,6 +18,20 @@ export interface HistoryStats {
   opsPerS: number;
   /** Latency in ms of operations that completed ok or fail, by f. */
   latencyMs: Record<string, LatencySummary>;
+  /** Bytes of object bodies moved, when the run counted them (a history alone does not say). */
+  bytes?: Bandwidth;
+}
+
+export interface Bandwidth {
+  written: number;
+  read: number;
+  /** (written + read) a second over the history's duration. */
+  perS: number;
+}
+
+/** Byte counts of a run as bandwidth over its duration. */
+export function bandwidth(counts: { written: number; read: number }, durationS: number): Bandwidth {
+  return { written: counts.written, read: counts.read, perS: durationS > 0 ? (counts.written + counts.read) / durationS : 0 };
 }
 
 /** Counts and latency quantiles of a history: what the summary and the report show. */

@@ -6,6 +6,8 @@ import type { FaultProxy } from './proxy.js';
 export interface NemesisContext {
   /** The TCP proxy between the workers and the target, when a network fault asked for one. */
   proxy?: FaultProxy;
+  /** For faults that split the workers: the proxy only the cut-off group goes through, and who is in it. */
+  cutOff?: { proxy: FaultProxy; workers: number[] };
   target: OpenTarget;
   random: Random;
 }
@@ -21,6 +23,8 @@ export interface Nemesis {
   readonly description: string;
   /** Network faults act through a proxy that must stand in front of the target from the start. */
   readonly needsProxy: boolean;
+  /** Acts on some workers only: they reach the target through a proxy of their own (ctx.cutOff). */
+  readonly splitsWorkers?: boolean;
   /** Why this fault cannot act on this target, or undefined when it can. */
   unavailable(target: OpenTarget): string | undefined;
   /** Starts the fault; returns what to record about it (which node, what latency…). */

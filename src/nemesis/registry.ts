@@ -4,6 +4,7 @@ import { dropNemesis } from './faults/drop.js';
 import { killNemesis } from './faults/kill.js';
 import { nodePauseNemesis, nodeStopNemesis } from './faults/node.js';
 import { partitionNemesis } from './faults/partition.js';
+import { partitionSomeNemesis } from './faults/partition-some.js';
 import { pauseNemesis } from './faults/pause.js';
 import { replicaPartitionNemesis } from './faults/replica-partition.js';
 import { resetNemesis } from './faults/reset.js';
@@ -11,5 +12,5 @@ import type { Nemesis } from './nemesis.js';
 
 /** Every fault, by the name --nemesis takes. A new fault is one file and one line here. */
 export const nemeses: ReadonlyMap<string, Nemesis> = new Map(
-  [partitionNemesis, resetNemesis, dropNemesis, delayNemesis, killNemesis, pauseNemesis, replicaPartitionNemesis, clockSkewNemesis, nodeStopNemesis, nodePauseNemesis].map((n) => [n.name, n]),
+  [partitionNemesis, partitionSomeNemesis, resetNemesis, dropNemesis, delayNemesis, killNemesis, pauseNemesis, replicaPartitionNemesis, clockSkewNemesis, nodeStopNemesis, nodePauseNemesis].map((n) => [n.name, n]),
 );

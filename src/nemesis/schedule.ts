@@ -15,21 +15,24 @@ export interface ScheduleOptions {
 }
 
 /**
- * Heal, fault, heal, fault…: after each quiet period one fault, chosen by the seeded generator,
- * for one period. Every start and stop is an event of process "nemesis" in the history, with
+ * Heal, fault, heal, fault…: after each quiet period one fault for one period, in rounds: each
+ * round runs every fault once, in an order the seeded generator shuffles, so that every fault
+ * named gets its turn. Every start and stop is an event of process "nemesis" in the history, with
  * what the fault did as its value. Returns once everything is healed.
  */
 export async function runSchedule(o: ScheduleOptions): Promise<number> {
   const random = new Random(o.seed ^ 0x5eed);
   const ctx: NemesisContext = { ...o.ctx, random };
   let faults = 0;
+  let round: Nemesis[] = [];
   for (;;) {
     try {
       await sleep(o.intervalMs, o.stop);
     } catch {
       return faults;
     }
-    const nemesis = o.nemeses[random.int(o.nemeses.length)]!;
+    if (round.length === 0) round = shuffled(o.nemeses, random);
+    const nemesis = round.pop()!;
     const details = await nemesis.start(ctx);
     faults++;
     o.recorder.event('nemesis', 'info', `start-${nemesis.name}`, undefined, details);
@@ -43,4 +46,13 @@ export async function runSchedule(o: ScheduleOptions): Promise<number> {
     }
     if (o.stop.aborted) return faults;
   }
+}
+
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
 }

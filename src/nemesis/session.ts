@@ -1,6 +1,6 @@
 import { UserError } from '../cli/errors.js';
 import type { Recorder } from '../history/recorder.js';
-import type { OpenTarget } from '../targets/target.js';
+import type { OpenTarget, TargetClient } from '../targets/target.js';
 import { Random } from '../util/random.js';
 import type { Nemesis } from './nemesis.js';
 import { FaultProxy } from './proxy.js';
@@ -13,6 +13,8 @@ import { runSchedule } from './schedule.js';
  */
 export class FaultSession {
   private proxy: FaultProxy | undefined;
+  private upstream: URL | undefined;
+  private cutOff: { proxy: FaultProxy; workers: number[] } | undefined;
   private readonly ending = new AbortController();
   private schedule: Promise<number> | undefined;
   readonly chosen: Nemesis[];
@@ -35,10 +37,27 @@ export class FaultSession {
     return async (endpoint: string) => {
       const url = new URL(endpoint);
       if (url.protocol !== 'http:') throw new UserError(`network faults need a plain http:// endpoint to stand in front of; ${endpoint} is not one`);
+      this.upstream = url;
       this.proxy = new FaultProxy(url.hostname, Number(url.port || 80), new Random(this.seed ^ 0x9e37));
       const port = await this.proxy.listen();
       return `http://127.0.0.1:${port}`;
     };
+  }
+
+  /**
+   * For faults that act on some workers only: the first half of the workers (at least one) get
+   * a client of their own through a second proxy; returns which client each worker uses, each
+   * passed through `wrap` (the run's byte counting).
+   */
+  async splitWorkers(target: OpenTarget, concurrency: number, wrap: (c: TargetClient) => TargetClient = (c) => c): Promise<((worker: number) => TargetClient) | undefined> {
+    if (!this.chosen.some((n) => n.splitsWorkers) || !this.upstream || !target.connect) return undefined;
+    const proxy = new FaultProxy(this.upstream.hostname, Number(this.upstream.port || 80), new Random(this.seed ^ 0x51de));
+    const port = await proxy.listen();
+    const cut = Math.max(1, Math.floor(concurrency / 2));
+    this.cutOff = { proxy, workers: Array.from({ length: cut }, (_, i) => i) };
+    const isolated = wrap(target.connect(`http://127.0.0.1:${port}`));
+    const others = wrap(target.client);
+    return (w) => (w < cut ? isolated : others);
   }
 
   /** Starts the schedule beside the workload, once every chosen fault can act on the target. */
@@ -51,7 +70,7 @@ export class FaultSession {
     stop.addEventListener('abort', () => this.ending.abort(), { once: true });
     this.schedule = runSchedule({
       nemeses: this.chosen,
-      ctx: { target, ...(this.proxy ? { proxy: this.proxy } : {}) },
+      ctx: { target, ...(this.proxy ? { proxy: this.proxy } : {}), ...(this.cutOff ? { cutOff: this.cutOff } : {}) },
       recorder,
       intervalMs: this.intervalMs,
       seed: this.seed,
@@ -67,5 +86,6 @@ export class FaultSession {
 
   async close(): Promise<void> {
     await this.proxy?.close();
+    await this.cutOff?.proxy.close();
   }
 }

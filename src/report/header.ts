@@ -1,6 +1,7 @@
 // The header: what was tested, how it went, and every checker's verdict in words and colour.
 
 import type { Results } from '../check/run-checkers.js';
+import { formatBytes } from '../util/format-bytes.js';
 import { escapeHtml } from './html.js';
 import type { Renderer, RunInfo } from './types.js';
 import { checkerWords, overallWords, verdictClass } from './verdict.js';
@@ -45,9 +46,10 @@ function checkersTable(results: Results): string {
 
 /** Imported histories carry line numbers for times (under a microsecond in all): no duration, no rate. */
 function durationAndRate(results: Results): string {
-  const { durationS, opsPerS } = results.stats;
+  const { durationS, opsPerS, bytes } = results.stats;
   if (durationS < 0.001) return 'unknown: the history has no clock times';
-  return `${durationWords(durationS)} of history${opsPerS > 0 ? `, ${Math.round(opsPerS).toLocaleString('en-US')} ops/s` : ''}`;
+  const bandwidth = bytes ? `, ${formatBytes(bytes.perS)}/s (${formatBytes(bytes.written)} written, ${formatBytes(bytes.read)} read)` : '';
+  return `${durationWords(durationS)} of history${opsPerS > 0 ? `, ${Math.round(opsPerS).toLocaleString('en-US')} ops/s${bandwidth}` : ''}`;
 }
 
 function valueText(v: unknown): string {

@@ -33,6 +33,7 @@ const STYLE = `
 body{margin:0 auto;max-width:1200px;padding:1rem 1.5rem 4rem}
 h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 .3rem}
 table{border-collapse:collapse;margin:.4rem 0}td,th{padding:.15rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}th{font-weight:600}
+table.probe tr.bad td{background:#fdecea}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict{font-weight:700;padding:.1rem .45rem;border-radius:3px;color:#fff;white-space:nowrap}
 .v-true{background:var(--ok)}.v-false{background:var(--bad)}.v-unknown{background:var(--unknown)}
@@ -47,6 +48,7 @@ pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:20rem}
 .explanation{background:#fff4f4;border-left:4px solid var(--bad);padding:.4rem .7rem}
 a.op{font-family:ui-monospace,Menlo,Consolas,monospace;margin-right:.3rem}
 tr.focused{background:#fff7d6}
+.security{background:#fff4f4;border-left:4px solid var(--bad);padding:.5rem .8rem;font-size:1.05rem;margin:.5rem 0}
 `;
 
 /**

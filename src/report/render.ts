@@ -6,6 +6,7 @@ import { anomalyTable } from './anomaly-table.js';
 import { counterexamples, counterexampleView } from './counterexample-data.js';
 import { faultWindows } from './faults.js';
 import { header } from './header.js';
+import { probeSection } from './probe-table.js';
 import { chartDiv, escapeHtml, page, type Chart } from './html.js';
 import { series } from './series.js';
 import { counterexampleSpec, ROLE_TITLES } from './specs/counterexample.js';
@@ -16,6 +17,7 @@ import { staleAges, visibilityData } from './staleness-data.js';
 import { timeAxis } from './time-axis.js';
 import { historyEnd, timelineData } from './timeline-data.js';
 import type { ReportInput } from './types.js';
+import { windowsSection } from './windows-section.js';
 
 /** The issue's bound: at most ~50,000 marks in any one chart. */
 export const DEFAULT_MAX_MARKS = 40_000;
@@ -33,6 +35,13 @@ export function renderReport(input: ReportInput): string {
   const charts: Chart[] = [];
   const sections: string[] = [];
   const nav: [string, string][] = [];
+
+  // Measured windows first: a revocation window is the number a reader came for.
+  const windows = windowsSection(results);
+  if (windows) {
+    nav.push(['windows', 'Windows']);
+    sections.push(windows);
+  }
 
   // Timeline
   const tl = timelineData(history, axis, anomalousOps(anomalies), maxMarks);
@@ -130,6 +139,11 @@ ${table}
   const opsByIndex = new Map<number, Op>(history.ops.map((o) => [o.invokeIndex, o]));
   nav.push(['anomalies', `Anomalies (${anomalies.length})`]);
   sections.push(`<section id="anomalies"><h2>Anomalies</h2>\n${anomalyTable(anomalies, opsByIndex, axis, endNs, cxIds)}</section>`);
+
+  if (data.run?.probe && data.run.probe.length > 0) {
+    nav.push(['probe', 'S3 probe']);
+    sections.push(probeSection(data.run.probe));
+  }
 
   const body = `${header(data.name, data.run, results, renderer)}
 <nav>${nav.map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`).join('')}</nav>

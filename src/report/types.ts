@@ -2,6 +2,7 @@
 
 import type { Results } from '../check/run-checkers.js';
 import type { History } from '../history/event.js';
+import type { ProbeResult } from '../probe/run-probe.js';
 
 /**
  * run.json as written by `objcheck workload`. Every field is optional here: a report must
@@ -19,6 +20,8 @@ export interface RunInfo {
   config?: Record<string, unknown>;
   tool?: { name?: string; version?: string; git?: { commit: string; dirty: boolean } | null; node?: string };
   lateOps?: number;
+  /** With --probe: the conformance probe's table. */
+  probe?: ProbeResult[];
 }
 
 /** One run, ready to render. */

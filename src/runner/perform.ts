@@ -1,6 +1,7 @@
 import type { CompletionType } from '../history/event.js';
 import type { Recorder } from '../history/recorder.js';
 import { TargetError, type TargetClient } from '../targets/target.js';
+import { DEFAULT_VALUE_SIZE } from '../../workloads/values.js';
 import type { OpSpec, Workload } from '../../workloads/workload.js';
 
 class Interrupted extends Error {}
@@ -27,6 +28,7 @@ export class Performer {
     private readonly client: TargetClient,
     private readonly opTimeoutMs: number,
     private readonly stop: AbortSignal,
+    private readonly valueSize = DEFAULT_VALUE_SIZE,
   ) {
     stop.addEventListener('abort', this.onStop, { once: true });
   }
@@ -38,7 +40,7 @@ export class Performer {
     if (this.stop.aborted) controller.abort(new Interrupted('interrupted'));
     try {
       // Race the abort too: a client that ignores its signal must not hold a worker forever.
-      const execution = this.workload.execute(this.client, op, { signal: controller.signal });
+      const execution = this.workload.execute(this.client, op, { signal: controller.signal, valueSize: this.valueSize });
       execution.catch(() => {});
       const aborted = new Promise<never>((_, reject) => {
         if (controller.signal.aborted) reject(controller.signal.reason);

@@ -16,12 +16,18 @@ export interface RunLimits {
 export interface WorkerOptions {
   workload: Workload;
   client: TargetClient;
+  /** A client for some workers other than `client` (a fault cuts some workers off only). */
+  clientFor?: (worker: number) => TargetClient;
   recorder: Recorder;
   concurrency: number;
   limits: RunLimits;
   opTimeoutMs: number;
   seed: number;
   keys: number;
+  /** Seconds of Cache-Control max-age, for the cache workload. */
+  maxAge?: number;
+  /** Bytes of each value written (default: workloads/values.ts's DEFAULT_VALUE_SIZE). */
+  valueSize?: number;
   /** Aborted on SIGINT/SIGTERM: no new operations; those in flight are cut short. */
   stop: AbortSignal;
 }
@@ -55,29 +61,38 @@ export interface WorkersOutcome {
 
 export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<WorkersOutcome> {
   const { workload, client, recorder, limits, stop } = options;
-  const generator = workload.generator({ seed: options.seed, keys: options.keys });
-  const timeLimitNs = limits.timeLimitMs === undefined ? Infinity : limits.timeLimitMs * 1e6;
+  const generator = workload.generator({ seed: options.seed, keys: options.keys, ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}) });
+  // Limits count from the first operation, not from process start: opening a target (starting
+  // a cluster, a preflight) can take longer than the run itself.
+  const startNs = recorder.now();
+  const endNs = limits.timeLimitMs === undefined ? Infinity : startNs + limits.timeLimitMs * 1e6;
   const intervalNs = limits.rate ? 1e9 / limits.rate : 0;
-  const performer = new Performer(workload, client, options.opTimeoutMs, stop);
+  const performers = new Map<TargetClient, Performer>();
+  const performerOf = (w: number): Performer => {
+    const c = options.clientFor?.(w) ?? client;
+    let p = performers.get(c);
+    if (!p) performers.set(c, (p = new Performer(workload, c, options.opTimeoutMs, stop, options.valueSize)));
+    return p;
+  };
   let reason: StopReason | undefined;
-  let nextProcess = options.concurrency;
 
   const limitReached = (): StopReason | undefined => {
     if (stop.aborted) return 'interrupted';
     if (limits.ops !== undefined && progress.started >= limits.ops) return 'ops-limit';
-    if (recorder.now() >= timeLimitNs) return 'time-limit';
+    if (recorder.now() >= endNs) return 'time-limit';
     return undefined;
   };
 
   const processes = Array.from({ length: options.concurrency }, (_, i) => i);
   const worker = async (w: number): Promise<void> => {
     let process = processes[w]!;
+    const performer = performerOf(w);
     for (;;) {
       reason ??= limitReached();
       if (reason) return;
       if (intervalNs > 0) {
         // The slot is claimed before waiting, so the schedule does not depend on completions.
-        const slot = progress.started * intervalNs;
+        const slot = startNs + progress.started * intervalNs;
         progress.started++;
         const late = recorder.now() - slot;
         if (late > intervalNs) progress.late++;
@@ -98,16 +113,31 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         reason ??= 'exhausted';
         return;
       }
-      const outcome = await recordOp(recorder, performer, process, op);
+      let outcome = await recordOp(recorder, performer, process, op);
+      generator.update?.(op, outcome);
       progress[outcome.type]++;
-      if (outcome.type === 'info') processes[w] = process = nextProcess++;
+      // A follow-up (a lock's release by its holder) is this worker's, whatever the limits say.
+      for (let next = outcome.type === 'ok' ? workload.followUp?.(op, outcome.value) : undefined; next; ) {
+        try {
+          await sleep(next.afterMs, stop);
+        } catch {
+          reason ??= 'interrupted';
+          return;
+        }
+        progress.started++;
+        outcome = await recordOp(recorder, performer, process, next.op);
+        progress[outcome.type]++;
+        next = outcome.type === 'ok' ? workload.followUp?.(next.op, outcome.value) : undefined;
+      }
+      // Jepsen's numbering: a worker's processes are w, w + n, w + 2n…, so process % n = worker.
+      if (outcome.type === 'info') processes[w] = process = process + options.concurrency;
     }
   };
 
   try {
     await Promise.all(Array.from({ length: options.concurrency }, (_, i) => worker(i)));
   } finally {
-    performer.dispose();
+    for (const p of performers.values()) p.dispose();
   }
-  return { reason: reason ?? 'exhausted', processes, nextProcess };
+  return { reason: reason ?? 'exhausted', processes, nextProcess: Math.max(...processes) + 1 };
 }

@@ -6,7 +6,9 @@ import { EmulatorThreadControl } from '../emulator/thread-client.js';
 import { projectRoot } from '../util/tool-info.js';
 import { openS3Target } from './s3-target.js';
 import { ServerProcess } from './server-process.js';
-import type { InternalFaultControl, OpenTarget, Target, TargetOptions } from './target.js';
+import type { s3SetVersioning } from './s3-access.js';
+import type { S3TargetClient } from './s3-client.js';
+import type { InternalFaultControl, OpenTarget, Target, TargetCapabilities, TargetOptions } from './target.js';
 
 const BUCKET = 'objcheck';
 // Compiled, also when this module runs from its TypeScript source (tests).
@@ -14,9 +16,11 @@ const THREAD = join(projectRoot(), 'dist/src/emulator/thread.js');
 const MAIN = join(projectRoot(), 'dist/src/emulator/main.js');
 /** Not an emulator flag: asks for the emulator in a child process even without --data-dir. */
 const PROCESS_FLAG = '--process';
+/** The second principal of the revocation workload, when --key gave only the owner's pair. */
+const PRINCIPAL = { accessKeyId: 'objcheck-reader', secretAccessKey: 'objcheck-reader-secret' };
 
 type Started =
-  | { endpoint: string; port: number; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; description: Record<string, unknown> }
+  | { endpoint: string; replicaEndpoint?: string; port: number; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; description: Record<string, unknown> }
   | { error: string; options: boolean };
 
 /**
@@ -28,7 +32,7 @@ export const emulatorTarget: Target = {
   description:
     'the built-in S3 emulator over HTTP on a loopback port (--consistency strong|s3-legacy|quorum and its knobs; with --data-dir or --process, in a child process the kill and pause faults act on)',
   async open(options) {
-    const { OptionsError, resolveOptions } = await import('../emulator/options.js');
+    const { DEFAULT_KEY_PAIR, OptionsError, resolveOptions } = await import('../emulator/options.js');
     const { parseCliArgs } = await import('../emulator/cli-args.js');
     const flags = (options.emulatorFlags ?? []).filter((f) => f !== PROCESS_FLAG);
     let parsed: EmulatorOptions;
@@ -43,8 +47,12 @@ export const emulatorTarget: Target = {
       if (err instanceof OptionsError) throw new UserError(err.message);
       throw err;
     }
+    const keys = parsed.keys ?? [DEFAULT_KEY_PAIR];
+    // Access control needs someone besides the owner to grant and revoke.
+    if (parsed.accessControl && keys.length < 2) keys.push(PRINCIPAL);
     const emulatorOptions: EmulatorOptions = {
       ...parsed,
+      keys,
       port: 0,
       host: '127.0.0.1',
       seed: options.seed,
@@ -61,6 +69,8 @@ export const emulatorTarget: Target = {
       throw new UserError(started.options ? started.error : `the emulator did not start: ${started.error}`);
     }
     const control = new EmulatorThreadControl(thread);
+    // Loaded with the SDK, only by runs that open an S3 store.
+    const { s3Access, s3SetVersioning } = await import('./s3-access.js');
     const model = (started.description.consistency ?? {}) as { model?: string; params?: { replicas?: number; coordinatorSkewsMs?: number[] } };
     const internal: InternalFaultControl = {
       replicas: model.model === 'quorum' ? (model.params?.replicas ?? 0) : 0,
@@ -86,6 +96,13 @@ export const emulatorTarget: Target = {
         extra: { emulator: started.description },
         onClose: stop,
         internal,
+        capabilities: ({ client, connect }) => ({
+          ...(parsed.accessControl
+            ? { access: s3Access(client, connect(keys[1]!), keys[1]!.accessKeyId, (active) => control.setKeyActive(keys[1]!.accessKeyId, active)) }
+            : {}),
+          ...(options.readTarget === 'replica' && started.replicaEndpoint ? { replica: connect(started.credentials, started.replicaEndpoint) } : {}),
+          ...bucketCapabilities(client, parsed, s3SetVersioning),
+        }),
       },
       options,
     );
@@ -100,7 +117,12 @@ export const emulatorTarget: Target = {
 async function openChild(flags: string[], parsed: EmulatorOptions, options: TargetOptions): Promise<OpenTarget> {
   // A restarted child would start its ground-truth file again, and its write ids with it.
   if (options.groundTruth) throw new UserError('--ground-truth needs the emulator on a thread: drop --data-dir / --process');
+  // Key states are switched through the thread, and the child reports only its main port.
+  if (parsed.accessControl || parsed.replicaLag !== undefined) {
+    throw new UserError(`--${parsed.accessControl ? 'policy-delay / --key-state-delay' : 'replica-lag'} needs the emulator on a thread: drop --data-dir / --process`);
+  }
   const { DEFAULT_KEY_PAIR } = await import('../emulator/options.js');
+  const { s3SetVersioning } = await import('./s3-access.js');
   const server = new ServerProcess({
     name: 'the emulator',
     // Ours come last: for single-valued flags the last one wins, and the run needs its own port, seed and bucket.
@@ -124,7 +146,18 @@ async function openChild(flags: string[], parsed: EmulatorOptions, options: Targ
       onClose: () => server.stop(),
       down: server.down.signal,
       process: server,
+      capabilities: ({ client }) => bucketCapabilities(client, parsed, s3SetVersioning),
     },
     options,
   );
+}
+
+/** What any emulator offers on its bucket, on a thread or in a child process (the SDK-bound part passed in: loaded only by runs). */
+function bucketCapabilities(client: S3TargetClient, parsed: EmulatorOptions, setVersioning: typeof s3SetVersioning): TargetCapabilities {
+  return {
+    // The bucket is the run's own: its configuration is the run's to change.
+    setVersioning: setVersioning(client),
+    // With the caching front every GET goes through it, as through a CDN.
+    ...(parsed.faults?.cacheFront ? { cachedGet: (key, o) => client.get(key, o) } : {}),
+  };
 }

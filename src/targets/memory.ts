@@ -84,12 +84,22 @@ class MemoryClient implements TargetClient {
         throw new TargetError('precondition', 'PreconditionFailed: object exists');
       }
       if (options?.ifMatch !== undefined && current?.etag !== options.ifMatch) {
-        throw new TargetError(current ? 'precondition' : 'definite', current ? 'PreconditionFailed: etag does not match' : 'NoSuchKey');
+        throw new TargetError('precondition', current ? 'PreconditionFailed: etag does not match' : 'NoSuchKey: no object to match');
       }
       const stored: StoredObject = { body, etag, size: body.byteLength, lastModified: new Date() };
       if (options?.metadata) stored.metadata = { ...options.metadata };
       this.objects.set(path, stored);
       return { etag };
+    });
+  }
+
+  replaceMetadata(key: string, metadata: Record<string, string>, options?: CallOptions): Promise<{ etag: string }> {
+    return this.atomically(options, () => {
+      const path = this.path(key);
+      const current = this.objects.get(path);
+      if (!current) throw new TargetError('definite', 'NoSuchKey');
+      this.objects.set(path, { ...current, metadata: { ...metadata }, lastModified: new Date() });
+      return { etag: current.etag };
     });
   }
 

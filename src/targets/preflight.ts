@@ -1,11 +1,16 @@
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { UserError } from '../cli/errors.js';
 import { httpStatus } from './s3-errors.js';
 import type { S3TargetClient } from './s3-client.js';
-import { TargetError } from './target.js';
 import { sleep } from '../util/sleep.js';
 
 const CANARY_PATIENCE_MS = 10_000;
+/**
+ * The preflight's requests are not what the run measures, and a store that just started can be
+ * slow to create its first bucket and take its first write (Ceph: seconds, while its placement
+ * groups settle): they get this long, whatever --op-timeout says.
+ */
+const SETUP_TIMEOUT = { requestTimeout: 60_000 };
 
 export interface PreflightOptions {
   /** How to name the store in messages: "minio at http://127.0.0.1:9000". */
@@ -24,7 +29,7 @@ export async function preflight(s3: S3Client, client: S3TargetClient, options: P
   const { bucket } = client;
   const bucketLabel = `bucket ${JSON.stringify(bucket)} on ${options.where}`;
   try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }), SETUP_TIMEOUT);
   } catch (err) {
     const status = httpStatus(err);
     if (status === 404 && options.createBucket) {
@@ -35,23 +40,35 @@ export async function preflight(s3: S3Client, client: S3TargetClient, options: P
   }
   const canary = '.objcheck-preflight';
   const body = new TextEncoder().encode(`objcheck preflight ${Date.now()}`);
+  const key = client.prefix + canary;
   try {
-    await client.put(canary, body);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }), SETUP_TIMEOUT);
     // The store may be only eventually consistent (that may be what the run is to measure):
     // give the canary time to become visible before calling the store unusable.
     const deadline = Date.now() + CANARY_PATIENCE_MS;
     for (;;) {
-      const got = await client.get(canary);
-      if (got && Buffer.compare(Buffer.from(got.body), Buffer.from(body)) === 0) break;
+      const got = await readCanary(s3, bucket, key);
+      if (got && Buffer.compare(Buffer.from(got), Buffer.from(body)) === 0) break;
       if (Date.now() > deadline) {
         throw new UserError(`${bucketLabel}: a canary object written under ${client.prefix} did not read back as written within ${CANARY_PATIENCE_MS / 1000} s`);
       }
       await sleep(100);
     }
-    await client.delete(canary);
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), SETUP_TIMEOUT);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`${bucketLabel}: the canary PUT/GET/DELETE under ${client.prefix} failed: ${err instanceof TargetError ? err.message : explain(err, bucketLabel)}`);
+    throw new UserError(`${bucketLabel}: the canary PUT/GET/DELETE under ${client.prefix} failed: ${explain(err, bucketLabel)}`);
+  }
+}
+
+/** The canary's body, or null while it is not there. */
+async function readCanary(s3: S3Client, bucket: string, key: string): Promise<Uint8Array | null> {
+  try {
+    const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), SETUP_TIMEOUT);
+    return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
+  } catch (err) {
+    if (httpStatus(err) === 404) return null;
+    throw err;
   }
 }
 
@@ -59,7 +76,7 @@ async function createBucket(s3: S3Client, bucket: string, region: string, label:
   // us-east-1 and non-AWS stores ("auto") take no location constraint; other AWS regions need one.
   const needsConstraint = region !== 'us-east-1' && region !== 'auto';
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(needsConstraint ? { CreateBucketConfiguration: { LocationConstraint: region as never } } : {}) }));
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(needsConstraint ? { CreateBucketConfiguration: { LocationConstraint: region as never } } : {}) }), SETUP_TIMEOUT);
   } catch (err) {
     throw new UserError(`cannot create ${label}: ${explain(err, label)}`);
   }

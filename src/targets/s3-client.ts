@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -12,7 +13,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { classifyS3Error, httpStatus } from './s3-errors.js';
-import type { CallOptions, ObjectMeta, PutOptions, StoredObject, TargetClient } from './target.js';
+import { putMultipart } from './s3-multipart.js';
+import { TargetError, type CallOptions, type ObjectMeta, type PutOptions, type StoredObject, type TargetClient } from './target.js';
 
 export interface S3Connection {
   /** Omitted: AWS's own endpoint for the region. */
@@ -60,6 +62,8 @@ export class S3TargetClient implements TargetClient {
     readonly s3: S3Client,
     readonly bucket: string,
     readonly prefix: string,
+    /** Bodies larger than this go as multipart uploads of parts this size (undefined: never). */
+    readonly partSize?: number,
   ) {}
 
   private path(key: string): string {
@@ -106,22 +110,48 @@ export class S3TargetClient implements TargetClient {
     });
   }
 
-  async put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string }> {
+  async put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string; versionId?: string }> {
     return this.send(async () => {
+      try {
+        return await this.putOnce(key, body, options);
+      } catch (err) {
+        // S3 answers If-Match on a missing key with 404 NoSuchKey: the condition did not hold.
+        if (options?.ifMatch !== undefined && isNotFound(err)) throw new TargetError('precondition', classifyS3Error(err).message);
+        throw err;
+      }
+    });
+  }
+
+  /** One PutObject, or a multipart upload beyond the part size; If-Match and If-None-Match go out exactly as given (an ETag keeps its quotes). */
+  private async putOnce(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string; versionId?: string }> {
+    if (this.partSize !== undefined && body.byteLength > this.partSize) return putMultipart(this.s3, this.bucket, this.path(key), body, this.partSize, options);
+    const r = await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.path(key),
+        Body: body,
+        ContentLength: body.byteLength,
+        ContentType: options?.contentType,
+        CacheControl: options?.cacheControl,
+        Metadata: options?.metadata,
+        IfMatch: options?.ifMatch,
+        IfNoneMatch: options?.ifNoneMatch,
+      }),
+      { abortSignal: options?.signal },
+    );
+    // S3 says "null" for a write to an unversioned (or suspended) bucket.
+    return r.VersionId && r.VersionId !== 'null' ? { etag: r.ETag ?? '', versionId: r.VersionId } : { etag: r.ETag ?? '' };
+  }
+
+  async replaceMetadata(key: string, metadata: Record<string, string>, options?: CallOptions): Promise<{ etag: string }> {
+    return this.send(async () => {
+      // CopySource is "bucket/key", URL-encoded except for the slashes of the key.
+      const source = `${this.bucket}/${encodeURIComponent(this.path(key)).replace(/%2F/g, '/')}`;
       const r = await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: this.path(key),
-          Body: body,
-          ContentLength: body.byteLength,
-          ContentType: options?.contentType,
-          Metadata: options?.metadata,
-          IfMatch: options?.ifMatch,
-          IfNoneMatch: options?.ifNoneMatch,
-        }),
+        new CopyObjectCommand({ Bucket: this.bucket, Key: this.path(key), CopySource: source, MetadataDirective: 'REPLACE', Metadata: metadata }),
         { abortSignal: options?.signal },
       );
-      return { etag: r.ETag ?? '' };
+      return { etag: r.CopyObjectResult?.ETag ?? '' };
     });
   }
 

@@ -45,5 +45,5 @@ export function classifyS3Error(err: unknown): TargetError {
   } else {
     kind = 'network';
   }
-  return new TargetError(kind, detail);
+  return new TargetError(kind, detail, status);
 }

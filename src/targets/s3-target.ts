@@ -1,5 +1,12 @@
-import type { S3Connection } from './s3-client.js';
-import type { InternalFaultControl, OpenTarget, ProcessControl, TargetOptions } from './target.js';
+import type { S3Connection, S3TargetClient } from './s3-client.js';
+import type { InternalFaultControl, OpenTarget, ProcessControl, TargetCapabilities, TargetOptions } from './target.js';
+
+/** What a capability may build on: the run's client, and another one on the same prefix with other credentials. */
+export interface CapabilityContext {
+  client: S3TargetClient;
+  /** Omitted endpoint: the store's own. */
+  connect(credentials: S3Connection['credentials'], endpoint?: string): S3TargetClient;
+}
 
 export interface S3Endpoint {
   /** The target's name, for run.json. */
@@ -19,6 +26,10 @@ export interface S3Endpoint {
   process?: ProcessControl;
   /** Faults inside a store we simulate. */
   internal?: InternalFaultControl;
+  /** The optional capabilities this store offers the run (see TargetCapabilities). */
+  capabilities?: (ctx: CapabilityContext) => TargetCapabilities;
+  /** Nodes of a cluster we started, for the node faults. */
+  nodes?: ReadonlyMap<string, ProcessControl>;
 }
 
 /**
@@ -30,7 +41,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }] = await Promise.all([import('./s3-client.js'), import('./preflight.js')]);
   // Network faults put a proxy between the workers and the store: the client talks to it.
   const endpoint = e.endpoint && options.connectThrough ? await options.connectThrough(e.endpoint) : e.endpoint;
-  const s3 = makeS3Client({
+  const connection: S3Connection = {
     endpoint,
     region: e.region,
     bucket: e.bucket,
@@ -38,13 +49,25 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     credentials: e.credentials,
     requestTimeoutMs: options.opTimeoutMs + 1000,
     maxSockets: Math.max(16, options.concurrency * 2),
-  });
-  const client = new S3TargetClient(s3, e.bucket, options.prefix);
+  };
+  const s3 = makeS3Client(connection);
+  const client = new S3TargetClient(s3, e.bucket, options.prefix, options.partSize);
+  const others: { destroy(): void }[] = [];
+  /** Another client of the store: other credentials (a second principal), another endpoint (a replica, a proxy). */
+  const connect = (credentials: S3Connection['credentials'], otherEndpoint?: string) => {
+    const other = makeS3Client({ ...connection, credentials, ...(otherEndpoint ? { endpoint: otherEndpoint } : {}) });
+    others.push(other);
+    return new S3TargetClient(other, e.bucket, options.prefix, options.partSize);
+  };
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
     await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
+    if (e.capabilities) Object.assign(client, e.capabilities({ client, connect }));
+    // A second endpoint by URL: the same bucket and prefix through another door, reads only.
+    if (options.readTarget && /^https?:\/\//.test(options.readTarget)) Object.assign(client, { replica: connect(e.credentials, options.readTarget) });
   } catch (err) {
     s3.destroy();
+    for (const o of others) o.destroy();
     await e.onClose?.();
     throw err;
   }
@@ -53,6 +76,17 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     down: e.down,
     process: e.process,
     internal: e.internal,
+    nodes: e.nodes,
+    connect: (other) => connect(e.credentials, other),
+    s3: {
+      client: s3,
+      bucket: e.bucket,
+      prefix: options.prefix,
+      async withSecret(secretAccessKey) {
+        const { accessKeyId } = e.credentials ?? (await s3.config.credentials());
+        return makeS3Client({ ...connection, credentials: { accessKeyId, secretAccessKey } });
+      },
+    },
     describe: () => ({
       name: e.target,
       endpoint: e.endpoint ?? `AWS ${e.region}`,
@@ -60,12 +94,14 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
       bucket: e.bucket,
       prefix: options.prefix,
       pathStyle: e.forcePathStyle,
+      ...(options.partSize !== undefined ? { multipartPartSize: options.partSize } : {}),
       ...e.extra,
     }),
     async close() {
       try {
         if (!options.keepObjects && !e.down?.aborted) await deletePrefix(s3, e.bucket, options.prefix);
       } finally {
+        for (const o of others) o.destroy();
         s3.destroy();
         await e.onClose?.();
       }

@@ -1,4 +1,5 @@
 // The one interface every store implements. A workload talks to a store only through it.
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /** Options every call takes: the runner's per-op deadline. */
 export interface CallOptions {
@@ -10,6 +11,7 @@ export interface PutOptions extends CallOptions {
   ifMatch?: string;
   ifNoneMatch?: string;
   contentType?: string;
+  cacheControl?: string;
   metadata?: Record<string, string>;
 }
 
@@ -25,19 +27,57 @@ export interface StoredObject extends ObjectMeta {
 }
 
 /**
+ * What only some targets can do: the eventual-corner workloads (revocation, cache, config,
+ * replication) each need one, and say "not supported by this target" when it is missing.
+ * A target offers one only where it can act without touching anything outside the run: a
+ * bucket-wide setting of a shared bucket is not the run's to change.
+ */
+export interface TargetCapabilities {
+  /** A second principal, and the owner's power to grant, revoke and disable its access. */
+  access?: AccessCapability;
+  /** A read through a caching front (a CDN, a public cached URL). */
+  cachedGet?(key: string, options?: CallOptions): Promise<StoredObject | null>;
+  /** Turns object versioning of the bucket on (true) or suspends it (false). */
+  setVersioning?(enabled: boolean, options?: CallOptions): Promise<void>;
+  /** A second endpoint that serves the same objects (a replica, another region, a mirror): reads only. */
+  replica?: Pick<TargetClient, 'get'>;
+}
+
+export interface AccessCapability {
+  /** Reads the key as the second principal: whether it was let in (an absent object is "allowed"). */
+  readAsPrincipal(key: string, options?: CallOptions): Promise<'allowed' | 'denied'>;
+  /** Lets the second principal read the run's objects. */
+  grantRead(options?: CallOptions): Promise<void>;
+  /** Takes that away again. */
+  revokeRead(options?: CallOptions): Promise<void>;
+  /** Disables the second principal's access key (or enables it again). */
+  setKeyActive(active: boolean, options?: CallOptions): Promise<void>;
+}
+
+/**
  * A client of one run: keys are relative to the run's prefix, which the target adds, so that
  * a run touches only its own objects.
  */
-export interface TargetClient {
+export interface TargetClient extends TargetCapabilities {
   /** The object, or null when there is none (S3's NoSuchKey). */
   get(key: string, options?: CallOptions): Promise<StoredObject | null>;
   head(key: string, options?: CallOptions): Promise<ObjectMeta | null>;
-  put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string }>;
+  /** versionId: what the store said it kept the write as, when it versions (not "null"). */
+  put(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string; versionId?: string }>;
+  /**
+   * Replaces the object's user metadata in place, keeping its body (S3: CopyObject onto itself
+   * with MetadataDirective REPLACE; GCS's XML API takes the same request). A missing object is
+   * a definite failure (NoSuchKey).
+   */
+  replaceMetadata(key: string, metadata: Record<string, string>, options?: CallOptions): Promise<{ etag: string }>;
   /** Deleting a missing key succeeds, as in S3. */
   delete(key: string, options?: CallOptions): Promise<void>;
   /** Keys under the prefix, relative to the run prefix, in order. */
   list(prefix: string, options?: CallOptions): Promise<string[]>;
 }
+
+/** S3's smallest multipart part (all but the last): 5 MiB. Here, not beside the SDK code, so the CLI can check --part-size without loading the SDK. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 export interface TargetOptions {
   /** The run's own prefix in the bucket, ending in "/". */
@@ -57,12 +97,22 @@ export interface TargetOptions {
   createBucket?: boolean;
   /** Leave the run's objects in the bucket (by default the run's prefix is emptied at the end). */
   keepObjects?: boolean;
+  /** S3-compatible targets: PUT bodies larger than this as multipart uploads of parts this size. */
+  partSize?: number;
   /** Start the store first (e.g. docker compose for minio) where the target knows how. */
   start?: boolean;
+  /** For a cluster the target starts (rgw --start): how many storage daemons. */
+  osds?: number;
   /** The emulator's own flags (`--consistency quorum --replicas 3 …`), parsed by the emulator. */
   emulatorFlags?: string[];
   /** Network faults: maps the store's endpoint to the one the client must use (a proxy's). */
   connectThrough?: (endpoint: string) => Promise<string>;
+  /**
+   * Where the replication workload reads: "replica" (the target's own replica endpoint, the
+   * emulator's with --replica-lag) or the URL of an S3-compatible endpoint serving the same
+   * bucket (a mirror, a second region), reached with the target's credentials.
+   */
+  readTarget?: string;
   /** Where a target that knows the truth (the emulator) writes it, on the run's clock. */
   groundTruth?: { path: string; origin: bigint };
 }
@@ -82,9 +132,27 @@ export interface OpenTarget {
   down?: AbortSignal;
   /** For a store in a process we started: what the process faults act on. */
   process?: ProcessControl;
+  /** Nodes of a cluster we started (Ceph's OSDs), by name, for the node faults. */
+  nodes?: ReadonlyMap<string, ProcessControl>;
+  /**
+   * Another client of the same store, reached at `endpoint` (a second proxy in front of it), for
+   * faults that cut off some workers while the others get through. Closed with the target.
+   */
+  connect?(endpoint: string): TargetClient;
+  /** For S3-compatible stores: S3 itself, for `objcheck probe`'s checks of S3's documented rules. */
+  s3?: S3Access;
   /** For a store whose insides we control (the emulator): replica partitions, clock skew. */
   internal?: InternalFaultControl;
   close(): Promise<void>;
+}
+
+export interface S3Access {
+  client: S3Client;
+  bucket: string;
+  /** The run's prefix: the only place the probe writes. */
+  prefix: string;
+  /** Another client of the same store with the same access key signing with this secret. */
+  withSecret(secretAccessKey: string): Promise<S3Client>;
 }
 
 /** A server process the target started, for the kill and pause faults. */
@@ -112,7 +180,9 @@ export interface InternalFaultControl {
 
 /**
  * How an operation ended when it did not succeed. `definite` means the store proved that
- * nothing happened (a 4xx, a failed precondition); anything else leaves a write indeterminate.
+ * nothing happened (a 4xx); `precondition` that the store refused a conditional write because
+ * its condition did not hold (412, or 404 for If-Match on a missing key): nothing happened, and
+ * the refusal tells what the state was not. Anything else leaves a write indeterminate.
  */
 export type FailureKind = 'definite' | 'precondition' | 'timeout' | 'network' | 'server';
 
@@ -120,6 +190,8 @@ export class TargetError extends Error {
   constructor(
     readonly kind: FailureKind,
     message: string,
+    /** The HTTP status the store answered with, when it answered. */
+    readonly status?: number,
   ) {
     super(message);
   }

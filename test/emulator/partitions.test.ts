@@ -160,7 +160,7 @@ describe('quorum keyspace on a partitioned cluster', () => {
 describe('thread commands', () => {
   it('runs each command on the faults and turns refusals into error replies', () => {
     const truth = new GroundTruthLog();
-    const faults = runtimeFaults('quorum', new Cluster(3, [0]), truth);
+    const faults = { faults: runtimeFaults('quorum', new Cluster(3, [0]), truth), admin: { setKeyActive: () => {} } };
     expect(runThreadCommand(faults, { id: 1, cmd: 'partition', replicas: [1] })).toEqual({ id: 1, ok: true });
     expect(runThreadCommand(faults, { id: 2, cmd: 'describe' })).toMatchObject({ id: 2, ok: true, value: { partitions: [[1]] } });
     expect(runThreadCommand(faults, { id: 3, cmd: 'heal' })).toEqual({ id: 3, ok: true });

@@ -15,9 +15,14 @@ export interface TestRun {
   limits: RunLimits;
   concurrency?: number;
   keys?: number;
+  /** The cache workload's max-age, seconds. */
+  maxAge?: number;
   seed?: number;
+  valueSize?: number;
   workload?: Workload;
   targetOptions?: Partial<TargetOptions>;
+  /** The history's clock origin (default: when the recorder starts), e.g. shared with the emulator's ground truth. */
+  origin?: bigint;
   /** Run the final phase after the workload. */
   finalPhase?: { quiesceMs: number };
 }
@@ -28,7 +33,7 @@ export async function recordRun(spec: TestRun): Promise<History> {
   const concurrency = spec.concurrency ?? 5;
   const opened = await spec.target.open({ prefix: 'objcheck/test/', seed: spec.seed ?? 1, opTimeoutMs: 2000, concurrency, latencyMs: 0, ...spec.targetOptions });
   const file = join(mkdtempSync(join(tmpdir(), 'objcheck-run-')), 'history.jsonl');
-  const recorder = new Recorder(file);
+  const recorder = new Recorder(file, spec.origin !== undefined ? { origin: spec.origin } : {});
   const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
   try {
     const outcome = await runWorkers(
@@ -41,6 +46,8 @@ export async function recordRun(spec: TestRun): Promise<History> {
         opTimeoutMs: 2000,
         seed: spec.seed ?? 1,
         keys: spec.keys ?? 3,
+        ...(spec.maxAge !== undefined ? { maxAge: spec.maxAge } : {}),
+        valueSize: spec.valueSize,
         stop: new AbortController().signal,
       },
       progress,

@@ -44,6 +44,25 @@ describe('faults', () => {
     expect(r.stdout).toContain('linearizable: valid');
   });
 
+  it('partition-some cuts off half of the workers while the others get through, with no false alarm', async () => {
+    const r = await workload(['--target', 'emulator', '--nemesis', 'partition-some', '--nemesis-interval', '0.7', '--op-timeout', '300', '--time-limit', '4', '--concurrency', '4']);
+    expect(r.code, r.stderr).toBe(0);
+    const h = await readHistory(join(r.dir, 'history.jsonl'));
+    const starts = h.nemesis.filter((e) => e.f === 'start-partition-some');
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+    expect(starts[0]!.value).toEqual({ kind: 'blackhole', workers: [0, 1] });
+    const windows = starts.map((s) => [s.time, h.nemesis.find((e) => e.f === 'stop-partition-some' && e.time > s.time)!.time] as const);
+    // Jepsen's numbering: the worker of a process is process % concurrency.
+    const worker = (o: { process: number }) => o.process % 4;
+    const inside = (o: { invokeTime: number; completeTime: number | null }) => windows.some(([a, b]) => o.invokeTime >= a && (o.completeTime ?? Infinity) <= b);
+    const during = h.ops.filter(inside);
+    // Inside a fault the cut-off workers complete nothing; the others go on succeeding.
+    expect(during.filter((o) => worker(o) < 2 && o.type === 'ok')).toEqual([]);
+    expect(during.filter((o) => worker(o) >= 2 && o.type === 'ok').length).toBeGreaterThan(20);
+    expect(h.ops.some((o) => worker(o) < 2 && o.type === 'info')).toBe(true);
+    expect(r.stdout).toContain('linearizable: valid');
+  });
+
   it('kills and pauses s3rver: the run goes on, restarts it, and loses no acknowledged write', async () => {
     // One worker: s3rver tears reads that race a write of the same key (see README), which is not what this tests.
     const r = await workload(['--target', 's3rver', '--nemesis', 'kill,pause', '--nemesis-interval', '0.7', '--op-timeout', '400', '--time-limit', '4', '--concurrency', '1', '--keys', '10']);

@@ -157,3 +157,16 @@ describe('toJUnit', () => {
     expect(xml).toContain('name="complete"><skipped');
   });
 });
+
+describe('probeSection', () => {
+  it('shows each rule with expected beside observed, and counts the deviations', async () => {
+    const { probeSection } = await import('../../src/report/probe-table.js');
+    const html = probeSection([
+      { check: 'PUT If-Match on a missing key', expected: '404 NoSuchKey', observed: '412 PreconditionFailed', ok: false },
+      { check: 'GET Range: bytes=2-5', expected: '206, "2345"', observed: '206, "2345"', ok: true },
+    ]);
+    expect(html).toContain('<strong>1 of 2 checks deviate</strong>');
+    expect(html).toContain('<tr class="bad"><td>PUT If-Match on a missing key</td><td>404 NoSuchKey</td><td>412 PreconditionFailed</td><td><strong>deviates</strong></td></tr>');
+    expect(html).toContain('<td>206, &quot;2345&quot;</td>');
+  });
+});

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
+import { isRefused, refusal, refusedBecause } from '../../checkers/conditional.js';
 import { createOnce } from '../../checkers/create-once.js';
 import type { History } from '../../src/history/event.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { memoryTarget } from '../../src/targets/memory.js';
 import { s3rverTarget } from '../../src/targets/s3rver.js';
-import type { OpenTarget, Target, TargetClient } from '../../src/targets/target.js';
+import type { Target } from '../../src/targets/target.js';
+import { faultyTarget, refusingIfMatch } from '../helpers/faulty.js';
 import { casWorkload } from '../../workloads/cas.js';
 import type { OpSpec } from '../../workloads/workload.js';
 import { recordRun } from '../helpers/run.js';
@@ -18,23 +20,7 @@ function take(seed: number, keys: number, n: number): OpSpec[] {
 }
 
 /** The store with If-Match and If-None-Match dropped from every PUT: conditions ignored. */
-function ignoringConditions(target: Target): Target {
-  return {
-    ...target,
-    async open(options): Promise<OpenTarget> {
-      const opened = await target.open(options);
-      const c = opened.client;
-      const client: TargetClient = {
-        get: c.get.bind(c),
-        head: c.head.bind(c),
-        delete: c.delete.bind(c),
-        list: c.list.bind(c),
-        put: (key, body, o) => c.put(key, body, { signal: o?.signal }),
-      };
-      return { ...opened, client };
-    },
-  };
-}
+const ignoringConditions = (target: Target) => faultyTarget(target, (c) => ({ put: (key, body, o) => c.put(key, body, { signal: o?.signal }) }));
 
 const run = (target: Target, ops: number, targetOptions = {}) =>
   recordRun({ target, workload: casWorkload, limits: { ops }, concurrency: 4, keys: 6, seed: 9, targetOptions });
@@ -77,7 +63,7 @@ describe('cas generator', () => {
 describe('create-once checker', () => {
   it('accepts one winner that every reader sees', () => {
     const h = new H()
-      .invoke(0, 'cas', 'r', [null, 1]).invoke(1, 'cas', 'r', [null, 2]).ok(0).fail(1, 'PreconditionFailed (HTTP 412)')
+      .invoke(0, 'cas', 'r', [null, 1]).invoke(1, 'cas', 'r', [null, 2]).ok(0).ok(1, refusal('PreconditionFailed (HTTP 412)'))
       .invoke(2, 'read', 'r').ok(2, 1)
       .history();
     expect(createOnce.check(h)).toMatchObject({ valid: true, keys: 1, creators: 2, keysOneWinner: 1 });
@@ -90,10 +76,13 @@ describe('create-once checker', () => {
     expect(r.anomalies[0]!.explanation).toBe(
       '2 creators of r (If-None-Match: *) all succeeded: cas(r, [null,1]) [0.001 s, 0.002 s]; cas(r, [null,2]) [0.003 s, 0.004 s]; at most one may',
     );
-    const loser = new H().invoke(0, 'cas', 'r', [null, 1]).ok(0).invoke(1, 'cas', 'r', [null, 2]).fail(1, 'PreconditionFailed').invoke(2, 'read', 'r').ok(2, 2).history();
+    const loser = new H().invoke(0, 'cas', 'r', [null, 1]).ok(0).invoke(1, 'cas', 'r', [null, 2]).ok(1, refusal('PreconditionFailed')).invoke(2, 'read', 'r').ok(2, 2).history();
     expect(createOnce.check(loser).anomalies.map((a) => a.kind)).toEqual(['loser-read']);
-    const refused = new H().invoke(0, 'cas', 'r', [null, 1]).fail(0, 'PreconditionFailed (HTTP 412)').history();
+    const refused = new H().invoke(0, 'cas', 'r', [null, 1]).ok(0, refusal('PreconditionFailed (HTTP 412)')).history();
     expect(createOnce.check(refused).anomalies.map((a) => a.kind)).toEqual(['refused-without-object']);
+    // Histories from before refusals were observations recorded them as fail: still read so.
+    const old = new H().invoke(0, 'cas', 'r', [null, 1]).fail(0, 'PreconditionFailed (HTTP 412)').history();
+    expect(createOnce.check(old).anomalies.map((a) => a.kind)).toEqual(['refused-without-object']);
     // A 409 (a concurrent conditional write) refuses without claiming the object exists.
     const conflict = new H().invoke(0, 'cas', 'r', [null, 1]).fail(0, 'ConditionalRequestConflict (HTTP 409)').history();
     expect(createOnce.check(conflict).valid).toBe(true);
@@ -119,6 +108,43 @@ describe('linearizability of the cas workload (cas-register model, a register a 
       'cas(a, 1 → 3) (invoked at 0.005 s, completed at 0.006 s) cannot take effect: the longest linearizable prefix found has 2 ops and leaves 2, and no other order of the ops before its completion lets it take effect.',
     );
   });
+
+  it('holds a refused cas to its observation: refused while the key held the expected value is a violation', async () => {
+    // Ceph RGW 16 refuses If-Match with the quoted ETag even when it matches: every contender
+    // is refused, and the reads after show the value they expected was there all along.
+    const refused412 = refusal('PreconditionFailed (HTTP 412)');
+    const held = new H()
+      .invoke(0, 'write', 'a', 1).ok(0)
+      .invoke(1, 'cas', 'a', [1, 2]).invoke(2, 'cas', 'a', [1, 3]).ok(1, refused412).ok(2, refused412)
+      .invoke(0, 'read', 'a').ok(0, 1)
+      .history();
+    const r = await casLinearizable.check(held);
+    expect(r.valid).toBe(false);
+    expect(r.anomalies[0]).toMatchObject({ kind: 'not-linearizable', key: 'a' });
+    expect(r.anomalies[0]!.explanation).toMatch(/^cas\(a, 1 → [23]\) refused \(PreconditionFailed \(HTTP 412\)\) \(invoked at 0\.00\d s, completed at 0\.00\d s\) cannot take effect: the longest linearizable prefix found has 1 ops and leaves 1/);
+    expect(r.counterexamples).toHaveLength(1);
+    expect((r.counterexamples as { prefix: unknown }[])[0]!.prefix).not.toBeNull();
+    // Refused after a rival won: legal (the key no longer held 1). So is a refused create
+    // once something is there, and a refusal in a race the winner might have already won.
+    const lost = new H()
+      .invoke(0, 'write', 'a', 1).ok(0)
+      .invoke(1, 'cas', 'a', [1, 2]).invoke(2, 'cas', 'a', [1, 3]).ok(1).ok(2, refused412)
+      .invoke(0, 'read', 'a').ok(0, 2)
+      .invoke(0, 'cas', 'b', [null, 4]).ok(0).invoke(1, 'cas', 'b', [null, 5]).ok(1, refused412)
+      .history();
+    expect((await casLinearizable.check(lost)).valid).toBe(true);
+    // A refused create while nothing existed: not linearizable either.
+    const empty = new H().invoke(0, 'cas', 'c', [null, 6]).ok(0, refused412).invoke(0, 'read', 'c').ok(0, null).history();
+    expect((await casLinearizable.check(empty)).valid).toBe(false);
+    // An indeterminate write nobody read is kept when a refusal could have seen it: here it
+    // explains why the cas from 1 was refused.
+    const info = new H()
+      .invoke(0, 'write', 'd', 1).ok(0)
+      .invoke(1, 'write', 'd', 7).info(1)
+      .invoke(2, 'cas', 'd', [1, 8]).ok(2, refused412)
+      .history();
+    expect((await casLinearizable.check(info)).valid).toBe(true);
+  });
 });
 
 describe('cas workload runs', () => {
@@ -128,15 +154,17 @@ describe('cas workload runs', () => {
     expect(verdicts(results)).toEqual({ 'read-validity': true, 'linearizable': true, 'create-once': true });
     expect(results['create-once']!.keysOneWinner).toBeGreaterThan(20);
     expect(ofKind(h, 'cas', 'ok').filter(fromValue('value')).length).toBeGreaterThan(30);
-    // Losers were refused by the store itself (412), not only by the read before the PUT.
-    expect(ofKind(h, 'cas', 'fail').filter((o) => /PreconditionFailed/.test(o.error!)).length).toBeGreaterThan(30);
+    // Losers were refused by the store itself (412), not only by the read before the PUT, and
+    // recorded as ok observations.
+    expect(h.ops.filter(isRefused).filter((o) => /PreconditionFailed/.test(refusedBecause(o))).length).toBeGreaterThan(30);
+    expect(ofKind(h, 'cas', 'fail').filter((o) => /PreconditionFailed/.test(o.error!))).toEqual([]);
   });
 
   it('finds nothing against the emulator, strong', async () => {
     const h = await run(emulatorTarget, 600, { emulatorFlags: ['--consistency', 'strong'] });
     const results = await checkAll(casWorkload, h);
     expect(verdicts(results)).toEqual({ 'read-validity': true, 'linearizable': true, 'create-once': true });
-    expect(ofKind(h, 'cas', 'fail').filter((o) => /HTTP 412/.test(o.error!)).length).toBeGreaterThan(10);
+    expect(h.ops.filter(isRefused).filter((o) => /HTTP 412/.test(refusedBecause(o))).length).toBeGreaterThan(10);
   });
 
   it('finds several winners and non-linearizable registers when the store ignores conditions', async () => {
@@ -153,6 +181,26 @@ describe('cas workload runs', () => {
     expect(twiceFromSame.some((o) => failedKeys.has(o.key))).toBe(true);
   });
 
+  it('finds the emulator\'s --ignore-conditions fault: several creators win, and compare-and-set is not linearizable', async () => {
+    const h = await run(emulatorTarget, 600, { emulatorFlags: ['--consistency', 'strong', '--ignore-conditions'] });
+    const results = await checkAll(casWorkload, h);
+    expect(h.ops.filter(isRefused)).toEqual([]);
+    expect(results['create-once']!.keysSeveralWinners).toBeGreaterThan(5);
+    expect(results['linearizable']!.valid).toBe(false);
+    expect(results['linearizable']!.anomalies[0]!.explanation).toMatch(/^cas\(r\d+\.\d+, (null|\d+) → \d+\) .* cannot take effect/);
+  });
+
+  it('finds a store that refuses If-Match although the ETag matches (Ceph RGW 16): a refused cas whose condition held', async () => {
+    const h = await run(refusingIfMatch(memoryTarget), 600, { latencyMs: 2 });
+    const results = await checkAll(casWorkload, h);
+    // Creates still work; every compare-and-set is refused, so no round from a value has a winner.
+    expect(results['create-once']!.valid).toBe(true);
+    expect(ofKind(h, 'cas', 'ok').filter(fromValue('value')).filter((o) => !isRefused(o))).toEqual([]);
+    const lin = results['linearizable']!;
+    expect(lin.valid).toBe(false);
+    expect(lin.anomalies[0]!.explanation).toMatch(/^cas\(r\d+\.\d+, \d+ → \d+\) refused \(PreconditionFailed \(HTTP 412\)\) \(invoked at .* cannot take effect/);
+  });
+
   it('s3rver 3.7.1 ignores If-None-Match and If-Match on PUT: every creator wins, and so do racing compare-and-setters', async () => {
     const h = await run(s3rverTarget, 300);
     const results = await checkAll(casWorkload, h);
@@ -160,6 +208,7 @@ describe('cas workload runs', () => {
     expect(once.valid).toBe(false);
     // Not a lost race: s3rver never refuses a conditional PUT, so every creator that completes wins.
     expect(ofKind(h, 'cas', 'fail').filter((o) => /412|409/.test(o.error!))).toEqual([]);
+    expect(h.ops.filter(isRefused)).toEqual([]);
     expect(once.keysSeveralWinners).toBeGreaterThanOrEqual(0.8 * (once.keys as number));
     const a = once.anomalies.find((x) => x.kind === 'several-creators-won')!;
     expect(a.explanation).toMatch(/^[23] creators of r\d+\.\d+ \(If-None-Match: \*\) all succeeded: cas\(r\d+\.\d+, \[null,\d+\]\) \[/);

@@ -1,17 +1,16 @@
 import type { Op } from '../../../src/history/event.js';
+import { casArgs, isRefused, refusedBecause } from '../../conditional.js';
 import { hashValue, primitiveKey, outcomeSuffix, sameValue, showValue, type Model, type OpKind } from '../model.js';
 
 export type CasRegisterState = unknown;
 
-function casArgs(op: Op): [unknown, unknown] | undefined {
-  const v = op.invokeValue;
-  return Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
-}
-
 /**
  * A single compare-and-set register, as in Jepsen's etcd histories: read returns the value (null
  * before the first write), write(v) sets it, cas([expected, new]) sets it to new when it holds
- * expected. A failed cas did not take effect and is dropped before the search.
+ * expected. A failed cas did not take effect and is dropped before the search. A refused cas
+ * (ok, value {"refused": …}: the store answered that the condition did not hold) is a read-like
+ * observation: legal only where the register does not hold expected, and it changes nothing. So
+ * a store that refuses a cas whose condition held is caught like a stale read.
  */
 export const casRegisterModel: Model<CasRegisterState> = {
   name: 'cas-register',
@@ -26,6 +25,7 @@ export const casRegisterModel: Model<CasRegisterState> = {
       case 'cas': {
         const a = casArgs(op);
         if (!a) return undefined;
+        if (isRefused(op)) return sameValue(state, a[0]) ? undefined : state;
         // An ok cas matched; an info/open cas either matched or had no effect (never linearized).
         return sameValue(state, a[0]) ? (a[1] ?? null) : undefined;
       }
@@ -40,7 +40,7 @@ export const casRegisterModel: Model<CasRegisterState> = {
   partition: (op) => op.key ?? '',
   blind: (op) => op.f === 'write',
   kind(op): OpKind | undefined {
-    if (op.f === 'read') return 'read';
+    if (op.f === 'read' || isRefused(op)) return 'read';
     if (op.f === 'write' || op.f === 'cas') return 'write';
     return undefined;
   },
@@ -54,7 +54,8 @@ export const casRegisterModel: Model<CasRegisterState> = {
         return `write(${k}${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
       case 'cas': {
         const a = casArgs(op);
-        return a ? `cas(${k}${showValue(a[0])} → ${showValue(a[1])})${outcomeSuffix(op)}` : `cas(${k}${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
+        const refused = isRefused(op) ? ` refused (${refusedBecause(op)})` : '';
+        return a ? `cas(${k}${showValue(a[0])} → ${showValue(a[1])})${refused}${outcomeSuffix(op)}` : `cas(${k}${showValue(op.invokeValue)})${outcomeSuffix(op)}`;
       }
       default:
         return `${op.f}${outcomeSuffix(op)}`;
@@ -62,12 +63,16 @@ export const casRegisterModel: Model<CasRegisterState> = {
   },
   // An info/open write (or cas) of v can be dropped when nothing could have observed v: no read
   // returned it and no cas expected it. (If it took effect, the register held v until the next
-  // effective write, and no op in between could tell.)
+  // effective write, and no op in between could tell.) A refused cas can tell: while v is held,
+  // the register does not hold its expected value; so a write is kept when a refused cas
+  // completed after it was invoked.
   reduce(ops) {
     const observed = new Set<unknown>();
+    let lastRefusal = -1;
     for (const op of ops) {
       if (op.f === 'read' && op.type === 'ok') observed.add(primitiveKey(op.value));
-      if (op.f === 'cas') {
+      if (isRefused(op)) lastRefusal = Math.max(lastRefusal, op.completeIndex!);
+      else if (op.f === 'cas') {
         const a = casArgs(op);
         if (a) observed.add(primitiveKey(a[0]));
       }
@@ -77,7 +82,7 @@ export const casRegisterModel: Model<CasRegisterState> = {
     for (const op of ops) {
       if (op.type !== 'ok' && (op.f === 'write' || op.f === 'cas')) {
         const v = op.f === 'write' ? op.invokeValue : casArgs(op)?.[1];
-        if (!observed.has(primitiveKey(v ?? null))) {
+        if (!observed.has(primitiveKey(v ?? null)) && op.invokeIndex > lastRefusal) {
           dropped++;
           continue;
         }

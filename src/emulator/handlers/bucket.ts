@@ -1,5 +1,5 @@
 import { S3Error } from '../errors.js';
-import { S3_NS, el, parseDeleteRequest, xmlEscape } from '../xml.js';
+import { S3_NS, el, parseDeleteRequest, parseVersioningStatus, xmlEscape } from '../xml.js';
 import { type EmulatorState, type S3Request, type S3Response, type TruthNote } from './types.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
 
@@ -34,10 +34,21 @@ export async function getBucketLocation(state: EmulatorState, request: S3Request
   return xmlResponse(200, `<LocationConstraint xmlns="${S3_NS}">${xmlEscape(region)}</LocationConstraint>`);
 }
 
-/** Versioning was never enabled, which is what an empty configuration says. */
+/** The status last set; a bucket that never had versioning enabled has an empty configuration. */
 export async function getBucketVersioning(state: EmulatorState, request: S3Request): Promise<S3Response> {
-  state.buckets.get(request.target.bucket!);
-  return xmlResponse(200, `<VersioningConfiguration xmlns="${S3_NS}"/>`);
+  const status = state.buckets.get(request.target.bucket!).versioning.latest();
+  return xmlResponse(200, status ? `<VersioningConfiguration xmlns="${S3_NS}">${el('Status', status)}</VersioningConfiguration>` : `<VersioningConfiguration xmlns="${S3_NS}"/>`);
+}
+
+export async function putBucketVersioning(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const bucket = state.buckets.get(request.target.bucket!);
+  bucket.versioning.set(parseVersioningStatus(request.payload.body.toString('utf8')));
+  const truth = state.truth;
+  if (truth) {
+    const atNs = truth.now();
+    truth.record({ kind: 'control', setting: 'versioning', bucket: bucket.name, atNs, effectiveNs: atNs + Math.round(state.options.configDelayMs * 1e6) });
+  }
+  return emptyResponse(200);
 }
 
 /** DeleteObjects: each key is its own delete (its own write), all sent at once. */

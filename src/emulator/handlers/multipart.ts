@@ -96,7 +96,7 @@ export async function completeMultipartUpload(state: EmulatorState, request: S3R
   // S3's multipart ETag: the MD5 of the parts' binary MD5s, then "-" and the part count.
   const etag = `"${md5.digest('hex')}-${listed.length}"`;
   const object: NewObject = { ...upload.template, body: Buffer.concat(bodies), etag };
-  const precondition = writePrecondition(request);
+  const precondition = writePrecondition(state, request);
   const outcome = await bucket.keyspace.write({ key, object, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
   state.uploads.end(upload.id);
   request.notes.push(writeNote('CompleteMultipartUpload', key, outcome));

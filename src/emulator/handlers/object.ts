@@ -26,7 +26,9 @@ function userMetadata(request: S3Request): Record<string, string> {
   return metadata;
 }
 
-export function writePrecondition(request: S3Request): WritePrecondition | undefined {
+/** The request's write conditions; none when the emulator is told to ignore them (a fault). */
+export function writePrecondition(state: EmulatorState, request: S3Request): WritePrecondition | undefined {
+  if (state.options.ignoreConditions) return undefined;
   const ifMatch = header(request, 'if-match');
   const ifNoneMatch = header(request, 'if-none-match');
   if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
@@ -79,11 +81,17 @@ export async function putObject(state: EmulatorState, request: S3Request): Promi
   const body = request.payload.body;
   verifyChecksums(body, request.headers);
   verifyChecksums(body, request.payload.trailers);
-  const precondition = writePrecondition(request);
+  const precondition = writePrecondition(state, request);
   const writeId = state.nextWriteId();
   const outcome = await bucket.keyspace.write({ key, object: newObject(request, body), writeId, ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('PutObject', key, outcome));
-  return emptyResponse(200, { etag: outcome.version.etag });
+  return emptyResponse(200, { etag: outcome.version.etag, ...versionHeader(bucket.versioning.effective(), outcome.version.writeId) });
+}
+
+/** What S3 answers a write with: a version id while versioning is on, "null" while suspended. */
+function versionHeader(status: 'Enabled' | 'Suspended' | null, writeId: number): OutgoingHttpHeaders {
+  if (status === null) return {};
+  return { 'x-amz-version-id': status === 'Enabled' ? `v${writeId.toString(36).padStart(8, '0')}` : 'null' };
 }
 
 function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttpHeaders {
@@ -145,7 +153,7 @@ export function headObject(state: EmulatorState, request: S3Request): Promise<S3
 export async function deleteObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const key = request.target.key!;
   const bucket = state.buckets.get(request.target.bucket!);
-  const precondition = writePrecondition(request);
+  const precondition = writePrecondition(state, request);
   const outcome = await bucket.keyspace.write({ key, object: null, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('DeleteObject', key, outcome));
   return emptyResponse(204);
@@ -190,7 +198,7 @@ export async function copyObject(state: EmulatorState, request: S3Request): Prom
     directive === 'COPY'
       ? { body: from.body, etag: from.etag, contentType: from.contentType, metadata: { ...from.metadata }, ...(from.cacheControl !== undefined ? { cacheControl: from.cacheControl } : {}) }
       : newObject(request, from.body);
-  const precondition = writePrecondition(request);
+  const precondition = writePrecondition(state, request);
   const outcome = await destination.keyspace.write({ key, object, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('CopyObject', key, outcome));
   const xml = `<CopyObjectResult xmlns="${S3_NS}">${el('LastModified', outcome.version.lastModified.toISOString())}${el('ETag', outcome.version.etag)}</CopyObjectResult>`;

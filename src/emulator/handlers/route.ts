@@ -1,13 +1,14 @@
 import { S3Error } from '../errors.js';
 import type { RequestTarget } from '../http/request-target.js';
-import { createBucket, deleteBucket, deleteObjects, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './bucket.js';
+import { createBucket, deleteBucket, deleteObjects, getBucketLocation, getBucketVersioning, headBucket, listBuckets, putBucketVersioning } from './bucket.js';
 import { listObjectsV1, listObjectsV2 } from './list-objects.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, uploadPart } from './multipart.js';
 import { copyObject, deleteObject, getObject, headObject, putObject } from './object.js';
+import { deleteBucketPolicy, getBucketPolicy, putBucketPolicy } from './policy.js';
 import type { Handler } from './types.js';
 
 /** Subresources S3 has and the emulator does not: refusing beats silently acting on the object. */
-const UNSUPPORTED_BUCKET = ['acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'versions', 'accelerate', 'requestPayment', 'ownershipControls', 'publicAccessBlock', 'analytics', 'metrics', 'inventory', 'intelligent-tiering'];
+const UNSUPPORTED_BUCKET = ['acl', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'versions', 'accelerate', 'requestPayment', 'ownershipControls', 'publicAccessBlock', 'analytics', 'metrics', 'inventory', 'intelligent-tiering'];
 const UNSUPPORTED_OBJECT = ['acl', 'tagging', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes', 'versionId'];
 
 function unsupported(target: RequestTarget, names: readonly string[]): void {
@@ -25,6 +26,13 @@ export function route(method: string, target: RequestTarget, hasCopySource: bool
   const q = target.query;
   if (target.key === undefined) {
     unsupported(target, UNSUPPORTED_BUCKET);
+    if ('policy' in q) {
+      if (method === 'PUT') return { name: 'PutBucketPolicy', handler: putBucketPolicy };
+      if (method === 'GET') return { name: 'GetBucketPolicy', handler: getBucketPolicy };
+      if (method === 'DELETE') return { name: 'DeleteBucketPolicy', handler: deleteBucketPolicy };
+      throw new S3Error('MethodNotAllowed');
+    }
+    if ('versioning' in q && method === 'PUT') return { name: 'PutBucketVersioning', handler: putBucketVersioning };
     switch (method) {
       case 'PUT':
         return { name: 'CreateBucket', handler: createBucket };

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { AccessControl } from '../access/access-control.js';
 import type { Buckets } from '../buckets.js';
 import type { GroundTruthLog } from '../ground-truth.js';
 import type { Payload } from '../http/payload.js';
@@ -11,6 +12,10 @@ export interface EmulatorState {
   buckets: Buckets;
   uploads: MultipartUploads;
   truth?: GroundTruthLog;
+  /** With access control on: who may do what (otherwise every key may do everything). */
+  access?: AccessControl;
+  /** A replica endpoint: it serves reads only (its writes come from the primary). */
+  readOnly?: boolean;
   nextWriteId(): number;
 }
 

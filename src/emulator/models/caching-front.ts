@@ -1,6 +1,6 @@
-import type { ListSnapshot } from '../listing.js';
 import type { ObjectVersion } from '../object-version.js';
-import type { Keyspace, ReadOutcome, WriteOutcome, WriteRequest } from './keyspace.js';
+import type { Keyspace, ReadOutcome } from './keyspace.js';
+import { KeyspaceLayer } from './layer.js';
 
 /** The max-age a Cache-Control value allows a shared cache, or 0 when it must not cache. */
 export function cacheableSeconds(cacheControl: string | undefined): number {
@@ -21,15 +21,17 @@ export function cacheableSeconds(cacheControl: string | undefined): number {
  * max-age, and reads within it get the kept version even after an overwrite or delete.
  * Writes go through untouched and invalidate nothing, as with a real CDN.
  */
-export class CachingFront implements Keyspace {
+export class CachingFront extends KeyspaceLayer {
   private readonly cache = new Map<string, { version: ObjectVersion; expiresAt: number }>();
 
   constructor(
-    private readonly inner: Keyspace,
+    inner: Keyspace,
     private readonly now: () => number,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async read(key: string): Promise<ReadOutcome> {
+  override async read(key: string): Promise<ReadOutcome> {
     const now = this.now();
     const hit = this.cache.get(key);
     if (hit && hit.expiresAt > now) return { version: hit.version, replicas: [], servedBy: 'cache' };
@@ -38,21 +40,5 @@ export class CachingFront implements Keyspace {
     if (outcome.version && seconds > 0) this.cache.set(key, { version: outcome.version, expiresAt: this.now() + seconds * 1000 });
     else if (hit) this.cache.delete(key);
     return outcome;
-  }
-
-  write(request: WriteRequest): Promise<WriteOutcome> {
-    return this.inner.write(request);
-  }
-
-  list(): Promise<ListSnapshot> {
-    return this.inner.list();
-  }
-
-  isEmpty(): boolean {
-    return this.inner.isEmpty();
-  }
-
-  close(): void {
-    this.inner.close();
   }
 }

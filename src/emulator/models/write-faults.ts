@@ -1,7 +1,7 @@
 import { checkWrite } from '../conditions.js';
-import type { ListSnapshot } from '../listing.js';
 import { makeVersion } from '../object-version.js';
-import type { Keyspace, ModelContext, ReadOutcome, WriteOutcome, WriteRequest } from './keyspace.js';
+import type { Keyspace, ModelContext, WriteOutcome, WriteRequest } from './keyspace.js';
+import { KeyspaceLayer } from './layer.js';
 
 export type DropMode = 'nowhere' | 'coordinator';
 
@@ -11,19 +11,17 @@ export type DropMode = 'nowhere' | 'coordinator';
  * ("coordinator", which the model carries out). Only writes that would have succeeded are
  * dropped, so a client cannot tell from the answer.
  */
-export class DroppingWrites implements Keyspace {
+export class DroppingWrites extends KeyspaceLayer {
   constructor(
-    private readonly inner: Keyspace,
+    inner: Keyspace,
     private readonly ctx: ModelContext,
     private readonly probability: number,
     private readonly mode: DropMode,
-  ) {}
-
-  read(key: string): Promise<ReadOutcome> {
-    return this.inner.read(key);
+  ) {
+    super(inner);
   }
 
-  async write(request: WriteRequest): Promise<WriteOutcome> {
+  override async write(request: WriteRequest): Promise<WriteOutcome> {
     if (this.ctx.random.next() >= this.probability) return this.inner.write(request);
     let outcome: WriteOutcome;
     if (this.mode === 'coordinator') {
@@ -39,17 +37,5 @@ export class DroppingWrites implements Keyspace {
     const truth = this.ctx.truth;
     truth?.record({ kind: 'drop', writeId: request.writeId, bucket: this.ctx.bucket, key: request.key, mode: this.mode, atNs: truth.now() });
     return outcome;
-  }
-
-  list(): Promise<ListSnapshot> {
-    return this.inner.list();
-  }
-
-  isEmpty(): boolean {
-    return this.inner.isEmpty();
-  }
-
-  close(): void {
-    this.inner.close();
   }
 }

@@ -1,0 +1,32 @@
+import type { TargetOptions } from '../targets/target.js';
+
+/** Which store and how to reach or start it: what every command that opens a target is told. */
+export interface TargetConfig {
+  target: string;
+  /** Milliseconds. */
+  opTimeout: number;
+  bucket?: string;
+  region?: string;
+  endpoint?: string;
+  createBucket?: boolean;
+  keepObjects: boolean;
+  start: boolean;
+  osds?: number;
+  /** The emulator's flags, for --target emulator. */
+  emulatorFlags: string[];
+}
+
+/** The target options that come straight from the command line. */
+export function openOptions(c: TargetConfig) {
+  return {
+    opTimeoutMs: c.opTimeout,
+    bucket: c.bucket,
+    region: c.region,
+    endpoint: c.endpoint,
+    createBucket: c.createBucket,
+    keepObjects: c.keepObjects,
+    start: c.start,
+    osds: c.osds,
+    emulatorFlags: c.emulatorFlags,
+  } satisfies Partial<TargetOptions>;
+}

@@ -1,0 +1,71 @@
+import { S3Error } from '../errors.js';
+
+// A subset of S3 bucket policies, enough to grant and revoke one principal's access:
+// Effect Allow|Deny, Principal "*" or {"AWS": id | [ids]}, Action and Resource as strings or
+// lists with "*" wildcards. A principal names an access key id, or an ARN whose last path
+// segment is one (arn:aws:iam::123456789012:user/<id>). Deny wins over Allow.
+
+export interface Statement {
+  effect: 'Allow' | 'Deny';
+  principals: '*' | string[];
+  actions: RegExp[];
+  resources: RegExp[];
+}
+
+function list(v: unknown, what: string): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v as string[];
+  throw new S3Error('MalformedPolicy', `${what} must be a string or a list of strings`);
+}
+
+function glob(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
+function principals(v: unknown): '*' | string[] {
+  if (v === '*') return '*';
+  if (typeof v === 'object' && v !== null && 'AWS' in v) {
+    const ids = list((v as { AWS: unknown }).AWS, 'Principal.AWS');
+    return ids.includes('*') ? '*' : ids;
+  }
+  throw new S3Error('MalformedPolicy', 'Principal must be "*" or {"AWS": ...}');
+}
+
+/** Parses a policy document; anything it cannot read is S3's MalformedPolicy. */
+export function parsePolicy(text: string): Statement[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new S3Error('MalformedPolicy', 'Policies must be valid JSON');
+  }
+  const raw = (doc as { Statement?: unknown })?.Statement;
+  const statements = Array.isArray(raw) ? raw : raw !== undefined ? [raw] : [];
+  if (statements.length === 0) throw new S3Error('MalformedPolicy', 'Policy has no statements');
+  return statements.map((s: Record<string, unknown>) => {
+    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw new S3Error('MalformedPolicy', 'Effect must be Allow or Deny');
+    return {
+      effect: s.Effect,
+      principals: principals(s.Principal),
+      actions: list(s.Action, 'Action').map(glob),
+      resources: list(s.Resource, 'Resource').map(glob),
+    };
+  });
+}
+
+function names(principal: string, accessKeyId: string): boolean {
+  return principal === accessKeyId || principal.endsWith(`/${accessKeyId}`);
+}
+
+/** 'allow', 'deny', or undefined when no statement speaks of this request. */
+export function evaluate(statements: readonly Statement[], accessKeyId: string, action: string, resource: string): 'allow' | 'deny' | undefined {
+  let verdict: 'allow' | undefined;
+  for (const s of statements) {
+    const who = s.principals === '*' || s.principals.some((p) => names(p, accessKeyId));
+    if (!who || !s.actions.some((a) => a.test(action)) || !s.resources.some((r) => r.test(resource))) continue;
+    if (s.effect === 'Deny') return 'deny';
+    verdict = 'allow';
+  }
+  return verdict;
+}

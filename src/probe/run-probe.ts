@@ -1,0 +1,58 @@
+import type { S3Access } from '../targets/target.js';
+import { probeChecks, type ProbeCheck, type ProbeContext } from './checks.js';
+
+export interface ProbeResult {
+  check: string;
+  expected: string;
+  observed: string;
+  ok: boolean;
+}
+
+/**
+ * Runs the checks one after another, each on keys of its own under the run's prefix. A check
+ * that throws (a timeout, a refused connection) is observed as that error: a deviation, since
+ * the documented rule did not show.
+ */
+export async function runProbe(s3: S3Access, checks: readonly ProbeCheck[] = probeChecks): Promise<ProbeResult[]> {
+  let n = 0;
+  const ctx = {
+    s3: s3.client,
+    bucket: s3.bucket,
+    key: (name: string) => `${s3.prefix}probe/${String(n++).padStart(2, '0')}-${name}`,
+    wrongSecret: () => s3.withSecret('objcheck-probe-wrong-secret'),
+  };
+  const results: ProbeResult[] = [];
+  try {
+    await runEach(checks, ctx, results);
+  } finally {
+    // Its objects must not show up in the workload's LISTs of the run prefix.
+    const { deletePrefix } = await import('../targets/s3-client.js');
+    await deletePrefix(s3.client, s3.bucket, `${s3.prefix}probe/`).catch(() => undefined);
+  }
+  return results;
+}
+
+async function runEach(checks: readonly ProbeCheck[], ctx: ProbeContext, results: ProbeResult[]): Promise<void> {
+  for (const c of checks) {
+    let observed: string;
+    try {
+      observed = await c.run(ctx);
+    } catch (err) {
+      observed = `error: ${(err as Error).name === 'Error' ? '' : `${(err as Error).name}: `}${(err as Error).message}`;
+    }
+    results.push({ check: c.name, expected: c.expected, observed, ok: observed === c.expected });
+  }
+}
+
+/** The table as the terminal shows it: each rule, what AWS documents, what the store did. */
+export function formatProbe(results: readonly ProbeResult[]): string {
+  const w1 = Math.max(5, ...results.map((r) => r.check.length));
+  const w2 = Math.max(8, ...results.map((r) => r.expected.length));
+  const row = (a: string, b: string, c: string, d: string) => `${a.padEnd(w1)}  ${b.padEnd(w2)}  ${c}${d}`;
+  const deviations = results.filter((r) => !r.ok).length;
+  return [
+    row('check', 'expected (AWS)', 'observed', ''),
+    ...results.map((r) => row(r.check, r.expected, r.observed, r.ok ? '' : '   <-- deviates')),
+    deviations === 0 ? `every check matches what AWS documents (${results.length})` : `${deviations} of ${results.length} checks deviate from what AWS documents`,
+  ].join('\n');
+}

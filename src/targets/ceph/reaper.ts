@@ -1,0 +1,32 @@
+// A watchdog in its own process: it is told the PIDs and the folder of a cluster we start, and
+// when our end of its stdin closes (we exited, crashed or were killed with SIGKILL) it kills
+// those PIDs and removes the folder. Ceph daemons do not notice their parent dying; this does.
+import { rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const pids = new Set<number>();
+const dirs = new Set<string>();
+
+// Ctrl-C reaches the whole foreground process group; the cleanup must outlive it.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    const m = JSON.parse(line) as { pid?: number; gone?: number; dir?: string; removed?: string };
+    if (m.pid) pids.add(m.pid);
+    if (m.gone) pids.delete(m.gone);
+    if (m.dir) dirs.add(m.dir);
+    if (m.removed) dirs.delete(m.removed);
+  })
+  .on('close', () => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });

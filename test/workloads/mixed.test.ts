@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { selectCheckers } from '../../src/check/select-checkers.js';
+import { emulatorTarget } from '../../src/targets/emulator.js';
+import { workloadFor, workloads } from '../../workloads/registry.js';
+import { parseMix } from '../../workloads/mixed.js';
+import { recordRun } from '../helpers/run.js';
+import { checkAll, verdicts } from './checkers.js';
+
+describe('mixed workload', () => {
+  it('parses a mix, and says what is wrong with one that is not', () => {
+    expect(parseMix('register=4,list=1, cas', workloads).map((p) => [p.workload.name, p.weight])).toEqual([['register', 4], ['list', 1], ['cas', 1]]);
+    expect(() => parseMix('register=4,bogus=1', workloads)).toThrow('no workload named "bogus" to mix; known: register, new-object, list, cas, metadata, lock');
+    expect(() => parseMix('register=0', workloads)).toThrow('the weight of register must be above 0');
+    expect(() => parseMix('register=1,register=2', workloads)).toThrow('register is named twice');
+    expect(() => parseMix('mixed=1', workloads)).toThrow(/no workload named "mixed"/);
+    expect(() => parseMix('register:4', workloads)).toThrow('"register:4" is not name=weight');
+    expect(() => workloadFor('register', 'cas=1')).toThrow('only with --workload mixed (not register)');
+  });
+
+  it('draws each op from a part by weight, on the part\'s own keys; deterministic; checkers scoped to parts', () => {
+    const w = workloadFor('mixed', 'register=4,list=1,cas=1');
+    const take = (seed: number) => {
+      const g = w.generator({ seed, keys: 5 });
+      return Array.from({ length: 3000 }, () => g.next()!);
+    };
+    const ops = take(1);
+    expect(take(1)).toEqual(ops);
+    expect(take(2)).not.toEqual(ops);
+    const share = (part: string) => ops.filter((o) => o.key!.startsWith(`${part}/`)).length / ops.length;
+    expect(share('register')).toBeGreaterThan(0.6);
+    expect(share('list')).toBeGreaterThan(0.1);
+    expect(share('cas')).toBeGreaterThan(0.1);
+    expect(share('register') + share('list') + share('cas')).toBe(1);
+    expect(ops.filter((o) => o.f === 'list').every((o) => o.key === 'list/l/')).toBe(true);
+    expect(w.checkers).toEqual([
+      'register:read-validity', 'register:linearizable', 'register:stale-reads', 'register:session-guarantees', 'register:visibility', 'register:delta-atomicity',
+      'list:list-consistency', 'cas:read-validity', 'cas:linearizable', 'cas:create-once',
+    ]);
+    expect(w.finalReads!({ seed: 1, keys: 2 }).map((o) => o.key)).toEqual(['register/k0', 'register/k1']);
+    expect(selectCheckers(['cas:linearizable'])[0]!.name).toBe('cas:linearizable');
+  });
+
+  it('runs each part\'s checkers on its keys, with its model: the emulator\'s faults are found in the parts they break', async () => {
+    const mixed = workloadFor('mixed', 'register=3,cas=1,lock=1,metadata=1');
+    const h = await recordRun({
+      target: emulatorTarget,
+      workload: mixed,
+      limits: { ops: 1500 },
+      concurrency: 5,
+      keys: 3,
+      seed: 4,
+      targetOptions: { emulatorFlags: ['--consistency', 's3-legacy', '--stale-window', '50:150', '--negative-cache-window', '0:0', '--ignore-conditions'] },
+    });
+    const results = await checkAll(mixed, h);
+    const v = verdicts(results);
+    // Stale reads in the register and metadata parts; conditions ignored: the cas and lock parts.
+    expect(v['register:stale-reads']).toBe(false);
+    expect(v['metadata:stale-reads']).toBe(false);
+    expect(v['cas:linearizable']).toBe(false);
+    expect(v['cas:create-once']).toBe(false);
+    expect(v['lock:mutual-exclusion']).toBe(false);
+    // Each checker saw only its part: the register part's reads are its gets, and every
+    // anomaly names a key of its part.
+    const registerGets = h.ops.filter((o) => o.f === 'get' && o.type === 'ok' && o.key!.startsWith('register/')).length;
+    expect(results['register:read-validity']!.reads).toBe(registerGets);
+    for (const [name, r] of Object.entries(results)) {
+      const part = name.split(':')[0]!;
+      for (const a of r.anomalies) if (a.key !== undefined) expect(a.key.startsWith(`${part}/`)).toBe(true);
+    }
+    expect(results['cas:linearizable']!.model).toBe('cas-register');
+    expect(results['register:linearizable']!.model).toBe('register');
+  });
+});
