@@ -47,8 +47,13 @@ export function listPage(snapshot: ListSnapshot, p: ListParams): ListPage {
   const page: ListPage = { contents: [], commonPrefixes: [], isTruncated: false };
   let count = 0;
   let i = firstIndex(keys, p.after, p.prefix);
-  // Resuming after a common prefix: its keys were all accounted for by that prefix.
-  const resumedPrefix = p.delimiter !== '' && p.after.endsWith(p.delimiter) && p.after.startsWith(p.prefix) ? p.after : '';
+  // Resuming after a common prefix: its keys were all accounted for by that prefix. `after` is
+  // one when its first delimiter past the prefix ends it; a key that merely ends in the
+  // delimiter before that point (prefix "a/", key "a/") is not, and keys after it still count.
+  const resumedPrefix =
+    p.delimiter !== '' && p.after.startsWith(p.prefix) && p.after.length > p.prefix.length && p.after.indexOf(p.delimiter, p.prefix.length) === p.after.length - p.delimiter.length
+      ? p.after
+      : '';
   for (; i < keys.length; i++) {
     const key = keys[i]!;
     if (!key.startsWith(p.prefix)) break;

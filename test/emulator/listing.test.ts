@@ -59,6 +59,10 @@ describe('listPage', () => {
     expect(listPage(s, { prefix: '', delimiter: '', maxKeys: 1, after: '' }).isTruncated).toBe(true);
   });
 
+  it('resumes after a key that ends in the delimiter at the prefix (not a common prefix): the keys under it still come', () => {
+    expect(pageAll(snapshot(['a/', 'a/a']), 'a/', '/', 1)).toEqual(['a/', 'a/a']);
+  });
+
   it('paging through any key set gives every name exactly once, in order', () => {
     const key = fc.array(fc.constantFrom('a', 'b', '/', '-', 'é'), { minLength: 1, maxLength: 6 }).map((cs) => cs.join(''));
     fc.assert(
