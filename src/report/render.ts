@@ -13,6 +13,7 @@ import { counterexampleSpec, ROLE_TITLES } from './specs/counterexample.js';
 import { jitterSpec, latencyEcdfSpec, latencyOverTimeSpec, throughputSpec } from './specs/latency.js';
 import { agesSpec, visibilitySpec } from './specs/staleness.js';
 import { timelineSpec } from './specs/timeline.js';
+import { partHistory, resultsOf } from './scoped-results.js';
 import { staleAges, visibilityData } from './staleness-data.js';
 import { timeAxis } from './time-axis.js';
 import { historyEnd, timelineData } from './timeline-data.js';
@@ -56,15 +57,16 @@ ${chartDiv('chart-timeline', 'timeline of all operations')}
 ${tl.note ? `<p class="note" id="timeline-sampling">${escapeHtml(tl.note)}</p>` : ''}
 ${faultNote}</section>`);
 
-  // Linearizability counterexamples, one view each (aligned with the checker's anomalies).
-  const lin = results.checkers['linearizable'];
-  const cxs = counterexamples(lin);
+  // Linearizability counterexamples, one view each (aligned with the checker's anomalies), of
+  // the whole run's checker or of each part's in a mixed run.
+  const cxs = resultsOf(results, 'linearizable').flatMap(({ name, result }) => {
+    const own = anomalies.filter((a) => a.checker === name);
+    return counterexamples(result).map((cx, k) => ({ cx, anomaly: own[k] }));
+  });
   const cxIds = new Map<number, string>();
   if (cxs.length > 0) {
-    const linAnomalies = anomalies.filter((a) => a.checker === 'linearizable');
-    const parts = cxs.slice(0, MAX_COUNTEREXAMPLES).map((cx, k) => {
+    const parts = cxs.slice(0, MAX_COUNTEREXAMPLES).map(({ cx, anomaly: a }, k) => {
       const id = `cx-${k}`;
-      const a = linAnomalies[k];
       if (a) cxIds.set(a.n, id);
       const view = counterexampleView(history, cx, axis);
       charts.push({ id: `chart-${id}`, spec: counterexampleSpec(view, axis) });
@@ -86,24 +88,30 @@ ${chartDiv(`chart-${id}`, `counterexample on key ${cx.key}`)}
 ${parts.join('\n')}${more}</section>`);
   }
 
-  // Staleness
-  const ages = staleAges(history, results.checkers['stale-reads']);
-  const vis = visibilityData(results.checkers['visibility']);
-  if (ages || vis) {
-    const bits: string[] = [];
-    if (ages) {
-      if (ages.count > 0) {
-        charts.push({ id: 'chart-ages', spec: agesSpec(ages) });
-        bits.push(`<h3>Ages of stale reads</h3>${chartDiv('chart-ages', 'ECDF of stale-read ages')}<p class="note">${escapeHtml(ages.note)}. Age: how long the value read had already been superseded by a completed write when the read began.</p>`);
-      } else bits.push('<h3>Ages of stale reads</h3><p>No stale read.</p>');
-    }
-    if (vis) {
-      const windows = `<ul class="windows">${vis.windows.map((w) => `<li>${escapeHtml(w.text)}</li>`).join('')}</ul>`;
-      if (vis.curve.length > 0) {
-        charts.push({ id: 'chart-visibility', spec: visibilitySpec(vis) });
-        bits.push(`<h3>t-visibility</h3>${chartDiv('chart-visibility', 't-visibility curve')}<p class="note">The probability that a read started t ms after a write completed sees it (or something newer); the band is the bootstrap 95% interval, the dashed lines the windows.</p>${windows}`);
-      } else bits.push(`<h3>t-visibility</h3><p>${escapeHtml(vis.summary ?? 'no samples')}</p>`);
-    }
+  // Staleness: the whole run's checkers, or each part's in a mixed run (ids get the part).
+  const bits: string[] = [];
+  for (const { part, result } of resultsOf(results, 'stale-reads')) {
+    const ages = staleAges(partHistory(history, part), result);
+    if (!ages) continue;
+    const id = `chart-ages${part ? `-${part}` : ''}`;
+    const title = `${part ? `${escapeHtml(part)}: ` : ''}Ages of stale reads`;
+    if (ages.count > 0) {
+      charts.push({ id, spec: agesSpec(ages) });
+      bits.push(`<h3>${title}</h3>${chartDiv(id, 'ECDF of stale-read ages')}<p class="note">${escapeHtml(ages.note)}. Age: how long the value read had already been superseded by a completed write when the read began.</p>`);
+    } else bits.push(`<h3>${title}</h3><p>No stale read.</p>`);
+  }
+  for (const { part, result } of resultsOf(results, 'visibility')) {
+    const vis = visibilityData(result);
+    if (!vis) continue;
+    const id = `chart-visibility${part ? `-${part}` : ''}`;
+    const title = `${part ? `${escapeHtml(part)}: ` : ''}t-visibility`;
+    const windows = `<ul class="windows">${vis.windows.map((w) => `<li>${escapeHtml(w.text)}</li>`).join('')}</ul>`;
+    if (vis.curve.length > 0) {
+      charts.push({ id, spec: visibilitySpec(vis) });
+      bits.push(`<h3>${title}</h3>${chartDiv(id, 't-visibility curve')}<p class="note">The probability that a read started t ms after a write completed sees it (or something newer); the band is the bootstrap 95% interval, the dashed lines the windows.</p>${windows}`);
+    } else bits.push(`<h3>${title}</h3><p>${escapeHtml(vis.summary ?? 'no samples')}</p>`);
+  }
+  if (bits.length > 0) {
     nav.push(['staleness', 'Staleness']);
     sections.push(`<section id="staleness"><h2>Staleness</h2>\n${bits.join('\n')}</section>`);
   }
