@@ -34,6 +34,22 @@ async function rejection(text: string): Promise<string> {
 }
 
 describe('readHistory', () => {
+  it('reads CRLF line ends, and a value whose UTF-8 bytes straddle the reader\'s 4 MiB chunks', async () => {
+    // Long "é…" values push the two-byte characters across every chunk boundary.
+    const steps: Parameters<typeof events> = [];
+    for (let i = 0; i < 2000; i++) steps.push([0, 'invoke', 'put', 'k', `${'é'.repeat(1500 + (i % 7))}${i}`], [0, 'ok', 'put', 'k', undefined]);
+    const es = events(...steps);
+    const h = await readHistory(file(jsonl(es).replace(/\n/g, '\r\n')));
+    expect(h.events).toHaveLength(es.length);
+    expect(h.ops.map((o) => o.invokeValue)).toEqual(es.filter((e) => e.type === 'invoke').map((e) => e.value));
+  });
+
+  it('names the line of an error after many chunks, counting from 1', async () => {
+    const es = valid();
+    const text = jsonl(es).replace(/"put"/, `"put"${' '.repeat(5 << 20)}`);
+    expect(await rejection(`${text}{"index":20}\n`)).toMatch(/:21: field "time"/);
+  });
+
   it('pairs invocations with completions into ops', async () => {
     const h = await readHistory(
       file(
