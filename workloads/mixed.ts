@@ -1,3 +1,4 @@
+import type { History } from '../src/history/event.js';
 import { Random } from '../src/util/random.js';
 import type { OpGenerator, OpSpec, Workload } from './workload.js';
 
@@ -8,6 +9,12 @@ export interface MixPart {
 
 /** Separates a part's name from its checker's in the mixed workload's checker names. */
 export const PART_SEPARATOR = ':';
+
+/** The history as one part's checkers see it: the ops on the part's keys (events stay whole, so indices hold). */
+export function partHistory(history: History, part: string): History {
+  const prefix = `${part}/`;
+  return { ...history, ops: history.ops.filter((o) => o.key?.startsWith(prefix)) };
+}
 
 /** The part an op of a mixed run belongs to: the first segment of its key. */
 function partOf(key: string): string {

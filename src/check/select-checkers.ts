@@ -1,7 +1,7 @@
 import type { Checker } from '../../checkers/checker.js';
 import { checkers as registry } from '../../checkers/registry.js';
 import { FINAL_PHASE } from '../../checkers/staleness/lost-writes.js';
-import { PART_SEPARATOR } from '../../workloads/mixed.js';
+import { PART_SEPARATOR, partHistory } from '../../workloads/mixed.js';
 import { workloads } from '../../workloads/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import type { History } from '../history/event.js';
@@ -40,10 +40,9 @@ export function selectCheckers(names: readonly string[], settings: CheckerSettin
 
 /** The checker over the ops of one part of a mixed run; events stay whole, so indices hold. */
 function onPart(part: string, checker: Checker): Checker {
-  const prefix = `${part}/`;
   return {
     name: `${part}${PART_SEPARATOR}${checker.name}`,
     description: `${checker.description} (the ${part} part's keys)`,
-    check: (history, options) => checker.check({ ...history, ops: history.ops.filter((op) => op.key?.startsWith(prefix)) }, options),
+    check: (history, options) => checker.check(partHistory(history, part), options),
   };
 }

@@ -1,8 +1,7 @@
-import { formatProbe, runProbe } from '../probe/run-probe.js';
+import { formatProbe, probeAccess, runProbe } from '../probe/run-probe.js';
 import { targets } from '../targets/registry.js';
-import type { OpenTarget } from '../targets/target.js';
-import { EXIT, UserError } from './errors.js';
-import { openOptions, type TargetConfig } from './target-config.js';
+import { EXIT } from './errors.js';
+import { openOptions, openTarget, type TargetConfig } from './target-config.js';
 
 export interface ProbeConfig extends TargetConfig {
   json: boolean;
@@ -15,22 +14,9 @@ export interface ProbeConfig extends TargetConfig {
 export async function probeCommand(config: ProbeConfig): Promise<number> {
   const target = targets.get(config.target)!;
   const prefix = `objcheck/probe-${new Date().toISOString().replace(/[-:.]/g, '')}/`;
-  let opened: OpenTarget;
+  const opened = await openTarget(target, { ...openOptions(config), prefix, seed: 0, concurrency: 8, latencyMs: 0 });
   try {
-    opened = await target.open({
-      ...openOptions(config),
-      prefix,
-      seed: 0,
-      concurrency: 8,
-      latencyMs: 0,
-    });
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`cannot open target ${target.name}: ${(err as Error).message}`);
-  }
-  try {
-    if (!opened.s3) throw new UserError(`probe checks S3's rules over HTTP, and the ${target.name} target has no S3 endpoint`);
-    const results = await runProbe(opened.s3);
+    const results = await runProbe(probeAccess(opened, target.name, 'probe'));
     process.stdout.write(config.json ? results.map((r) => `${JSON.stringify(r)}\n`).join('') : `${formatProbe(results)}\n`);
     return results.every((r) => r.ok) ? EXIT.valid : EXIT.anomalies;
   } finally {

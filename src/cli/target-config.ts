@@ -1,4 +1,5 @@
-import type { TargetOptions } from '../targets/target.js';
+import type { OpenTarget, Target, TargetOptions } from '../targets/target.js';
+import { UserError } from './errors.js';
 
 /** Which store and how to reach or start it: what every command that opens a target is told. */
 export interface TargetConfig {
@@ -29,4 +30,14 @@ export function openOptions(c: TargetConfig) {
     osds: c.osds,
     emulatorFlags: c.emulatorFlags,
   } satisfies Partial<TargetOptions>;
+}
+
+/** Opens the target; a failure that is not already the user's own error says which target failed. */
+export async function openTarget(target: Target, options: TargetOptions): Promise<OpenTarget> {
+  try {
+    return await target.open(options);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot open target ${target.name}: ${(err as Error).message}`);
+  }
 }

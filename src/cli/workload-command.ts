@@ -16,7 +16,7 @@ import { toolInfo } from '../util/tool-info.js';
 import { workloadFor } from '../../workloads/registry.js';
 import { EXIT, UserError, exitCodeFor } from './errors.js';
 import { showProgress } from './progress.js';
-import { openOptions, type TargetConfig } from './target-config.js';
+import { openOptions, openTarget, type TargetConfig } from './target-config.js';
 import { formatSummary } from './summary.js';
 
 export interface WorkloadConfig extends TargetConfig {
@@ -126,7 +126,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     try {
       // Say what we wait for only when the wait is noticeable (starting a server, a preflight).
       const slow = setTimeout(() => process.stderr.write(`opening ${target.name}…\n`), 300);
-      opened = await target.open({
+      opened = await openTarget(target, {
         prefix: `objcheck/${name}/`,
         seed: config.seed,
         ...openOptions(config),
@@ -140,8 +140,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     } catch (err) {
       record.stopReason = 'setup-error';
       writeJsonAtomic(folder.runJson, record);
-      if (err instanceof UserError) throw err;
-      throw new UserError(`cannot open target ${target.name}: ${(err as Error).message}`);
+      throw err;
     }
     record.target = opened.describe();
     const unsupported = workload.unsupported?.(opened.client);
@@ -152,11 +151,9 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     }
     writeJsonAtomic(folder.runJson, record);
     if (config.probe) {
-      if (!opened.s3) throw new UserError(`--probe checks S3's rules over HTTP, and the ${target.name} target has no S3 endpoint`);
-      const { runProbe } = await import('../probe/run-probe.js');
-      record.probe = await runProbe(opened.s3);
-      const deviations = record.probe.filter((r) => !r.ok);
-      process.stderr.write(`probe: ${deviations.length === 0 ? `every check (${record.probe.length}) matches what AWS documents` : `${deviations.length} of ${record.probe.length} checks deviate from what AWS documents: ${deviations.map((r) => `${r.check} → ${r.observed}`).join('; ')}`}\n`);
+      const { probeAccess, probeVerdict, runProbe } = await import('../probe/run-probe.js');
+      record.probe = await runProbe(probeAccess(opened, target.name, '--probe'));
+      process.stderr.write(`probe: ${probeVerdict(record.probe, true)}\n`);
       writeJsonAtomic(folder.runJson, record);
     }
     let downReason: string | undefined;

@@ -1,4 +1,5 @@
-import type { S3Access } from '../targets/target.js';
+import { UserError } from '../cli/errors.js';
+import type { OpenTarget, S3Access } from '../targets/target.js';
 import { probeChecks, type ProbeCheck, type ProbeContext } from './checks.js';
 
 export interface ProbeResult {
@@ -44,15 +45,28 @@ async function runEach(checks: readonly ProbeCheck[], ctx: ProbeContext, results
   }
 }
 
+/** The store's S3 API, or the one-line error of a target that has none (`who`: the command or flag). */
+export function probeAccess(target: OpenTarget, targetName: string, who: string): S3Access {
+  if (!target.s3) throw new UserError(`${who} checks S3's rules over HTTP, and the ${targetName} target has no S3 endpoint`);
+  return target.s3;
+}
+
+/** How many checks deviate, in words; with `detail`, which ones and what the store did. */
+export function probeVerdict(results: readonly ProbeResult[], detail = false): string {
+  const deviations = results.filter((r) => !r.ok);
+  if (deviations.length === 0) return `every check matches what AWS documents (${results.length})`;
+  const which = detail ? `: ${deviations.map((r) => `${r.check} → ${r.observed}`).join('; ')}` : '';
+  return `${deviations.length} of ${results.length} checks deviate from what AWS documents${which}`;
+}
+
 /** The table as the terminal shows it: each rule, what AWS documents, what the store did. */
 export function formatProbe(results: readonly ProbeResult[]): string {
   const w1 = Math.max(5, ...results.map((r) => r.check.length));
   const w2 = Math.max(8, ...results.map((r) => r.expected.length));
   const row = (a: string, b: string, c: string, d: string) => `${a.padEnd(w1)}  ${b.padEnd(w2)}  ${c}${d}`;
-  const deviations = results.filter((r) => !r.ok).length;
   return [
     row('check', 'expected (AWS)', 'observed', ''),
     ...results.map((r) => row(r.check, r.expected, r.observed, r.ok ? '' : '   <-- deviates')),
-    deviations === 0 ? `every check matches what AWS documents (${results.length})` : `${deviations} of ${results.length} checks deviate from what AWS documents`,
+    probeVerdict(results),
   ].join('\n');
 }

@@ -13,7 +13,8 @@ import { counterexampleSpec, ROLE_TITLES } from './specs/counterexample.js';
 import { jitterSpec, latencyEcdfSpec, latencyOverTimeSpec, throughputSpec } from './specs/latency.js';
 import { agesSpec, visibilitySpec } from './specs/staleness.js';
 import { timelineSpec } from './specs/timeline.js';
-import { partHistory, resultsOf } from './scoped-results.js';
+import { partHistory } from '../../workloads/mixed.js';
+import { resultsOf } from './scoped-results.js';
 import { staleAges, visibilityData } from './staleness-data.js';
 import { timeAxis } from './time-axis.js';
 import { historyEnd, timelineData } from './timeline-data.js';
@@ -91,7 +92,7 @@ ${parts.join('\n')}${more}</section>`);
   // Staleness: the whole run's checkers, or each part's in a mixed run (ids get the part).
   const bits: string[] = [];
   for (const { part, result } of resultsOf(results, 'stale-reads')) {
-    const ages = staleAges(partHistory(history, part), result);
+    const ages = staleAges(part === undefined ? history : partHistory(history, part), result);
     if (!ages) continue;
     const id = `chart-ages${part ? `-${part}` : ''}`;
     const title = `${part ? `${escapeHtml(part)}: ` : ''}Ages of stale reads`;

@@ -4,7 +4,6 @@
 import type { CheckResult } from '../../checkers/checker.js';
 import { PART_SEPARATOR } from '../../workloads/mixed.js';
 import type { Results } from '../check/run-checkers.js';
-import type { History } from '../history/event.js';
 
 export interface ScopedResult {
   /** The name in results.json ("visibility", "register:visibility"). */
@@ -22,11 +21,4 @@ export function resultsOf(results: Results, base: string): ScopedResult[] {
     else if (name.endsWith(`${PART_SEPARATOR}${base}`)) out.push({ name, part: name.slice(0, -base.length - PART_SEPARATOR.length), result });
   }
   return out;
-}
-
-/** The history as a part's checkers saw it: only the ops on the part's keys (events stay whole). */
-export function partHistory(history: History, part: string | undefined): History {
-  if (part === undefined) return history;
-  const prefix = `${part}/`;
-  return { ...history, ops: history.ops.filter((o) => o.key?.startsWith(prefix)) };
 }

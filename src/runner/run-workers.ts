@@ -55,8 +55,6 @@ export interface WorkersOutcome {
   reason: StopReason;
   /** Each worker's process number at the end (a worker moves to a new one after an info). */
   processes: number[];
-  /** The next unused process number. */
-  nextProcess: number;
 }
 
 export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<WorkersOutcome> {
@@ -139,5 +137,5 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
   } finally {
     for (const p of performers.values()) p.dispose();
   }
-  return { reason: reason ?? 'exhausted', processes, nextProcess: Math.max(...processes) + 1 };
+  return { reason: reason ?? 'exhausted', processes };
 }
