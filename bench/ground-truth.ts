@@ -13,7 +13,6 @@ import { groundTruthRun } from '../test/ground-truth/harness.js';
 import { visibilitySamples, windowOf } from '../test/ground-truth/truth.js';
 import { lagWorkload, legacyKind, legacyWorkload, QUORUM_VISIBILITY } from '../test/ground-truth/workloads.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const scaleAt = process.argv.indexOf('--scale');
 const scale = scaleAt > 0 ? Number(process.argv[scaleAt + 1]) : 1;
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3));

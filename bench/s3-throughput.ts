@@ -8,7 +8,6 @@ import { missingCephTools } from '../src/targets/ceph/cluster.js';
 import { targets } from '../src/targets/registry.js';
 import type { OpenTarget } from '../src/targets/target.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 delete process.env.AWS_CA_BUNDLE;
 
 const { values } = parseArgs({

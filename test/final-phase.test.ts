@@ -4,8 +4,6 @@ import { emulatorTarget } from '../src/targets/emulator.js';
 import { memoryTarget } from '../src/targets/memory.js';
 import { recordRun } from './helpers/run.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 describe('the final phase', () => {
   it('after quiet, every worker reads every key; a linearizable store converges in one round and loses nothing', async () => {
     const h = await recordRun({ target: memoryTarget, limits: { ops: 300 }, concurrency: 4, keys: 3, finalPhase: { quiesceMs: 50 } });

@@ -56,10 +56,6 @@ function plainCheck(args: readonly string[]): { files: string[]; json: boolean }
   return files.length > 0 ? { files, json } : undefined;
 }
 
-// The SDK warns on every start that its 2027 releases will need Node 22; we pin a version
-// that runs on 20, so the warning only buries the output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const positiveInt = (name: string) => (v: unknown) => {
   if (v === undefined) return v;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new UserError(`--${name} must be a whole number of at least 1, got ${show(v)}`);

@@ -53,7 +53,6 @@ const PREFIX = 'gt/';
 const TRUTH_F: Record<string, string> = { GetObject: 'get', PutObject: 'put', DeleteObject: 'delete' };
 
 export async function groundTruthRun(spec: GroundTruthRunSpec): Promise<GroundTruthRun> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   delete process.env.AWS_CA_BUNDLE;
   const origin = process.hrtime.bigint();
   const dir = mkdtempSync(join(tmpdir(), 'objcheck-gt-'));

@@ -7,8 +7,6 @@ import { registerWorkload } from '../../workloads/register.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { recordRun } from '../helpers/run.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 const run = (flags: string[], seed: number, ops = 600) =>
   recordRun({ target: emulatorTarget, limits: { ops }, concurrency: 6, keys: 2, seed, targetOptions: { emulatorFlags: flags } });
 

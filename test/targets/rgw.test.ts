@@ -75,7 +75,7 @@ describe('rgw target without what it needs', () => {
   });
 });
 
-describe.skipIf(missing.length > 0).sequential('Ceph RGW, a real distributed object store started by objcheck', () => {
+describe.skipIf(missing.length > 0)('Ceph RGW, a real distributed object store started by objcheck', () => {
   it('register workload against rgw --start (1 OSD): valid; the cluster is gone afterwards', async () => {
     const r = await objcheck(['workload', '--target', 'rgw', '--start', '--time-limit', '4', '--concurrency', '8']);
     expect(r.code, r.stderr).toBe(0);

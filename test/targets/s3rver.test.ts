@@ -86,7 +86,7 @@ describe('preflight', () => {
   const run = (args: string[], env: Record<string, string> = {}, results = mkdtempSync(join(tmpdir(), 'objcheck-pf-'))) =>
     new Promise<{ code: number | null; stderr: string }>((done) => {
       const child = spawn(process.execPath, [cli, 'workload', '--ops', '10', '--results', results, ...args], {
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+        env: { ...process.env, ...env },
       });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
