@@ -21,6 +21,7 @@ export interface CachedWrite {
 export const cacheWorkload: Workload = {
   name: 'cache',
   description: 'overwrites of one object written with Cache-Control max-age (--max-age), read through a caching front: observed staleness against max-age',
+  fs: new Set(['create', 'put', 'read']),
   reads: new Set(['read']),
   checkers: ['cache'],
 

@@ -41,6 +41,7 @@ interface Slot {
 export const casWorkload: Workload = {
   name: 'cas',
   description: 'conditional PUTs: 2-3 concurrent creators (If-None-Match: *) or compare-and-setters (If-Match: etag) per round, and reads of who won',
+  fs: new Set(['write', 'cas', 'read']),
   reads: new Set(['read']),
   checkers: ['read-validity', 'linearizable', 'create-once'],
   model: 'cas-register',

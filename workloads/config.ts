@@ -14,6 +14,7 @@ const SHOWN: Record<string, string> = { 'enable-versioning': 'versioned', 'suspe
 export const configWorkload: Workload = {
   name: 'config',
   description: 'enables and suspends bucket versioning while writes act on it at once: how long until the new configuration governs writes',
+  fs: new Set(['put', 'enable-versioning', 'suspend-versioning']),
   reads: new Set(),
   checkers: ['config'],
 

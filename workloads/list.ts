@@ -23,6 +23,7 @@ const MIX: readonly (readonly [Fn, number])[] = [
 export const listWorkload: Workload = {
   name: 'list',
   description: 'PUT/DELETE of --keys keys under one prefix while others LIST it (after a fill: 30% list, 45% put, 25% delete)',
+  fs: new Set(['list', 'put', 'delete']),
   reads: new Set(['list']),
   checkers: ['list-consistency'],
 

@@ -18,6 +18,7 @@ import type { ExecuteOptions, OpGenerator, Workload, WorkloadOptions } from './w
 export const lockWorkload: Workload = {
   name: 'lock',
   description: 'a lock on conditional writes: acquire (If-None-Match: *, or If-Match on a released lock), hold a few ms, release (If-Match overwrite); checked for mutual exclusion',
+  fs: new Set(['acquire', 'release']),
   reads: new Set(),
   checkers: ['mutual-exclusion'],
 

@@ -24,6 +24,7 @@ const MIX: readonly (readonly [Fn, number])[] = [
 export const metadataWorkload: Workload = {
   name: 'metadata',
   description: 'one PUT per key, then metadata replaced in place (CopyObject REPLACE onto itself) while others HEAD it (75% head, 25% update): read-after-metadata-update',
+  fs: new Set(['put', 'set-meta', 'head']),
   reads: new Set(['head']),
   checkers: ['read-validity', 'stale-reads', 'session-guarantees', 'visibility'],
 

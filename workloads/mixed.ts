@@ -39,6 +39,7 @@ export function mixedWorkload(parts: readonly MixPart[]): Workload {
   return {
     name: 'mixed',
     description: `a blend of workloads on their own keys, each checked by its own checkers (--mix; now ${parts.map((p) => `${p.workload.name}=${p.weight}`).join(',')})`,
+    fs: new Set(parts.flatMap((p) => [...p.workload.fs])),
     reads: new Set(parts.flatMap((p) => [...p.workload.reads])),
     checkers: parts.flatMap((p) => p.workload.checkers.map((c) => `${p.workload.name}${PART_SEPARATOR}${c}`)),
 

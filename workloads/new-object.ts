@@ -33,6 +33,7 @@ const READ_LAGS = [8, 16, 32, 64, 128, 256, 512];
 export const newObjectWorkload: Workload = {
   name: 'new-object',
   description: 'one PUT per fresh key, then GETs right after it completed; half the keys first probed with a GET (404): read-after-create and negative caching',
+  fs: new Set(['put', 'get', 'probe']),
   reads: new Set(['get', 'probe']),
   // Not yet `linearizable`: its register fast path throws on put, get → null, get → value (see docs/workloads.md).
   checkers: ['read-validity', 'linearizable', 'read-after-create', 'stale-reads'],

@@ -16,6 +16,7 @@ const MIX: readonly (readonly [Fn, number])[] = [
 export const registerWorkload: Workload = {
   name: 'register',
   description: 'PUT/GET/DELETE of unique values over --keys objects (50% get, 40% put, 10% delete)',
+  fs: new Set(['get', 'put', 'delete']),
   reads: new Set(['get']),
   checkers: ['read-validity', 'linearizable', 'stale-reads', 'session-guarantees', 'visibility', 'delta-atomicity'],
 

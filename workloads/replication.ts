@@ -13,6 +13,7 @@ const KEY = 'replicated';
 export const replicationWorkload: Workload = {
   name: 'replication',
   description: 'writes through the target, reads through a second endpoint (--read-target): the replication-lag distribution',
+  fs: new Set(['put', 'read']),
   reads: new Set(['read']),
   checkers: ['replication'],
 

@@ -18,6 +18,7 @@ const SHOWN: Record<string, 'allowed' | 'denied'> = { grant: 'allowed', revoke: 
 export const revocationWorkload: Workload = {
   name: 'revocation',
   description: 'a second principal reads while the owner grants, revokes, disables and enables its access: revocation and key-disable windows',
+  fs: new Set(['put', 'read', 'grant', 'revoke', 'disable-key', 'enable-key']),
   reads: new Set(['read']),
   checkers: ['revocation'],
 

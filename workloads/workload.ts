@@ -51,6 +51,11 @@ export interface Workload {
   /** One line for --help. */
   readonly description: string;
   /**
+   * Every `f` of the client ops its histories hold: `objcheck check` refuses a history of this
+   * workload with any other, rather than judge ops no checker of it understands.
+   */
+  readonly fs: ReadonlySet<string>;
+  /**
    * Operations that change nothing: when one times out or errors it is recorded `fail`
    * (it proves nothing), whereas a write that may have happened is `info`.
    */

@@ -4,8 +4,11 @@ import type { Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
 import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../cli/errors.js';
+import type { History } from '../history/event.js';
+import { writeJsonAtomic } from '../runner/run-folder.js';
 import { linearizableChecker } from './linearizable-checker.js';
 import { runCheckers, type Results } from './run-checkers.js';
+import { unknownOpError } from './unknown-ops.js';
 
 export interface FileCheckSettings {
   /** Checker names; default: the run's workload's checkers, or all of them for a bare history. */
@@ -15,13 +18,20 @@ export interface FileCheckSettings {
   /** The linearizability checker's model; default from the format (register for our own histories). */
   model?: string;
   checkTimeout?: number;
+  /** For a run folder: also (re)write its report.html. */
+  report?: boolean;
 }
 
-/** One file's outcome: its results, or the one-line reason it could not be read. Serialisable. */
-export type FileVerdict = { file: string; results: Results } | { file: string; error: string };
+/**
+ * One file's outcome: its results (and for a run folder, the files written), or the one-line
+ * reason it could not be read; warnings are one line each. Serialisable.
+ */
+export type FileVerdict = { file: string; results: Results; warnings: string[]; wrote: string[] } | { file: string; error: string };
 
 interface Source {
   history: string;
+  /** The run folder, when `file` is one: results.json goes there. */
+  folder?: string;
   /** What the run folder says of the run, when there is one. */
   run?: { workload?: string; complete?: boolean; config?: { mix?: string } };
 }
@@ -58,24 +68,75 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
       throw err;
     }
     model ??= runWorkload?.model;
+    if (!foreign) {
+      const { getModel } = await import('../../checkers/linearizable/registry.js');
+      const unknown = unknownOpError(source.history, history, runWorkload ? [runWorkload] : [...registry.workloads.values()], settings.model === undefined ? undefined : getModel(settings.model));
+      if (unknown) return { file, error: unknown };
+    }
     // A bare history in our format is most likely the register workload's.
     const workload = runWorkload ?? registry.workloads.get('register');
     const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
     checkers = selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout });
   }
-  const results = await runCheckers(history, checkers, source.run?.complete ?? true);
-  return { file, results };
+  const complete = isComplete(history, source.run, foreign);
+  const results = await runCheckers(history, checkers, complete);
+  const warnings = history.droppedTail === undefined ? [] : [history.droppedTail];
+  if (!source.run && !complete && history.droppedTail === undefined) {
+    warnings.push(`${source.history}: ${openOps(history)} op(s) never completed and nothing says the run ended normally (no run.json, no end marker): the history is incomplete`);
+  }
+  const wrote = source.folder === undefined ? [] : await writeRunFiles(source.folder, results, settings.report === true, warnings);
+  return { file, results, warnings, wrote };
+}
+
+const openOps = (history: History): number => history.ops.reduce((n, o) => n + (o.type === 'open' ? 1 : 0), 0);
+
+/**
+ * Whether the history is all there. run.json says so when there is one; otherwise the end
+ * marker does, which a run writes last and only when it ended normally. Histories of other
+ * tools and of versions before the marker carry none: there only an op left open (invoked,
+ * never completed) shows the run was cut short. A line torn mid-write always does.
+ */
+function isComplete(history: History, run: Source['run'], foreign: boolean): boolean {
+  if (history.droppedTail !== undefined) return false;
+  if (run?.complete !== undefined) return run.complete;
+  if (history.ended || foreign) return true;
+  return openOps(history) === 0;
+}
+
+/**
+ * results.json of a run folder (what `objcheck report` and the index read), keeping the figures
+ * only the run itself could measure (bytes moved); report.html too when asked.
+ */
+async function writeRunFiles(folder: string, results: Results, report: boolean, warnings: string[]): Promise<string[]> {
+  const resultsJson = join(folder, 'results.json');
+  try {
+    const before = JSON.parse(readFileSync(resultsJson, 'utf8')) as Partial<Results>;
+    if (before.stats?.bytes) results.stats.bytes = before.stats.bytes;
+  } catch {
+    // No results yet (a killed run), or unreadable ones: these replace them.
+  }
+  writeJsonAtomic(resultsJson, results);
+  if (!report) return [resultsJson];
+  const { writeReport } = await import('../report/index.js');
+  try {
+    return [resultsJson, await writeReport(folder)];
+  } catch (err) {
+    // As at the end of a run: a report that cannot be drawn does not cost the check its verdict.
+    warnings.push(`could not write the report of ${folder}: ${(err as Error).message}`);
+    return [resultsJson];
+  }
 }
 
 /** A run folder (history.jsonl and run.json inside) or a history file, with run.json beside it if any. */
 function locate(path: string): Source {
   if (!existsSync(path)) throw new UserError(`${path}: no such file or folder`);
-  const history = statSync(path).isDirectory() ? join(path, 'history.jsonl') : path;
+  const folder = statSync(path).isDirectory() ? path : undefined;
+  const history = folder === undefined ? path : join(folder, 'history.jsonl');
   if (!existsSync(history)) throw new UserError(`${path}: a run folder must hold history.jsonl`);
   const runJson = join(history, '..', 'run.json');
-  if (!existsSync(runJson)) return { history };
+  if (!existsSync(runJson)) return { history, ...(folder === undefined ? {} : { folder }) };
   try {
-    return { history, run: JSON.parse(readFileSync(runJson, 'utf8')) as Source['run'] };
+    return { history, ...(folder === undefined ? {} : { folder }), run: JSON.parse(readFileSync(runJson, 'utf8')) as Source['run'] };
   } catch (err) {
     throw new UserError(`${runJson}: not valid JSON (${(err as Error).message})`);
   }

@@ -6,6 +6,8 @@ export interface Results {
   /** false if any checker found anomalies; otherwise unknown if any could not decide or the run was incomplete. */
   valid: Validity;
   complete: boolean;
+  /** Why the verdict is unknown when no checker is to blame (an empty history). */
+  reason?: string;
   checkers: Record<string, CheckResult>;
   stats: HistoryStats;
 }
@@ -16,5 +18,8 @@ export async function runCheckers(history: History, checkers: readonly Checker[]
   for (const checker of checkers) results[checker.name] = await checker.check(history);
   const verdicts: Validity[] = Object.values(results).map((r) => r.valid);
   if (!complete) verdicts.push('unknown');
-  return { valid: combineValidity(verdicts), complete, checkers: results, stats: historyStats(history) };
+  // No op, no evidence: "valid" would claim what nothing showed.
+  const empty = history.ops.length === 0;
+  if (empty) verdicts.push('unknown');
+  return { valid: combineValidity(verdicts), complete, ...(empty ? { reason: 'nothing to check: the history holds no operations' } : {}), checkers: results, stats: historyStats(history) };
 }

@@ -20,8 +20,9 @@ export async function checkCommand(config: CheckConfig): Promise<number> {
       codes.push(EXIT.usage);
       return;
     }
+    for (const w of v.warnings) process.stderr.write(`warning: ${w}\n`);
     codes.push(exitCodeFor(v.results.valid));
-    process.stdout.write(json ? JSON.stringify({ file: v.file, ...v.results }) + '\n' : `== ${v.file}\n${formatSummary(v.results)}\n`);
+    process.stdout.write(json ? JSON.stringify({ file: v.file, ...v.results }) + '\n' : `== ${v.file}\n${formatSummary(v.results)}\n${v.wrote.map((f) => `wrote ${f}\n`).join('')}`);
   });
   return worstExit(codes);
 }

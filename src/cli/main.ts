@@ -300,6 +300,7 @@ export async function main(args: string[]): Promise<number> {
         return y
           .positional('files', { type: 'string', array: true, demandOption: true, describe: 'run folders or history files' })
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object a line per file' })
+          .option('report', { type: 'boolean', default: false, describe: "also write each run folder's report.html (results.json is always written)" })
           .option('format', { type: 'string', choices: [...FORMATS], describe: 'history format (default: detected from each file)' })
           .option('model', { type: 'string', choices: modelNames(), describe: "linearizability model (default: the format's; register for ours)" })
           .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
@@ -318,6 +319,7 @@ export async function main(args: string[]): Promise<number> {
         code = await check!.checkCommand({
           files: argv.files as string[],
           json: argv.json,
+          report: argv.report,
           checkers: argv.checkers,
           format: argv.format as ImportFormat | undefined,
           model: argv.model,

@@ -29,7 +29,7 @@ export function formatSummary(results: Results): string {
     if (r.anomalies.length > 5) lines.push(`    … and ${r.anomalies.length - 5} more in results.json`);
   }
   const overall = results.valid === true ? 'VALID' : results.valid === false ? 'ANOMALIES FOUND' : 'UNKNOWN';
-  lines.push(`verdict: ${overall}${results.complete ? '' : ' (the run is incomplete)'}`);
+  lines.push(`verdict: ${overall}${results.reason ? `: ${results.reason}` : ''}${results.complete ? '' : ' (the run is incomplete)'}`);
   return lines.join('\n');
 }
 

@@ -4,7 +4,7 @@ import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
 import { bandwidth } from '../history/stats.js';
 import { Recorder } from '../history/recorder.js';
-import { createRunFolder, defaultRunName, markLatest, writeJsonAtomic } from '../runner/run-folder.js';
+import { defaultRunName, discardRunFolder, makeRunFolder, markLatest, planRunFolder, writeJsonAtomic } from '../runner/run-folder.js';
 import { FaultSession } from '../nemesis/session.js';
 import { runFinalPhase, type FinalPhaseOutcome } from '../runner/final-phase.js';
 import { countingBytes } from '../runner/byte-counter.js';
@@ -87,8 +87,9 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
   const origin = process.hrtime.bigint();
   const resultsDir = resolve(config.results);
   const name = config.name ?? defaultRunName(workload.name, target.name, start);
-  const folder = createRunFolder(resultsDir, name);
-  const recorder = new Recorder(folder.history, { origin });
+  const folder = planRunFolder(resultsDir, name);
+  // Made once the target is open and can run the workload (below).
+  let recorder: Recorder | undefined;
   const record: RunRecord = {
     name,
     complete: false,
@@ -100,10 +101,9 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     config,
     tool: toolInfo(),
   };
-  writeJsonAtomic(folder.runJson, record);
 
   // Whatever ends the process, what was recorded reaches the disk.
-  const onExit = () => recorder.close();
+  const onExit = () => recorder?.close();
   process.on('exit', onExit);
   const stop = new AbortController();
   let phase: 'running' | 'checking' = 'running';
@@ -113,8 +113,9 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       stop.abort();
       return;
     }
-    recorder.close();
-    process.stderr.write(`\n${signal}: quitting; the history in ${folder.dir} is kept${phase === 'checking' ? '; re-check it with `objcheck check`' : ' and marked incomplete'}\n`);
+    recorder?.close();
+    if (!recorder) discardRunFolder(folder);
+    process.stderr.write(`\n${signal}: quitting; ${!recorder ? 'the run had not started' : `the history in ${folder.dir} is kept${phase === 'checking' ? '; re-check it with `objcheck check`' : ' and marked incomplete'}`}\n`);
     process.exit(EXIT.unknown);
   };
   process.on('SIGINT', onSignal);
@@ -138,17 +139,17 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
         ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
       }).finally(() => clearTimeout(slow));
     } catch (err) {
-      record.stopReason = 'setup-error';
-      writeJsonAtomic(folder.runJson, record);
+      discardRunFolder(folder);
       throw err;
     }
     record.target = opened.describe();
     const unsupported = workload.unsupported?.(opened.client);
     if (unsupported) {
-      record.stopReason = 'setup-error';
-      writeJsonAtomic(folder.runJson, record);
+      discardRunFolder(folder);
       throw new UserError(`the ${workload.name} workload is not supported by this target (${target.name}): ${unsupported}`);
     }
+    makeRunFolder(folder);
+    const rec = (recorder = new Recorder(folder.history, { origin }));
     writeJsonAtomic(folder.runJson, record);
     if (config.probe) {
       const { probeAccess, probeVerdict, runProbe } = await import('../probe/run-probe.js');
@@ -167,7 +168,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     const counting = countingBytes(opened.client);
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
     const runStartNs = recorder.now();
-    const display = showProgress(progress, () => (recorder.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
+    const display = showProgress(progress, () => (rec.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
     const clientFor = await faults?.splitWorkers(opened, config.concurrency, (c) => countingBytes(c, counting.bytes).client);
     faults?.start(opened, recorder, stop.signal);
     let outcome: WorkersOutcome;
@@ -212,11 +213,12 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
       });
       record.finalPhase = { quiesceS: quiesce, ...final };
     }
+    record.complete = reason !== 'interrupted' && !record.finalPhase?.interrupted && !downReason;
+    if (record.complete) recorder.end();
     recorder.close();
     phase = 'checking';
     record.stopReason = downReason ? 'target-down' : reason;
     if (downReason) record.error = downReason;
-    record.complete = reason !== 'interrupted' && !record.finalPhase?.interrupted;
     record.end = new Date().toISOString();
     if (config.rate) record.lateOps = progress.late;
     writeJsonAtomic(folder.runJson, record);

@@ -1,4 +1,5 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * What really happened inside the emulator, for comparing a checker's verdict with the truth.
@@ -64,7 +65,11 @@ export class GroundTruthLog {
 
   constructor(private readonly options: GroundTruthOptions = {}) {
     this.origin = options.origin ?? process.hrtime.bigint();
-    if (options.jsonlPath) writeFileSync(options.jsonlPath, '');
+    if (options.jsonlPath) {
+      // The run folder it lives in is made once the target is open, i.e. after this.
+      mkdirSync(dirname(options.jsonlPath), { recursive: true });
+      writeFileSync(options.jsonlPath, '');
+    }
   }
 
   now(): number {

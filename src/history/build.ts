@@ -1,4 +1,4 @@
-import type { CompletionType, EventType, History, HistoryEvent, Op } from './event.js';
+import { END_OF_HISTORY, type CompletionType, type EventType, type History, type HistoryEvent, type Op } from './event.js';
 
 /** A history that breaks the format's rules. `what` is a sentence for people. */
 export class HistoryFormatError extends Error {
@@ -21,9 +21,11 @@ export class HistoryBuilder {
   /** Processes whose last op crashed (info): Jepsen never reuses them. */
   private readonly crashed = new Set<number>();
   private lastTime = 0;
+  private ended = false;
 
   add(raw: unknown): void {
     const e = validateShape(raw);
+    if (this.ended) throw new HistoryFormatError(`an event after the end marker (index ${this.events.length - 1}, "f":"${END_OF_HISTORY}"), which must be the last line`);
     if (e.index !== this.events.length) {
       throw new HistoryFormatError(`field "index": expected ${this.events.length}, found ${e.index}`);
     }
@@ -34,6 +36,13 @@ export class HistoryBuilder {
     this.events.push(e);
     if (e.process === 'nemesis') {
       this.nemesis.push(e);
+      if (e.f === END_OF_HISTORY) {
+        if (this.open.size > 0) {
+          const [p, op] = this.open.entries().next().value!;
+          throw new HistoryFormatError(`field "f": the end marker comes while process ${p}'s ${op.f} (index ${op.invokeIndex}) is still open; a run that ended normally completed every op`);
+        }
+        this.ended = true;
+      }
       return;
     }
     this.pair(e, e.process);
@@ -82,7 +91,7 @@ export class HistoryBuilder {
   }
 
   finish(): History {
-    return { events: this.events, ops: this.ops, nemesis: this.nemesis };
+    return { events: this.events, ops: this.ops, nemesis: this.nemesis, ...(this.ended ? { ended: true } : {}) };
   }
 }
 

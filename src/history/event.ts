@@ -53,7 +53,17 @@ export interface History {
   ops: Op[];
   /** The nemesis events, in order. */
   nemesis: HistoryEvent[];
+  /** The history closes with the end marker: the run that wrote it ended normally. */
+  ended?: boolean;
+  /** Why the reader dropped the file's last line (torn mid-write by an interrupted run), if it did. */
+  droppedTail?: string;
 }
+
+/**
+ * The `f` of the nemesis event a run writes last, and only when it ended normally: a history
+ * copied out of its run folder still says whether it is complete.
+ */
+export const END_OF_HISTORY = 'end';
 
 /** True when the op definitely ended (ok or fail); info and open ops are indeterminate. */
 export function isDeterminate(op: Op): boolean {

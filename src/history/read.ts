@@ -20,7 +20,8 @@ export async function readHistory(file: string): Promise<History> {
   const builder = new HistoryBuilder();
   let line = 0;
   let blankAt = 0;
-  const take = (text: string): void => {
+  let droppedTail: string | undefined;
+  const take = (text: string, last = false): void => {
     line++;
     // JSON has no raw line breaks inside values: a trailing \r is a CRLF file's line end.
     if (text.endsWith('\r')) text = text.slice(0, -1);
@@ -33,6 +34,12 @@ export async function readHistory(file: string): Promise<History> {
     try {
       parsed = JSON.parse(text);
     } catch (err) {
+      // A run killed mid-write leaves a last line cut short and no newline after it: what it
+      // says is lost, the rest stands. Anywhere else a broken line is a broken file.
+      if (last) {
+        droppedTail = `${file}:${line}: the last line is cut short (the run was stopped mid-write); dropped, and the history is incomplete`;
+        return;
+      }
       throw new UserError(`${file}:${line}: not valid JSON (${(err as Error).message})`);
     }
     try {
@@ -56,6 +63,7 @@ export async function readHistory(file: string): Promise<History> {
     carry = text.slice(start);
   }
   carry += decoder.end();
-  if (carry.length > 0) take(carry);
-  return builder.finish();
+  if (carry.length > 0) take(carry, true);
+  const history = builder.finish();
+  return droppedTail === undefined ? history : { ...history, droppedTail };
 }

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { EventType, HistoryEvent, ProcessId } from './event.js';
+import { END_OF_HISTORY, type EventType, type HistoryEvent, type ProcessId } from './event.js';
 
 export type EventInput = Omit<HistoryEvent, 'index' | 'time'>;
 
@@ -45,6 +45,11 @@ export class Recorder {
   /** Shorthand for the common case. */
   event(process: ProcessId, type: EventType, f: string, key?: string, value?: unknown, error?: string): HistoryEvent {
     return this.record({ process, type, f, key, value, error });
+  }
+
+  /** Records the end marker: call once, last, and only when the run ended normally. */
+  end(): void {
+    this.event('nemesis', 'info', END_OF_HISTORY);
   }
 
   get recorded(): number {

@@ -22,6 +22,8 @@ export interface IndexEntry {
   /** Relative link to the run's report (or its results.json when it has no report yet). */
   href: string;
   hasReport: boolean;
+  /** false for a run that never got to its check (killed): no results.json, figures unknown. */
+  checked: boolean;
 }
 
 export function sortNewestFirst(entries: readonly IndexEntry[]): IndexEntry[] {
@@ -31,7 +33,7 @@ export function sortNewestFirst(entries: readonly IndexEntry[]): IndexEntry[] {
 /** Trend points per "workload on target", oldest first (the chart's x order). */
 export function trends(entries: readonly IndexEntry[]): Map<string, TrendPoint[]> {
   const groups = new Map<string, TrendPoint[]>();
-  for (const e of [...entries].filter((x) => x.start !== null).sort((a, b) => a.start!.localeCompare(b.start!))) {
+  for (const e of [...entries].filter((x) => x.start !== null && x.checked !== false).sort((a, b) => a.start!.localeCompare(b.start!))) {
     const k = `${e.workload} on ${e.target}`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = []));
@@ -43,10 +45,10 @@ export function trends(entries: readonly IndexEntry[]): Map<string, TrendPoint[]
 export function renderIndex(entries: readonly IndexEntry[], libraries: Libraries, renderer: Renderer): string {
   const sorted = sortNewestFirst(entries);
   const rows = sorted.map(
-    (e) => `<tr><td><a href="${escapeHtml(e.href)}">${escapeHtml(e.name)}</a>${e.hasReport ? '' : ' <span class="muted">(no report.html yet)</span>'}</td>
+    (e) => `<tr><td><a href="${escapeHtml(e.href)}">${escapeHtml(e.name)}</a>${e.hasReport ? '' : e.checked ? ' <span class="muted">(no report.html yet)</span>' : ` <span class="muted">(not checked: <code>objcheck check --report ${escapeHtml(e.name)}</code>)</span>`}</td>
 <td><span class="verdict ${verdictClass(e.valid)}">${overallWords(e.valid)}</span>${e.complete ? '' : ' <span class="muted">incomplete</span>'}</td>
-<td>${escapeHtml(e.workload)}</td><td>${escapeHtml(e.target)}</td><td class="num">${e.ops.toLocaleString('en-US')}</td><td class="num">${escapeHtml(durationWords(e.durationS))}</td>
-<td class="num">${e.anomalies.toLocaleString('en-US')}</td><td class="num">${e.staleP99 === null ? '–' : e.staleP99.toFixed(1)}</td><td>${escapeHtml(e.start ?? 'unknown')}</td></tr>`,
+<td>${escapeHtml(e.workload)}</td><td>${escapeHtml(e.target)}</td><td class="num">${e.checked ? e.ops.toLocaleString('en-US') : '–'}</td><td class="num">${e.checked ? escapeHtml(durationWords(e.durationS)) : '–'}</td>
+<td class="num">${e.checked ? e.anomalies.toLocaleString('en-US') : '–'}</td><td class="num">${e.staleP99 === null ? '–' : e.staleP99.toFixed(1)}</td><td>${escapeHtml(e.start ?? 'unknown')}</td></tr>`,
   );
   const charts: Chart[] = [];
   const trendHtml: string[] = [];

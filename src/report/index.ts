@@ -35,15 +35,17 @@ export async function writeReport(runDir: string, options: WriteOptions = {}): P
 /** The index's view of one run folder, from run.json and results.json only (no history: it must stay fast). */
 async function indexEntry(resultsDir: string, name: string): Promise<IndexEntry | null> {
   const dir = join(resultsDir, name);
-  if (!existsSync(join(dir, 'results.json'))) return null;
-  let results: Results;
+  if (!existsSync(join(dir, 'history.jsonl'))) return null;
+  let results: Results | null = null;
   let run: RunInfo | null = null;
   try {
-    results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as Results;
+    if (existsSync(join(dir, 'results.json'))) results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as Results;
     if (existsSync(join(dir, 'run.json'))) run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunInfo;
   } catch {
     return null; // a half-written or foreign folder: not a run this index can describe
   }
+  // A run killed before its check still belongs in the list, as what it is.
+  if (results === null) return uncheckedEntry(name, run);
   const anomalies = Object.values(results.checkers ?? {}).reduce((n, r) => n + (r.anomalies?.length ?? 0) + (typeof r.anomaliesOmitted === 'number' ? r.anomaliesOmitted : 0), 0);
   const age = results.checkers?.['stale-reads']?.ageMs as { p99?: number | null } | undefined;
   const hasReport = existsSync(join(dir, 'report.html'));
@@ -60,6 +62,26 @@ async function indexEntry(resultsDir: string, name: string): Promise<IndexEntry 
     staleP99: typeof age?.p99 === 'number' ? age.p99 : null,
     href: `${encodeURIComponent(name)}/${hasReport ? 'report.html' : 'results.json'}`,
     hasReport,
+    checked: true,
+  };
+}
+
+/** A run folder with a history but no results.json: a run that never got to its check. */
+function uncheckedEntry(name: string, run: RunInfo | null): IndexEntry {
+  return {
+    name,
+    start: run?.start ?? null,
+    valid: 'unknown',
+    complete: run?.complete === true,
+    workload: run?.workload ?? 'unknown',
+    target: run?.target ? targetWords({ name: run.target.name }) : 'unknown',
+    ops: 0,
+    durationS: 0,
+    anomalies: 0,
+    staleP99: null,
+    href: `${encodeURIComponent(name)}/history.jsonl`,
+    hasReport: false,
+    checked: false,
   };
 }
 

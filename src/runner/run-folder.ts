@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../cli/errors.js';
 
@@ -15,18 +15,33 @@ export function defaultRunName(workload: string, target: string, start: Date): s
   return `${workload}-${target}-${stamp}`;
 }
 
-export function createRunFolder(resultsDir: string, name: string): RunFolder {
+/**
+ * The run folder's paths, checked but not yet made: the folder is made only once the target is
+ * open (makeRunFolder), so a run that fails at setup leaves nothing that looks like a run.
+ */
+export function planRunFolder(resultsDir: string, name: string): RunFolder {
   if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..' || name === 'latest') {
     throw new UserError(`--name ${JSON.stringify(name)}: use letters, digits, ".", "_" and "-" only (and not "latest")`);
   }
   const dir = join(resultsDir, name);
   if (existsSync(dir)) throw new UserError(`${dir} already exists; choose another --name`);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new UserError(`cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
   return { dir, history: join(dir, 'history.jsonl'), runJson: join(dir, 'run.json'), resultsJson: join(dir, 'results.json') };
+}
+
+export function makeRunFolder(folder: RunFolder): void {
+  try {
+    mkdirSync(folder.dir, { recursive: true });
+  } catch (err) {
+    throw new UserError(`cannot create ${folder.dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/**
+ * Removes a planned folder that a failed setup got to start (the emulator's ground-truth log
+ * opens with the target). planRunFolder saw it absent, so all in it is this run's.
+ */
+export function discardRunFolder(folder: RunFolder): void {
+  rmSync(folder.dir, { recursive: true, force: true });
 }
 
 /** Writes JSON through a temporary file and a rename, so a reader never sees half a file. */

@@ -9,6 +9,7 @@ function scheduled(name: string, description: string, build: (seed: number, keys
   return {
     name,
     description,
+    fs: registerWorkload.fs,
     reads: new Set(['get']),
     checkers: registerWorkload.checkers,
     generator({ seed, keys }): OpGenerator {
