@@ -117,7 +117,7 @@ export function checkPartition(modelName: string, ops: readonly Op[], budget: Bu
     const fast = fastRegisterCheck(prep.ops);
     if (fast.applies) {
       const res: PartitionResult = { ...base, valid: fast.valid, method: 'fast', states: 0, ms: 0 };
-      if (!fast.valid) res.counterexample = fastCounterexample(model, key, prep.ops, fast, budget, Math.min(deadline, performance.now() + 1000));
+      if (!fast.valid) res.counterexample = counterexample(model, key, prep.ops, undefined, budget, Math.min(deadline, performance.now() + 1000));
       res.ms = performance.now() - t0;
       return res;
     }
@@ -132,7 +132,7 @@ export function checkPartition(modelName: string, ops: readonly Op[], budget: Bu
     // Extras (the shortest failing prefix) get at most what the verdict took, and 1 s.
     const spent = performance.now() - t0;
     const extraDeadline = Math.min(deadline, performance.now() + Math.min(1000, 2 + spent));
-    res.counterexample = searchCounterexample(model, key, prep.ops, sr, budget, extraDeadline);
+    res.counterexample = counterexample(model, key, prep.ops, sr, budget, extraDeadline);
   }
   res.ms = performance.now() - t0;
   return res;
@@ -166,23 +166,15 @@ function prefixOf(model: Model<unknown>, ops: readonly Op[], sr: SearchResult): 
   };
 }
 
-/** A short search for the longest prefix (for counterexamples found another way). */
-function quickSearch(model: Model<unknown>, ops: readonly Op[], budget: Budget, deadline: number): SearchResult {
-  return wglSearch(model, ops, {
-    deadline,
-    maxStates: Math.min(budget.maxStates, 500_000),
-    maxCacheBytes: Math.min(budget.maxCacheBytes, 128 * 1024 * 1024),
-  });
-}
-
-function fastCounterexample(
+/** The fast algorithm's account of a violation: a sentence and the ops of its two clusters. */
+function fastStory(
   model: Model<unknown>,
   key: string,
   ops: readonly Op[],
   fast: Extract<FastOutcome, { valid: false }>,
-  budget: Budget,
-  deadline: number,
-): Counterexample {
+  whole: readonly Op[],
+  real: (op: Op) => Op,
+): Pick<Counterexample, 'explanation' | 'window'> {
   const at = (i: number | undefined): Op | undefined => (i === undefined || i < 0 ? undefined : ops[i]);
   const d = (op: Op | undefined): string => (op ? model.describe(op) : 'the initial state');
   const inv = (op: Op): string => fmtTime(op.invokeTime);
@@ -192,7 +184,11 @@ function fastCounterexample(
   switch (fast.kind) {
     case 'unwritten-value': {
       const rd = at(r.read)!;
-      explanation = `${d(rd)} (invoked at ${inv(rd)}) returned a value that no put wrote (or whose put failed).`;
+      // The violation's sub-history ends when the read completes; a put of the value may come later.
+      const later = whole.find((o) => o.f === 'put' && o.type !== 'fail' && JSON.stringify(o.invokeValue) === JSON.stringify(rd.value));
+      explanation = later
+        ? `${d(rd)} completed at ${done(rd)}, before ${d(later)} was invoked.`
+        : `${d(rd)} (invoked at ${inv(rd)}) returned a value that no put wrote (or whose put failed).`;
       break;
     }
     case 'read-before-write': {
@@ -219,6 +215,11 @@ function fastCounterexample(
       if (!C) {
         // The other group is the initial state's: it took effect at the start, before anything.
         explanation = `${d(D)} invoked at ${inv(D)} still saw the initial state (no object), but ${A ? `${d(A)} had completed at ${done(A)}` : 'another write had taken effect'}; once ${written} the initial state cannot come back.`;
+      } else if (!wv) {
+        // This group is the initial state's: its null reads came after the other value took effect.
+        const wu = at(r.writeU);
+        const by = wu && wu !== C ? ` (${showWritten(wu)} was written by ${d(wu)})` : '';
+        explanation = `${d(B)} invoked at ${inv(B)} still saw the initial state (no object), but ${d(C)} had completed at ${done(C)}${by}; once another value was written the initial state cannot come back.`;
       } else if (C === D) {
         explanation = `${d(B)} invoked at ${inv(B)}, but ${d(C)} had completed at ${done(C)}, after ${aText}${A === wv ? aWhen : ''}; ${d(C)} was invoked at ${inv(C)}.`;
       } else {
@@ -227,15 +228,11 @@ function fastCounterexample(
       break;
     }
   }
-  const sr = quickSearch(model, ops, budget, deadline);
   const witness = fast.witness.map((i) => ops[i]!).sort((x, y) => x.invokeIndex - y.invokeIndex);
   const times = witness.flatMap((o) => (o.completeTime === null || o.type !== 'ok' ? [o.invokeTime] : [o.invokeTime, o.completeTime]));
   return {
-    key,
-    prefix: sr.valid === false ? prefixOf(model, ops, sr) : null,
-    stuck: sr.valid === false && sr.stuck !== undefined ? [ref(model, ops[sr.stuck]!)] : witness.slice(-1).map((o) => ref(model, o)),
     window: {
-      ops: witness.map((o) => ref(model, o)),
+      ops: witness.map((o) => ref(model, real(o))),
       from: Math.min(...times),
       to: Math.max(...times),
       how: 'the writes and reads of two values that cannot be ordered (a non-linearizable sub-history)',
@@ -260,38 +257,55 @@ function cutAt(ops: readonly Op[], cut: number): Op[] {
   return out;
 }
 
-function searchCounterexample(
+/** The ops of the sub-history that ends at completion event `cut` (open reads dropped: they cannot matter). */
+function subHistory(model: Model<unknown>, ops: readonly Op[], cut: number): Op[] {
+  return cutAt(ops, cut).filter((o) => o.type !== 'open' || model.kind(o) !== 'read');
+}
+
+/** The fast algorithm's verdict where it applies (register model, unique values), else undefined. */
+function fastVerdict(model: Model<unknown>, ops: readonly Op[]): FastOutcome | undefined {
+  if (model.name !== 'register') return undefined;
+  const fast = fastRegisterCheck(ops);
+  return fast.applies ? fast : undefined;
+}
+
+/**
+ * One violation, one story: the first violation in real time (the shortest non-linearizable
+ * prefix of the partition, ending at a completion event), and everything the counterexample says
+ * (sentence, window, longest linearizable prefix, stuck op) taken from that one sub-history.
+ * Checkers that told the story from the whole partition named ops of two different violations.
+ */
+function counterexample(
   model: Model<unknown>,
   key: string,
   ops: readonly Op[],
-  sr: SearchResult,
+  whole: SearchResult | undefined,
   budget: Budget,
   deadline: number,
 ): Counterexample {
-  const stuck = sr.stuck !== undefined ? ops[sr.stuck] : undefined;
-  const prefix = prefixOf(model, ops, sr);
-  let explanation = 'No order of the ops respects both real time and the model.';
-  if (stuck) {
-    explanation =
-      `${model.describe(stuck)} (invoked at ${fmtTime(stuck.invokeTime)}, completed at ${fmtTime(stuck.completeTime)}) cannot take effect: ` +
-      `the longest linearizable prefix found has ${prefix?.length ?? 0} ops and leaves ${prefix?.state ?? model.describeState(model.init())}, ` +
-      `and no other order of the ops before its completion lets it take effect.`;
-  }
+  const searchBudget = {
+    deadline,
+    maxStates: Math.min(budget.maxStates, 500_000),
+    maxCacheBytes: Math.min(budget.maxCacheBytes, 128 * 1024 * 1024),
+  };
+  const fails = (sub: readonly Op[]): boolean | 'unknown' => {
+    const fast = fastVerdict(model, sub);
+    if (fast?.applies) return !fast.valid;
+    const r = wglSearch(model, sub, searchBudget);
+    return r.valid === 'unknown' ? 'unknown' : !r.valid;
+  };
 
-  // The shortest non-linearizable prefix, by bisection over completion events (a prefix of a
-  // linearizable history is linearizable), within a small share of the budget.
-  let window: Counterexample['window'] = null;
+  // Bisection over completion events (a prefix of a linearizable history is linearizable).
   const cuts = ops.filter((o) => o.type === 'ok' && o.completeIndex !== null).map((o) => o.completeIndex!).sort((a, b) => a - b);
-  const probeDeadline = deadline;
   let lo = 0;
   let hi = cuts.length - 1; // cuts[hi] fails (the whole history does)
-  let complete = true;
-  // The prefix ending where the search got stuck usually fails already: try it first.
-  let guess = stuck && stuck.completeIndex !== null ? cuts.indexOf(stuck.completeIndex) : -1;
-  // When it does, the shortest is usually just before it: step down from there by 1, 2, 4…
-  // until a prefix passes, then bisect what is left.
+  let complete = cuts.length > 0;
+  // Where the whole search got stuck is usually the end of the shortest failing prefix or just
+  // after it: try there first, then step down by 1, 2, 4… until a prefix passes, then bisect.
+  const wholeStuck = whole?.stuck !== undefined ? ops[whole.stuck] : undefined;
+  let guess = wholeStuck && wholeStuck.completeIndex !== null ? cuts.indexOf(wholeStuck.completeIndex) : -1;
   let step = guess === hi ? 1 : 0;
-  while (lo < hi) {
+  while (complete && lo < hi) {
     let mid: number;
     if (guess >= lo && guess < hi) {
       mid = guess;
@@ -304,42 +318,57 @@ function searchCounterexample(
       step = 0;
     }
     guess = -1;
-    const prep = cutAt(ops, cuts[mid]!);
-    const r = wglSearch(model, prep.filter((o) => o.type !== 'open' || model.kind(o) !== 'read'), {
-      deadline: probeDeadline,
-      maxStates: Math.min(budget.maxStates, 500_000),
-      maxCacheBytes: Math.min(budget.maxCacheBytes, 128 * 1024 * 1024),
-    });
-    if (r.valid === 'unknown') {
-      complete = false;
-      break;
-    }
-    if (r.valid === false) hi = mid;
+    const f = fails(subHistory(model, ops, cuts[mid]!));
+    if (f === 'unknown') complete = false;
+    else if (f) hi = mid;
     else {
       lo = mid + 1;
       step = 0;
     }
   }
-  if (complete && cuts.length > 0) {
-    const end = cuts[hi]!;
-    const last = ops.find((o) => o.completeIndex === end)!;
-    // The ops live while the last op of that prefix ran: the ones it cannot be ordered among.
-    const live = ops
-      .filter((o) => o.invokeIndex <= end && (o.completeIndex === null || o.type !== 'ok' || o.completeIndex >= last.invokeIndex))
+  // Out of budget: the story of the whole partition, which is one violation too (the search's).
+  const end = complete ? cuts[hi]! : undefined;
+  const sub = end === undefined ? ops : subHistory(model, ops, end);
+  // The sub-history's ops are cut (later completions open); people are shown the ops as they were.
+  const byIndex = new Map(ops.map((o) => [o.invokeIndex, o]));
+  const real = (o: Op): Op => byIndex.get(o.invokeIndex) ?? o;
+  const sr = end === undefined && whole ? whole : wglSearch(model, sub, searchBudget);
+  const stuck = sr.valid === false && sr.stuck !== undefined ? sub[sr.stuck] : undefined;
+  const prefix = sr.valid === false ? prefixOf(model, sub.map(real), sr) : null;
+
+  const fast = fastVerdict(model, sub);
+  if (fast?.applies && !fast.valid) {
+    const story = fastStory(model, key, sub, fast, ops, real);
+    const witness = new Set(fast.witness.map((i) => sub[i]!.invokeIndex));
+    // The search's stuck op when it is one of the two clusters' ops; else the cluster op that
+    // completed last (the violation shows once it completes).
+    const last = [...witness].map((ix) => sub.find((o) => o.invokeIndex === ix)!).sort((a, b) => (a.completeIndex ?? Infinity) - (b.completeIndex ?? Infinity)).at(-1)!;
+    const named = stuck && witness.has(stuck.invokeIndex) ? stuck : last;
+    return { key, prefix: named === stuck ? prefix : null, stuck: [ref(model, real(named))], ...story };
+  }
+
+  let explanation = 'No order of the ops respects both real time and the model.';
+  if (stuck) {
+    explanation =
+      `${model.describe(stuck)} (invoked at ${fmtTime(stuck.invokeTime)}, completed at ${fmtTime(stuck.completeTime)}) cannot take effect: ` +
+      `the longest linearizable prefix found has ${prefix?.length ?? 0} ops and leaves ${prefix?.state ?? model.describeState(model.init())}, ` +
+      `and no other order of the ops before its completion lets it take effect.`;
+  }
+  let window: Counterexample['window'] = null;
+  if (end !== undefined) {
+    const last = sub.find((o) => o.completeIndex === end && o.type === 'ok')!;
+    // The ops live while the last op of that prefix ran (the ones it cannot be ordered among),
+    // and the stuck op.
+    const live = sub
+      .filter((o) => o === stuck || o.completeIndex === null || o.type !== 'ok' || o.completeIndex >= last.invokeIndex)
       .sort((a, b) => a.invokeIndex - b.invokeIndex);
     const times = live.map((o) => o.invokeTime).concat([last.completeTime ?? last.invokeTime]);
     window = {
-      ops: live.map((o) => ref(model, o)),
+      ops: live.map((o) => ref(model, real(o))),
       from: Math.min(...times),
       to: Math.max(...times),
       how: `the shortest non-linearizable prefix ends when ${model.describe(last)} completes; these ops were in progress then`,
     };
   }
-  return {
-    key,
-    prefix,
-    stuck: stuck ? [ref(model, stuck)] : [],
-    window,
-    explanation,
-  };
+  return { key, prefix, stuck: stuck ? [ref(model, real(stuck))] : [], window, explanation };
 }
