@@ -75,8 +75,11 @@ describe('runWorkers', () => {
   it('stops at the time limit', async () => {
     const { reason, history } = await run({ limits: { timeLimitMs: 150 }, latencyMs: 1 });
     expect(reason).toBe('time-limit');
-    const lastInvoke = Math.max(...history.ops.map((o) => o.invokeTime));
-    expect(lastInvoke).toBeLessThan(150e6);
+    // The limit counts from the first operation (opening a target may take long); the decision to
+    // start an op is taken before its invocation is stamped, so a loaded machine may stamp it a
+    // little late, never by more than a scheduling hiccup (20 ms; without the limit it would run on).
+    const invokes = history.ops.map((o) => o.invokeTime);
+    expect(Math.max(...invokes) - Math.min(...invokes)).toBeLessThan(170e6);
   });
 
   it('keeps to the --rate schedule', async () => {
