@@ -136,6 +136,7 @@ export function summarize(modelName: string, results: readonly PartitionResult[]
     ms: Math.round(ms),
     counterexamples,
   };
+  if (dropped.ignored > 0) out.summary = `${dropped.ignored.toLocaleString('en-US')} op${dropped.ignored === 1 ? '' : 's'} that the ${modelName} model does not know ignored`;
   if (omitted > 0) out.anomaliesOmitted = omitted;
   if (unknownPartitions.length > 0) out.unknownPartitions = unknownPartitions;
   if (valid === 'unknown') {

@@ -39,9 +39,12 @@ export const casRegisterModel: Model<CasRegisterState> = {
   // Jepsen's single-register histories have no key (one part); our cas workload's keys are registers each.
   partition: (op) => op.key ?? '',
   blind: (op) => op.f === 'write',
+  // By f first: an op the model does not know is ignored whatever its value (the lock workload's
+  // refused acquire carries {"refused": …} too, and is not a cas).
   kind(op): OpKind | undefined {
-    if (op.f === 'read' || isRefused(op)) return 'read';
-    if (op.f === 'write' || op.f === 'cas') return 'write';
+    if (op.f === 'read') return 'read';
+    if (op.f === 'cas') return isRefused(op) ? 'read' : 'write';
+    if (op.f === 'write') return 'write';
     return undefined;
   },
   describe(op: Op) {
