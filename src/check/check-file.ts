@@ -8,7 +8,7 @@ import type { History } from '../history/event.js';
 import { writeJsonAtomic } from '../runner/run-folder.js';
 import { linearizableChecker } from './linearizable-checker.js';
 import { runCheckers, type Results } from './run-checkers.js';
-import { unknownOpError } from './unknown-ops.js';
+import { modelFitError, unknownOpError } from './unknown-ops.js';
 
 export interface FileCheckSettings {
   /** Checker names; default: the run's workload's checkers, or all of them for a bare history. */
@@ -57,6 +57,11 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
   const foreign = format !== 'jsonl';
   let checkers: Checker[];
   if (foreign && settings.checkers === undefined) {
+    if (model !== undefined) {
+      const { getModel, MODELS } = await import('../../checkers/linearizable/registry.js');
+      const misfit = modelFitError(source.history, history, getModel(model), MODELS);
+      if (misfit) return { file, error: misfit };
+    }
     checkers = [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })];
   } else {
     const [registry, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('./select-checkers.js')]);

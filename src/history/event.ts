@@ -57,6 +57,11 @@ export interface History {
   ended?: boolean;
   /** Why the reader dropped the file's last line (torn mid-write by an interrupted run), if it did. */
   droppedTail?: string;
+  /**
+   * For a history imported from another tool's file whose events are not one a line: the line
+   * each event (by index) starts on, for errors that name an op. Absent: event i is on line i + 1.
+   */
+  lines?: number[];
 }
 
 /**

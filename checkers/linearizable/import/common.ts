@@ -27,6 +27,7 @@ export function historyFromLines(
 ): History {
   const b = new HistoryBuilder();
   const lines = text.split('\n');
+  const eventLines: number[] = [];
   let index = 0;
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
@@ -40,9 +41,10 @@ export function historyFromLines(
       if (err instanceof HistoryFormatError) throw new UserError(`${file}:${lineNo}: ${err.what}`);
       throw err;
     }
+    eventLines.push(lineNo);
     index++;
   }
-  return b.finish();
+  return Object.assign(b.finish(), { lines: eventLines });
 }
 
 /** What is wrong with one line (the caller adds file and line). */

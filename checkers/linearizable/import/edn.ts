@@ -75,7 +75,7 @@ function isPlainInt(t: string): boolean {
 
 /** Parses exactly one EDN value from `text` (whitespace and comments around it allowed). */
 export function parseEdn(text: string): EdnValue {
-  const p = new Reader(text);
+  const p = new EdnReader(text);
   p.skip();
   if (p.pos >= text.length) throw new EdnError('no value', p.pos + 1);
   const v = p.value();
@@ -84,9 +84,23 @@ export function parseEdn(text: string): EdnValue {
   return v;
 }
 
-class Reader {
+/**
+ * Reads values one after another from a whole text: `skip()` passes whitespace, commas, `;`
+ * comments and `#_` discards; `value()` reads the value at `pos`. Errors carry the offset in the
+ * text (EdnError.column is then offset + 1; lineColumn turns it into a line and column).
+ */
+export class EdnReader {
   pos = 0;
   constructor(private readonly s: string) {}
+
+  get atEnd(): boolean {
+    return this.pos >= this.s.length;
+  }
+
+  /** The character at pos ('' at the end). */
+  peek(): string {
+    return this.s[this.pos] ?? '';
+  }
 
   skip(): void {
     const s = this.s;

@@ -27,8 +27,9 @@ export function importHistory(file: string, format: ImportFormat): Promise<Histo
 }
 
 /**
- * Guesses the format from the first non-blank line, where that is unambiguous: our JSON Lines
- * start with `{"`, Jepsen's logs name jepsen.util, EDN starts with `{:` or `[`. A kv EDN line
+ * Guesses the format from the first line that is neither blank nor an EDN `;` comment, where
+ * that is unambiguous: our JSON Lines start with `{"`, Jepsen's logs name jepsen.util, Jepsen
+ * EDN starts with `{:`, `[`, `(` or a tagged record. A kv EDN line
  * has a string :key and f :get/:put/:append, which is also valid Jepsen EDN: the kv importer
  * is chosen for it because it checks the fields the kv model needs.
  */
@@ -46,10 +47,12 @@ export function detectFormat(file: string): ImportFormat {
   } catch (err) {
     throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const first = head.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  // EDN files may open with `;` comment lines: the first line of anything else decides.
+  const first = head.split('\n').find((l) => l.trim() !== '' && !l.trimStart().startsWith(';'))?.trim() ?? '';
   if (first.startsWith('{"') || first === '') return 'jsonl';
   if (/\bjepsen\.util\b/.test(first)) return 'etcd-log';
   if (first.startsWith('{:') && /:f\s+:(get|put|append)\b/.test(first) && /:key\s+"/.test(first)) return 'kv-edn';
-  if (first.startsWith('{:') || first.startsWith('[')) return 'jepsen-edn';
+  // A vector or list of ops, a bare op map, or an op as a tagged record (#jepsen.history.Op{…}).
+  if (first.startsWith('{:') || first.startsWith('[') || first.startsWith('(') || /^#[A-Za-z][\w.\-]*\{/.test(first)) return 'jepsen-edn';
   throw new UserError(`${file}: cannot tell the history's format from its first line; pass --format (${FORMATS.join(', ')})`);
 }
