@@ -22,6 +22,10 @@ export type GroundTruthEvent =
       servedBy?: 'cache' | 'negative-cache';
       /** The write this op made, or the write whose value a read returned (null: none). */
       writeId?: number | null;
+      /** Quorum model: when each of `replicas` was read (its state as of then), exactly. */
+      readAtNs?: number[];
+      /** Quorum model: when the write committed (its W-th acknowledgement reached the coordinator), exactly. */
+      committedAtNs?: number;
     }
   /** A write reached a replica (for single-copy models, replica 0 is the store). */
   | { kind: 'apply'; writeId: number; bucket: string; key: string; replica: number; atNs: number; superseded?: boolean }
@@ -74,6 +78,11 @@ export class GroundTruthLog {
 
   now(): number {
     return Number(process.hrtime.bigint() - this.origin);
+  }
+
+  /** A process.hrtime.bigint() value on this log's clock. */
+  at(hrtime: bigint): number {
+    return Number(hrtime - this.origin);
   }
 
   record(event: GroundTruthEvent): void {

@@ -67,10 +67,12 @@ export function visibilitySamples(run: GroundTruthRun): { samples: VisibilitySam
     // so a larger id of the same key is a newer version.
     const newer = (idsOfKey.get(read.key) ?? []).filter((id) => id >= wid);
     // Answered from a cache (servedBy), not a replica: judged by what it returned.
-    const consistent = replica !== undefined && newer.some((id) => (applies.get(id) ?? []).some((a) => a.replica === replica && a.atNs <= r.endNs));
+    // When the replica was read: exactly, where the model says (quorum), else by the answer's end.
+    const readAt = r.readAtNs?.[0] ?? r.endNs;
+    const consistent = replica !== undefined && newer.some((id) => (applies.get(id) ?? []).some((a) => a.replica === replica && a.atNs <= readAt));
     // After a delete, not-found is the latest state, wherever it came from.
     // A not-found also reflects a newer delete that had reached the store when it answered.
-    const newerDelete = newer.some((id) => deleteIds.has(id) && (applies.get(id) ?? []).some((a) => (replica === undefined || a.replica === replica) && a.atNs <= r.endNs));
+    const newerDelete = newer.some((id) => deleteIds.has(id) && (applies.get(id) ?? []).some((a) => (replica === undefined || a.replica === replica) && a.atNs <= readAt));
     const returnedConsistent = (typeof r.writeId === 'number' && r.writeId >= wid) || (r.writeId === null && (latest.f === 'delete' || newerDelete));
     const l = latest;
     const overlapping = ws.some((o) => o !== l && o.invokeIndex < l.completeIndex! && o.completeIndex! > l.invokeIndex);

@@ -52,6 +52,7 @@ function readPrecondition(request: S3Request, prefix = ''): ReadPrecondition {
 export function writeNote(op: string, key: string, outcome: WriteOutcome): TruthNote {
   const note: TruthNote = { op, key, replicas: outcome.replicas, writeId: outcome.version.writeId };
   if (outcome.coordinator !== undefined) note.coordinator = outcome.coordinator;
+  if (outcome.committedAtNs !== undefined) note.committedAtNs = outcome.committedAtNs;
   return note;
 }
 
@@ -59,6 +60,7 @@ function readNote(op: string, key: string, outcome: ReadOutcome): TruthNote {
   const note: TruthNote = { op, key, replicas: outcome.replicas, writeId: outcome.version?.writeId ?? null };
   if (outcome.coordinator !== undefined) note.coordinator = outcome.coordinator;
   if (outcome.servedBy !== undefined) note.servedBy = outcome.servedBy;
+  if (outcome.readAtNs !== undefined) note.readAtNs = outcome.readAtNs;
   return note;
 }
 

@@ -37,6 +37,8 @@ export interface TruthNote {
   coordinator?: number;
   servedBy?: 'cache' | 'negative-cache';
   writeId?: number | null;
+  readAtNs?: number[];
+  committedAtNs?: number;
 }
 
 export interface S3Response {

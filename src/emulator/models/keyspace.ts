@@ -24,6 +24,8 @@ export interface ReadOutcome {
   replicas: number[];
   coordinator?: number;
   servedBy?: 'cache' | 'negative-cache';
+  /** Ground truth (ns on its clock): when each of `replicas` was read, exactly (quorum model). */
+  readAtNs?: number[];
 }
 
 export interface WriteRequest {
@@ -44,6 +46,8 @@ export interface WriteOutcome {
   /** Replicas that acknowledged before the answer. */
   replicas: number[];
   coordinator?: number;
+  /** Ground truth (ns on its clock): when the write committed (its W-th ack), exactly (quorum model). */
+  committedAtNs?: number;
 }
 
 /** What every model gets from the emulator. */

@@ -2,7 +2,7 @@ import { checkWrite } from '../conditions.js';
 import { sampleDelay, type DelayDistribution } from '../delay-spec.js';
 import type { ListSnapshot } from '../listing.js';
 import { isNewer, live, makeVersion, type ObjectVersion } from '../object-version.js';
-import { Timers } from '../timers.js';
+import { hrtimeOf, Timers } from '../timers.js';
 import { Cluster } from './cluster.js';
 import { Messages } from './messages.js';
 import { SortedKeys, type Keyspace, type ModelContext, type ReadOutcome, type WriteOutcome, type WriteRequest } from './keyspace.js';
@@ -37,6 +37,8 @@ export interface QuorumParams {
 interface Response<T> {
   replica: number;
   value: T;
+  /** The exact time the request reached the replica (ground-truth clock). */
+  atNs: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export class QuorumKeyspace implements Keyspace {
   private readonly stores: Map<string, ObjectVersion>[];
   private readonly allKeys = new Set<string>();
   private readonly keys = new SortedKeys(() => this.allKeys);
-  private readonly timers = new Timers();
+  private readonly timers: Timers;
   private readonly messages: Messages;
   private readonly cluster: Cluster;
 
@@ -61,8 +63,15 @@ export class QuorumKeyspace implements Keyspace {
     cluster?: Cluster,
   ) {
     this.stores = Array.from({ length: params.replicas }, () => new Map());
+    // Equal due times go in random order: never replica 0 first by construction.
+    this.timers = new Timers(() => ctx.random.next());
     this.cluster = cluster ?? new Cluster(params.replicas, params.coordinatorSkewsMs);
     this.messages = new Messages(this.cluster, this.timers);
+  }
+
+  /** The exact time now on the ground truth's clock (see timers.ts); 0 without one. */
+  private exactNs(): number {
+    return this.ctx.truth ? this.ctx.truth.at(hrtimeOf(this.timers.nowNs())) : 0;
   }
 
   private delay(d: DelayDistribution): number {
@@ -98,7 +107,8 @@ export class QuorumKeyspace implements Keyspace {
       bucket: this.ctx.bucket,
       key,
       replica,
-      atNs: truth.now(),
+      // The exact time it was applied (see timers.ts), not when its timer fired.
+      atNs: this.exactNs(),
       ...(wins ? {} : { superseded: true }),
     });
   }
@@ -113,9 +123,10 @@ export class QuorumKeyspace implements Keyspace {
       for (const replica of targets) {
         this.messages.send(coordinator, replica, this.delay(this.params.delays.readRequest), () => {
           const value = ask(replica);
+          const atNs = this.exactNs();
           this.messages.send(coordinator, replica, this.delay(this.params.delays.readResponse), () => {
             if (replies.length >= need) return;
-            replies.push({ replica, value });
+            replies.push({ replica, value, atNs });
             if (replies.length === need) resolve(replies);
           });
         });
@@ -139,7 +150,7 @@ export class QuorumKeyspace implements Keyspace {
         if (r.value !== winner) this.messages.send(coordinator, r.replica, this.delay(this.params.delays.writePropagation), () => this.apply(r.replica, key, winner));
       }
     }
-    return { version: live(newest), replicas: replies.map((r) => r.replica), coordinator };
+    return { version: live(newest), replicas: replies.map((r) => r.replica), coordinator, ...(this.ctx.truth ? { readAtNs: replies.map((r) => r.atNs) } : {}) };
   }
 
   read(key: string): Promise<ReadOutcome> {
@@ -158,6 +169,7 @@ export class QuorumKeyspace implements Keyspace {
     const timestamp = this.ctx.now() + this.cluster.skewMs(coordinator);
     const version = makeVersion(request.object, request.writeId, timestamp);
     if (request.lost) return this.writeLost(request.key, version, coordinator);
+    let committedAtNs = 0;
     const acks = await new Promise<number[]>((resolve) => {
       const acked: number[] = [];
       for (const replica of this.allReplicas(coordinator)) {
@@ -165,12 +177,15 @@ export class QuorumKeyspace implements Keyspace {
           this.apply(replica, request.key, version);
           this.messages.send(coordinator, replica, this.delay(this.params.delays.ack), () => {
             acked.push(replica);
-            if (acked.length === this.params.writeQuorum) resolve([...acked]);
+            if (acked.length === this.params.writeQuorum) {
+              committedAtNs = this.exactNs();
+              resolve([...acked]);
+            }
           });
         });
       }
     });
-    return { version, replicas: acks, coordinator };
+    return { version, replicas: acks, coordinator, ...(this.ctx.truth ? { committedAtNs } : {}) };
   }
 
   /** The write reaches only the coordinator's own replica, which acks and later forgets it. */
