@@ -138,7 +138,7 @@ describe('objcheck workload', () => {
     [['workload', '--name', '../escape'], /^error: --name "..\/escape": use letters, digits/],
     [['frobnicate'], /^error: Unknown argument: frobnicate\n$/],
     [['workload', '--ops', '5', '--name', 'a', '--name', 'b'], /^error: --name was given more than once\n$/],
-    [['check', 'x.jsonl', '--model', 'bank'], /^error: Invalid values: Argument: model, Given: "bank", Choices: "register", "cas-register", "kv"\n$/],
+    [['check', 'x.jsonl', '--model', 'bank'], /^error: Invalid values: Argument: model, Given: "bank", Choices: "register", "cas-register", "kv", "mutex", "multi-register", "set", "unordered-queue", "fifo-queue"\n$/],
   ])('rejects %j with one line and exit 3', async (args, message) => {
     const r = await objcheck(args, { cwd: tmp() });
     expect(r.code).toBe(3);

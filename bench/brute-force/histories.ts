@@ -1,8 +1,8 @@
 // Small random histories for comparing the checker with the brute-force reference: ops of a few
 // keys, crashed (info) and failed ops, duplicate values, and ops of other workloads ("foreign")
 // carrying every value shape our workloads record (refusals, corrupt-read records, null). Half
-// are recorded from a real sequential register (mostly linearizable, so both verdicts occur),
-// half carry random values.
+// are recorded from a real sequential object of the model (a register, a lock, a set, a queue…:
+// mostly linearizable, so both verdicts occur), half carry random values.
 
 import { historyOf } from '../../src/history/build.js';
 import type { History } from '../../src/history/event.js';
@@ -34,6 +34,11 @@ const FOREIGN_FS: Record<ReferenceModel, readonly string[]> = {
   register: ['acquire', 'release', 'read', 'cas', 'append', 'head', 'list'],
   'cas-register': ['acquire', 'release', 'get', 'put', 'append', 'create'],
   kv: ['acquire', 'read', 'cas', 'delete', 'probe'],
+  mutex: ['read', 'write', 'cas', 'get', 'put', 'enqueue', 'txn'],
+  'multi-register': ['read', 'write', 'acquire', 'add', 'get'],
+  set: ['enqueue', 'dequeue', 'get', 'acquire', 'txn'],
+  'unordered-queue': ['add', 'read', 'acquire', 'txn', 'put'],
+  'fifo-queue': ['add', 'read', 'release', 'txn', 'get'],
 };
 
 interface Planned {
@@ -49,12 +54,96 @@ interface Planned {
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+type Own = Omit<Planned, 'model' | 'key' | 'start' | 'end'>;
+
+/** What an op of Knossos's models is drawn from: `applies` when it takes effect (ok, or info half the time). */
+interface Draw {
+  r: Random;
+  state: { v: unknown };
+  truthful: boolean;
+  type: Planned['type'];
+  applies: boolean;
+}
+
+/** A lock, held or not. An ok acquire of a held lock took nothing: refused or busy; an ok release of a free one was refused. */
+function mutexOp({ r, state, truthful, type, applies }: Draw): Own {
+  const held = state.v as boolean;
+  if (r.next() < 0.55) {
+    if (truthful ? held : r.next() < 0.25) {
+      return { f: 'acquire', invokeValue: 1, ...(type === 'ok' ? { value: r.next() < 0.5 ? REFUSAL : { busy: 3 } } : {}), type };
+    }
+    if (applies) state.v = true;
+    return { f: 'acquire', invokeValue: 1, ...(type === 'ok' && r.next() < 0.3 ? { value: { acquired: '"e1"' } } : {}), type };
+  }
+  if (truthful ? !held : r.next() < 0.2) return { f: 'release', ...(type === 'ok' ? { value: REFUSAL } : {}), type };
+  if (applies) state.v = false;
+  return { f: 'release', type };
+}
+
+/** A txn of 1 to 3 reads and writes of x and y; random ones now and then malformed. */
+function txnOp({ r, state, truthful, type, applies }: Draw): Own {
+  const regs = { ...(state.v as Record<string, number>) };
+  const micro: unknown[][] = [];
+  for (let n = 1 + r.int(3); n > 0; n--) {
+    const k = 'xy'[r.int(2)]!;
+    if (!truthful && r.next() < 0.04) micro.push(r.next() < 0.5 ? ['append', k, 1] : ['read', k]);
+    else if (r.next() < 0.5) {
+      regs[k] = r.int(3);
+      micro.push(['write', k, regs[k]]);
+    } else micro.push(['read', k, truthful ? (regs[k] ?? null) : r.next() < 0.2 ? null : r.int(3)]);
+  }
+  if (applies) state.v = regs;
+  const invokeValue = micro.map((m) => (m.length === 3 && m[0] === 'read' ? ['read', m[1], null] : m));
+  return { f: 'txn', invokeValue, ...(type === 'ok' ? { value: micro } : {}), type };
+}
+
+/** Adds of 0 to 3; a read returns the set in any order, an element now and then twice. */
+function setOp({ r, state, truthful, type, applies }: Draw): Own {
+  const xs = state.v as number[];
+  if (r.next() < 0.5) {
+    const v = r.int(4);
+    if (applies && !xs.includes(v)) state.v = [...xs, v];
+    return { f: 'add', invokeValue: v, type };
+  }
+  let value: unknown;
+  if (truthful) {
+    const shown = [...xs, ...(xs.length > 0 && r.next() < 0.2 ? [xs[0]!] : [])];
+    value = shown.map((x) => [r.next(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+  } else value = r.next() < 0.05 ? null : [0, 1, 2, 3].filter(() => r.next() < 0.5);
+  return { f: 'read', value, type: readType(r, type) };
+}
+
+/** Enqueues of 0 to 2 (repeated); a dequeue takes the front (fifo) or any element, or finds the queue empty. */
+function queueOp(fifo: boolean, { r, state, truthful, type, applies }: Draw): Own {
+  const xs = state.v as number[];
+  if (r.next() < 0.5) {
+    const v = r.int(3);
+    if (applies) state.v = [...xs, v];
+    return { f: 'enqueue', invokeValue: v, type };
+  }
+  const i = fifo ? 0 : r.int(xs.length);
+  const value = truthful ? (xs[i] ?? null) : r.next() < 0.25 ? null : r.int(3);
+  if (applies && xs.length > 0) state.v = xs.toSpliced(i, 1);
+  return { f: 'dequeue', ...(type === 'ok' ? { value } : {}), type };
+}
+
+/** Knossos's models: their initial state and ops. */
+const KNOSSOS: Partial<Record<ReferenceModel, { init: unknown; op: (d: Draw) => Own }>> = {
+  mutex: { init: false, op: mutexOp },
+  'multi-register': { init: {}, op: txnOp },
+  set: { init: [], op: setOp },
+  'unordered-queue': { init: [], op: (d) => queueOp(false, d) },
+  'fifo-queue': { init: [], op: (d) => queueOp(true, d) },
+};
+
 /** One op of the model's own, at linearization point `at`, applied to `state` when truthful. */
-function ownOp(model: ReferenceModel, r: Random, state: { v: unknown }, truthful: boolean, type: Planned['type']): Omit<Planned, 'model' | 'key' | 'start' | 'end'> {
+function ownOp(model: ReferenceModel, r: Random, state: { v: unknown }, truthful: boolean, type: Planned['type']): Own {
   const small = (): number => r.int(3);
   const x = r.next();
   // Crashed ops took effect half the time; failed ones never did.
   const applies = type === 'ok' || (type === 'info' && r.next() < 0.5);
+  const knossos = KNOSSOS[model];
+  if (knossos) return knossos.op({ r, state, truthful, type, applies });
   if (model === 'register') {
     if (x < 0.35) {
       const v = small();
@@ -145,7 +234,7 @@ export function randomHistory(seed: number, spec: HistorySpec): History {
   for (const p of [...planned].sort((a, b) => a.at - b.at)) {
     if (p.f !== '') continue;
     let state = states.get(p.key);
-    if (!state) states.set(p.key, (state = { v: p.model === 'kv' ? '' : null }));
+    if (!state) states.set(p.key, (state = { v: p.model === 'kv' ? '' : (KNOSSOS[p.model]?.init ?? null) }));
     Object.assign(p, ownOp(p.model, r, state, spec.truthful, p.type));
   }
   type Ev = { t: number; p: Planned; complete: boolean };

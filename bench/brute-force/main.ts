@@ -15,7 +15,7 @@ function disagree(what: string, seed: number, ours: unknown, reference: unknown)
   process.exit(1);
 }
 
-for (const model of ['register', 'cas-register', 'kv'] as const satisfies readonly ReferenceModel[]) {
+for (const model of ['register', 'cas-register', 'kv', 'mutex', 'multi-register', 'set', 'unordered-queue', 'fifo-queue'] as const satisfies readonly ReferenceModel[]) {
   const checker = createLinearizableChecker({ model });
   const tally = { valid: 0, invalid: 0, ignored: 0, largestKey: 0 };
   const t = performance.now();

@@ -279,6 +279,14 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   // the read's return.
   const mayBecome = model.mayBecome?.bind(model);
   const placed = new Uint8Array(n);
+
+  // Optional ops that are the same op (same f, key, type and values: a crashed dequeue, a crashed
+  // acquire…) are interchangeable, and the earlier invoked may stand wherever a later one does (it
+  // has fewer ops to follow). So every linearizable history has a linearization in which the twins
+  // placed are the earliest invoked, in order of invocation, and the search places an optional op
+  // only when its previous twin is placed: k crashed dequeues are k choices, not 2^k subsets.
+  // Undefined when no op has a twin (the common case): the hot loop then tests nothing more.
+  const prevTwin = model.twins === true ? previousTwins(ops, isOpt, byInvoke) : undefined;
   const blindByInvoke = Array.from({ length: n }, (_, i) => i)
     .filter((i) => isBlind[i] === 1)
     .sort((a, b) => ops[a]!.invokeIndex - ops[b]!.invokeIndex);
@@ -365,7 +373,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       // fall through to backtracking
     } else if (eKind[entry] === CALL) {
       const o = eOp[entry]!;
-      if (flag === 1 && isBlind[o] === 1) {
+      if ((flag === 1 && isBlind[o] === 1) || (prevTwin !== undefined && prevTwin[o]! >= 0 && placed[prevTwin[o]!] === 0)) {
         entry = nxt[entry]!;
         continue;
       }
@@ -438,4 +446,38 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       if (isRead[o] === 0) break;
     }
   }
+}
+
+/** For each optional op, the optional op before it (by invocation) that is its twin, or -1; undefined when none has one. */
+function previousTwins(ops: readonly Op[], isOpt: Uint8Array, byInvoke: readonly number[]): Int32Array | undefined {
+  let prev: Int32Array | undefined;
+  const last = new Map<string, number>();
+  for (const i of byInvoke) {
+    if (isOpt[i] === 0) continue;
+    const sig = twinSignature(ops[i]!);
+    const p = last.get(sig);
+    if (p !== undefined) (prev ??= new Int32Array(ops.length).fill(-1))[i] = p;
+    last.set(sig, i);
+  }
+  return prev;
+}
+
+/**
+ * What makes two ops twins, once an op: a failing history's counterexample runs hundreds of
+ * searches over its prefixes, which must not build it again each time.
+ */
+const signatures = new WeakMap<Op, string>();
+function twinSignature(o: Op): string {
+  let sig = signatures.get(o);
+  if (sig === undefined) {
+    sig = `${o.f}\u0000${o.key ?? ''}\u0000${o.type}\u0000${twinValue(o.invokeValue)}\u0000${twinValue(o.value)}`;
+    signatures.set(o, sig);
+  }
+  return sig;
+}
+
+/** A value's identity in a twin signature: primitives by type and text (cheap), others as JSON. */
+function twinValue(v: unknown): string {
+  if (v === undefined || v === null) return 'n';
+  return typeof v === 'object' ? `j${JSON.stringify(v)}` : `${typeof v}${String(v)}`;
 }

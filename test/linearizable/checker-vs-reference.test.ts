@@ -1,6 +1,7 @@
 // The linearizability checker, whole (partitioning, dropping, the fast path, the search, the
 // mixed workload's per-part checkers), against an independent brute-force reference
-// (bench/brute-force/reference.ts) on small random histories with fixed seeds (issues 16, 27).
+// (bench/brute-force/reference.ts) on small random histories with fixed seeds (issues 16, 27), for
+// every model, Knossos's included (issue 18).
 // `npm run bench:brute` runs thousands a model; this runs a few hundred.
 import { describe, expect, it } from 'vitest';
 import { mixedSpec, randomHistory, singleModelSpec } from '../../bench/brute-force/histories.js';
@@ -18,8 +19,10 @@ async function ours(model: ReferenceModel, h: History): Promise<{ valid: unknown
   return { valid: r.valid, ignored: (r.dropped as { ignored: number }).ignored };
 }
 
+const MODELS = ['register', 'cas-register', 'kv', 'mutex', 'multi-register', 'set', 'unordered-queue', 'fifo-queue'] as const satisfies readonly ReferenceModel[];
+
 describe('the checker agrees with the brute-force reference', () => {
-  for (const model of ['register', 'cas-register', 'kv'] as const) {
+  for (const model of MODELS) {
     it(`${model}: ${SEEDS} random histories with crashed, failed and foreign ops`, async () => {
       const tally = { valid: 0, invalid: 0, ignored: 0 };
       for (let seed = 1; seed <= SEEDS; seed++) {
@@ -64,8 +67,17 @@ describe('the checker agrees with the brute-force reference', () => {
 
   // Every value shape our workloads record, on an op each model does not know: ignored and counted.
   const shapes: Record<string, unknown> = { refusal: { refused: 'PreconditionFailed (HTTP 412)' }, 'corrupt read': { corrupt: 'truncated: 3 of 40 bytes', bytes: 3 }, null: null };
-  const foreign: Record<ReferenceModel, string[]> = { register: ['acquire', 'release', 'cas', 'read'], 'cas-register': ['acquire', 'release', 'get', 'put'], kv: ['acquire', 'cas', 'delete'] };
-  for (const model of ['register', 'cas-register', 'kv'] as const) {
+  const foreign: Record<ReferenceModel, string[]> = {
+    register: ['acquire', 'release', 'cas', 'read'],
+    'cas-register': ['acquire', 'release', 'get', 'put'],
+    kv: ['acquire', 'cas', 'delete'],
+    mutex: ['read', 'cas', 'put', 'enqueue'],
+    'multi-register': ['read', 'write', 'acquire'],
+    set: ['enqueue', 'get', 'txn'],
+    'unordered-queue': ['add', 'read', 'acquire'],
+    'fifo-queue': ['add', 'release', 'txn'],
+  };
+  for (const model of MODELS) {
     for (const [shape, value] of Object.entries(shapes)) {
       it(`${model}: foreign ops completing with a ${shape} are ignored, whatever their f`, async () => {
         const events = foreign[model].flatMap((f, i) => [

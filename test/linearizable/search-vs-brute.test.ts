@@ -6,8 +6,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../checkers/linearizable/model.js';
 import { casRegisterModel } from '../../checkers/linearizable/models/cas-register.js';
+import { fifoQueueModel } from '../../checkers/linearizable/models/fifo-queue.js';
 import { kvModel } from '../../checkers/linearizable/models/kv.js';
+import { mutexModel } from '../../checkers/linearizable/models/mutex.js';
 import { registerModel } from '../../checkers/linearizable/models/register.js';
+import { setModel } from '../../checkers/linearizable/models/set.js';
+import { unorderedQueueModel } from '../../checkers/linearizable/models/unordered-queue.js';
 import { wglSearch } from '../../checkers/linearizable/wgl.js';
 import type { Op } from '../../src/history/event.js';
 import { rng, toHistory, type GenOp } from './helpers.js';
@@ -37,7 +41,7 @@ function brute<S>(model: Model<S>, ops: readonly Op[]): boolean {
 }
 
 /** Random ops of one key: intervals anywhere, values from a tiny range, many crashes. */
-function gen(r: () => number, n: number, kind: 'cas' | 'register' | 'kv'): GenOp[] {
+function gen(r: () => number, n: number, kind: 'cas' | 'register' | 'kv' | 'mutex' | 'set' | 'queue'): GenOp[] {
   const ops: GenOp[] = [];
   const small = () => Math.floor(r() * 3);
   for (let i = 0; i < n; i++) {
@@ -53,6 +57,16 @@ function gen(r: () => number, n: number, kind: 'cas' | 'register' | 'kv'): GenOp
       if (x < 0.35) ops.push({ f: 'put', key: 'k', invokeValue: small(), type, lin: 0, start, end });
       else if (x < 0.5) ops.push({ f: 'delete', key: 'k', type, lin: 0, start, end });
       else ops.push({ f: 'get', key: 'k', value: r() < 0.3 ? null : small(), type: 'ok', lin: 0, start, end });
+    } else if (kind === 'mutex') {
+      if (x < 0.4) ops.push({ f: 'acquire', key: '', type, lin: 0, start, end });
+      else if (x < 0.8) ops.push({ f: 'release', key: '', type, lin: 0, start, end });
+      else ops.push({ f: 'acquire', key: '', value: { refused: 'PreconditionFailed (HTTP 412)' }, type: 'ok', lin: 0, start, end });
+    } else if (kind === 'set') {
+      if (x < 0.5) ops.push({ f: 'add', key: '', invokeValue: small(), type, lin: 0, start, end });
+      else ops.push({ f: 'read', key: '', value: [0, 1, 2].filter(() => r() < 0.4), type: 'ok', lin: 0, start, end });
+    } else if (kind === 'queue') {
+      if (x < 0.5) ops.push({ f: 'enqueue', key: '', invokeValue: small(), type, lin: 0, start, end });
+      else ops.push({ f: 'dequeue', key: '', ...(type === 'ok' ? { value: r() < 0.25 ? null : small() } : {}), type, lin: 0, start, end });
     } else {
       const tok = 'ab'[Math.floor(r() * 2)]!;
       if (x < 0.3) ops.push({ f: 'append', key: 'k', invokeValue: tok, type, lin: 0, start, end });
@@ -70,6 +84,10 @@ describe('WGL search and brute force agree', () => {
     ['cas', casRegisterModel],
     ['register', registerModel],
     ['kv', kvModel],
+    ['mutex', mutexModel],
+    ['set', setModel],
+    ['queue', unorderedQueueModel],
+    ['queue', fifoQueueModel],
   ] as const) {
     it(`${model.name}: on random histories with crashed writes`, () => {
       let valid = 0;
