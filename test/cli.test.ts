@@ -214,3 +214,19 @@ describe.skipIf(!existsSync(porcupine))('objcheck check on other tools\' histori
     expect(wrong.stderr).toMatch(/c01-ok\.txt:1: not a Jepsen log line/);
   });
 });
+
+describe('output to a reader that goes away', () => {
+  it('`objcheck check … | head -1`: no stack trace, exit 2 (the verdict was not delivered in full)', async () => {
+    const fixtures = resolve(import.meta.dirname, 'fixtures/jepsen');
+    // 400 summaries (~150 kB): more than a pipe holds, so writing goes on after the close.
+    const files = Array.from({ length: 400 }, () => join(fixtures, 'vector-one-a-line.edn'));
+    const child = spawn(process.execPath, [cli, 'check', ...files], { env: { ...process.env, OBJCHECK_JOBS: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // As head does: read the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(2);
+  });
+});

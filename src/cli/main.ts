@@ -373,6 +373,13 @@ export async function main(args: string[]): Promise<number> {
   return code ?? EXIT.valid;
 }
 
+// The reader of our output went away (`objcheck check … | head`): nothing more can be said, and
+// that is not a crash. Exit 2: the verdict was not delivered in full.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(EXIT.unknown);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
