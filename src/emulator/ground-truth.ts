@@ -24,6 +24,8 @@ export type GroundTruthEvent =
       writeId?: number | null;
       /** Quorum model: when each of `replicas` was read (its state as of then), exactly. */
       readAtNs?: number[];
+      /** Quorum model: when the coordinator sent the read to the replicas, exactly. */
+      startedAtNs?: number;
       /** Quorum model: when the write committed (its W-th acknowledgement reached the coordinator), exactly. */
       committedAtNs?: number;
     }

@@ -30,15 +30,38 @@ export class Timers {
   /** Runs fn ms after now (exact); a delay of 0 or less runs it now, in this tick. */
   after(ms: number, fn: () => void): void {
     if (this.closed) return;
-    // Called from outside (a request arriving now): first everything already due, whose timer
-    // has not fired yet, so that what fn sees is the state as of now.
-    if (this.current === undefined) this.drain(hrNow());
+    if (this.current === undefined) {
+      this.instant(() => this.after(ms, fn));
+      return;
+    }
     if (ms <= 0) {
       fn();
       return;
     }
-    push(this.queue, { due: this.nowNs() + ms * 1e6, tie: this.random(), fn });
+    push(this.queue, { due: this.current + ms * 1e6, tie: this.random(), fn });
     this.arm();
+  }
+
+  /**
+   * Runs fn at one exact instant. From outside an action (a request arriving), that instant is
+   * now: everything already due runs first (its timer may not have fired yet), so fn sees the
+   * state as of now, and all fn schedules counts from that one instant, however long the
+   * catching up took. Inside an action, it is that action's due time.
+   */
+  instant(fn: () => void): void {
+    if (this.closed) return;
+    if (this.current !== undefined) {
+      fn();
+      return;
+    }
+    const now = hrNow();
+    this.drain(now);
+    this.current = now;
+    try {
+      fn();
+    } finally {
+      this.current = undefined;
+    }
   }
 
   private arm(): void {

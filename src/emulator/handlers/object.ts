@@ -61,6 +61,7 @@ function readNote(op: string, key: string, outcome: ReadOutcome): TruthNote {
   if (outcome.coordinator !== undefined) note.coordinator = outcome.coordinator;
   if (outcome.servedBy !== undefined) note.servedBy = outcome.servedBy;
   if (outcome.readAtNs !== undefined) note.readAtNs = outcome.readAtNs;
+  if (outcome.startedAtNs !== undefined) note.startedAtNs = outcome.startedAtNs;
   return note;
 }
 

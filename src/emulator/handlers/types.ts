@@ -38,6 +38,7 @@ export interface TruthNote {
   servedBy?: 'cache' | 'negative-cache';
   writeId?: number | null;
   readAtNs?: number[];
+  startedAtNs?: number;
   committedAtNs?: number;
 }
 

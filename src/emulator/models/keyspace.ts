@@ -26,6 +26,8 @@ export interface ReadOutcome {
   servedBy?: 'cache' | 'negative-cache';
   /** Ground truth (ns on its clock): when each of `replicas` was read, exactly (quorum model). */
   readAtNs?: number[];
+  /** Ground truth (ns on its clock): when the coordinator sent the read out (quorum model). */
+  startedAtNs?: number;
 }
 
 export interface WriteRequest {

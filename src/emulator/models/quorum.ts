@@ -117,20 +117,25 @@ export class QuorumKeyspace implements Keyspace {
    * Sends a request to the given replicas, each reply after its own two delays, and resolves
    * with the first `need` replies. `ask` runs when the request reaches the replica.
    */
-  private gather<T>(coordinator: number, targets: number[], need: number, ask: (replica: number) => T): Promise<Response<T>[]> {
+  private gather<T>(coordinator: number, targets: number[], need: number, ask: (replica: number) => T): Promise<{ replies: Response<T>[]; startedAtNs: number }> {
     return new Promise((resolve) => {
       const replies: Response<T>[] = [];
-      for (const replica of targets) {
-        this.messages.send(coordinator, replica, this.delay(this.params.delays.readRequest), () => {
-          const value = ask(replica);
-          const atNs = this.exactNs();
-          this.messages.send(coordinator, replica, this.delay(this.params.delays.readResponse), () => {
-            if (replies.length >= need) return;
-            replies.push({ replica, value, atNs });
-            if (replies.length === need) resolve(replies);
+      let startedAtNs = 0;
+      // Every request leaves at one exact instant, the read's start.
+      this.timers.instant(() => {
+        startedAtNs = this.exactNs();
+        for (const replica of targets) {
+          this.messages.send(coordinator, replica, this.delay(this.params.delays.readRequest), () => {
+            const value = ask(replica);
+            const atNs = this.exactNs();
+            this.messages.send(coordinator, replica, this.delay(this.params.delays.readResponse), () => {
+              if (replies.length >= need) return;
+              replies.push({ replica, value, atNs });
+              if (replies.length === need) resolve({ replies, startedAtNs });
+            });
           });
-        });
-      }
+        }
+      });
     });
   }
 
@@ -141,7 +146,7 @@ export class QuorumKeyspace implements Keyspace {
 
   private async quorumRead(key: string, coordinator: number): Promise<ReadOutcome> {
     const { targets, need } = this.readTargets(coordinator);
-    const replies = await this.gather(coordinator, targets, need, (r) => this.stores[r]!.get(key));
+    const { replies, startedAtNs } = await this.gather(coordinator, targets, need, (r) => this.stores[r]!.get(key));
     let newest: ObjectVersion | undefined;
     for (const r of replies) if (r.value && isNewer(r.value, newest)) newest = r.value;
     if (this.params.readRepair && newest) {
@@ -150,7 +155,7 @@ export class QuorumKeyspace implements Keyspace {
         if (r.value !== winner) this.messages.send(coordinator, r.replica, this.delay(this.params.delays.writePropagation), () => this.apply(r.replica, key, winner));
       }
     }
-    return { version: live(newest), replicas: replies.map((r) => r.replica), coordinator, ...(this.ctx.truth ? { readAtNs: replies.map((r) => r.atNs) } : {}) };
+    return { version: live(newest), replicas: replies.map((r) => r.replica), coordinator, ...(this.ctx.truth ? { startedAtNs, readAtNs: replies.map((r) => r.atNs) } : {}) };
   }
 
   read(key: string): Promise<ReadOutcome> {
@@ -172,18 +177,21 @@ export class QuorumKeyspace implements Keyspace {
     let committedAtNs = 0;
     const acks = await new Promise<number[]>((resolve) => {
       const acked: number[] = [];
-      for (const replica of this.allReplicas(coordinator)) {
-        this.messages.send(coordinator, replica, this.delay(this.params.delays.writePropagation), () => {
-          this.apply(replica, request.key, version);
-          this.messages.send(coordinator, replica, this.delay(this.params.delays.ack), () => {
-            acked.push(replica);
-            if (acked.length === this.params.writeQuorum) {
-              committedAtNs = this.exactNs();
-              resolve([...acked]);
-            }
+      // Sent to every replica at one exact instant.
+      this.timers.instant(() => {
+        for (const replica of this.allReplicas(coordinator)) {
+          this.messages.send(coordinator, replica, this.delay(this.params.delays.writePropagation), () => {
+            this.apply(replica, request.key, version);
+            this.messages.send(coordinator, replica, this.delay(this.params.delays.ack), () => {
+              acked.push(replica);
+              if (acked.length === this.params.writeQuorum) {
+                committedAtNs = this.exactNs();
+                resolve([...acked]);
+              }
+            });
           });
-        });
-      }
+        }
+      });
     });
     return { version, replicas: acks, coordinator, ...(this.ctx.truth ? { committedAtNs } : {}) };
   }
@@ -214,7 +222,7 @@ export class QuorumKeyspace implements Keyspace {
     const coordinator = this.pickCoordinator();
     const { targets, need } = this.readTargets(coordinator);
     // Each replica answers with its state when the request reaches it, so copy it then.
-    const replies = await this.gather(coordinator, targets, need, (r) => new Map(this.stores[r]!));
+    const { replies } = await this.gather(coordinator, targets, need, (r) => new Map(this.stores[r]!));
     const merged = new Map<string, ObjectVersion>();
     for (const { value } of replies) {
       for (const [key, version] of value) if (isNewer(version, merged.get(key))) merged.set(key, version);

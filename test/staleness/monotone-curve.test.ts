@@ -1,0 +1,69 @@
+// The isotonic fit of the t-visibility curve against the min-max formula of isotonic regression
+// (an independent definition: the fitted value at i is max over a <= i of min over b >= i of the
+// mean of samples a..b), and the level crossing on curves whose answer is known.
+import { describe, expect, it } from 'vitest';
+import { curveAt, isotonicFit, levelCrossing, type CurveSample } from '../../checkers/staleness/monotone-curve.js';
+import { Random } from '../../src/util/random.js';
+
+/** Fitted value of each distinct t (in t order) by the min-max formula, O(n^3). */
+function minMax(samples: readonly CurveSample[]): number[] {
+  const ts = [...new Set(samples.map((s) => s.t))].sort((a, b) => a - b);
+  const n = ts.map((t) => samples.filter((s) => s.t === t).length);
+  const k = ts.map((t) => samples.filter((s) => s.t === t && s.consistent).length);
+  return ts.map((_, i) => {
+    let best = -Infinity;
+    for (let a = 0; a <= i; a++) {
+      let worst = Infinity;
+      for (let b = i; b < ts.length; b++) {
+        let nn = 0;
+        let kk = 0;
+        for (let j = a; j <= b; j++) {
+          nn += n[j]!;
+          kk += k[j]!;
+        }
+        worst = Math.min(worst, kk / nn);
+      }
+      best = Math.max(best, worst);
+    }
+    return best;
+  });
+}
+
+describe('isotonic fit of the visibility curve', () => {
+  it('pools a violation: [F, T, F, T] at t 1..4 fits 0, ½, ½, 1', () => {
+    const blocks = isotonicFit([1, 2, 3, 4].map((t, i) => ({ t, consistent: i % 2 === 1 })));
+    expect(blocks.map((b) => [b.tFrom, b.tTo, b.p])).toEqual([
+      [1, 1, 0],
+      [2, 3, 0.5],
+      [4, 4, 1],
+    ]);
+  });
+
+  it('equals the min-max formula on 500 random small sample sets, ties in t included', () => {
+    const r = new Random(3);
+    for (let trial = 0; trial < 500; trial++) {
+      const samples = Array.from({ length: 1 + r.int(12) }, () => ({ t: r.int(8), consistent: r.next() < 0.6 }));
+      const blocks = isotonicFit(samples);
+      const ts = [...new Set(samples.map((s) => s.t))].sort((a, b) => a - b);
+      const fitted = ts.map((t) => blocks.find((b) => b.tFrom <= t && t <= b.tTo)!.p);
+      const want = minMax(samples);
+      fitted.forEach((p, i) => expect(p, `trial ${trial}, t ${ts[i]}`).toBeCloseTo(want[i]!, 12));
+      expect(blocks.reduce((a, b) => a + b.samples, 0)).toBe(samples.length);
+    }
+  });
+
+  it('reads a level off by interpolation: a known linear curve, and the edge cases', () => {
+    // Consistent iff u < t/100 for u uniform: P(t) = t/100 on [0, 100]; 20,000 samples.
+    const r = new Random(9);
+    const samples = Array.from({ length: 20_000 }, () => {
+      const t = r.next() * 100;
+      return { t, consistent: r.next() < t / 100 };
+    });
+    const blocks = isotonicFit(samples);
+    expect(levelCrossing(blocks, 0.5)).toBeGreaterThan(47);
+    expect(levelCrossing(blocks, 0.5)).toBeLessThan(53);
+    expect(curveAt(blocks, 25)).toBeCloseTo(0.25, 1);
+    expect(levelCrossing(isotonicFit([{ t: 5, consistent: true }]), 0.99)).toBe(0);
+    expect(levelCrossing(isotonicFit([{ t: 5, consistent: false }]), 0.99)).toBeNull();
+  });
+});
