@@ -28,6 +28,7 @@ const CATALOG = {
   NoSuchUpload: [404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.'],
   NoSuchBucketPolicy: [404, 'The bucket policy does not exist'],
   NoSuchKey: [404, 'The specified key does not exist.'],
+  NoSuchVersion: [404, 'The specified version does not exist.'],
   NotImplemented: [501, 'A header or query you provided implies functionality that is not implemented.'],
   NotModified: [304, 'Not Modified'],
   PreconditionFailed: [412, 'At least one of the pre-conditions you specified did not hold'],

@@ -27,7 +27,7 @@ function xmlUnescape(text: string): string {
 
 export interface DeleteRequest {
   quiet: boolean;
-  keys: string[];
+  objects: { key: string; versionId?: string; etag?: string }[];
 }
 
 /**
@@ -36,15 +36,21 @@ export interface DeleteRequest {
  */
 export function parseDeleteRequest(xml: string): DeleteRequest {
   if (!/<Delete[\s>]/.test(xml)) throw new S3Error('MalformedXML');
-  const keys: string[] = [];
+  const objects: DeleteRequest['objects'] = [];
+  const field = (body: string, name: string): string | undefined => {
+    const m = new RegExp(`<${name}>(?:<!\\[CDATA\\[([\\s\\S]*?)\\]\\]>|([\\s\\S]*?))</${name}>`).exec(body);
+    return m ? (m[1] ?? xmlUnescape(m[2]!)) : undefined;
+  };
   for (const m of xml.matchAll(/<Object>([\s\S]*?)<\/Object>/g)) {
-    const key = /<Key>(?:<!\[CDATA\[([\s\S]*?)\]\]>|([\s\S]*?))<\/Key>/.exec(m[1]!);
-    if (!key) throw new S3Error('MalformedXML');
-    keys.push(key[1] ?? xmlUnescape(key[2]!));
+    const key = field(m[1]!, 'Key');
+    if (key === undefined) throw new S3Error('MalformedXML');
+    const versionId = field(m[1]!, 'VersionId');
+    const etag = field(m[1]!, 'ETag');
+    objects.push({ key, ...(versionId !== undefined ? { versionId } : {}), ...(etag !== undefined ? { etag } : {}) });
   }
-  if (keys.length === 0 || keys.length > 1000) throw new S3Error('MalformedXML');
+  if (objects.length === 0 || objects.length > 1000) throw new S3Error('MalformedXML');
   const quiet = /<Quiet>\s*true\s*<\/Quiet>/i.test(xml);
-  return { quiet, keys };
+  return { quiet, objects };
 }
 
 export type VersioningStatus = 'Enabled' | 'Suspended';

@@ -2,6 +2,7 @@ import { S3Error } from '../errors.js';
 import { S3_NS, el, parseDeleteRequest, parseVersioningStatus, xmlEscape } from '../xml.js';
 import { type EmulatorState, type S3Request, type S3Response, type TruthNote } from './types.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
+import { checkVersionId } from './versions.js';
 
 export async function listBuckets(state: EmulatorState): Promise<S3Response> {
   const buckets = state.buckets
@@ -54,26 +55,29 @@ export async function putBucketVersioning(state: EmulatorState, request: S3Reque
 /** DeleteObjects: each key is its own delete (its own write), all sent at once. */
 export async function deleteObjects(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const bucket = state.buckets.get(request.target.bucket!);
-  const { quiet, keys } = parseDeleteRequest(request.payload.body.toString('utf8'));
+  const { quiet, objects } = parseDeleteRequest(request.payload.body.toString('utf8'));
   const results = await Promise.all(
-    keys.map(async (key) => {
+    objects.map(async ({ key, versionId, etag }) => {
       const writeId = state.nextWriteId();
       try {
-        const outcome = await bucket.keyspace.write({ key, object: null, writeId });
+        checkVersionId(bucket, versionId);
+        // An entry's ETag is a condition, as If-Match on DeleteObject: never a silent unconditional delete.
+        const outcome = await bucket.keyspace.write({ key, object: null, writeId, ...(etag !== undefined ? { precondition: { ifMatch: etag } } : {}) });
         const note: TruthNote = { op: 'DeleteObject', key, replicas: outcome.replicas, writeId };
         if (outcome.coordinator !== undefined) note.coordinator = outcome.coordinator;
         request.notes.push(note);
-        return { key };
+        return { key, versionId };
       } catch (e) {
         const error = e instanceof S3Error ? e : new S3Error('InternalError');
-        return { key, error };
+        return { key, versionId, error };
       }
     }),
   );
   let xml = `<DeleteResult xmlns="${S3_NS}">`;
   for (const r of results) {
-    if (r.error) xml += `<Error>${el('Key', r.key)}${el('Code', r.error.code)}${el('Message', r.error.message)}</Error>`;
-    else if (!quiet) xml += `<Deleted>${el('Key', r.key)}</Deleted>`;
+    const version = r.versionId !== undefined ? el('VersionId', r.versionId) : '';
+    if (r.error) xml += `<Error>${el('Key', r.key)}${version}${el('Code', r.error.code)}${el('Message', r.error.message)}</Error>`;
+    else if (!quiet) xml += `<Deleted>${el('Key', r.key)}${version}</Deleted>`;
   }
   xml += '</DeleteResult>';
   return xmlResponse(200, xml);

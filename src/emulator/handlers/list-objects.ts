@@ -6,9 +6,9 @@ import { S3_NS, el } from '../xml.js';
 import { xmlResponse } from './xml-response.js';
 import type { EmulatorState, S3Request, S3Response } from './types.js';
 
-const OWNER = '<Owner><ID>objcheck</ID><DisplayName>objcheck</DisplayName></Owner>';
+export const OWNER = '<Owner><ID>objcheck</ID><DisplayName>objcheck</DisplayName></Owner>';
 
-function maxKeys(request: S3Request): number {
+export function maxKeys(request: S3Request): number {
   const text = queryValue(request.target.query, 'max-keys');
   if (text === undefined) return 1000;
   const n = Number(text);
@@ -16,7 +16,7 @@ function maxKeys(request: S3Request): number {
   return Math.min(n, 1000);
 }
 
-function encodingType(request: S3Request): ((s: string) => string) | undefined {
+export function encodingType(request: S3Request): ((s: string) => string) | undefined {
   const type = queryValue(request.target.query, 'encoding-type');
   if (type === undefined) return undefined;
   if (type !== 'url') throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request');

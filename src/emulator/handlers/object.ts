@@ -8,6 +8,7 @@ import { md5Etag, type NewObject, type ObjectVersion } from '../object-version.j
 import { parseRange } from '../range.js';
 import { S3_NS, el } from '../xml.js';
 import { header, type EmulatorState, type S3Request, type S3Response, type TruthNote } from './types.js';
+import { requestVersionId } from './versions.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
 
 const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
@@ -121,10 +122,11 @@ function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttp
 async function readObject(state: EmulatorState, request: S3Request, op: 'GetObject' | 'HeadObject'): Promise<S3Response> {
   const key = request.target.key!;
   const bucket = state.buckets.get(request.target.bucket!);
+  const versionId = requestVersionId(state, request);
   const outcome = await bucket.keyspace.read(key);
   request.notes.push(readNote(op, key, outcome));
   const version = outcome.version;
-  if (!version) throw new S3Error('NoSuchKey', undefined, { Key: key });
+  if (!version) throw versionId === undefined ? new S3Error('NoSuchKey', undefined, { Key: key }) : new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
   const failed = checkRead(readPrecondition(request), version);
   if (failed) {
     if (failed.code === 'NotModified') {
@@ -156,6 +158,7 @@ export function headObject(state: EmulatorState, request: S3Request): Promise<S3
 export async function deleteObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const key = request.target.key!;
   const bucket = state.buckets.get(request.target.bucket!);
+  requestVersionId(state, request);
   const precondition = writePrecondition(state, request);
   const outcome = await bucket.keyspace.write({ key, object: null, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('DeleteObject', key, outcome));

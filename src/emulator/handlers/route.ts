@@ -6,10 +6,11 @@ import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, l
 import { copyObject, deleteObject, getObject, headObject, putObject } from './object.js';
 import { deleteBucketPolicy, getBucketPolicy, putBucketPolicy } from './policy.js';
 import type { Handler } from './types.js';
+import { listObjectVersions } from './versions.js';
 
 /** Subresources S3 has and the emulator does not: refusing beats silently acting on the object. */
-const UNSUPPORTED_BUCKET = ['acl', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'versions', 'accelerate', 'requestPayment', 'ownershipControls', 'publicAccessBlock', 'analytics', 'metrics', 'inventory', 'intelligent-tiering'];
-const UNSUPPORTED_OBJECT = ['acl', 'tagging', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes', 'versionId'];
+const UNSUPPORTED_BUCKET = ['acl', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'accelerate', 'requestPayment', 'ownershipControls', 'publicAccessBlock', 'analytics', 'metrics', 'inventory', 'intelligent-tiering'];
+const UNSUPPORTED_OBJECT = ['acl', 'tagging', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes'];
 
 function unsupported(target: RequestTarget, names: readonly string[]): void {
   for (const name of names) {
@@ -47,12 +48,15 @@ export function route(method: string, target: RequestTarget, hasCopySource: bool
         if ('location' in q) return { name: 'GetBucketLocation', handler: getBucketLocation };
         if ('uploads' in q) return { name: 'ListMultipartUploads', handler: listMultipartUploads };
         if ('versioning' in q) return { name: 'GetBucketVersioning', handler: getBucketVersioning };
+        if ('versions' in q) return { name: 'ListObjectVersions', handler: listObjectVersions };
         if (q['list-type'] === '2') return { name: 'ListObjectsV2', handler: listObjectsV2 };
         return { name: 'ListObjects', handler: listObjectsV1 };
     }
     throw new S3Error('MethodNotAllowed');
   }
   unsupported(target, UNSUPPORTED_OBJECT);
+  // A version by id is only read or deleted (versions.ts); writes make versions, they name none.
+  if ('versionId' in q && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') throw new S3Error('NotImplemented', 'The emulator does not implement ?versionId on this request');
   if ('uploadId' in q) {
     if (method === 'PUT') return { name: 'UploadPart', handler: uploadPart };
     if (method === 'POST') return { name: 'CompleteMultipartUpload', handler: completeMultipartUpload };
