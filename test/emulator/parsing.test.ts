@@ -110,7 +110,9 @@ describe('XML', () => {
 
   it('reads DeleteObjects bodies, entities and CDATA included', () => {
     const xml = '<?xml version="1.0"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet><Object><Key>a&amp;b&#x20;c</Key></Object><Object><Key><![CDATA[<x>]]></Key><VersionId>1</VersionId></Object></Delete>';
-    expect(parseDeleteRequest(xml)).toEqual({ quiet: true, keys: ['a&b c', '<x>'] });
+    expect(parseDeleteRequest(xml)).toEqual({ quiet: true, objects: [{ key: 'a&b c' }, { key: '<x>', versionId: '1' }] });
+    const withEtag = '<Delete><Object><Key>k</Key><ETag>&quot;abc&quot;</ETag></Object></Delete>';
+    expect(parseDeleteRequest(withEtag)).toEqual({ quiet: false, objects: [{ key: 'k', etag: '"abc"' }] });
     expect(code(() => parseDeleteRequest('<Nope/>'))).toBe('MalformedXML');
     expect(code(() => parseDeleteRequest('<Delete></Delete>'))).toBe('MalformedXML');
   });
