@@ -46,9 +46,11 @@ function assertOneStory(h: History, cx: Counterexample): void {
 describe('one violation, one story', () => {
   it('seeded quorum runs (W = R = 1): sentence, window, stuck op and prefix name the same violation', async () => {
     let stories = 0;
-    for (let seed = 1; seed <= 8; seed++) {
+    // How many violations a run produces depends on how fast this machine runs the clients
+    // against replicas that converge on exact times: seeds go on (bounded) until there are enough.
+    for (let seed = 1; seed <= 40 && stories < 8; seed++) {
       const run = await groundTruthRun({
-        emulator: { consistency: { model: 'quorum', replicas: 3, writeQuorum: 1, readQuorum: 1, delays: { writePropagation: 'exp:5' } } },
+        emulator: { consistency: { model: 'quorum', replicas: 3, writeQuorum: 1, readQuorum: 1, delays: { writePropagation: 'exp:20' } } },
         workload: registerWorkload,
         seed,
         concurrency: 6,
