@@ -23,24 +23,95 @@ export interface Block {
 
 /** The isotonic (least-squares, non-decreasing) fit: blocks in t order with rising p. */
 export function isotonicFit(samples: readonly CurveSample[]): Block[] {
-  const sorted = [...samples].sort((a, b) => a.t - b.t);
-  const stack: { tFrom: number; tTo: number; tSum: number; n: number; k: number }[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    // Equal t's are one point: they cannot be ordered among themselves.
-    let j = i;
-    let k = 0;
-    while (j < sorted.length && sorted[j]!.t === sorted[i]!.t) k += sorted[j++]!.consistent ? 1 : 0;
-    let cur = { tFrom: sorted[i]!.t, tTo: sorted[i]!.t, tSum: sorted[i]!.t * (j - i), n: j - i, k };
-    // Pool while the block before has a higher fraction (k/n > k'/n', compared without division).
-    while (stack.length > 0 && stack[stack.length - 1]!.k * cur.n >= cur.k * stack[stack.length - 1]!.n) {
-      // Equal fractions pool too: the fit is the same, with fewer blocks.
-      const prev = stack.pop()!;
-      cur = { tFrom: prev.tFrom, tTo: cur.tTo, tSum: prev.tSum + cur.tSum, n: prev.n + cur.n, k: prev.k + cur.k };
-    }
-    stack.push(cur);
-    i = j;
+  return new SortedSamples(samples).fit();
+}
+
+/**
+ * Samples sorted by t once, to be fitted many times with different weights (a bootstrap): each
+ * fit is one O(n) pass.
+ */
+export class SortedSamples<T extends CurveSample = CurveSample> {
+  /** The samples in t order. */
+  readonly samples: readonly T[];
+  private readonly t: Float64Array;
+  private readonly ok: Uint8Array;
+  // The pool's stack, reused by every fit.
+  private readonly sFrom: Float64Array;
+  private readonly sTo: Float64Array;
+  private readonly sT: Float64Array;
+  private readonly sN: Float64Array;
+  private readonly sK: Float64Array;
+
+  constructor(samples: readonly T[]) {
+    this.samples = [...samples].sort((a, b) => a.t - b.t);
+    const n = this.samples.length;
+    this.t = Float64Array.from(this.samples, (s) => s.t);
+    this.ok = Uint8Array.from(this.samples, (s) => (s.consistent ? 1 : 0));
+    this.sFrom = new Float64Array(n);
+    this.sTo = new Float64Array(n);
+    this.sT = new Float64Array(n);
+    this.sN = new Float64Array(n);
+    this.sK = new Float64Array(n);
   }
-  return stack.map((b) => ({ tFrom: b.tFrom, tTo: b.tTo, tMean: b.tSum / b.n, samples: b.n, consistent: b.k, p: b.k / b.n }));
+
+  /**
+   * The isotonic fit (pool adjacent violators) with a weight per sample, in t order: weight w
+   * counts the sample w times (0 leaves it out). Without weights, every sample counts once.
+   */
+  fit(weight?: ArrayLike<number>): Block[] {
+    const { sFrom, sTo, sT, sN, sK } = this;
+    const blocks: Block[] = [];
+    for (let b = 0, count = this.pool(weight); b < count; b++) {
+      blocks.push({ tFrom: sFrom[b]!, tTo: sTo[b]!, tMean: sT[b]! / sN[b]!, samples: sN[b]!, consistent: sK[b]!, p: sK[b]! / sN[b]! });
+    }
+    return blocks;
+  }
+
+  /** levelCrossing of the weighted fit at each level, without building its blocks: for a bootstrap's many refits. */
+  crossings(levels: readonly number[], weight?: ArrayLike<number>): (number | null)[] {
+    const count = this.pool(weight);
+    const { sT, sN, sK } = this;
+    return levels.map((level) => crossing(count, (i) => sT[i]! / sN[i]!, (i) => sK[i]! / sN[i]!, level));
+  }
+
+  /** Pools the weighted samples into the stack; returns how many blocks it holds. */
+  private pool(weight?: ArrayLike<number>): number {
+    const { t, ok, sFrom, sTo, sT, sN, sK } = this;
+    let top = -1;
+    for (let i = 0; i < t.length; ) {
+      // Equal t's are one point: they cannot be ordered among themselves.
+      let j = i;
+      let n = 0;
+      let k = 0;
+      while (j < t.length && t[j] === t[i]) {
+        const w = weight ? weight[j]! : 1;
+        n += w;
+        k += ok[j]! * w;
+        j++;
+      }
+      if (n > 0) {
+        let from = t[i]!;
+        let tSum = t[i]! * n;
+        // Pool while the block before has a higher fraction (k/n > k'/n', compared without
+        // division); equal fractions pool too: the fit is the same, with fewer blocks.
+        while (top >= 0 && sK[top]! * n >= k * sN[top]!) {
+          from = sFrom[top]!;
+          tSum += sT[top]!;
+          n += sN[top]!;
+          k += sK[top]!;
+          top--;
+        }
+        top++;
+        sFrom[top] = from;
+        sTo[top] = t[i]!;
+        sT[top] = tSum;
+        sN[top] = n;
+        sK[top] = k;
+      }
+      i = j;
+    }
+    return top + 1;
+  }
 }
 
 /** The fitted curve at t: linear between the blocks' mean t's, flat beyond the first and last. */
@@ -61,11 +132,15 @@ export function curveAt(blocks: readonly Block[], t: number): number {
  * the first at or above it.
  */
 export function levelCrossing(blocks: readonly Block[], level: number): number | null {
-  const i = blocks.findIndex((b) => b.p >= level);
-  if (i < 0) return null;
+  return crossing(blocks.length, (i) => blocks[i]!.tMean, (i) => blocks[i]!.p, level);
+}
+
+/** levelCrossing over `count` blocks given by their mean t and fitted value. */
+function crossing(count: number, tMean: (i: number) => number, p: (i: number) => number, level: number): number | null {
+  let i = 0;
+  while (i < count && p(i) < level) i++;
+  if (i === count) return null;
   if (i === 0) return 0;
-  const a = blocks[i - 1]!;
-  const b = blocks[i]!;
-  const t = a.tMean + ((level - a.p) / (b.p - a.p)) * (b.tMean - a.tMean);
+  const t = tMean(i - 1) + ((level - p(i - 1)) / (p(i) - p(i - 1))) * (tMean(i) - tMean(i - 1));
   return Math.max(0, t);
 }

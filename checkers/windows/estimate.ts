@@ -1,4 +1,4 @@
-import { Sampler } from '../staleness/binomial.js';
+import { Sampler } from '../staleness/sampler.js';
 import { distribution, quantile, toMs, type Distribution } from '../staleness/stats.js';
 
 /** Fewer samples than this and the estimate says it has not enough of them. */

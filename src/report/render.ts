@@ -106,10 +106,10 @@ ${parts.join('\n')}${more}</section>`);
     if (!vis) continue;
     const id = `chart-visibility${part ? `-${part}` : ''}`;
     const title = `${part ? `${escapeHtml(part)}: ` : ''}t-visibility`;
-    const windows = `<ul class="windows">${vis.windows.map((w) => `<li>${escapeHtml(w.text)}</li>`).join('')}</ul>`;
+    const windows = `<ul class="windows">${[...vis.windows.map((w) => w.text), ...(vis.notes ?? [])].map((t) => `<li>${escapeHtml(t)}</li>`).join('')}</ul>`;
     if (vis.curve.length > 0) {
       charts.push({ id, spec: visibilitySpec(vis) });
-      bits.push(`<h3>${title}</h3>${chartDiv(id, 't-visibility curve')}<p class="note">The probability that a read started t ms after a write completed sees it (or something newer); the band is the bootstrap 95% interval, the dashed lines the windows.</p>${windows}`);
+      bits.push(`<h3>${title}</h3>${chartDiv(id, 't-visibility curve')}<p class="note">The probability that a read started t ms after a write completed sees it (or something newer); the band is the bootstrap 95% interval (resampling writes with their reads), the dashed lines the windows (read off a non-decreasing fit of the curve).</p>${windows}`);
     } else bits.push(`<h3>${title}</h3><p>${escapeHtml(vis.summary ?? 'no samples')}</p>`);
   }
   if (bits.length > 0) {

@@ -64,6 +64,8 @@ export interface Visibility {
   curve: CurveBin[];
   windows: VisibilityWindow[];
   summary: string | null;
+  /** Further lines for the page: P(consistent) at t = 0, reads of overlapping writes left out. */
+  notes?: string[];
 }
 
 interface RawBin {
@@ -77,6 +79,7 @@ interface RawWindow {
   ms: number | null;
   ci95?: [number | null, number | null];
   samples: number;
+  writes?: number;
   reason?: string;
 }
 
@@ -99,8 +102,19 @@ export function visibilityData(result: CheckResult | undefined): Visibility | nu
       lo: w.ci95?.[0] ?? null,
       hi: w.ci95?.[1] ?? null,
       samples: w.samples,
-      text: w.ms === null ? `${level}: no figure: ${w.reason ?? 'unknown'}` : `${level} of reads consistent after ${w.ms} ms${ci}, from ${w.samples.toLocaleString('en-US')} reads`,
+      text:
+        w.ms === null
+          ? `${level}: no figure: ${w.reason ?? 'unknown'}`
+          : `${level} of reads consistent after ${w.ms} ms${ci}, from ${w.samples.toLocaleString('en-US')} reads${w.writes === undefined ? '' : ` of ${w.writes.toLocaleString('en-US')} writes`}`,
     };
   });
-  return { curve, windows, summary: typeof result.summary === 'string' ? result.summary : (result.reason ?? null) };
+  const notes: string[] = [];
+  const basis = result.pAt0Basis as { samples: number; upToMs: number } | null | undefined;
+  if (typeof result.pAt0 === 'number' && basis) {
+    notes.push(`P(consistent at t = 0) ${result.pAt0}: the fitted curve's first level, over the ${basis.samples.toLocaleString('en-US')} reads up to ${basis.upToMs} ms`);
+  }
+  if (typeof result.overlappingExcluded === 'number' && result.overlappingExcluded > 0) {
+    notes.push(`${result.overlappingExcluded.toLocaleString('en-US')} reads left out: their latest write overlapped another write of the key, so which version was the latest is ambiguous`);
+  }
+  return { curve, windows, summary: typeof result.summary === 'string' ? result.summary : (result.reason ?? null), notes };
 }

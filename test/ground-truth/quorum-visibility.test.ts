@@ -51,9 +51,14 @@ describe('quorum N=3 R=W=1, write propagation exp:50: the visibility checker aga
   it('estimates the curve within 0.05 of the true one in every bin of 200+ reads, and the truth is the model', async () => {
     const v = await visibility.check(run.history, { minBinSamples: 200, resamples: 50 });
     const curve = v.curve as Bin[];
-    expect(v.samples).toBe(truth.length + skipped);
+    // The checker leaves out reads of a write that overlapped another of its key (planned not
+    // to happen here; a slow put can still run into the next), as the truth says.
+    const counted = truth.filter((s) => !s.overlapping);
+    expect(v.overlappingExcluded).toBeGreaterThanOrEqual(truth.length - counted.length);
+    expect(v.overlappingExcluded).toBeLessThanOrEqual(truth.length - counted.length + skipped);
+    expect((v.samples as number) + (v.overlappingExcluded as number)).toBe(truth.length + skipped);
     const rows = curve.map((b) => {
-      const inBin = truth.filter((s) => s.t >= b.fromMs * 1e6 && s.t < b.toMs * 1e6);
+      const inBin = counted.filter((s) => s.t >= b.fromMs * 1e6 && s.t < b.toMs * 1e6);
       const trueFraction = inBin.filter((s) => s.consistent).length / inBin.length;
       const model = inBin.reduce((a, s) => a + analytic(s.serverT / 1e6), 0) / inBin.length;
       return { fromMs: b.fromMs, samples: b.samples, truthSamples: inBin.length, estimated: b.fraction, truth: trueFraction, model };

@@ -1,4 +1,5 @@
 // What really happened, from the emulator's log, in the terms the checkers use.
+import { isotonicFit, levelCrossing } from '../../checkers/staleness/monotone-curve.js';
 import type { Op } from '../../src/history/event.js';
 import type { GroundTruthRun } from './harness.js';
 
@@ -6,6 +7,8 @@ const MS = 1e6;
 
 export interface VisibilitySample {
   read: Op;
+  /** The latest write to its key completed before it began. */
+  write: Op;
   /** ns: read start − completion of the latest write to its key completed before it began (the checker's t). */
   t: number;
   /** ns, as the server saw it: the read's arrival − the write's acknowledgement. */
@@ -76,62 +79,25 @@ export function visibilitySamples(run: GroundTruthRun): { samples: VisibilitySam
     const returnedConsistent = (typeof r.writeId === 'number' && r.writeId >= wid) || (r.writeId === null && (latest.f === 'delete' || newerDelete));
     const l = latest;
     const overlapping = ws.some((o) => o !== l && o.invokeIndex < l.completeIndex! && o.completeIndex! > l.invokeIndex);
-    samples.push({ read, t: read.invokeTime - latest.completeTime!, serverT: r.startNs - w.endNs, consistent, returnedConsistent, overlapping });
+    samples.push({ read, write: latest, t: read.invokeTime - latest.completeTime!, serverT: r.startNs - w.endNs, consistent, returnedConsistent, overlapping });
   }
   return { samples, skipped, why };
 }
 
-/** The visibility checker's raw bin edges (ns): [0, 0.1 ms), then eighths of a decade. */
-export function binEdge(i: number): number {
-  return i === 0 ? 0 : 1e5 * 10 ** ((i - 1) / 8);
-}
-
-function rawBin(t: number): number {
-  if (t < 1e5) return 0;
-  let i = 1 + Math.floor(8 * Math.log10(t / 1e5));
-  while (i > 1 && t < binEdge(i)) i--;
-  while (t >= binEdge(i + 1)) i++;
-  return i;
-}
-
 /**
- * The q-window of a set of (t, consistent) samples by the visibility checker's documented rule:
- * bins of at least 1/(1 − q) samples, the lower edge of the first bin from which every bin is
- * ≥ q, never beyond the last inconsistent t once 1000 samples lie beyond it. In ms.
+ * The q-window of a set of true samples by the visibility checker's documented rule: leaving out
+ * reads of a write that overlapped another, the t at which the isotonic fit of P(consistent | t)
+ * reaches q (interpolated; 0 when it starts there), but never beyond the last inconsistent t once
+ * 1000 reads of 100 writes lie beyond it; null when the fit never reaches q, or fewer than
+ * 1/(1 − q) reads lie at or beyond the window. In ms.
  */
-export function windowOf(samples: readonly { t: number; consistent: boolean }[], q: number): number | null {
-  const min = Math.max(30, Math.round(1 / (1 - q)));
-  const raw = new Map<number, [number, number]>();
+export function windowOf(all: readonly VisibilitySample[], q: number): number | null {
+  const samples = all.filter((s) => !s.overlapping);
   let last = -1;
-  for (const s of samples) {
-    const b = rawBin(s.t);
-    const c = raw.get(b) ?? [0, 0];
-    c[0]++;
-    if (s.consistent) c[1]++;
-    else last = Math.max(last, s.t);
-    raw.set(b, c);
-  }
-  const bins: { from: number; n: number; c: number }[] = [];
-  let cur: { from: number; n: number; c: number } | null = null;
-  for (const i of [...raw.keys()].sort((a, b) => a - b)) {
-    const [n, c] = raw.get(i)!;
-    cur ??= { from: binEdge(i), n: 0, c: 0 };
-    cur.n += n;
-    cur.c += c;
-    if (cur.n >= min) {
-      bins.push(cur);
-      cur = null;
-    }
-  }
-  if (cur && bins.length > 0) {
-    bins[bins.length - 1]!.n += cur.n;
-    bins[bins.length - 1]!.c += cur.c;
-  } else if (cur) bins.push(cur);
-  let from = bins.length;
-  for (let i = bins.length - 1; i >= 0 && bins[i]!.c / bins[i]!.n >= q; i--) from = i;
-  const beyond = samples.filter((s) => s.t > last).length;
-  const cap = beyond >= 1000 ? Math.max(0, last) : Infinity;
-  const binFrom = from === bins.length ? Infinity : from === 0 ? 0 : bins[from]!.from;
-  const w = Math.min(cap, binFrom);
-  return w === Infinity ? null : w / MS;
+  for (const s of samples) if (!s.consistent) last = Math.max(last, s.t);
+  const after = samples.filter((s) => s.t > last);
+  const cap = after.length >= 1000 && new Set(after.map((s) => s.write)).size >= 100 ? Math.max(0, last) : Infinity;
+  const crossing = levelCrossing(isotonicFit(samples), q) ?? Infinity;
+  if (cap <= crossing) return cap === Infinity ? null : cap / MS;
+  return samples.filter((s) => s.t >= crossing).length >= Math.round(1 / (1 - q)) ? crossing / MS : null;
 }

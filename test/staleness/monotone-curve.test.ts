@@ -2,7 +2,7 @@
 // (an independent definition: the fitted value at i is max over a <= i of min over b >= i of the
 // mean of samples a..b), and the level crossing on curves whose answer is known.
 import { describe, expect, it } from 'vitest';
-import { curveAt, isotonicFit, levelCrossing, type CurveSample } from '../../checkers/staleness/monotone-curve.js';
+import { curveAt, isotonicFit, levelCrossing, SortedSamples, type CurveSample } from '../../checkers/staleness/monotone-curve.js';
 import { Random } from '../../src/util/random.js';
 
 /** Fitted value of each distinct t (in t order) by the min-max formula, O(n^3). */
@@ -65,5 +65,17 @@ describe('isotonic fit of the visibility curve', () => {
     expect(curveAt(blocks, 25)).toBeCloseTo(0.25, 1);
     expect(levelCrossing(isotonicFit([{ t: 5, consistent: true }]), 0.99)).toBe(0);
     expect(levelCrossing(isotonicFit([{ t: 5, consistent: false }]), 0.99)).toBeNull();
+  });
+
+  it('weighs samples: integer weights fit as the samples repeated, weight 0 as left out', () => {
+    const r = new Random(4);
+    for (let trial = 0; trial < 300; trial++) {
+      const samples = Array.from({ length: 1 + r.int(15) }, () => ({ t: r.int(10), consistent: r.next() < 0.7 }));
+      const sorted = new SortedSamples(samples);
+      const weights = sorted.samples.map(() => r.int(3));
+      const repeated = sorted.samples.flatMap((x, i) => Array.from({ length: weights[i]! }, () => x));
+      const want = isotonicFit(repeated);
+      expect(sorted.fit(weights), `trial ${trial}`).toEqual(want);
+    }
   });
 });

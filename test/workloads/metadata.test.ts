@@ -91,8 +91,9 @@ describe('metadata workload runs', () => {
     expect(stale.anomalies[0]!.explanation).toMatch(/^head\(m\d\) → \d+ at \d+\.\d{3} s was [\d.]+ ms stale: its value came from (put|set-meta)\(m\d, \d+\), completed at .* superseded by set-meta\(m\d, \d+\)/);
     const vis = results['visibility']!;
     expect(vis.valid).toBe(true);
-    // The 99% window: the emulator's stale window is 50–150 ms (a bin's resolution on top). On a
-    // fast machine the run can end inside the window: then the figure is a lower bound.
+    // The 99% window: the emulator's stale window is 50–150 ms. On a fast machine the run can
+    // end inside the window, or too few reads follow the fitted curve's crossing of 99%: then
+    // the figure is a lower bound.
     const window99 = (vis.windows as Record<string, { ms: number | null; atLeastMs?: number }>)['99%']!;
     const w99 = window99.ms ?? window99.atLeastMs ?? null;
     expect(w99).not.toBeNull();
