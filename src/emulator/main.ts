@@ -20,9 +20,12 @@ async function main(): Promise<number> {
   }
   const emulator = await startEmulator(parsed.options);
   const d = emulator.describe();
+  const keys = resolveOptions(parsed.options).keys.map((k) => k.accessKeyId);
+  // Access key ids and where their secrets came from, never a secret: this output ends up in logs.
+  const from = parsed.options.keys === undefined ? 'secret: the default pair, see --help' : 'secrets: as given with --key';
   process.stdout.write(
     `objcheck emulator listening on ${emulator.endpoint} (region ${emulator.region}, consistency ${JSON.stringify(d.consistency)}, seed ${d.seed})\n` +
-      `access key ${emulator.credentials.accessKeyId}, secret ${emulator.credentials.secretAccessKey}\n`,
+      `access key${keys.length === 1 ? '' : 's'} ${keys.join(', ')} (${from})\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -59,6 +59,31 @@ describe('emulator command line', () => {
     expect(code).toBe(0);
   });
 
+  it('prints the access key ids and where the secrets came from, never a secret', async () => {
+    const run = async (args: string[]) => {
+      const child = spawn(process.execPath, ['dist/src/emulator/main.js', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      // Wait for the key line (bounded by the test's timeout), then stop the server.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (/^access keys? .*\n/m.test(out)) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      return out;
+    };
+    const custom = await run(['--key', 'alice:alice-secret-123', '--key', 'bob:bob-secret-456']);
+    expect(custom).toMatch(/^access keys alice, bob \(secrets: as given with --key\)$/m);
+    expect(custom).not.toMatch(/alice-secret-123|bob-secret-456/);
+    const defaults = await run([]);
+    expect(defaults).toMatch(/^access key objcheck \(secret: the default pair, see --help\)$/m);
+    expect(defaults).not.toContain('objcheck-secret');
+  });
+
   it('a bad flag exits 3 with the reason', async () => {
     const child = spawn(process.execPath, ['dist/src/emulator/main.js', '--consistency', 'nope'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
