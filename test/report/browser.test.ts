@@ -1,5 +1,6 @@
 // The reports in a real browser: Debian's chromium, driven by playwright-core.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +79,26 @@ describe.skipIf(missing !== null)('reports in headless Chromium', () => {
     expect(focus).toEqual(results.checkers['linearizable']!.anomalies[0]!.ops);
     expect(domain[1]! - domain[0]!).toBeLessThan(170);
     expect(domain[0]).toBeGreaterThan(0);
+  });
+
+  it("draws the default short run's report with nothing on the console (windows of 0 ms on a log axis)", async () => {
+    const results = join(tmp, 'short-runs');
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../../dist/src/cli/main.js'), 'workload', '--time-limit', '2', '--results', results, '--name', 'short'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const v = await visitReport(join(results, 'short', 'report.html'));
+    expectHealthy(v, v.charts.length);
+    expect(v.charts.map((c) => c.id)).toContain('chart-visibility');
+  });
+
+  it.each([
+    ['no stale read', { ops: 400, seed: 3, visibilityDelayMs: 0 }],
+    ['one bin of t', { ops: 40, seed: 4, processes: 2, keys: 1, visibilityDelayMs: 1 }],
+    ['almost no data', { ops: 3, seed: 5, processes: 1, keys: 1 }],
+  ])('draws a small run (%s) with nothing on the console', async (name, o) => {
+    const dir = join(tmp, 'results', `register-small-${o.seed}`);
+    await writeSyntheticRun(dir, o, `register-small-${o.seed}`);
+    const v = await visitReport(await writeReport(dir, { renderer }));
+    expectHealthy(v, v.charts.length);
   });
 
   it('says what it sampled when a history is too big to draw op by op', async () => {

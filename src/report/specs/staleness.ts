@@ -33,15 +33,19 @@ export function visibilitySpec(v: Visibility): TopLevelSpec {
   const x = { field: 'x0', type: 'quantitative', title: "t: ms from the write's completion to the read's start (log scale)", scale: { type: 'log' } } as const;
   const lowest = Math.min(1, ...v.curve.map((b) => b.lo));
   const y = { type: 'quantitative' as const, title: 'fraction of reads that saw the write (or newer)', scale: { domain: [Math.max(0, Math.floor(lowest * 20) / 20), 1] } };
-  // Windows at the same t (99% and 99.9% often coincide) share one rule and one label.
+  // Windows at the same t (99% and 99.9% often coincide) share one rule and one label. A window
+  // of 0 ms (reads consistent from the start) cannot stand on a log axis: its rule goes where
+  // the axis begins, the first bin's x0, and its tooltip keeps the true figure.
+  const axisStart = v.curve.length > 0 ? Math.min(...v.curve.map((b) => b.x0)) : undefined;
   const byMs = new Map<number, { ms: number; level: string; text: string }>();
   for (const w of v.windows) {
-    if (w.ms === null) continue;
-    const m = byMs.get(w.ms);
+    if (w.ms === null || axisStart === undefined) continue;
+    const ms = Math.max(w.ms, axisStart);
+    const m = byMs.get(ms);
     if (m) {
       m.level += `, ${w.level}`;
       m.text += `; ${w.text}`;
-    } else byMs.set(w.ms, { ms: w.ms, level: w.level, text: w.text });
+    } else byMs.set(ms, { ms, level: w.level, text: w.text });
   }
   const marked = [...byMs.values()];
   const layers: Layer[] = [
