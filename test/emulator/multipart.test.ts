@@ -5,6 +5,7 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
+  PutObjectCommand,
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -52,6 +53,22 @@ describe('multipart upload', () => {
     expect(out.ContentType).toBe('text/x-mpu');
     expect(out.Metadata).toEqual({ kind: 'multi' });
     expect((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads ?? []).toEqual([]);
+  });
+
+  it('answers a retried CompleteMultipartUpload as the first (a client whose answer was lost), without writing again', async () => {
+    const part = Buffer.from('only part');
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mpu/retry' }));
+    const e1 = await s3.send(new UploadPartCommand({ Bucket, Key: 'mpu/retry', UploadId, PartNumber: 1, Body: part }));
+    const complete = () => s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'mpu/retry', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: e1.ETag }] } }));
+    const first = await complete();
+    // Another writer replaces the object; the retry must not bring the upload's body back.
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'mpu/retry', Body: 'later' }));
+    const retry = await complete();
+    expect(retry.ETag).toBe(first.ETag);
+    const out = await s3.send(new GetObjectCommand({ Bucket, Key: 'mpu/retry' }));
+    expect(await out.Body!.transformToString()).toBe('later');
+    // Another key with that upload id is still no upload.
+    expect(await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'mpu/other', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: e1.ETag }] } })))).toEqual({ name: 'NoSuchUpload', status: 404 });
   });
 
   it('refuses small non-final parts, wrong ETags, and aborted uploads', async () => {

@@ -27,6 +27,12 @@ interface Upload {
  */
 export class MultipartUploads {
   private readonly uploads = new Map<string, Upload>();
+  /**
+   * Uploads completed, with the ETag they were answered with: S3 accepts a retried
+   * CompleteMultipartUpload (a client whose answer was lost retries), and answers it the same
+   * without writing again. The newest 10,000 are remembered.
+   */
+  private readonly completed = new Map<string, { bucket: string; key: string; etag: string }>();
   private count = 0;
 
   start(bucket: string, key: string, template: Upload['template']): Upload {
@@ -45,6 +51,19 @@ export class MultipartUploads {
 
   end(id: string): void {
     this.uploads.delete(id);
+  }
+
+  /** Ends an upload that completed as the object with this ETag. */
+  complete(upload: Upload, etag: string): void {
+    this.uploads.delete(upload.id);
+    this.completed.set(upload.id, { bucket: upload.bucket, key: upload.key, etag });
+    if (this.completed.size > 10_000) this.completed.delete(this.completed.keys().next().value!);
+  }
+
+  /** The ETag an upload completed with, if it did (for this bucket and key). */
+  completedAs(id: string | undefined, bucket: string, key: string): string | undefined {
+    const done = id === undefined ? undefined : this.completed.get(id);
+    return done && done.bucket === bucket && done.key === key ? done.etag : undefined;
   }
 
   inBucket(bucket: string): Upload[] {
@@ -79,7 +98,14 @@ export async function uploadPart(state: EmulatorState, request: S3Request): Prom
 export async function completeMultipartUpload(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const bucket = state.buckets.get(request.target.bucket!);
   const key = request.target.key!;
-  const upload = state.uploads.get(queryValue(request.target.query, 'uploadId'), bucket.name, key);
+  const id = queryValue(request.target.query, 'uploadId');
+  const done = state.uploads.completedAs(id, bucket.name, key);
+  if (done !== undefined) {
+    // A retry of a completion that was applied: the same answer, no second write.
+    request.notes.push({ op: 'CompleteMultipartUpload', key });
+    return completeResult(bucket.name, key, done);
+  }
+  const upload = state.uploads.get(id, bucket.name, key);
   const listed = parseCompleteMultipart(request.payload.body.toString('utf8'));
   const bodies: Buffer[] = [];
   const md5 = createHash('md5');
@@ -98,11 +124,15 @@ export async function completeMultipartUpload(state: EmulatorState, request: S3R
   const object: NewObject = { ...upload.template, body: Buffer.concat(bodies), etag };
   const precondition = writePrecondition(state, request);
   const outcome = await bucket.keyspace.write({ key, object, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
-  state.uploads.end(upload.id);
+  state.uploads.complete(upload, etag);
   request.notes.push(writeNote('CompleteMultipartUpload', key, outcome));
+  return completeResult(bucket.name, key, etag);
+}
+
+function completeResult(bucket: string, key: string, etag: string): S3Response {
   return xmlResponse(
     200,
-    `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el('Location', `/${bucket.name}/${key}`)}${el('Bucket', bucket.name)}${el('Key', key)}${el('ETag', etag)}</CompleteMultipartUploadResult>`,
+    `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el('Location', `/${bucket}/${key}`)}${el('Bucket', bucket)}${el('Key', key)}${el('ETag', etag)}</CompleteMultipartUploadResult>`,
   );
 }
 
