@@ -39,7 +39,8 @@ async function get(key: string, extra: { Range?: string; Bucket?: string } = {})
 describe('buckets', () => {
   it('creates, heads, lists, locates and deletes a bucket', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'made-here' }));
-    expect(await failure(s3.send(new CreateBucketCommand({ Bucket: 'made-here' })))).toEqual({ name: 'BucketAlreadyOwnedByYou', status: 409 });
+    // us-east-1 answers 200 to creating a bucket one owns (s3-conformance.test.ts has the other regions).
+    await s3.send(new CreateBucketCommand({ Bucket: 'made-here' }));
     await s3.send(new HeadBucketCommand({ Bucket: 'made-here' }));
     const names = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name);
     expect(names).toEqual([BUCKET, 'made-here']);

@@ -14,7 +14,9 @@ export async function listBuckets(state: EmulatorState): Promise<S3Response> {
 
 export async function createBucket(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const name = request.target.bucket!;
-  if (!state.buckets.create(name)) throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
+  // Creating a bucket one already owns: us-east-1 answers 200 (for compatibility with its first
+  // days), every other region BucketAlreadyOwnedByYou.
+  if (!state.buckets.create(name) && state.options.region !== 'us-east-1') throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
   return emptyResponse(200, { location: `/${name}` });
 }
 

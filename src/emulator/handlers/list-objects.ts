@@ -32,6 +32,11 @@ function entries(page: ListPage, enc: (s: string) => string, fetchOwner: boolean
   return xml;
 }
 
+/** max-keys=0 asks for nothing and S3 says nothing is left out (IsTruncated false). */
+function untruncatedAtZero(page: ListPage, max: number): ListPage {
+  return max === 0 ? { ...page, isTruncated: false } : page;
+}
+
 /** ListObjectsV2. The continuation token is the last returned name, base64url'd: opaque enough. */
 export async function listObjectsV2(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const bucket = state.buckets.get(request.target.bucket!);
@@ -43,13 +48,14 @@ export async function listObjectsV2(state: EmulatorState, request: S3Request): P
   const max = maxKeys(request);
   const encode = encodingType(request);
   let after = startAfter ?? '';
-  if (token !== undefined) {
+  // An empty token is no token (S3 echoes it and lists from the start).
+  if (token !== undefined && token !== '') {
     after = Buffer.from(token, 'base64url').toString('utf8');
     if (token === '' || Buffer.from(after, 'utf8').toString('base64url') !== token) {
       throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect');
     }
   }
-  const page = listPage(await bucket.keyspace.list(), { prefix, delimiter, maxKeys: max, after });
+  const page = untruncatedAtZero(listPage(await bucket.keyspace.list(), { prefix, delimiter, maxKeys: max, after }), max);
   const enc = encode ?? ((s: string) => s);
   const xml =
     `<ListBucketResult xmlns="${S3_NS}">${el('Name', bucket.name)}${el('Prefix', enc(prefix))}` +
@@ -77,7 +83,7 @@ export async function listObjectsV1(state: EmulatorState, request: S3Request): P
   const max = maxKeys(request);
   const encode = encodingType(request);
   const enc = encode ?? ((s: string) => s);
-  const page = listPage(await bucket.keyspace.list(), { prefix, delimiter, maxKeys: max, after: marker });
+  const page = untruncatedAtZero(listPage(await bucket.keyspace.list(), { prefix, delimiter, maxKeys: max, after: marker }), max);
   const xml =
     `<ListBucketResult xmlns="${S3_NS}">${el('Name', bucket.name)}${el('Prefix', enc(prefix))}${el('Marker', enc(marker))}` +
     (page.isTruncated && page.last !== undefined ? el('NextMarker', enc(page.last)) : '') +
