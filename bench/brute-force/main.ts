@@ -2,13 +2,14 @@
 // (a soak of what test/linearizable/checker-vs-reference.test.ts runs a few hundred of):
 //   npm run bench:brute [-- histories-per-model]
 // Prints each model's tally and exits 1 on the first disagreement, with its seed.
-import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
+import { createLinearizableChecker, loadModels } from '../../checkers/linearizable/index.js';
 import { selectCheckers } from '../../src/check/select-checkers.js';
 import { partHistory } from '../../workloads/mixed.js';
 import { mixedSpec, randomHistory, singleModelSpec } from './histories.js';
 import { referenceCheck, type ReferenceModel } from './reference.js';
 
 const perModel = Number(process.argv[2] ?? 20_000);
+await loadModels();
 
 function disagree(what: string, seed: number, ours: unknown, reference: unknown): never {
   console.error(`${what}, seed ${seed}: the checker says ${JSON.stringify(ours)}, the reference ${JSON.stringify(reference)}`);

@@ -8,7 +8,7 @@ import { getModel } from './registry.js';
 
 export { checkPartition, DEFAULT_BUDGET } from './partition.js';
 export type { Budget, Counterexample, PartitionResult } from './partition.js';
-export { MODELS, getModel, modelNames } from './registry.js';
+export { getModel, loadModel, loadModels, modelNames } from './registry.js';
 
 export interface LinearizableOptions {
   /** Model name from the registry; default `register`. */

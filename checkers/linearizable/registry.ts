@@ -1,33 +1,51 @@
 import type { Model } from './model.js';
 import { casRegisterModel } from './models/cas-register.js';
-import { fifoQueueModel } from './models/fifo-queue.js';
 import { kvModel } from './models/kv.js';
-import { multiRegisterModel } from './models/multi-register.js';
-import { mutexModel } from './models/mutex.js';
 import { registerModel } from './models/register.js';
-import { setModel } from './models/set.js';
-import { unorderedQueueModel } from './models/unordered-queue.js';
 
-/** Every model by name, one line each. */
-export const MODELS: Readonly<Record<string, Model<any>>> = {
+/** The models our own histories and the usual imports use: loaded with the checker. */
+const BUILT_IN: Readonly<Record<string, Model<any>>> = {
   register: registerModel,
   'cas-register': casRegisterModel,
   kv: kvModel,
-  // Knossos's (knossos.model), under its names.
-  mutex: mutexModel,
-  'multi-register': multiRegisterModel,
-  set: setModel,
-  'unordered-queue': unorderedQueueModel,
-  'fifo-queue': fifoQueueModel,
 };
 
+/**
+ * Knossos's models (knossos.model), under its names: loaded when asked for, so that a check
+ * that does not use them does not load them in every thread it runs on.
+ */
+const KNOSSOS: Readonly<Record<string, () => Promise<Model<any>>>> = {
+  mutex: async () => (await import('./models/mutex.js')).mutexModel,
+  'multi-register': async () => (await import('./models/multi-register.js')).multiRegisterModel,
+  set: async () => (await import('./models/set.js')).setModel,
+  'unordered-queue': async () => (await import('./models/unordered-queue.js')).unorderedQueueModel,
+  'fifo-queue': async () => (await import('./models/fifo-queue.js')).fifoQueueModel,
+};
+
+const loaded = new Map<string, Model<any>>(Object.entries(BUILT_IN));
+
+/** Every model's name. */
 export function modelNames(): string[] {
-  return Object.keys(MODELS);
+  return [...Object.keys(BUILT_IN), ...Object.keys(KNOSSOS)];
 }
 
-/** The model called `name`; throws an Error naming the known models otherwise. */
+/** The model called `name`, once loaded (built-in ones always are; loadModel loads the others). */
 export function getModel(name: string): Model<any> {
-  const m = MODELS[name];
-  if (!m) throw new Error(`unknown model "${name}"; known models: ${modelNames().join(', ')}`);
-  return m;
+  const m = loaded.get(name);
+  if (m) return m;
+  if (name in KNOSSOS) throw new Error(`model "${name}" is not loaded: await loadModel("${name}") first`);
+  throw new Error(`unknown model "${name}"; known models: ${modelNames().join(', ')}`);
+}
+
+/** The model called `name`, loading it first if needed; an unknown name throws as getModel does. */
+export async function loadModel(name: string): Promise<Model<any>> {
+  const load = loaded.has(name) ? undefined : KNOSSOS[name];
+  if (load) loaded.set(name, await load());
+  return getModel(name);
+}
+
+/** Every model by name, all loaded. */
+export async function loadModels(): Promise<Readonly<Record<string, Model<any>>>> {
+  for (const name of modelNames()) await loadModel(name);
+  return Object.fromEntries(modelNames().map((n) => [n, getModel(n)]));
 }

@@ -58,8 +58,10 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
   let checkers: Checker[];
   if (foreign && settings.checkers === undefined) {
     if (model !== undefined) {
-      const { getModel, MODELS } = await import('../../checkers/linearizable/registry.js');
-      const misfit = modelFitError(source.history, history, getModel(model), MODELS);
+      const { loadModel, loadModels } = await import('../../checkers/linearizable/registry.js');
+      const chosen = await loadModel(model);
+      // Every model is loaded only to name the ones that take an op the chosen one has no rule for.
+      const misfit = history.ops.some((o) => chosen.kind(o) === undefined) ? modelFitError(source.history, history, chosen, await loadModels()) : undefined;
       if (misfit) return { file, error: misfit };
     }
     checkers = [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })];
@@ -74,8 +76,8 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
     }
     model ??= runWorkload?.model;
     if (!foreign) {
-      const { getModel } = await import('../../checkers/linearizable/registry.js');
-      const unknown = unknownOpError(source.history, history, runWorkload ? [runWorkload] : [...registry.workloads.values()], settings.model === undefined ? undefined : getModel(settings.model));
+      const { loadModel } = await import('../../checkers/linearizable/registry.js');
+      const unknown = unknownOpError(source.history, history, runWorkload ? [runWorkload] : [...registry.workloads.values()], settings.model === undefined ? undefined : await loadModel(settings.model));
       if (unknown) return { file, error: unknown };
     }
     // A bare history in our format is most likely the register workload's.

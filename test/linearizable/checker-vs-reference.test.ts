@@ -6,11 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { mixedSpec, randomHistory, singleModelSpec } from '../../bench/brute-force/histories.js';
 import { referenceCheck, type ReferenceModel } from '../../bench/brute-force/reference.js';
-import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
+import { createLinearizableChecker, loadModels } from '../../checkers/linearizable/index.js';
 import { selectCheckers } from '../../src/check/select-checkers.js';
 import { historyOf } from '../../src/history/build.js';
 import type { History } from '../../src/history/event.js';
 import { partHistory } from '../../workloads/mixed.js';
+
+// Knossos's models load when asked for (registry.ts).
+await loadModels();
 
 const SEEDS = 300;
 

@@ -2,11 +2,14 @@
 // its verdict and why; how ops and states read; the counterexample sentence for each model.
 import { describe, expect, it } from 'vitest';
 import { referenceCheck, type ReferenceModel } from '../../bench/brute-force/reference.js';
-import { createLinearizableChecker, getModel } from '../../checkers/linearizable/index.js';
+import { createLinearizableChecker, getModel, loadModels } from '../../checkers/linearizable/index.js';
 import { parseJepsenEdn } from '../../checkers/linearizable/import/jepsen-edn.js';
 import type { Counterexample } from '../../checkers/linearizable/partition.js';
 import { historyOf } from '../../src/history/build.js';
 import type { History } from '../../src/history/event.js';
+
+// Knossos's models load when asked for (registry.ts).
+await loadModels();
 
 type Type = 'invoke' | 'ok' | 'fail' | 'info';
 /** An event: process, type, f, value (omitted when undefined); times 1 ms apart. */
