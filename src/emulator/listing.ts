@@ -67,7 +67,8 @@ export function listPage(snapshot: ListSnapshot, p: ListParams): ListPage {
     }
     if (common !== undefined && common === page.commonPrefixes[page.commonPrefixes.length - 1]) continue;
     if (count === p.maxKeys) {
-      page.isTruncated = true;
+      // max-keys=0 asks for nothing, and S3 then says nothing was left out.
+      page.isTruncated = p.maxKeys > 0;
       break;
     }
     count++;

@@ -1,6 +1,6 @@
 // Behaviour that ceph/s3-tests checks and the emulator got wrong (issue 20), each against S3's
 // documented answer: recreating an owned bucket, max-keys=0, an empty continuation token.
-import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectVersionsCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { failure, withEmulator } from './sdk.js';
@@ -33,11 +33,13 @@ describe('S3 conformance details', () => {
     }
   });
 
-  it('max-keys=0 lists nothing and says nothing was left out, v1 and v2', async () => {
+  it('max-keys=0 lists nothing and says nothing was left out: v1, v2 and versions', async () => {
     const v1 = await s3.send(new ListObjectsCommand({ Bucket, MaxKeys: 0 }));
     expect([v1.IsTruncated, v1.Contents ?? []]).toEqual([false, []]);
     const v2 = await s3.send(new ListObjectsV2Command({ Bucket, MaxKeys: 0 }));
     expect([v2.IsTruncated, v2.Contents ?? [], v2.NextContinuationToken]).toEqual([false, [], undefined]);
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket, MaxKeys: 0 }));
+    expect([versions.IsTruncated, versions.Versions ?? []]).toEqual([false, []]);
   });
 
   it('an empty continuation token lists from the start and is echoed', async () => {

@@ -32,11 +32,6 @@ function entries(page: ListPage, enc: (s: string) => string, fetchOwner: boolean
   return xml;
 }
 
-/** max-keys=0 asks for nothing and S3 says nothing is left out (IsTruncated false). */
-function untruncatedAtZero(page: ListPage, max: number): ListPage {
-  return max === 0 ? { ...page, isTruncated: false } : page;
-}
-
 /** ListObjectsV2. The continuation token is the last returned name, base64url'd: opaque enough. */
 export async function listObjectsV2(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const bucket = state.buckets.get(request.target.bucket!);
@@ -55,7 +50,7 @@ export async function listObjectsV2(state: EmulatorState, request: S3Request): P
       throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect');
     }
   }
-  const page = untruncatedAtZero(listPage(await bucket.keyspace.list(), { prefix, delimiter, maxKeys: max, after }), max);
+  const page = listPage(await bucket.keyspace.list(), { prefix, delimiter, maxKeys: max, after });
   const enc = encode ?? ((s: string) => s);
   const xml =
     `<ListBucketResult xmlns="${S3_NS}">${el('Name', bucket.name)}${el('Prefix', enc(prefix))}` +
@@ -83,7 +78,7 @@ export async function listObjectsV1(state: EmulatorState, request: S3Request): P
   const max = maxKeys(request);
   const encode = encodingType(request);
   const enc = encode ?? ((s: string) => s);
-  const page = untruncatedAtZero(listPage(await bucket.keyspace.list(), { prefix, delimiter, maxKeys: max, after: marker }), max);
+  const page = listPage(await bucket.keyspace.list(), { prefix, delimiter, maxKeys: max, after: marker });
   const xml =
     `<ListBucketResult xmlns="${S3_NS}">${el('Name', bucket.name)}${el('Prefix', enc(prefix))}${el('Marker', enc(marker))}` +
     (page.isTruncated && page.last !== undefined ? el('NextMarker', enc(page.last)) : '') +
