@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
+import { loadModel, loadModels } from '../../checkers/linearizable/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../cli/errors.js';
 import type { History } from '../history/event.js';
@@ -58,7 +59,6 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
   let checkers: Checker[];
   if (foreign && settings.checkers === undefined) {
     if (model !== undefined) {
-      const { loadModel, loadModels } = await import('../../checkers/linearizable/registry.js');
       const chosen = await loadModel(model);
       // Every model is loaded only to name the ones that take an op the chosen one has no rule for.
       const misfit = history.ops.some((o) => chosen.kind(o) === undefined) ? modelFitError(source.history, history, chosen, await loadModels()) : undefined;
@@ -76,7 +76,6 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
     }
     model ??= runWorkload?.model;
     if (!foreign) {
-      const { loadModel } = await import('../../checkers/linearizable/registry.js');
       const unknown = unknownOpError(source.history, history, runWorkload ? [runWorkload] : [...registry.workloads.values()], settings.model === undefined ? undefined : await loadModel(settings.model));
       if (unknown) return { file, error: unknown };
     }

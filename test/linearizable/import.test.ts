@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importEtcdLog, importKvEdn, parseEtcdLog, parseKvEdn } from '../../checkers/linearizable/import/index.js';
+import { detectFormat, importEtcdLog, importKvEdn, parseEtcdLog, parseKvEdn } from '../../checkers/linearizable/import/index.js';
 import { EdnError, Keyword, parseEdn } from '../../checkers/linearizable/import/edn.js';
 import { UserError } from '../../src/cli/errors.js';
 
@@ -105,5 +105,30 @@ describe('kv EDN importer', () => {
     expect(bad('{:process 2, :type :invoke, :f :get, :key 1, :value nil}')).toBe('c.txt:5: :key must be a string, found 1');
     expect(bad('[1 2]')).toMatch(/^c\.txt:5: expected an EDN map/);
     expect(bad('{:process 3, :type :ok, :f :get, :key "1", :value ""}')).toMatch(/^c\.txt:5: field "type": ok for process 3, which has no open invocation/);
+  });
+});
+
+describe('format detection', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'objcheck-detect-'));
+  const file = (name: string, text: string) => {
+    const f = path.join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+
+  it('decides on the first line that is not blank or a comment, however far it is', () => {
+    // Comment lines past the first 4 KiB read, and a first op line that straddles a read.
+    const comments = Array.from({ length: 300 }, (_, i) => `; comment line ${i}`).join('\n');
+    expect(detectFormat(file('far.edn', `\n\n${comments}\n  \n${' '.repeat(4000)}[{:process 0, :type :invoke, :f :read}]\n`))).toBe('jepsen-edn');
+    expect(detectFormat(file('etcd.log', `${comments}\r\n${ETCD}`))).toBe('etcd-log');
+    expect(detectFormat(file('ours.jsonl', '{"type":"invoke"}\n'))).toBe('jsonl');
+    expect(detectFormat(file('list.edn', '(\n{:process 0 :type :invoke :f :read :value nil}\n)'))).toBe('jepsen-edn');
+    expect(detectFormat(file('nonl.edn', '#jepsen.history.Op{:index 0 :type :invoke}'))).toBe('jepsen-edn');
+    expect(detectFormat(file('empty', ''))).toBe('jsonl');
+  });
+
+  it('says in one line when the first line shows no format, or the file cannot be read', () => {
+    expect(() => detectFormat(file('prose.txt', '; a comment\nhello world\n'))).toThrow(/prose\.txt: cannot tell the history's format from its first line; pass --format/);
+    expect(() => detectFormat(path.join(dir, 'missing'))).toThrow(/missing: cannot read: ENOENT/);
   });
 });

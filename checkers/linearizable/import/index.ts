@@ -34,25 +34,46 @@ export function importHistory(file: string, format: ImportFormat): Promise<Histo
  * is chosen for it because it checks the fields the kv model needs.
  */
 export function detectFormat(file: string): ImportFormat {
-  let head: string;
+  let first: string;
   try {
-    // The first 64 KiB only: the importer reads the whole file afterwards.
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(64 * 1024);
-      head = buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
-    } finally {
-      closeSync(fd);
-    }
+    first = firstMeaningfulLine(file);
   } catch (err) {
     throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  // EDN files may open with `;` comment lines: the first line of anything else decides.
-  const first = head.split('\n').find((l) => l.trim() !== '' && !l.trimStart().startsWith(';'))?.trim() ?? '';
   if (first.startsWith('{"') || first === '') return 'jsonl';
   if (/\bjepsen\.util\b/.test(first)) return 'etcd-log';
   if (first.startsWith('{:') && /:f\s+:(get|put|append)\b/.test(first) && /:key\s+"/.test(first)) return 'kv-edn';
   // A vector or list of ops, a bare op map, or an op as a tagged record (#jepsen.history.Op{…}).
   if (first.startsWith('{:') || first.startsWith('[') || first.startsWith('(') || /^#[A-Za-z][\w.\-]*\{/.test(first)) return 'jepsen-edn';
   throw new UserError(`${file}: cannot tell the history's format from its first line; pass --format (${FORMATS.join(', ')})`);
+}
+
+/**
+ * The first line that is neither blank nor an EDN `;` comment, trimmed; '' when the first 64 KiB
+ * hold none. Read 4 KiB at a time and scanned without splitting: the importer reads the whole
+ * file afterwards, and a check of many small files should not pay twice for each.
+ */
+function firstMeaningfulLine(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let have = 0;
+    let from = 0;
+    for (;;) {
+      const got = have < buf.length ? readSync(fd, buf, have, Math.min(4096, buf.length - have), have) : 0;
+      have += got;
+      const end = got === 0 ? have : buf.lastIndexOf(0x0a, have - 1) + 1;
+      // Whole lines only, until the file or the 64 KiB end.
+      while (from < end) {
+        let nl = buf.indexOf(0x0a, from);
+        if (nl < 0 || nl >= end) nl = end;
+        const line = buf.toString('utf8', from, nl).trim();
+        from = nl + 1;
+        if (line !== '' && !line.startsWith(';')) return line;
+      }
+      if (got === 0) return '';
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
