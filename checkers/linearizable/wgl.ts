@@ -373,12 +373,14 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       // fall through to backtracking
     } else if (eKind[entry] === CALL) {
       const o = eOp[entry]!;
-      if ((flag === 1 && isBlind[o] === 1) || (prevTwin !== undefined && prevTwin[o]! >= 0 && placed[prevTwin[o]!] === 0)) {
+      if (flag === 1 && isBlind[o] === 1) {
         entry = nxt[entry]!;
         continue;
       }
       const next = memoFrom[o] === sid ? memoTo[o]! : transition(sid, o);
-      if (next >= 0 && (isOpt[o] === 0 || next !== sid)) {
+      // Twins are optional ops, so their test sits behind isOpt: the ops of models without twins,
+      // and every required op, pay nothing for it in this, the search's hottest branch.
+      if (next >= 0 && (isOpt[o] === 0 || (next !== sid && (prevTwin === undefined || prevTwin[o]! < 0 || placed[prevTwin[o]!] === 1)))) {
         const w = o >>> 5;
         const b = 1 << (o & 31);
         bits[w] |= b;
