@@ -8,7 +8,9 @@ import { Recorder } from '../src/history/recorder.js';
 import { runWorkers, type Progress, type RunLimits } from '../src/runner/run-workers.js';
 import { memoryTarget } from '../src/targets/memory.js';
 import { TargetError, type TargetClient } from '../src/targets/target.js';
+import { pbsGenerator, pbsWorkload, READS_PER_WRITE } from '../workloads/pbs.js';
 import { registerWorkload } from '../workloads/register.js';
+import type { Workload } from '../workloads/workload.js';
 import { faulty } from './helpers/faulty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'objcheck-runner-'));
@@ -22,6 +24,9 @@ interface RunSpec {
   opTimeoutMs?: number;
   wrap?: (c: TargetClient) => TargetClient;
   stop?: AbortSignal;
+  workload?: Workload;
+  keys?: number;
+  lagSpanMs?: number;
 }
 
 async function run(spec: RunSpec) {
@@ -29,22 +34,25 @@ async function run(spec: RunSpec) {
   const recorder = new Recorder(file);
   const { client } = await memoryTarget.open({ prefix: 'run/', latencyMs: spec.latencyMs ?? 0, seed: 1, opTimeoutMs: spec.opTimeoutMs ?? 1000, concurrency: spec.concurrency ?? 4 });
   const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
+  // At or before the runner's own start, on the history's clock.
+  const beforeNs = recorder.now();
   const { reason } = await runWorkers(
     {
-      workload: registerWorkload,
+      workload: spec.workload ?? registerWorkload,
       client: spec.wrap ? spec.wrap(client) : client,
       recorder,
       concurrency: spec.concurrency ?? 4,
       limits: spec.limits,
       opTimeoutMs: spec.opTimeoutMs ?? 1000,
       seed: spec.seed ?? 7,
-      keys: 3,
+      keys: spec.keys ?? 3,
+      ...(spec.lagSpanMs === undefined ? {} : { lagSpanMs: spec.lagSpanMs }),
       stop: spec.stop ?? new AbortController().signal,
     },
     progress,
   );
   recorder.close();
-  return { reason, progress, history: await readHistory(file) };
+  return { reason, progress, beforeNs, history: await readHistory(file) };
 }
 
 
@@ -164,5 +172,46 @@ describe('Recorder', () => {
     await new Promise((res) => setTimeout(res, 350));
     expect(readFileSync(file, 'utf8')).toMatch(/^\{"index":0,"time":\d+,"process":0,"type":"invoke","f":"get","key":"k"\}\n$/);
     r.close();
+  });
+});
+
+describe('planned ops (the pbs workload)', () => {
+  it('plans one put a key at a time, then its reads within the span, the same for the same seed', () => {
+    const take = (seed: number) => {
+      const g = pbsGenerator({ seed, keys: 3, lagSpanMs: 100 });
+      return Array.from({ length: 200 }, () => ({ at: g.plannedAt!()!, op: g.next()! }));
+    };
+    const a = take(5);
+    expect(take(5)).toEqual(a);
+    expect(take(6)).not.toEqual(a);
+    // In time order; per key: a put, then READS_PER_WRITE gets within (put, put + span], and the
+    // key's next put only after them (no get of a key runs into its next put's plan).
+    for (let i = 1; i < a.length; i++) expect(a[i]!.at).toBeGreaterThanOrEqual(a[i - 1]!.at);
+    for (const key of ['k0', 'k1', 'k2']) {
+      const mine = a.filter((x) => x.op.key === key);
+      const puts = mine.filter((x) => x.op.f === 'put');
+      expect(puts.length).toBeGreaterThan(5);
+      for (let p = 0; p < puts.length - 1; p++) {
+        expect(puts[p + 1]!.at - puts[p]!.at).toBeCloseTo(110, 6);
+        const gets = mine.filter((x) => x.op.f === 'get' && x.at > puts[p]!.at && x.at < puts[p + 1]!.at);
+        expect(gets).toHaveLength(READS_PER_WRITE);
+        for (const g of gets) expect(g.at - puts[p]!.at).toBeLessThanOrEqual(100);
+      }
+    }
+    expect(new Set(a.filter((x) => x.op.f === 'put').map((x) => x.op.value)).size).toBe(a.filter((x) => x.op.f === 'put').length);
+  });
+
+  it('starts each op no sooner than planned, in the generator\'s order, with few or many workers', async () => {
+    for (const concurrency of [2, 16]) {
+      const { history, reason, beforeNs } = await run({ workload: pbsWorkload, limits: { ops: 120 }, concurrency, keys: 4, lagSpanMs: 40 });
+      expect(reason).toBe('ops-limit');
+      const g = pbsGenerator({ seed: 7, keys: 4, lagSpanMs: 40 });
+      const plan = Array.from({ length: 120 }, () => ({ at: g.plannedAt!()!, op: g.next()! }));
+      expect(sequence(history)).toEqual(plan.map((p) => [p.op.f, p.op.key, p.op.value]));
+      // Planned times count from the runner's start, which is at or after beforeNs.
+      for (const [i, o] of history.ops.entries()) expect(o.invokeTime - beforeNs).toBeGreaterThanOrEqual(plan[i]!.at * 1e6);
+      // Open loop: the plan, not the ops' own speed, sets the pace (the memory target answers at once).
+      expect(plan.at(-1)!.at).toBeGreaterThan(100);
+    }
   });
 });

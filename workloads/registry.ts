@@ -6,6 +6,7 @@ import { lockWorkload } from './lock.js';
 import { metadataWorkload } from './metadata.js';
 import { mixedWorkload, parseMix } from './mixed.js';
 import { newObjectWorkload } from './new-object.js';
+import { pbsWorkload } from './pbs.js';
 import { registerWorkload } from './register.js';
 import { replicationWorkload } from './replication.js';
 import { revocationWorkload } from './revocation.js';
@@ -16,9 +17,9 @@ const single = [registerWorkload, newObjectWorkload, listWorkload, casWorkload, 
 /**
  * The eventual corners: each needs a capability most targets lack (a second principal, a
  * caching front, bucket settings, a second endpoint) and paces itself by what it observes, so
- * they run on their own, never in a mix.
+ * they run on their own, never in a mix. pbs runs on its own too: its ops start at planned times.
  */
-const corners = [revocationWorkload, cacheWorkload, configWorkload, replicationWorkload];
+const corners = [revocationWorkload, cacheWorkload, configWorkload, replicationWorkload, pbsWorkload];
 
 /**
  * Every workload, by the name --workload takes. A new workload is one file and one line here.

@@ -21,6 +21,13 @@ export interface OpGenerator {
    * sequence depends on timing; the seed still decides everything else.
    */
   update?(op: OpSpec, outcome: { type: string; value?: unknown }): void;
+  /**
+   * Open loop at planned times (the pbs workload): when the op next() will return is due, in ms
+   * after the run's start (when its workers began). The runner starts it no sooner, whichever
+   * worker is free; an op is taken and invoked in the same tick as before, so the history's invoke order stays the
+   * generator's. Undefined (or absent): start it as soon as a worker is free.
+   */
+  plannedAt?(): number | undefined;
 }
 
 export interface WorkloadOptions {
@@ -29,6 +36,8 @@ export interface WorkloadOptions {
   keys: number;
   /** The cache workload: the Cache-Control max-age its writes carry, in seconds (default 1). */
   maxAge?: number;
+  /** The pbs workload: reads are planned over this many ms after each write (default 1000). */
+  lagSpanMs?: number;
 }
 
 /** What `execute` gets besides the op: the per-op deadline and the run's --value-size. */

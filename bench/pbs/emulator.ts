@@ -8,34 +8,19 @@
 // windows of both (the emulator's from an isotonic fit of its samples).
 //   npm run bench:pbs:emulator [-- trials=100000 [concurrency=1000 [seed=1]]]
 import { performance } from 'node:perf_hooks';
-import { isotonicFit, levelCrossing, type CurveSample } from '../../checkers/staleness/monotone-curve.js';
+import type { CurveSample } from '../../checkers/staleness/monotone-curve.js';
 import { parseDelaySpec } from '../../src/emulator/delay-spec.js';
 import { GroundTruthLog } from '../../src/emulator/ground-truth.js';
 import { QuorumKeyspace } from '../../src/emulator/models/quorum.js';
 import { md5Etag } from '../../src/emulator/object-version.js';
 import { Random } from '../../src/util/random.js';
-import { pAt, warsCurve, type WarsDelays } from './wars.js';
+import { compareWithWars, relative, SETTINGS, table, type Setting } from './compare.js';
+import { warsCurve } from './wars.js';
 
 const trials = Number(process.argv[2] ?? 100_000);
 const concurrency = Number(process.argv[3] ?? 1000);
 const seed = Number(process.argv[4] ?? 1);
 
-interface Setting {
-  name: string;
-  delays: WarsDelays;
-  w: number;
-  r: number;
-}
-const same = (spec: string): WarsDelays => ({ w: spec, a: spec, r: spec, s: spec });
-const settings: Setting[] = [
-  { name: 'exp 1 ms (sub-ms medians)', delays: same('exp:1'), w: 1, r: 1 },
-  { name: 'exp 20 ms', delays: same('exp:20'), w: 1, r: 1 },
-  { name: 'pareto 0.2 ms / 1.5', delays: same('pareto:0.2:1.5'), w: 1, r: 1 },
-  { name: 'mix .9 exp 0.5 + .1 pareto 1/1.5', delays: same('mix:0.9*exp:0.5,0.1*pareto:1:1.5'), w: 1, r: 1 },
-  { name: 'W exp 20, A/R/S exp 0.3 (tens of ms)', delays: { w: 'exp:20', a: 'exp:0.3', r: 'exp:0.3', s: 'exp:0.3' }, w: 1, r: 1 },
-  { name: 'exp 1 ms, R = 2', delays: same('exp:1'), w: 1, r: 2 },
-  { name: 'exp 1 ms, W = 2', delays: same('exp:1'), w: 2, r: 1 },
-];
 
 const body = Buffer.from('v');
 const object = { body, etag: md5Etag(body), contentType: 'text/plain', metadata: {} };
@@ -66,7 +51,7 @@ async function emulatorSamples(s: Setting, lagOf: (i: number) => number, atOnce:
 
 const rows: string[][] = [];
 const gaps: number[] = [];
-for (const s of settings) {
+for (const s of SETTINGS) {
   const t0 = performance.now();
   const wars = warsCurve({ n: 3, w: s.w, r: s.r, delays: s.delays, tGridMs: [0], trials: 1_000_000, seed });
   const w999 = wars.windows.p999.tMs;
@@ -78,45 +63,21 @@ for (const s of settings) {
   // a longer one (t is still measured exactly, but small t's get scarce). About 4 trials a ms.
   const atOnce = Math.min(concurrency, Math.max(20, Math.round(4 * (0.75 * span + 3))));
   const samples = await emulatorSamples(s, lagOf, atOnce);
-  // Bins of equal counts over t: the emulator's fraction against WARS's expectation at the same t's.
-  const sorted = [...samples].sort((a, b) => a.t - b.t);
-  const binCount = 20;
-  let maxGap = 0;
-  let gapAt = 0;
-  for (let b = 0; b < binCount; b++) {
-    const bin = sorted.slice(Math.floor((b * sorted.length) / binCount), Math.floor(((b + 1) * sorted.length) / binCount));
-    const observed = bin.filter((x) => x.consistent).length / bin.length;
-    const expected = bin.reduce((a, x) => a + pAt(wars.thresholdsMs, x.t), 0) / bin.length;
-    if (Math.abs(observed - expected) > maxGap) {
-      maxGap = Math.abs(observed - expected);
-      gapAt = bin[Math.floor(bin.length / 2)]!.t;
-    }
-  }
-  gaps.push(maxGap);
-  const first = sorted.slice(0, Math.floor(sorted.length / binCount));
-  const firstObserved = first.filter((x) => x.consistent).length / first.length;
-  const firstExpected = first.reduce((a, x) => a + pAt(wars.thresholdsMs, x.t), 0) / first.length;
-  const fit = isotonicFit(samples);
-  const e99 = levelCrossing(fit, 0.99);
-  const e999 = levelCrossing(fit, 0.999);
-  const rel = (e: number | null, w: number) => (e === null ? 'never' : w === 0 ? (e === 0 ? '0%' : `+${e.toFixed(2)} ms`) : `${(((e - w) / w) * 100).toFixed(1)}%`);
+  const c = compareWithWars(samples, wars);
+  gaps.push(c.maxGap);
   rows.push([
     s.name,
     `${s.w},${s.r}`,
-    `${maxGap.toFixed(3)} at ${gapAt.toFixed(2)} ms`,
-    `${(firstObserved * 100).toFixed(1)}% / ${(firstExpected * 100).toFixed(1)}% (t ≤ ${first.at(-1)!.t.toFixed(2)} ms)`,
-    `${e99?.toFixed(2) ?? '-'} / ${wars.windows.p99.tMs.toFixed(2)} (${rel(e99, wars.windows.p99.tMs)})`,
-    `${e999?.toFixed(2) ?? '-'} / ${w999.toFixed(2)} (${rel(e999, w999)})`,
+    `${c.maxGap.toFixed(3)} at ${c.gapAt.toFixed(2)} ms`,
+    `${(c.first.observed * 100).toFixed(1)}% / ${(c.first.expected * 100).toFixed(1)}% (t ≤ ${c.first.upToMs.toFixed(2)} ms)`,
+    `${c.e99?.toFixed(2) ?? '-'} / ${wars.windows.p99.tMs.toFixed(2)} (${relative(c.e99, wars.windows.p99.tMs)})`,
+    `${c.e999?.toFixed(2) ?? '-'} / ${w999.toFixed(2)} (${relative(c.e999, w999)})`,
     `${((performance.now() - t0) / 1000).toFixed(1)}`,
   ]);
   console.error(`${s.name}: done`);
 }
 
 const header = ['setting (N = 3)', 'W,R', 'max |P_emu − P_WARS| (bin)', 'first bin P: emu / WARS', '99% window ms: emu / WARS', '99.9% window ms: emu / WARS', 's'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(`the quorum emulator against WARS: ${trials.toLocaleString('en-US')} trials a setting (one read a write), at most ${concurrency} at once, seed ${seed}`);
-console.log(line(header));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const row of rows) console.log(line(row));
+console.log(table(header, rows));
 console.log(`largest gap over all settings: ${Math.max(...gaps).toFixed(3)} (goal ≤ 0.03)`);

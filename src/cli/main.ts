@@ -197,6 +197,7 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
         return url('read-target')(v);
       },
     })
+    .option('lag-span', { type: 'number', describe: `pbs workload: reads are planned at lags spread uniformly over this many ms after each write (default 1000); make it longer than the window to be measured`, coerce: positive('lag-span') })
     .option('max-age', { type: 'number', describe: 'cache workload: the Cache-Control max-age its writes carry, in seconds (default 1)', coerce: nonNegativeOpt('max-age') })
     .option('mix', { type: 'string', describe: 'with --workload mixed: the parts and their weights, e.g. register=4,list=1,cas=1 (default: every workload, weight 1)' })
     .option('value-size', { type: 'number', default: DEFAULT_VALUE_SIZE, describe: 'bytes of each value written (self-verifying: an id and a checksum inside, padded to this size)', coerce: positiveInt('value-size') })
@@ -229,6 +230,9 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
     .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
     .check((argv) => {
       if (argv['read-target'] !== undefined && argv.workload !== 'replication') throw new UserError('--read-target applies to --workload replication only');
+      if (argv['lag-span'] !== undefined && argv.workload !== 'pbs') throw new UserError('--lag-span applies to --workload pbs only');
+      // pbs starts each op at its planned time; a fixed --rate schedule would move them all.
+      if (argv.rate !== undefined && argv.workload === 'pbs') throw new UserError('--rate does not apply to --workload pbs: its ops start at planned times (--keys and --lag-span set its pace)');
       if (argv.mix !== undefined) {
         try {
           workloadFor(argv.workload, argv.mix);
@@ -276,6 +280,7 @@ export async function main(args: string[]): Promise<number> {
           rate: argv.rate,
           keys: argv.keys!,
           maxAge: argv['max-age'],
+          lagSpanMs: argv['lag-span'],
           readTarget: argv['read-target'],
           valueSize: argv['value-size']!,
           partSize: argv['part-size'],

@@ -34,6 +34,8 @@ export interface WorkloadConfig extends TargetConfig {
   readTarget?: string;
   /** Seconds of Cache-Control max-age the cache workload writes with. */
   maxAge?: number;
+  /** ms over which the pbs workload plans its reads after each write. */
+  lagSpanMs?: number;
   /** Bytes of each value written. */
   valueSize: number;
   /** S3-compatible targets: PUTs larger than this many bytes go as multipart uploads of parts this size. */
@@ -185,6 +187,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
           seed: config.seed,
           keys: config.keys,
           ...(config.maxAge !== undefined ? { maxAge: config.maxAge } : {}),
+          ...(config.lagSpanMs !== undefined ? { lagSpanMs: config.lagSpanMs } : {}),
           valueSize: config.valueSize,
           stop: stop.signal,
         },

@@ -1,3 +1,5 @@
+import { heapPop, heapPush } from '../util/heap.js';
+
 /**
  * Pending delayed actions of one model, run in the order of their exact due times.
  *
@@ -38,7 +40,7 @@ export class Timers {
       fn();
       return;
     }
-    push(this.queue, { due: this.current + ms * 1e6, tie: this.random(), fn });
+    heapPush(this.queue, { due: this.current + ms * 1e6, tie: this.random(), fn }, before);
     this.arm();
   }
 
@@ -84,7 +86,7 @@ export class Timers {
   /** Runs every action due by `now`, in due-time order (those they schedule included). */
   private drain(now: number): void {
     while (!this.closed && this.queue.length > 0 && this.queue[0]!.due <= now) {
-      const e = pop(this.queue);
+      const e = heapPop(this.queue, before)!;
       this.current = e.due;
       try {
         e.fn();
@@ -118,33 +120,3 @@ export function hrtimeOf(ns: number): bigint {
 }
 
 const before = (a: Entry, b: Entry): boolean => a.due < b.due || (a.due === b.due && a.tie < b.tie);
-
-/** A binary min-heap on (due, tie). */
-function push(h: Entry[], e: Entry): void {
-  let i = h.push(e) - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!before(h[i]!, h[parent]!)) break;
-    [h[i], h[parent]] = [h[parent]!, h[i]!];
-    i = parent;
-  }
-}
-
-function pop(h: Entry[]): Entry {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
-    for (let i = 0; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && before(h[l]!, h[m]!)) m = l;
-      if (r < h.length && before(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
-}

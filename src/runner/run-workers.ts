@@ -2,7 +2,7 @@ import type { Recorder } from '../history/recorder.js';
 import type { TargetClient } from '../targets/target.js';
 import { sleep } from '../util/sleep.js';
 import { Performer, recordOp } from './perform.js';
-import type { Workload } from '../../workloads/workload.js';
+import type { OpSpec, Workload } from '../../workloads/workload.js';
 
 export interface RunLimits {
   /** Stop taking new operations after this long. */
@@ -26,6 +26,8 @@ export interface WorkerOptions {
   keys: number;
   /** Seconds of Cache-Control max-age, for the cache workload. */
   maxAge?: number;
+  /** ms over which the pbs workload plans its reads after each write. */
+  lagSpanMs?: number;
   /** Bytes of each value written (default: workloads/values.ts's DEFAULT_VALUE_SIZE). */
   valueSize?: number;
   /** Aborted on SIGINT/SIGTERM: no new operations; those in flight are cut short. */
@@ -59,7 +61,12 @@ export interface WorkersOutcome {
 
 export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<WorkersOutcome> {
   const { workload, client, recorder, limits, stop } = options;
-  const generator = workload.generator({ seed: options.seed, keys: options.keys, ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}) });
+  const generator = workload.generator({
+    seed: options.seed,
+    keys: options.keys,
+    ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+    ...(options.lagSpanMs !== undefined ? { lagSpanMs: options.lagSpanMs } : {}),
+  });
   // Limits count from the first operation, not from process start: opening a target (starting
   // a cluster, a preflight) can take longer than the run itself.
   const startNs = recorder.now();
@@ -81,10 +88,24 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
     return undefined;
   };
 
+  // Planned ops (generator.plannedAt): free workers queue for the next op, and only the first
+  // waits for its time; then it takes the op and the next in the queue waits for the one after.
+  // One timer at a time, however many workers are idle, and ops start in the generator's order.
+  let turn: Promise<void> = Promise.resolve();
+  const untilPlanned = async (): Promise<void> => {
+    for (let at = generator.plannedAt?.(); at !== undefined; at = generator.plannedAt?.()) {
+      const wait = startNs + at * 1e6 - recorder.now();
+      if (wait <= 0 || stop.aborted || recorder.now() >= endNs) return;
+      // Timers may fire up to a millisecond early: the loop waits again until the time has come.
+      await sleep(Math.max(1, Math.ceil(wait / 1e6 - 0.5)), stop);
+    }
+  };
+
   const processes = Array.from({ length: options.concurrency }, (_, i) => i);
   const worker = async (w: number): Promise<void> => {
     let process = processes[w]!;
     const performer = performerOf(w);
+    let planned: OpSpec | undefined;
     for (;;) {
       reason ??= limitReached();
       if (reason) return;
@@ -103,10 +124,37 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         }
         reason ??= limitReached();
         if (reason && reason !== 'ops-limit') return;
+      } else if (generator.plannedAt !== undefined) {
+        // The op is taken inside the turn: the next worker's wait must see the op after it.
+        const mine = turn.then(async () => {
+          await untilPlanned();
+          reason ??= limitReached();
+          if (reason) return undefined;
+          progress.started++;
+          return { op: generator.next() };
+        });
+        turn = mine.then(
+          () => undefined,
+          () => undefined,
+        );
+        let taken: { op: OpSpec | undefined } | undefined;
+        try {
+          taken = await mine;
+        } catch {
+          reason ??= 'interrupted';
+          return;
+        }
+        if (taken === undefined) return;
+        if (taken.op === undefined) {
+          reason ??= 'exhausted';
+          return;
+        }
+        planned = taken.op;
       } else {
         progress.started++;
       }
-      const op = generator.next();
+      const op = planned ?? generator.next();
+      planned = undefined;
       if (!op) {
         reason ??= 'exhausted';
         return;
