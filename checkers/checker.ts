@@ -1,3 +1,4 @@
+import type { GroundTruthEvent } from '../src/history/ground-truth.js';
 import type { History } from '../src/history/event.js';
 
 /** true: no anomaly; false: anomalies found; 'unknown': the checker could not decide. */
@@ -29,6 +30,11 @@ export interface CheckResult {
 export interface CheckOptions {
   /** Stop after this many anomalies; the rest are counted, not listed. */
   maxAnomalies?: number;
+  /**
+   * What the target recorded of itself, on the history's clock (the emulator's ground truth),
+   * when the run has it: measuring checkers (visibility) then take their times at the store.
+   */
+  groundTruth?: readonly GroundTruthEvent[];
 }
 
 /** A checker is pure: history in, verdict out. */

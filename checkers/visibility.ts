@@ -5,6 +5,7 @@ import { deltaAtomicity, worstDelta } from './delta-atomicity.js';
 import { levelCrossing, SortedSamples } from './staleness/monotone-curve.js';
 import { isRead, readFacts, RegisterIndex, type KeyWrites, type Write } from './staleness/register-index.js';
 import { Sampler } from './staleness/sampler.js';
+import { storeSideSamples } from './staleness/store-side.js';
 import { quantile, round, toMs } from './staleness/stats.js';
 
 // The t-visibility curve of Bailis et al.'s PBS, black-box: each ok read that began after some
@@ -138,8 +139,8 @@ interface Sample {
   consistent: boolean;
   /** When the read started (ns since the run began). */
   at: number;
-  /** That latest write: the unit the bootstrap resamples. */
-  write: Write;
+  /** That latest write (any value that is one write's identity): the unit the bootstrap resamples. */
+  write: unknown;
 }
 
 type CI = [number | null, number | null];
@@ -182,7 +183,7 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
   const ts = Float64Array.from(s, (x) => x.t);
   const ok = Uint8Array.from(s, (x) => (x.consistent ? 1 : 0));
   // Dense ids of the writes, and how many distinct ones the reads from index i on followed.
-  const ids = new Map<Write, number>();
+  const ids = new Map<unknown, number>();
   const writeOf = new Int32Array(n);
   s.forEach((x, i) => {
     let id = ids.get(x.write);
@@ -371,7 +372,13 @@ export const visibility = {
     const collected: Sample[] = [];
     let noPriorWrite = 0;
     let overlappingExcluded = 0;
-    for (const op of history.ops) {
+    // With the store's own record, t is taken there, exactly: no client legs, no timer rounding.
+    const store = options.groundTruth === undefined ? undefined : storeSideSamples(options.groundTruth);
+    if (store) {
+      for (const x of store.samples) collected.push({ t: x.t, consistent: x.consistent, at: x.atNs, write: x.writeId });
+      overlappingExcluded = store.leftOut['its write overlapped another'] ?? 0;
+    }
+    for (const op of store ? [] : history.ops) {
       if (!isRead(op)) continue;
       const facts = readFacts(index, op);
       if (!facts) continue;
@@ -399,7 +406,10 @@ export const visibility = {
       consistent: e.consistent,
       consistentFraction: e.samples > 0 ? round(e.consistent / e.samples) : null,
       writes: e.writes,
-      readsBeforeAnyWrite: noPriorWrite,
+      // Where t was measured: at the store (ground truth: the read's arrival − the write's commit,
+      // exactly) or at the client (the read's invocation − the write's completion, legs included).
+      tMeasuredAt: store ? 'store' : 'client',
+      readsBeforeAnyWrite: store ? store.beforeAnyWrite : noPriorWrite,
       overlappingExcluded,
       curve: e.curve,
       windows: e.windows,
@@ -410,7 +420,7 @@ export const visibility = {
         : null,
       bootstrap: { resamples, seed, confidence: CONFIDENCE, minBinSamples: minBin, resampling: 'writes (Poisson weights)' },
     };
-    if (e.samples > 0) result.summary = summarizeWindows(e, overlappingExcluded);
+    if (e.samples > 0) result.summary = summarizeWindows(e, overlappingExcluded, store !== undefined);
     else if (overlappingExcluded === 0) result.reason = NO_SAMPLES;
     else result.reason = `no read followed a completed write to its key that overlapped no other write of the key (${count(overlappingExcluded, 'read')} of overlapping writes left out)`;
     // Under faults the question is how much worse staleness gets: the same estimate for the reads
@@ -437,7 +447,7 @@ export const visibility = {
  * 140 writes); P(consistent at t = 0) 0.67". A level never reached is said as such, bounded by
  * the largest t observed, which no reported window exceeds.
  */
-function summarizeWindows(e: Estimate, overlappingExcluded: number): string {
+function summarizeWindows(e: Estimate, overlappingExcluded: number, atStore: boolean): string {
   const ms = (x: number | null) => (x === null ? '∞' : x.toFixed(1));
   const parts = Object.entries(e.windows).map(([level, w], i) => {
     if (w.ms !== null) {
@@ -450,5 +460,6 @@ function summarizeWindows(e: Estimate, overlappingExcluded: number): string {
   });
   const left = overlappingExcluded > 0 ? `, ${count(overlappingExcluded, 'read')} of overlapping writes left out` : '';
   const p0 = e.pAt0 === null ? '' : `; P(consistent at t = 0) ${e.pAt0.toFixed(2)}`;
-  return `stale-read window from ${count(e.samples, 'read')} of ${count(e.writes, 'write')}${left}: ${parts.join('; ')}${p0}`;
+  const where = atStore ? ' (t at the store, from its ground truth)' : '';
+  return `stale-read window${where} from ${count(e.samples, 'read')} of ${count(e.writes, 'write')}${left}: ${parts.join('; ')}${p0}`;
 }

@@ -4,7 +4,7 @@
 // W-th acknowledgement), and "consistent" = the read returned that write or a newer one. No
 // client legs, no timer rounding: exact times on the store's clock. Pure: events in, samples out.
 
-import type { GroundTruthEvent } from '../../src/emulator/ground-truth.js';
+import type { GroundTruthEvent } from '../../src/history/ground-truth.js';
 import type { CurveSample } from './monotone-curve.js';
 
 type TruthOp = Extract<GroundTruthEvent, { kind: 'op' }>;
@@ -16,12 +16,16 @@ export interface StoreSideSample extends CurveSample {
   key: string;
   /** The write the read is measured against. */
   writeId: number;
+  /** When the read reached the store (ns on the history's clock). */
+  atNs: number;
 }
 
 export interface StoreSideSamples {
   samples: StoreSideSample[];
   /** Reads after a committed write that were left out, by reason. */
   leftOut: Record<string, number>;
+  /** Reads of a key before any write of it had committed (no sample). */
+  beforeAnyWrite: number;
 }
 
 const WRITES = new Set(['PutObject', 'DeleteObject', 'CopyObject', 'CompleteMultipartUpload']);
@@ -65,21 +69,24 @@ export function storeSideSamples(events: readonly GroundTruthEvent[], prefix = '
   }
   const samples: StoreSideSample[] = [];
   const leftOut: Record<string, number> = {};
+  let beforeAnyWrite = 0;
   for (const r of reads) {
     const l = writes.get(r.key!);
-    if (l === undefined) continue;
     const at = r.startedAtNs ?? r.startNs;
-    const w = latestBefore(l, at);
-    if (w === undefined) continue;
+    const w = l === undefined ? undefined : latestBefore(l, at);
+    if (w === undefined) {
+      beforeAnyWrite++;
+      continue;
+    }
     if (overlapping.has(w.id)) {
       leftOut['its write overlapped another'] = (leftOut['its write overlapped another'] ?? 0) + 1;
       continue;
     }
     // After a delete, finding nothing is the latest state (and so is any newer write).
     const consistent = typeof r.writeId === 'number' ? r.writeId >= w.id : w.deletes;
-    samples.push({ t: at - w.commitNs, consistent, key: r.key!, writeId: w.id });
+    samples.push({ t: at - w.commitNs, consistent, key: r.key!, writeId: w.id, atNs: at });
   }
-  return { samples, leftOut };
+  return { samples, leftOut, beforeAnyWrite };
 }
 
 /** The write that committed last at or before `at` (l sorted by commit time). */

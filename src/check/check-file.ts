@@ -6,6 +6,7 @@ import { loadModel, loadModels } from '../../checkers/linearizable/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../cli/errors.js';
 import type { History } from '../history/event.js';
+import { readGroundTruth } from '../history/ground-truth.js';
 import { writeJsonAtomic } from '../runner/run-folder.js';
 import { linearizableChecker } from './linearizable-checker.js';
 import { runCheckers, type Results } from './run-checkers.js';
@@ -85,7 +86,16 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
     checkers = selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout });
   }
   const complete = isComplete(history, source.run, foreign);
-  const results = await runCheckers(history, checkers, complete);
+  // A run with the emulator's ground truth beside its history: measuring checkers take t there.
+  const truthFile = join(source.history, '..', 'ground-truth.jsonl');
+  let groundTruth;
+  try {
+    groundTruth = !foreign && source.run !== undefined && existsSync(truthFile) ? readGroundTruth(truthFile) : undefined;
+  } catch (err) {
+    if (err instanceof UserError) return { file, error: err.message };
+    throw err;
+  }
+  const results = await runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
   const warnings = history.droppedTail === undefined ? [] : [history.droppedTail];
   if (!source.run && !complete && history.droppedTail === undefined) {
     warnings.push(`${source.history}: ${openOps(history)} op(s) never completed and nothing says the run ended normally (no run.json, no end marker): the history is incomplete`);

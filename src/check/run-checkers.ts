@@ -1,4 +1,4 @@
-import { combineValidity, type CheckResult, type Checker, type Validity } from '../../checkers/checker.js';
+import { combineValidity, type CheckOptions, type CheckResult, type Checker, type Validity } from '../../checkers/checker.js';
 import type { History } from '../history/event.js';
 import { historyStats, type HistoryStats } from '../history/stats.js';
 
@@ -13,9 +13,9 @@ export interface Results {
 }
 
 /** Runs the checkers over a history and folds their verdicts: results.json's content. */
-export async function runCheckers(history: History, checkers: readonly Checker[], complete: boolean): Promise<Results> {
+export async function runCheckers(history: History, checkers: readonly Checker[], complete: boolean, options?: CheckOptions): Promise<Results> {
   const results: Record<string, CheckResult> = {};
-  for (const checker of checkers) results[checker.name] = await checker.check(history);
+  for (const checker of checkers) results[checker.name] = await checker.check(history, options);
   const verdicts: Validity[] = Object.values(results).map((r) => r.valid);
   if (!complete) verdicts.push('unknown');
   // No op, no evidence: "valid" would claim what nothing showed.

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { runCheckers } from '../check/run-checkers.js';
+import { readGroundTruth, type GroundTruthEvent } from '../history/ground-truth.js';
 import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
 import { bandwidth } from '../history/stats.js';
@@ -125,6 +126,14 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
 
   const faults = config.nemesis.length > 0 ? new FaultSession(config.nemesis, config.nemesisInterval * 1000, config.seed) : undefined;
   let opened: OpenTarget | undefined;
+  const closeTarget = async (): Promise<void> => {
+    await faults?.heal();
+    const o = opened;
+    opened = undefined;
+    await o?.close().catch((err: unknown) => {
+      process.stderr.write(`warning: closing the target failed (its objects under objcheck/${name}/ may remain): ${(err as Error).message}\n`);
+    });
+  };
   try {
     try {
       // Say what we wait for only when the wait is noticeable (starting a server, a preflight).
@@ -228,7 +237,13 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
 
     const history = await readHistory(folder.history);
     const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
-    const results = await runCheckers(history, checkers, record.complete);
+    // The emulator's record is whole only once it has stopped: close the target first.
+    let groundTruth: GroundTruthEvent[] | undefined;
+    if (config.groundTruth) {
+      await closeTarget();
+      groundTruth = readGroundTruth(join(folder.dir, 'ground-truth.jsonl'));
+    }
+    const results = await runCheckers(history, checkers, record.complete, groundTruth ? { groundTruth } : undefined);
     results.stats.bytes = bandwidth(counting.bytes, results.stats.durationS);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
@@ -239,10 +254,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     if (!record.complete) process.stdout.write(`the run ${downReason ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
     return exitCodeFor(results.valid);
   } finally {
-    await faults?.heal();
-    await opened?.close().catch((err: unknown) => {
-      process.stderr.write(`warning: closing the target failed (its objects under objcheck/${name}/ may remain): ${(err as Error).message}\n`);
-    });
+    await closeTarget();
     await faults?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
