@@ -133,12 +133,15 @@ describe('objcheck workload', () => {
   it.each([
     [['workload', '--concurrency', '0'], /^error: --concurrency must be a whole number of at least 1, got 0\n$/],
     [['workload', '--time-limit', 'soon'], /^error: --time-limit must be a number above 0, got a value that is not a number\n$/],
-    [['workload', '--target', 'nowhere'], /^error: Invalid values: Argument: target, Given: "nowhere", Choices: "memory", /],
-    [['workload', '--colour'], /^error: Unknown argument: colour\n$/],
+    [['workload', '--target', 'nowhere'], /^error: --target "nowhere" is not one of memory, /],
+    [['workload', '--colour'], /^error: unknown option --colour \(objcheck workload --help lists the options\)\n$/],
+    [['workload', '--bogus-flag', '1', '--other-x'], /^error: unknown options --bogus-flag, --other-x \(objcheck workload --help lists the options\)\n$/],
+    [['workload', 'extra'], /^error: unexpected argument "extra" \(objcheck workload --help lists the options\)\n$/],
+    [['check'], /^error: objcheck check needs at least one history file or run folder \(objcheck check --help\)\n$/],
     [['workload', '--name', '../escape'], /^error: --name "..\/escape": use letters, digits/],
-    [['frobnicate'], /^error: Unknown argument: frobnicate\n$/],
+    [['frobnicate'], /^error: unexpected argument "frobnicate" \(objcheck --help lists the options\)\n$/],
     [['workload', '--ops', '5', '--name', 'a', '--name', 'b'], /^error: --name was given more than once\n$/],
-    [['check', 'x.jsonl', '--model', 'bank'], /^error: Invalid values: Argument: model, Given: "bank", Choices: "register", "cas-register", "kv", "mutex", "multi-register", "set", "unordered-queue", "fifo-queue"\n$/],
+    [['check', 'x.jsonl', '--model', 'bank'], /^error: --model "bank" is not one of register, cas-register, kv, mutex, multi-register, set, unordered-queue, fifo-queue\n$/],
   ])('rejects %j with one line and exit 3', async (args, message) => {
     const r = await objcheck(args, { cwd: tmp() });
     expect(r.code).toBe(3);

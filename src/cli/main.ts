@@ -372,10 +372,36 @@ export async function main(args: string[]): Promise<number> {
     .fail((msg, err) => {
       // yargs wraps what a coerce function throws in its own YError: still the user's mistake.
       if (err && err.name !== 'YError' && !(err instanceof UserError)) throw err;
-      throw new UserError((err?.message ?? msg).replace(/\s*\n\s*/g, ' '));
+      throw new UserError(inUserWords((err?.message ?? msg).replace(/\s*\n\s*/g, ' '), args));
     });
   await parser.parseAsync();
   return code ?? EXIT.valid;
+}
+
+/**
+ * yargs's messages in the words of the command line: "Unknown arguments: bogus-flag, bogusFlag"
+ * (yargs lists each option under both spellings, and stray words the same way) becomes "unknown
+ * option --bogus-flag" or "unexpected argument "extra"", with where the options are listed.
+ */
+export function inUserWords(message: string, args: readonly string[]): string {
+  const command = args[0];
+  const help = command && ['workload', 'check', 'probe', 'report'].includes(command) ? `objcheck ${command} --help` : 'objcheck --help';
+  if (/^Not enough non-option arguments/.test(message) && command === 'check') return `objcheck check needs at least one history file or run folder (${help})`;
+  const invalid = /^Invalid values?: Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/.exec(message);
+  if (invalid) return `--${invalid[1]} ${invalid[2]} is not one of ${invalid[3]!.replace(/"/g, '')}`;
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!unknown) return message;
+  const given = unknown[1]!.split(', ').filter((a) => a !== '');
+  // yargs adds the camelCase twin of a dashed option: keep the spelling the user typed.
+  const names = given.filter((a) => !(/[A-Z]/.test(a) && given.includes(a.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))));
+  const typedAsOption = (a: string) => args.some((x) => x === `--${a}` || x.startsWith(`--${a}=`) || x === `-${a}`);
+  const options = names.filter(typedAsOption).map((a) => (a.length === 1 ? `-${a}` : `--${a}`));
+  const stray = names.filter((a) => !typedAsOption(a)).map((a) => JSON.stringify(a));
+  const parts = [
+    ...(options.length > 0 ? [`unknown ${options.length === 1 ? 'option' : 'options'} ${options.join(', ')}`] : []),
+    ...(stray.length > 0 ? [`unexpected ${stray.length === 1 ? 'argument' : 'arguments'} ${stray.join(', ')}`] : []),
+  ];
+  return `${parts.join('; ')} (${help} lists the options)`;
 }
 
 // The reader of our output went away (`objcheck check … | head`): nothing more can be said, and
