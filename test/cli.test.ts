@@ -141,6 +141,7 @@ describe('objcheck workload', () => {
     [['workload', '--name', '../escape'], /^error: --name "..\/escape": use letters, digits/],
     [['frobnicate'], /^error: unexpected argument "frobnicate" \(objcheck --help lists the options\)\n$/],
     [['workload', '--ops', '5', '--name', 'a', '--name', 'b'], /^error: --name was given more than once\n$/],
+    [['workload', '--target', 'minio', '--endpoint', 'http://127.0.0.1:1'], /error: bucket "objcheck" on minio at http:\/\/127.0.0.1:1: the endpoint does not answer \(connection refused\): is MinIO running\? start it with --start/],
     [['check', 'x.jsonl', '--model', 'bank'], /^error: --model "bank" is not one of register, cas-register, kv, mutex, multi-register, set, unordered-queue, fifo-queue\n$/],
   ])('rejects %j with one line and exit 3', async (args, message) => {
     const r = await objcheck(args, { cwd: tmp() });

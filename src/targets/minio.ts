@@ -25,6 +25,9 @@ export const minioTarget: Target = {
         bucket: options.bucket ?? 'objcheck',
         forcePathStyle: true,
         credentials: { accessKeyId: user, secretAccessKey: password },
+        ...(options.start
+          ? {}
+          : { notRunning: `is MinIO running? start it with --start (docker compose -f deploy/minio/docker-compose.yml up -d), or pass --endpoint where it listens` }),
       },
       // The default bucket is ours to create on a fresh MinIO.
       { ...options, createBucket: options.createBucket ?? options.bucket === undefined },

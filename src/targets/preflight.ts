@@ -17,6 +17,8 @@ export interface PreflightOptions {
   where: string;
   createBucket: boolean;
   region: string;
+  /** What to do when nothing answers at the endpoint (how to start this store), if the target knows. */
+  notRunning?: string;
 }
 
 /**
@@ -35,7 +37,8 @@ export async function preflight(s3: S3Client, client: S3TargetClient, options: P
     if (status === 404 && options.createBucket) {
       await createBucket(s3, bucket, options.region, bucketLabel);
     } else {
-      throw new UserError(explain(err, bucketLabel));
+      const why = explain(err, bucketLabel);
+      throw new UserError(options.notRunning && refused(err) ? `${why}: ${options.notRunning}` : why);
     }
   }
   const canary = '.objcheck-preflight';
@@ -82,6 +85,11 @@ async function createBucket(s3: S3Client, bucket: string, region: string, label:
   }
 }
 
+function refused(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  return e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e?.message ?? '');
+}
+
 /** One sentence for what went wrong talking to the store. */
 function explain(err: unknown, label: string): string {
   const e = err as { name?: string; code?: string; message?: string; $response?: { headers?: Record<string, string> } };
@@ -90,7 +98,7 @@ function explain(err: unknown, label: string): string {
   if (name === 'CredentialsProviderError' || /credential/i.test(name)) {
     return `${label}: no credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile)`;
   }
-  if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e?.message ?? '')) return `${label}: the endpoint does not answer (connection refused)`;
+  if (refused(err)) return `${label}: the endpoint does not answer (connection refused)`;
   if (e?.code === 'ENOTFOUND' || /ENOTFOUND|EAI_AGAIN/.test(e?.message ?? '')) return `${label}: the endpoint's host name does not resolve`;
   if (name === 'TimeoutError' || /timed? ?out/i.test(e?.message ?? '')) return `${label}: the endpoint did not answer in time`;
   if (status === 301 || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed') {

@@ -28,6 +28,8 @@ export interface S3Endpoint {
   internal?: InternalFaultControl;
   /** The optional capabilities this store offers the run (see TargetCapabilities). */
   capabilities?: (ctx: CapabilityContext) => TargetCapabilities;
+  /** What to do when nothing answers at the endpoint (how to start this store). */
+  notRunning?: string;
   /** Nodes of a cluster we started, for the node faults. */
   nodes?: ReadonlyMap<string, ProcessControl>;
 }
@@ -61,7 +63,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
   };
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
-    await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region });
+    await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region, ...(e.notRunning ? { notRunning: e.notRunning } : {}) });
     if (e.capabilities) Object.assign(client, e.capabilities({ client, connect }));
     // A second endpoint by URL: the same bucket and prefix through another door, reads only.
     if (options.readTarget && /^https?:\/\//.test(options.readTarget)) Object.assign(client, { replica: connect(e.credentials, options.readTarget) });

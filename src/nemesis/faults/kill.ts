@@ -5,7 +5,7 @@ export const killNemesis: Nemesis = {
   name: 'kill',
   description: 'kills the server process (SIGKILL) and restarts it when the fault heals (targets we start)',
   needsProxy: false,
-  unavailable: (target) => (target.process ? undefined : 'it needs a target whose server objcheck starts (e.g. s3rver)'),
+  unavailable: (target) => (target.process ? undefined : 'it needs a target whose server objcheck starts: --target s3rver, --target emulator --process, or --target rgw --start'),
   async start(ctx) {
     await ctx.target.process!.kill();
     return { signal: 'SIGKILL' };

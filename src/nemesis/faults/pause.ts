@@ -5,7 +5,7 @@ export const pauseNemesis: Nemesis = {
   name: 'pause',
   description: 'pauses the server process (SIGSTOP) and resumes it (SIGCONT) when the fault heals (targets we start)',
   needsProxy: false,
-  unavailable: (target) => (target.process ? undefined : 'it needs a target whose server objcheck starts (e.g. s3rver)'),
+  unavailable: (target) => (target.process ? undefined : 'it needs a target whose server objcheck starts: --target s3rver, --target emulator --process, or --target rgw --start'),
   async start(ctx) {
     ctx.target.process!.pause();
     return { signal: 'SIGSTOP' };
