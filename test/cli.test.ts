@@ -130,6 +130,20 @@ describe('objcheck workload', () => {
     expect(r.stdout).toMatch(/stale-read window from [\d,]+ reads of [\d,]+ writes(, [\d,]+ reads? of overlapping writes left out)?: 99% of reads consistent after [\d.]+ ms \[95% CI [\d.]+, [\d.∞]+\]/);
   });
 
+  it('turns on the emulator knob a workload needs at a stated default, and names the target that can run it elsewhere', async () => {
+    const cwd = tmp();
+    const r = await objcheck(['workload', '--workload', 'revocation', '--target', 'emulator', '--policy-delay', '200', '--time-limit', '2', '--name', 'rev'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    // --policy-delay was given; --key-state-delay was not: only it is added.
+    expect(r.stdout).toMatch(/^emulator: --key-state-delay 500 \(the revocation workload needs it: its default; pass it to choose\)$/m);
+    const run = json(join(cwd, 'results', 'rev', 'run.json'));
+    expect(run.emulatorDefaults).toEqual(['--key-state-delay 500']);
+    expect(run.config.emulatorFlags).toEqual(['--policy-delay=200', '--key-state-delay=500']);
+    const elsewhere = await objcheck(['workload', '--workload', 'cache', '--target', 'memory', '--time-limit', '1'], { cwd });
+    expect(elsewhere.code).toBe(3);
+    expect(elsewhere.stderr).toMatch(/^error: the cache workload is not supported by this target \(memory\): it needs reads through a caching front: use --target emulator \(its --cache-front\)\n$/);
+  });
+
   it.each([
     [['workload', '--concurrency', '0'], /^error: --concurrency must be a whole number of at least 1, got 0\n$/],
     [['workload', '--time-limit', 'soon'], /^error: --time-limit must be a number above 0, got a value that is not a number\n$/],

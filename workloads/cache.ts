@@ -26,8 +26,9 @@ export const cacheWorkload: Workload = {
   checkers: ['cache'],
 
   unsupported(client) {
-    return client.cachedGet ? undefined : 'it needs reads through a caching front (the emulator has one with --cache-front)';
+    return client.cachedGet ? undefined : 'it needs reads through a caching front: use --target emulator (its --cache-front)';
   },
+  emulatorDefaults: { flags: { 'cache-front': true } },
 
   generator({ maxAge = 1 }) {
     const cacheControl = `max-age=${maxAge}`;

@@ -21,7 +21,7 @@ export const configWorkload: Workload = {
   unsupported(client) {
     return client.setVersioning
       ? undefined
-      : 'it changes a bucket-wide setting (versioning), and a run may change only a bucket it owns (the emulator\'s; --config-delay MS sets its propagation delay)';
+      : 'it changes a bucket-wide setting (versioning), and a run may change only a bucket it owns: use --target emulator (its --config-delay MS sets the propagation delay)';
   },
 
   generator() {

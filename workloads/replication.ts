@@ -20,8 +20,9 @@ export const replicationWorkload: Workload = {
   unsupported(client) {
     return client.replica
       ? undefined
-      : 'it needs a second endpoint to read through: --read-target URL, or with the emulator --replica-lag SPEC and --read-target replica';
+      : 'it needs a second endpoint to read through: --read-target URL (an endpoint serving the same bucket), or use --target emulator (its --replica-lag SPEC and --read-target replica)';
   },
+  emulatorDefaults: { flags: { 'replica-lag': '300' }, readTarget: 'replica' },
 
   generator() {
     return phasedGenerator({

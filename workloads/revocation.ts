@@ -23,10 +23,9 @@ export const revocationWorkload: Workload = {
   checkers: ['revocation'],
 
   unsupported(client) {
-    return client.access
-      ? undefined
-      : 'it needs a second principal whose read access the run can grant, revoke and disable (the emulator has one with --policy-delay MS)';
+    return client.access ? undefined : 'it needs a second principal whose read access the run can grant, revoke and disable: use --target emulator (its --policy-delay MS)';
   },
+  emulatorDefaults: { flags: { 'policy-delay': '1000', 'key-state-delay': '500' } },
 
   generator() {
     return phasedGenerator({

@@ -77,6 +77,12 @@ export interface Workload {
   /** Why the target's client cannot run this workload (a capability it lacks), or undefined. */
   unsupported?(client: TargetClient): string | undefined;
   /**
+   * The emulator's knobs that give it the capability this workload needs, turned on with these
+   * values when `--target emulator` runs the workload without them (stated in the run's output
+   * and run.json): flag names without dashes, `true` for a switch; readTarget for --read-target.
+   */
+  readonly emulatorDefaults?: { readonly flags: Readonly<Record<string, string | true>>; readonly readTarget?: string };
+  /**
    * Performs one operation and returns the value to record on `ok` (what a read saw).
    * Throws TargetError when the store answered with a failure or did not answer.
    */

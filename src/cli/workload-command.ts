@@ -15,6 +15,7 @@ import type { OpenTarget } from '../targets/target.js';
 import type { ProbeResult } from '../probe/run-probe.js';
 import { toolInfo } from '../util/tool-info.js';
 import { workloadFor } from '../../workloads/registry.js';
+import type { Workload } from '../../workloads/workload.js';
 import { EXIT, UserError, exitCodeFor } from './errors.js';
 import { showProgress } from './progress.js';
 import { openOptions, openTarget, type TargetConfig } from './target-config.js';
@@ -71,6 +72,8 @@ interface RunRecord {
   workload: string;
   target: Record<string, unknown>;
   config: WorkloadConfig;
+  /** The emulator's knobs turned on for the workload at their defaults, as command-line words. */
+  emulatorDefaults?: string[];
   tool: ReturnType<typeof toolInfo>;
   /** With --rate: operations that started more than one interval behind the schedule. */
   lateOps?: number;
@@ -83,8 +86,10 @@ interface RunRecord {
 }
 
 /** `objcheck workload`: run, record, check, report. Returns the exit code. */
-export async function workloadCommand(config: WorkloadConfig): Promise<number> {
-  const workload = workloadFor(config.workload, config.mix);
+export async function workloadCommand(given: WorkloadConfig): Promise<number> {
+  const workload = workloadFor(given.workload, given.mix);
+  // The emulator can do what the workload needs: turn that on, and say so.
+  const { config, added } = withEmulatorDefaults(given, workload);
   const target = targets.get(config.target)!;
   const start = new Date();
   const origin = process.hrtime.bigint();
@@ -102,8 +107,10 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     workload: workload.name,
     target: { name: target.name },
     config,
+    ...(added.length > 0 ? { emulatorDefaults: added } : {}),
     tool: toolInfo(),
   };
+  if (added.length > 0) process.stderr.write(`${emulatorDefaultsLine(workload.name, added)}\n`);
 
   // Whatever ends the process, what was recorded reaches the disk.
   const onExit = () => recorder?.close();
@@ -250,6 +257,7 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     const { reportAfterRun } = await import('../report/main.js');
     const report = await reportAfterRun(folder.dir, resultsDir);
     if (report.warning) process.stderr.write(`warning: ${report.warning}\n`);
+    if (added.length > 0) process.stdout.write(`${emulatorDefaultsLine(workload.name, added)}\n`);
     process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n${report.report ? `report: ${report.report}\n` : ''}`);
     if (!record.complete) process.stdout.write(`the run ${downReason ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
     return exitCodeFor(results.valid);
@@ -261,3 +269,28 @@ export async function workloadCommand(config: WorkloadConfig): Promise<number> {
     process.off('exit', onExit);
   }
 }
+
+/**
+ * The config with the emulator's knobs that the workload needs and the user did not give
+ * (Workload.emulatorDefaults), and those added as command-line words ("--policy-delay 1000").
+ */
+export function withEmulatorDefaults(config: WorkloadConfig, workload: Workload): { config: WorkloadConfig; added: string[] } {
+  const defaults = workload.emulatorDefaults;
+  if (config.target !== 'emulator' || defaults === undefined) return { config, added: [] };
+  const given = new Set(config.emulatorFlags.map((f) => f.replace(/^--/, '').replace(/=.*$/, '')));
+  const flags: string[] = [];
+  const added: string[] = [];
+  for (const [name, value] of Object.entries(defaults.flags)) {
+    if (given.has(name)) continue;
+    flags.push(value === true ? `--${name}` : `--${name}=${value}`);
+    added.push(value === true ? `--${name}` : `--${name} ${value}`);
+  }
+  const readTarget = config.readTarget ?? defaults.readTarget;
+  if (config.readTarget === undefined && defaults.readTarget !== undefined) added.push(`--read-target ${defaults.readTarget}`);
+  return { config: { ...config, emulatorFlags: [...config.emulatorFlags, ...flags], ...(readTarget !== undefined ? { readTarget } : {}) }, added };
+}
+
+function emulatorDefaultsLine(workload: string, added: readonly string[]): string {
+  return `emulator: ${added.join(' ')} (the ${workload} workload needs ${added.length === 1 ? 'it' : 'them'}: ${added.length === 1 ? 'its default' : 'their defaults'}; pass ${added.length === 1 ? 'it' : 'them'} to choose)`;
+}
+

@@ -25,7 +25,7 @@ describe('config workload against the emulator', () => {
     const r = await objcheckWorkload(['--workload', 'config', '--target', 'memory', '--time-limit', '1']);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n').at(-1)).toBe(
-      "error: the config workload is not supported by this target (memory): it changes a bucket-wide setting (versioning), and a run may change only a bucket it owns (the emulator's; --config-delay MS sets its propagation delay)",
+      "error: the config workload is not supported by this target (memory): it changes a bucket-wide setting (versioning), and a run may change only a bucket it owns: use --target emulator (its --config-delay MS sets the propagation delay)",
     );
   });
 });

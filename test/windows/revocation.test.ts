@@ -76,14 +76,11 @@ describe('revocation workload against the emulator', () => {
 });
 
 describe('revocation on targets that cannot do it', () => {
-  it.each([
-    [['--target', 'memory'], 'memory'],
-    [['--target', 'emulator'], 'emulator'],
-  ])('%j: not supported by this target, exit 3', async (args, name) => {
-    const r = await objcheckWorkload(['--workload', 'revocation', '--time-limit', '1', ...args]);
+  it('memory: not supported by this target, exit 3, naming what can', async () => {
+    const r = await objcheckWorkload(['--workload', 'revocation', '--time-limit', '1', '--target', 'memory']);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n').at(-1)).toBe(
-      `error: the revocation workload is not supported by this target (${name}): it needs a second principal whose read access the run can grant, revoke and disable (the emulator has one with --policy-delay MS)`,
+      'error: the revocation workload is not supported by this target (memory): it needs a second principal whose read access the run can grant, revoke and disable: use --target emulator (its --policy-delay MS)',
     );
   });
 });
