@@ -2,6 +2,7 @@
 // checker's t-visibility curve with its windows, read from results.json as the checkers wrote it.
 
 import type { CheckResult } from '../../checkers/checker.js';
+import { formatCount, formatMs, formatPercent } from '../util/format-number.js';
 import { staleReads } from '../../checkers/stale-reads.js';
 import type { History, Op } from '../history/event.js';
 import { ecdfOf, type EcdfPoint } from './series.js';
@@ -95,7 +96,7 @@ export function visibilityData(result: CheckResult | undefined): Visibility | nu
     samples: b.samples,
   }));
   const windows = Object.entries((result.windows ?? {}) as Record<string, RawWindow>).map(([level, w]) => {
-    const ci = w.ci95 && w.ci95[0] !== null ? ` (95% CI ${w.ci95[0]} – ${w.ci95[1] ?? '∞'} ms)` : '';
+    const ci = w.ci95 && w.ci95[0] !== null ? ` (95% CI ${formatMs(w.ci95[0]).replace(' ms', '')} – ${formatMs(w.ci95[1])})` : '';
     return {
       level,
       ms: w.ms,
@@ -105,13 +106,13 @@ export function visibilityData(result: CheckResult | undefined): Visibility | nu
       text:
         w.ms === null
           ? `${level}: no figure: ${w.reason ?? 'unknown'}`
-          : `${level} of reads consistent after ${w.ms} ms${ci}, from ${w.samples.toLocaleString('en-US')} reads${w.writes === undefined ? '' : ` of ${w.writes.toLocaleString('en-US')} writes`}`,
+          : `${level} of reads consistent after ${formatMs(w.ms)}${ci}, from ${formatCount(w.samples, 'read')}${w.writes === undefined ? '' : ` of ${formatCount(w.writes, 'write')}`}`,
     };
   });
   const notes: string[] = [];
   const basis = result.pAt0Basis as { samples: number; upToMs: number } | null | undefined;
   if (typeof result.pAt0 === 'number' && basis) {
-    notes.push(`P(consistent at t = 0) ${result.pAt0}: the fitted curve's first level, over the ${basis.samples.toLocaleString('en-US')} reads up to ${basis.upToMs} ms`);
+    notes.push(`P(consistent at t = 0) ${formatPercent(result.pAt0)}: the fitted curve's first level, over the ${formatCount(basis.samples, 'read')} up to ${formatMs(basis.upToMs)}`);
   }
   if (typeof result.overlappingExcluded === 'number' && result.overlappingExcluded > 0) {
     notes.push(`${result.overlappingExcluded.toLocaleString('en-US')} reads left out: their latest write overlapped another write of the key, so which version was the latest is ambiguous`);

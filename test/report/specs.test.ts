@@ -80,6 +80,22 @@ describe('staleness specs', () => {
     expect(vis.curve.every((b) => b.x0 > 0 && b.lo <= b.fraction && b.fraction <= b.hi)).toBe(true);
   });
 
+  it('says windows and P(t = 0) rounded to what they mean: ms to 0.1, fractions as percentages', () => {
+    const vis = visibilityData({
+      valid: true,
+      anomalies: [],
+      curve: [],
+      windows: { '99%': { ms: 12.345678, ci95: [7.498942, 23.713737], samples: 1234, writes: 56 }, '99.9%': { ms: 40.04, ci95: [30, null], samples: 1000, writes: 1 } },
+      pAt0: 0.571234,
+      pAt0Basis: { samples: 100, upToMs: 0.123456 },
+    })!;
+    expect(vis.windows.map((w) => w.text)).toEqual([
+      '99% of reads consistent after 12.3 ms (95% CI 7.5 – 23.7 ms), from 1,234 reads of 56 writes',
+      '99.9% of reads consistent after 40.0 ms (95% CI 30.0 – ∞ ms), from 1,000 reads of 1 write',
+    ]);
+    expect(vis.notes?.[0]).toBe("P(consistent at t = 0) 57.1%: the fitted curve's first level, over the 100 reads up to 0.1 ms");
+  });
+
   it('marks each window with a figure, merging windows at the same t', () => {
     const vis = { curve: [{ fromMs: 0, x0: 0.01, toMs: 0.1, fraction: 0.9, lo: 0.8, hi: 1, samples: 100 }], summary: null, windows: [
       { level: '99%', ms: 5, lo: 4, hi: 6, samples: 500, text: 'a' },
