@@ -8,6 +8,8 @@ import { toAxis, type TimeAxis } from './time-axis.js';
 
 /** Rows shown; results.json keeps every anomaly the checkers listed. */
 export const MAX_ROWS = 2000;
+/** Rows shown at first; the rest fold into a "show all" (a page of 150 rows is read by no one). */
+export const FOLD_AFTER = 20;
 
 export function anomalyTable(anomalies: readonly AnomalyRef[], opsByIndex: ReadonlyMap<number, Op>, axis: TimeAxis, endNs: number, cxIds: ReadonlyMap<number, string>): string {
   if (anomalies.length === 0) return '<p>No checker found an anomaly.</p>';
@@ -26,8 +28,17 @@ export function anomalyTable(anomalies: readonly AnomalyRef[], opsByIndex: Reado
     return `<tr id="anomaly-${a.n}"><td>${escapeHtml(a.checker)}</td><td>${escapeHtml(a.kind)}</td><td>${escapeHtml(a.key ?? '')}</td><td>${ops}${all}</td><td>${escapeHtml(a.explanation)}${cx ? ` <a href="#${cx}">(counterexample)</a>` : ''}</td></tr>`;
   });
   const more = anomalies.length > MAX_ROWS ? `<p class="note">The first ${MAX_ROWS} of ${anomalies.length} anomalies are shown; results.json has them all.</p>` : '';
+  const head = '<thead><tr><th>checker</th><th>kind</th><th>key</th><th>ops</th><th>explanation</th></tr></thead>';
+  // Without script: a link to a folded row (a counterexample's) opens the <details> around it.
+  const folded =
+    rows.length > FOLD_AFTER
+      ? `\n<details class="more-anomalies"><summary>show all ${rows.length.toLocaleString('en-US')} anomalies</summary>
+<table class="anomalies">${head}<tbody>
+${rows.slice(FOLD_AFTER).join('\n')}
+</tbody></table></details>`
+      : '';
   return `<p class="note">Ops are invoke indices in history.jsonl; click one to outline it on the timeline and zoom there.</p>
-<table class="anomalies"><thead><tr><th>checker</th><th>kind</th><th>key</th><th>ops</th><th>explanation</th></tr></thead><tbody>
-${rows.join('\n')}
-</tbody></table>${more}`;
+<table class="anomalies">${head}<tbody>
+${rows.slice(0, FOLD_AFTER).join('\n')}
+</tbody></table>${folded}${more}`;
 }
