@@ -14,6 +14,8 @@ export interface Anomaly {
   /** Invoke-event indices of the ops involved, in the order the explanation names them. */
   ops: number[];
   explanation: string;
+  /** Set by a baseline (src/check/baseline.ts), not by checkers: why this deviation is known. */
+  known?: string;
 }
 
 export interface CheckResult {

@@ -9,6 +9,7 @@ import type { History } from '../history/event.js';
 import { readGroundTruth } from '../history/ground-truth.js';
 import { writeJsonAtomic } from '../runner/run-folder.js';
 import { linearizableChecker } from './linearizable-checker.js';
+import { applyBaseline, type Baseline } from './baseline.js';
 import { runCheckers, type Results } from './run-checkers.js';
 import { modelFitError, unknownOpError } from './unknown-ops.js';
 
@@ -22,6 +23,8 @@ export interface FileCheckSettings {
   checkTimeout?: number;
   /** For a run folder: also (re)write its report.html. */
   report?: boolean;
+  /** Known deviations (--baseline), read once by the caller: anomalies they list are marked known. */
+  baseline?: Baseline;
 }
 
 /**
@@ -35,7 +38,7 @@ interface Source {
   /** The run folder, when `file` is one: results.json goes there. */
   folder?: string;
   /** What the run folder says of the run, when there is one. */
-  run?: { workload?: string; complete?: boolean; config?: { mix?: string } };
+  run?: { workload?: string; complete?: boolean; config?: { mix?: string }; target?: { name?: string } };
 }
 
 /** Models that histories of other tools were recorded against. */
@@ -95,7 +98,8 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
     if (err instanceof UserError) return { file, error: err.message };
     throw err;
   }
-  const results = await runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
+  const checked = await runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
+  const results = settings.baseline ? applyBaseline(checked, settings.baseline, source.run?.target?.name) : checked;
   const warnings = history.droppedTail === undefined ? [] : [history.droppedTail];
   if (!source.run && !complete && history.droppedTail === undefined) {
     warnings.push(`${source.history}: ${openOps(history)} op(s) never completed and nothing says the run ended normally (no run.json, no end marker): the history is incomplete`);

@@ -1,5 +1,6 @@
 import { combineValidity, type CheckOptions, type CheckResult, type Checker, type Validity } from '../../checkers/checker.js';
 import type { History } from '../history/event.js';
+import type { BaselineOutcome } from './baseline.js';
 import { historyStats, type HistoryStats } from '../history/stats.js';
 
 export interface Results {
@@ -10,6 +11,8 @@ export interface Results {
   reason?: string;
   checkers: Record<string, CheckResult>;
   stats: HistoryStats;
+  /** With --baseline: how many anomalies it knew, how many are new, and the verdict with the known forgiven. */
+  baseline?: BaselineOutcome;
 }
 
 /** Runs the checkers over a history and folds their verdicts: results.json's content. */

@@ -1,6 +1,6 @@
 import { checkFiles } from '../check/check-files.js';
 import type { FileCheckSettings } from '../check/check-file.js';
-import { EXIT, exitCodeFor, worstExit } from './errors.js';
+import { EXIT, exitCodeOf, worstExit } from './errors.js';
 import { formatSummary } from './summary.js';
 
 export interface CheckConfig extends FileCheckSettings {
@@ -21,7 +21,7 @@ export async function checkCommand(config: CheckConfig): Promise<number> {
       return;
     }
     for (const w of v.warnings) process.stderr.write(`warning: ${w}\n`);
-    codes.push(exitCodeFor(v.results.valid));
+    codes.push(exitCodeOf(v.results));
     process.stdout.write(json ? JSON.stringify({ file: v.file, ...v.results }) + '\n' : `== ${v.file}\n${formatSummary(v.results)}\n${v.wrote.map((f) => `wrote ${f}\n`).join('')}`);
   });
   return worstExit(codes);

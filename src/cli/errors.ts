@@ -18,6 +18,11 @@ export function exitCodeFor(valid: true | false | 'unknown'): number {
   return valid === true ? EXIT.valid : valid === false ? EXIT.anomalies : EXIT.unknown;
 }
 
+/** The exit code for results: with a baseline, its verdict (known deviations forgiven). */
+export function exitCodeOf(results: { valid: true | false | 'unknown'; baseline?: { valid: true | false | 'unknown' } }): number {
+  return exitCodeFor(results.baseline?.valid ?? results.valid);
+}
+
 /**
  * The worst of several exit codes. A usage error is worst, then anomalies (definite evidence),
  * then unknown, then valid.

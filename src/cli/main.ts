@@ -197,6 +197,7 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
         return url('read-target')(v);
       },
     })
+    .option('baseline', { type: 'string', describe: 'known deviations (YAML or JSON: known: [{checker, kind, target, why}]): exit 0 when only these appear, 1 on anything new' })
     .option('lag-span', { type: 'number', describe: `pbs workload: reads are planned at lags spread uniformly over this many ms after each write (default 1000); make it longer than the window to be measured`, coerce: positive('lag-span') })
     .option('max-age', { type: 'number', describe: 'cache workload: the Cache-Control max-age its writes carry, in seconds (default 1)', coerce: nonNegativeOpt('max-age') })
     .option('mix', { type: 'string', describe: 'with --workload mixed: the parts and their weights, e.g. register=4,list=1,cas=1 (default: every workload, weight 1)' })
@@ -281,6 +282,7 @@ export async function main(args: string[]): Promise<number> {
           keys: argv.keys!,
           maxAge: argv['max-age'],
           lagSpanMs: argv['lag-span'],
+          ...(argv.baseline !== undefined ? { baseline: await loadBaseline(argv.baseline) } : {}),
           readTarget: argv['read-target'],
           valueSize: argv['value-size']!,
           partSize: argv['part-size'],
@@ -306,6 +308,7 @@ export async function main(args: string[]): Promise<number> {
           .positional('files', { type: 'string', array: true, demandOption: true, describe: 'run folders or history files' })
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object a line per file' })
           .option('report', { type: 'boolean', default: false, describe: "also write each run folder's report.html (results.json is always written)" })
+          .option('baseline', { type: 'string', describe: 'known deviations (YAML or JSON: known: [{checker, kind, target, why}]): exit 0 when only these appear, 1 on anything new' })
           .option('format', { type: 'string', choices: [...FORMATS], describe: 'history format (default: detected from each file)' })
           .option('model', { type: 'string', choices: modelNames(), describe: "linearizability model (default: the format's; register for ours)" })
           .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
@@ -329,7 +332,17 @@ export async function main(args: string[]): Promise<number> {
           format: argv.format as ImportFormat | undefined,
           model: argv.model,
           checkTimeout: argv['check-timeout'],
+          ...(argv.baseline !== undefined ? { baseline: await loadBaseline(argv.baseline) } : {}),
         });
+      },
+    )
+    .command(
+      'baseline <run>',
+      "write a baseline that knows every anomaly of a run (for --baseline): one entry per checker and kind, on the run's target",
+      (y) => y.positional('run', { type: 'string', describe: 'a run folder (results.json and run.json inside)' }).option('out', { type: 'string', describe: 'write it here (default: print it)' }),
+      async (argv) => {
+        const { baselineCommand } = await import('./baseline-command.js');
+        code = baselineCommand(argv.run!, argv.out);
       },
     )
     // yargs turns a flag given twice into a list (and its 'last one wins' setting breaks
@@ -362,7 +375,7 @@ export async function main(args: string[]): Promise<number> {
         code = await reportCommand({ runs: (argv.runs as string[] | undefined) ?? [], junit: argv.junit, index: argv.index });
       },
     )
-    .demandCommand(1, 'name a command: workload, check, probe or report')
+    .demandCommand(1, 'name a command: workload, check, baseline, probe or report')
     .strict()
     .help()
     .alias('help', 'h')
@@ -378,6 +391,12 @@ export async function main(args: string[]): Promise<number> {
   return code ?? EXIT.valid;
 }
 
+/** Reads --baseline before anything runs: a bad file is a usage error, not a failed run. */
+async function loadBaseline(file: string) {
+  const { readBaseline } = await import('../check/baseline.js');
+  return readBaseline(file);
+}
+
 /**
  * yargs's messages in the words of the command line: "Unknown arguments: bogus-flag, bogusFlag"
  * (yargs lists each option under both spellings, and stray words the same way) becomes "unknown
@@ -385,7 +404,7 @@ export async function main(args: string[]): Promise<number> {
  */
 export function inUserWords(message: string, args: readonly string[]): string {
   const command = args[0];
-  const help = command && ['workload', 'check', 'probe', 'report'].includes(command) ? `objcheck ${command} --help` : 'objcheck --help';
+  const help = command && ['workload', 'check', 'baseline', 'probe', 'report'].includes(command) ? `objcheck ${command} --help` : 'objcheck --help';
   if (/^Not enough non-option arguments/.test(message) && command === 'check') return `objcheck check needs at least one history file or run folder (${help})`;
   const invalid = /^Invalid values?: Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/.exec(message);
   if (invalid) return `--${invalid[1]} ${invalid[2]} is not one of ${invalid[3]!.replace(/"/g, '')}`;

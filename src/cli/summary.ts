@@ -25,11 +25,16 @@ export function formatSummary(results: Results): string {
     const verdict = r.valid === true ? 'valid' : r.valid === false ? `INVALID (${r.anomalies.length} anomal${r.anomalies.length === 1 ? 'y' : 'ies'} listed)` : `unknown${r.reason ? `: ${r.reason}` : ''}`;
     lines.push(`  ${name}: ${verdict}`);
     if (r.summary) lines.push(`    ${r.summary}`);
-    for (const a of r.anomalies.slice(0, 5)) lines.push(`    - ${a.kind}: ${a.explanation}`);
+    for (const a of r.anomalies.slice(0, 5)) lines.push(`    - ${a.known !== undefined ? '(known) ' : ''}${a.kind}: ${a.explanation}`);
     if (r.anomalies.length > 5) lines.push(`    … and ${r.anomalies.length - 5} more in results.json`);
   }
   const overall = results.valid === true ? 'VALID' : results.valid === false ? 'ANOMALIES FOUND' : 'UNKNOWN';
   lines.push(`verdict: ${overall}${results.reason ? `: ${results.reason}` : ''}${results.complete ? '' : ' (the run is incomplete)'}`);
+  const b = results.baseline;
+  if (b && b.known + b.new > 0) {
+    const then = b.valid === true ? 'only known deviations: passes' : b.valid === false ? 'new anomalies: fails' : 'known deviations, and the verdict is otherwise unknown';
+    lines.push(`baseline ${b.file}: ${b.known.toLocaleString('en-US')} known, ${b.new.toLocaleString('en-US')} new; ${then}`);
+  }
   return lines.join('\n');
 }
 

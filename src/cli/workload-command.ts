@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { applyBaseline, type Baseline } from '../check/baseline.js';
 import { runCheckers } from '../check/run-checkers.js';
 import { readGroundTruth, type GroundTruthEvent } from '../history/ground-truth.js';
 import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
@@ -16,7 +17,7 @@ import type { ProbeResult } from '../probe/run-probe.js';
 import { toolInfo } from '../util/tool-info.js';
 import { workloadFor } from '../../workloads/registry.js';
 import type { Workload } from '../../workloads/workload.js';
-import { EXIT, UserError, exitCodeFor } from './errors.js';
+import { EXIT, UserError, exitCodeOf } from './errors.js';
 import { showProgress } from './progress.js';
 import { openOptions, openTarget, type TargetConfig } from './target-config.js';
 import { formatSummary } from './summary.js';
@@ -38,6 +39,8 @@ export interface WorkloadConfig extends TargetConfig {
   maxAge?: number;
   /** ms over which the pbs workload plans its reads after each write. */
   lagSpanMs?: number;
+  /** Known deviations (--baseline), read before the run: a run with only these exits 0. */
+  baseline?: Baseline;
   /** Bytes of each value written. */
   valueSize: number;
   /** S3-compatible targets: PUTs larger than this many bytes go as multipart uploads of parts this size. */
@@ -250,7 +253,8 @@ export async function workloadCommand(given: WorkloadConfig): Promise<number> {
       await closeTarget();
       groundTruth = readGroundTruth(join(folder.dir, 'ground-truth.jsonl'));
     }
-    const results = await runCheckers(history, checkers, record.complete, groundTruth ? { groundTruth } : undefined);
+    const checked = await runCheckers(history, checkers, record.complete, groundTruth ? { groundTruth } : undefined);
+    const results = config.baseline ? applyBaseline(checked, config.baseline, target.name) : checked;
     results.stats.bytes = bandwidth(counting.bytes, results.stats.durationS);
     writeJsonAtomic(folder.resultsJson, results);
     markLatest(resultsDir, folder.dir);
@@ -260,7 +264,7 @@ export async function workloadCommand(given: WorkloadConfig): Promise<number> {
     if (added.length > 0) process.stdout.write(`${emulatorDefaultsLine(workload.name, added)}\n`);
     process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n${report.report ? `report: ${report.report}\n` : ''}`);
     if (!record.complete) process.stdout.write(`the run ${downReason ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
-    return exitCodeFor(results.valid);
+    return exitCodeOf(results);
   } finally {
     await closeTarget();
     await faults?.close();

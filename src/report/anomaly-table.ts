@@ -25,7 +25,9 @@ export function anomalyTable(anomalies: readonly AnomalyRef[], opsByIndex: Reado
     const cx = cxIds.get(a.n);
     const ops = a.ops.map((i) => link([i], `#${i}`)).join('');
     const all = a.ops.length > 1 ? ` ${link(a.ops, 'all')}` : '';
-    return `<tr id="anomaly-${a.n}"><td>${escapeHtml(a.checker)}</td><td>${escapeHtml(a.kind)}</td><td>${escapeHtml(a.key ?? '')}</td><td>${ops}${all}</td><td>${escapeHtml(a.explanation)}${cx ? ` <a href="#${cx}">(counterexample)</a>` : ''}</td></tr>`;
+    // A baseline's known deviation says so, with why; the rest are new.
+    const known = a.known !== undefined ? ` <span class="known" title="${escapeHtml(a.known)}">known</span>` : '';
+    return `<tr id="anomaly-${a.n}"${a.known !== undefined ? ' class="known"' : ''}><td>${escapeHtml(a.checker)}</td><td>${escapeHtml(a.kind)}${known}</td><td>${escapeHtml(a.key ?? '')}</td><td>${ops}${all}</td><td>${escapeHtml(a.explanation)}${cx ? ` <a href="#${cx}">(counterexample)</a>` : ''}</td></tr>`;
   });
   const more = anomalies.length > MAX_ROWS ? `<p class="note">The first ${MAX_ROWS} of ${anomalies.length} anomalies are shown; results.json has them all.</p>` : '';
   const head = '<thead><tr><th>checker</th><th>kind</th><th>key</th><th>ops</th><th>explanation</th></tr></thead>';

@@ -39,6 +39,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .v-true{background:var(--ok)}.v-false{background:var(--bad)}.v-unknown{background:var(--unknown)}
 .big{font-size:1.1rem}
 .muted,.note{color:var(--muted)}.note{font-size:.9rem;margin:.2rem 0 .8rem}
+tr.known{color:var(--muted)}span.known{font-size:.8rem;border:1px solid var(--muted);border-radius:3px;padding:0 .25rem;margin-left:.3rem}
 .chart{width:100%;min-height:60px}
 .chart-error{color:var(--bad);font-weight:600}
 nav a{margin-right:1rem}
