@@ -378,6 +378,8 @@ export const visibility = {
       for (const x of store.samples) collected.push({ t: x.t, consistent: x.consistent, at: x.atNs, write: x.writeId });
       overlappingExcluded = store.leftOut['its write overlapped another'] ?? 0;
     }
+    const writeLatencies: number[] = [];
+    const readLatencies: number[] = [];
     for (const op of store ? [] : history.ops) {
       if (!isRead(op)) continue;
       const facts = readFacts(index, op);
@@ -394,8 +396,17 @@ export const visibility = {
         continue;
       }
       collected.push({ t: op.invokeTime - latest.op!.completeTime!, consistent: facts.supersededBy === undefined, at: op.invokeTime, write: latest });
+      writeLatencies.push(latest.op!.completeTime! - latest.op!.invokeTime);
+      readLatencies.push(op.completeTime! - op.invokeTime);
     }
     const e = estimate(collected, minBin, resamples, seed);
+    // At the client, t holds the write's answer leg and the read's request leg: how big they may
+    // be is bounded by those ops' whole latencies, which are measured (median, p99, ms).
+    const legs = (xs: number[]) => {
+      const sorted = Float64Array.from(xs).sort();
+      return { p50: toMs(quantile(sorted, 0.5) ?? 0), p99: toMs(quantile(sorted, 0.99) ?? 0) };
+    };
+    const clientLegs = store || collected.length === 0 ? undefined : { writeLatencyMs: legs(writeLatencies), readLatencyMs: legs(readLatencies) };
 
     const worst = worstDelta(deltaAtomicity(history, index));
     const result: CheckResult = {
@@ -409,6 +420,7 @@ export const visibility = {
       // Where t was measured: at the store (ground truth: the read's arrival − the write's commit,
       // exactly) or at the client (the read's invocation − the write's completion, legs included).
       tMeasuredAt: store ? 'store' : 'client',
+      ...(clientLegs ? { clientLegs } : {}),
       readsBeforeAnyWrite: store ? store.beforeAnyWrite : noPriorWrite,
       overlappingExcluded,
       curve: e.curve,

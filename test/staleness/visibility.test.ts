@@ -93,6 +93,8 @@ describe('visibility', () => {
       ),
     );
     expect(r).toMatchObject({ valid: true, samples: 2, consistent: 1, consistentFraction: 0.5, writes: 1, readsBeforeAnyWrite: 1, overlappingExcluded: 0 });
+    // t taken at the client: the latencies that bound its legs go with it (each op here takes 1 ms).
+    expect(r).toMatchObject({ tMeasuredAt: 'client', clientLegs: { writeLatencyMs: { p50: 1, p99: 1 }, readLatencyMs: { p50: 1, p99: 1 } } });
     // Two samples make one bin (fewer than 30 each), from the 1 ms raw bin to the end of the 3 ms
     // one. Both follow the same write, which the bootstrap resamples as a whole: the bin's
     // fraction never moves.
