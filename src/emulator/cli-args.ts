@@ -174,6 +174,16 @@ export function parseCliArgs(argv: string[]): CliResult {
       ...(v['read-delay'] !== undefined ? { readRequest: v['read-delay'] } : {}),
       ...(v['response-delay'] !== undefined ? { readResponse: v['response-delay'] } : {}),
     };
+    // In the flags' own words here: options.ts checks the same for library callers, in theirs.
+    const replicas = v.replicas !== undefined ? number(v.replicas, 'replicas') : 3;
+    if (!Number.isInteger(replicas) || replicas < 1) throw new OptionsError(`--replicas must be a whole number of at least 1, got ${v.replicas}`);
+    for (const flag of ['write-quorum', 'read-quorum'] as const) {
+      if (v[flag] === undefined) continue;
+      const q = number(v[flag], flag);
+      if (!Number.isInteger(q) || q < 1 || q > replicas) {
+        throw new OptionsError(`--${flag} must be a whole number from 1 to --replicas (${replicas}${v.replicas === undefined ? ', the default' : ''}), got ${v[flag]}`);
+      }
+    }
     consistency = {
       model,
       ...(v.replicas !== undefined ? { replicas: number(v.replicas, 'replicas') } : {}),

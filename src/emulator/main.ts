@@ -2,6 +2,7 @@
 // The emulator as a standalone server, for tools other than objcheck (AWS CLI, rclone...).
 import { parseCliArgs, USAGE } from './cli-args.js';
 import { startEmulator } from './index.js';
+import { S3Error } from './errors.js';
 import { OptionsError, resolveOptions } from './options.js';
 
 async function main(): Promise<number> {
@@ -18,7 +19,16 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
-  const emulator = await startEmulator(parsed.options);
+  let emulator;
+  try {
+    emulator = await startEmulator(parsed.options);
+  } catch (e) {
+    // What the user asked for cannot be: one line, not a stack trace.
+    const why = userMistake(e, parsed.options);
+    if (why === undefined) throw e;
+    process.stderr.write(`objcheck-emulator: ${why}\n`);
+    return 3;
+  }
   const d = emulator.describe();
   const keys = resolveOptions(parsed.options).keys.map((k) => k.accessKeyId);
   // Access key ids and where their secrets came from, never a secret: this output ends up in logs.
@@ -36,6 +46,17 @@ async function main(): Promise<number> {
   });
   await emulator.close();
   return 0;
+}
+
+/** The flag a failed start is the user's mistake in, said plainly; undefined for a bug. */
+function userMistake(e: unknown, options: { port?: number; host?: string; buckets?: string[] }): string | undefined {
+  if (e instanceof S3Error && e.code === 'InvalidBucketName') {
+    return `--bucket: ${(options.buckets ?? []).map((b) => JSON.stringify(b)).join(', ')}: ${e.message} (3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit)`;
+  }
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `--port ${options.port ?? 9000} is in use on ${options.host ?? '127.0.0.1'}: pick another, or --port 0 for a free one`;
+  if (code === 'EADDRNOTAVAIL' || code === 'EACCES') return `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 9000} (${code}): check --host and --port`;
+  return undefined;
 }
 
 main().then(

@@ -92,4 +92,22 @@ describe('emulator command line', () => {
     expect(code).toBe(3);
     expect(err).toContain('--consistency');
   });
+
+  it('names the flag in the user\'s words: a quorum larger than the replicas', () => {
+    expect(() => parseCliArgs(['--consistency', 'quorum', '--write-quorum', '5'])).toThrow('--write-quorum must be a whole number from 1 to --replicas (3, the default), got 5');
+    expect(() => parseCliArgs(['--consistency', 'quorum', '--replicas', '2', '--read-quorum', '0'])).toThrow('--read-quorum must be a whole number from 1 to --replicas (2), got 0');
+  });
+
+  it.each([
+    [['--bucket', 'Bad_Bucket!'], /^objcheck-emulator: --bucket: "Bad_Bucket!": The specified bucket is not valid\. \(3 to 63/],
+    [['--host', '192.0.2.1'], /^objcheck-emulator: cannot listen on 192\.0\.2\.1:0 \(EADDRNOTAVAIL\): check --host and --port\n$/],
+  ])('%j: one line and exit 3, no stack trace', async (args, message) => {
+    const child = spawn(process.execPath, ['dist/src/emulator/main.js', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(3);
+    expect(err).toMatch(message);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
 });
