@@ -23,7 +23,9 @@ describe('pbs workload on the quorum emulator, t at the store', () => {
         '--keys', '6', '--lag-span', String(6 * M), '--ops', '4000', '--concurrency', '32', '--seed', '3', '--ground-truth'],
       { AWS_CA_BUNDLE: '' },
     );
-    expect(code, stderr).toBe(1); // quorum reads are stale by design: stale-reads finds them
+    // 1 when the client saw a stale read; on a loaded machine the put's answer may come after the
+    // write reached every replica, and the client then sees none (0). The store-side figures below are the test.
+    expect([0, 1], stderr).toContain(code);
     const folder = stdout.match(/run folder: (.*)/)![1]!;
     expect(readdirSync(folder)).toContain('ground-truth.jsonl');
     const v = JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8')).checkers.visibility;
@@ -45,7 +47,7 @@ describe('pbs workload on the quorum emulator, t at the store', () => {
     expect(w99.ms).toBeLessThan(42 * 1.25);
     // Re-checked later, the run folder's ground truth is used again: the same figures.
     const again = spawnSync(process.execPath, [cli, 'check', folder], { encoding: 'utf8' });
-    expect(again.status, again.stderr).toBe(1);
+    expect(again.status, again.stderr).toBe(code);
     const v2 = JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8')).checkers.visibility;
     expect([v2.tMeasuredAt, v2.windows, v2.pAt0]).toEqual([v.tMeasuredAt, v.windows, v.pAt0]);
   }, 120_000);
