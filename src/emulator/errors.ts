@@ -1,3 +1,5 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+
 /** The S3 error codes the emulator returns, with the status and message S3 gives each. */
 const CATALOG = {
   AccessDenied: [403, 'Access Denied'],
@@ -45,13 +47,22 @@ export type S3ErrorCode = keyof typeof CATALOG;
 /** An error that becomes S3's XML error response. `details` become extra XML elements. */
 export class S3Error extends Error {
   readonly status: number;
+  /** Headers S3 sends with this error (a 404 for a deleted key says it met a delete marker). */
+  headers: OutgoingHttpHeaders = {};
 
   constructor(
     readonly code: S3ErrorCode,
     message?: string,
     readonly details: Record<string, string> = {},
+    /** Where S3 answers this code with another status than its usual one. */
+    status?: number,
   ) {
     super(message ?? CATALOG[code][1]);
-    this.status = CATALOG[code][0];
+    this.status = status ?? CATALOG[code][0];
+  }
+
+  withHeaders(headers: OutgoingHttpHeaders): this {
+    Object.assign(this.headers, headers);
+    return this;
   }
 }

@@ -24,8 +24,11 @@ export interface ListPage {
 
 /** First index whose key is > `after` and >= `prefix`. */
 function firstIndex(keys: readonly string[], after: string, prefix: string): number {
-  const bound = after > prefix ? after : prefix;
-  const strict = after >= prefix;
+  return firstKeyIndex(keys, after > prefix ? after : prefix, after >= prefix);
+}
+
+/** First index (keys sorted) whose key is >= `bound`, or > it when `strict`. */
+export function firstKeyIndex(keys: readonly string[], bound: string, strict: boolean): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {

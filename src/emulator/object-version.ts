@@ -22,6 +22,12 @@ export interface ObjectVersion extends NewObject {
   timestamp: number;
   deleted: boolean;
   lastModified: Date;
+  /**
+   * S3's version id, for the models that keep versions (strong): a fresh id for a write made while
+   * versioning was Enabled, "null" while Suspended. Absent for a write made before versioning
+   * was ever enabled, which S3 also calls the "null" version (see versionIdOf).
+   */
+  versionId?: string;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -30,14 +36,36 @@ export function md5Etag(body: Uint8Array): string {
   return `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
-export function makeVersion(object: NewObject | null, writeId: number, timestamp: number): ObjectVersion {
+export function makeVersion(object: NewObject | null, writeId: number, timestamp: number, versionId?: string): ObjectVersion {
   // S3 keeps Last-Modified at one-second precision in HTTP dates; keep the ms, XML shows them.
   const lastModified = new Date(Math.floor(timestamp));
+  const id = versionId !== undefined ? { versionId } : {};
   if (object) {
     const { body, etag, contentType, cacheControl, metadata } = object;
-    return { body, etag, contentType, ...(cacheControl !== undefined ? { cacheControl } : {}), metadata, writeId, timestamp, deleted: false, lastModified };
+    return { body, etag, contentType, ...(cacheControl !== undefined ? { cacheControl } : {}), metadata, writeId, timestamp, deleted: false, lastModified, ...id };
   }
-  return { body: EMPTY, etag: '""', contentType: '', metadata: {}, writeId, timestamp, deleted: true, lastModified };
+  return { body: EMPTY, etag: '""', contentType: '', metadata: {}, writeId, timestamp, deleted: true, lastModified, ...id };
+}
+
+/** The id S3 shows for a version: a version written before versioning was ever enabled is "null". */
+export function versionIdOf(v: ObjectVersion): string {
+  return v.versionId ?? 'null';
+}
+
+/**
+ * The id of the version a write makes, from the bucket's versioning status when the write was
+ * accepted: none before versioning was ever enabled, "null" while Suspended (the write replaces
+ * the key's "null" version), and otherwise an id of its own, derived from the write id so that
+ * ids are unique, never reused, and ordered as the writes were.
+ */
+export function newVersionId(status: 'Enabled' | 'Suspended' | null, writeId: number): string | undefined {
+  if (status === null) return undefined;
+  return status === 'Enabled' ? `v${writeId.toString(36).padStart(8, '0')}` : 'null';
+}
+
+/** The write id an id from newVersionId was made from (undefined: "null" or not one of ours). */
+export function versionIdWriteId(versionId: string): number | undefined {
+  return /^v[0-9a-z]{8,}$/.test(versionId) ? parseInt(versionId.slice(1), 36) : undefined;
 }
 
 /** Last-writer-wins order: timestamp, then writeId so that ties still have one winner. */

@@ -13,14 +13,14 @@ const EMPTY_PAYLOAD = { body: Buffer.alloc(0), trailers: {} };
 function errorResponse(error: S3Error, target: RequestTarget | undefined, requestId: string, method: string): S3Response {
   if (error.status === 304 || method === 'HEAD') {
     // No body: HEAD has none, and a 304 must not. The code still helps someone reading logs.
-    return { status: error.status, headers: { 'content-length': 0, 'x-amz-error-code': error.code } };
+    return { status: error.status, headers: { ...error.headers, 'content-length': 0, 'x-amz-error-code': error.code } };
   }
   let xml = `<Error>${el('Code', error.code)}${el('Message', error.message)}`;
   if (target?.bucket !== undefined && error.details.BucketName === undefined) xml += el('BucketName', target.bucket);
   if (target?.key !== undefined && error.details.Key === undefined) xml += el('Key', target.key);
   for (const [name, value] of Object.entries(error.details)) xml += el(name, value);
   xml += `${el('Resource', target?.path ?? '/')}${el('RequestId', requestId)}${el('HostId', requestId)}</Error>`;
-  return xmlResponse(error.status, xml);
+  return xmlResponse(error.status, xml, error.headers);
 }
 
 /** The request pipeline: address, authenticate, read the body, run the operation, answer. */

@@ -101,6 +101,22 @@ describe('header signatures', () => {
     expect(res.body).toContain('<ListBucketResult');
   });
 
+  it('accepts non-ASCII metadata signed as botocore signs it (the text, hashed as UTF-8; its UTF-8 bytes on the wire)', async () => {
+    const value = 'Hello World\u00e9';
+    const { headers, url } = await signRequest(emulator, { method: 'PUT', path: `/${BUCKET}/unicode-meta`, headers: { 'x-amz-meta-meta1': value }, body: Buffer.from('bar') });
+    // Node writes header text as latin-1: this string puts the bytes C3 A9 on the wire, as botocore does.
+    const wire = Buffer.from(value, 'utf8').toString('latin1');
+    const res = await send(emulator, 'PUT', url, { ...headers, 'x-amz-meta-meta1': wire }, Buffer.from('bar'));
+    expect(res.status, res.body).toBe(200);
+    expect(await text('unicode-meta')).toBe('bar');
+    // Returned as S3 documents it: RFC 2047, base64 of the UTF-8 text.
+    const head = await signedSend(emulator, { method: 'HEAD', path: `/${BUCKET}/unicode-meta` });
+    expect(head.headers['x-amz-meta-meta1']).toBe(`=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`);
+    // The same bytes under another signed text are still refused.
+    const forged = await send(emulator, 'PUT', url, { ...headers, 'x-amz-meta-meta1': 'Hello World\u00e8' }, Buffer.from('bar'));
+    expect(forged.status).toBe(403);
+  });
+
   it('accepts UNSIGNED-PAYLOAD', async () => {
     const res = await signedSend(emulator, { method: 'PUT', path: `/${BUCKET}/unsigned`, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, body: Buffer.from('u') });
     expect(res.status).toBe(200);
@@ -134,6 +150,13 @@ describe('presigned URLs', () => {
     const late = await fetch(expired);
     expect(late.status).toBe(403);
     expect(await late.text()).toContain('expired');
+
+    // An expiry past a week or below zero grants nothing either: 403, as S3 and Ceph RGW answer.
+    for (const [expires, says] of [['609901', 'less than a week'], ['-7', 'non-negative']] as const) {
+      const res = await fetch(url.replace('X-Amz-Expires=60', `X-Amz-Expires=${expires}`));
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain(says);
+    }
   });
 
   it('a presigned PUT writes the object', async () => {

@@ -55,7 +55,9 @@ describe('request targets', () => {
 
   it('copy sources with or without a leading slash and version id', () => {
     expect(parseCopySource('bkt/a%20b/c')).toEqual({ bucket: 'bkt', key: 'a b/c' });
-    expect(parseCopySource('/bkt/k?versionId=3')).toEqual({ bucket: 'bkt', key: 'k' });
+    expect(parseCopySource('/bkt/k?versionId=v00000003')).toEqual({ bucket: 'bkt', key: 'k', versionId: 'v00000003' });
+    expect(parseCopySource('bkt/k?versionId=null')).toEqual({ bucket: 'bkt', key: 'k', versionId: 'null' });
+    expect(code(() => parseCopySource('/bkt/k?versionId=3'))).toBe('InvalidArgument');
     expect(code(() => parseCopySource('bkt'))).toBe('InvalidArgument');
   });
 });

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { SignatureV4Base, getCanonicalHeaders, getSigningKey } from '@smithy/signature-v4';
 import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
 import { S3Error } from '../errors.js';
+import { headerText } from '../metadata-text.js';
 import type { KeyPair } from '../options.js';
 import { NodeSha256, hmacSha256 } from './node-sha256.js';
 import { awsUriEncodePath } from './uri.js';
@@ -119,8 +120,12 @@ function fromQuery(query: QueryParameterBag, headers: IncomingHttpHeaders): Cred
   const longDate = single(query, 'X-Amz-Date');
   const expires = Number(single(query, 'X-Amz-Expires'));
   if (!credential || !signedHeaders || !signature || !longDate) throw malformed();
-  if (!Number.isInteger(expires) || expires < 0 || expires > MAX_PRESIGNED_TTL_S) {
-    throw new S3Error('AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds');
+  // An expiry out of range is refused as the expired URL is, with 403 (as S3 and Ceph RGW answer
+  // it, whatever the error code's usual 400): the URL grants nothing.
+  if (!Number.isInteger(expires)) throw new S3Error('AuthorizationQueryParametersError', 'X-Amz-Expires should be a number', {}, 403);
+  if (expires < 0) throw new S3Error('AuthorizationQueryParametersError', 'X-Amz-Expires must be non-negative', {}, 403);
+  if (expires > MAX_PRESIGNED_TTL_S) {
+    throw new S3Error('AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds', {}, 403);
   }
   const signedAt = parseAmzDate(longDate);
   if (Number.isNaN(signedAt)) throw malformed();
@@ -187,7 +192,7 @@ export class SigV4Verifier {
     if (!creds.signedHeaders.includes('host')) throw new S3Error('AccessDenied', 'Host must be a signed header');
 
     const headers: HeaderBag = {};
-    for (const name of creds.signedHeaders) headers[name] = header(info.headers, name) ?? '';
+    for (const name of creds.signedHeaders) headers[name] = headerText(header(info.headers, name) ?? ''); // clients sign the text they sent, hashed as UTF-8
     const canonicalHeaders = getCanonicalHeaders({ headers } as HttpRequest, undefined, new Set(creds.signedHeaders));
     const scope = `${creds.shortDate}/${creds.region}/${creds.service}/aws4_request`;
     const signingKey = await this.signingKey(creds, secret);

@@ -1,8 +1,7 @@
 import { S3Error } from '../errors.js';
-import { S3_NS, el, parseDeleteRequest, parseVersioningStatus, xmlEscape } from '../xml.js';
-import { type EmulatorState, type S3Request, type S3Response, type TruthNote } from './types.js';
+import { S3_NS, el, parseVersioningStatus, xmlEscape } from '../xml.js';
+import { type EmulatorState, type S3Request, type S3Response } from './types.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
-import { checkVersionId } from './versions.js';
 
 export async function listBuckets(state: EmulatorState): Promise<S3Response> {
   const buckets = state.buckets
@@ -45,42 +44,16 @@ export async function getBucketVersioning(state: EmulatorState, request: S3Reque
 
 export async function putBucketVersioning(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const bucket = state.buckets.get(request.target.bucket!);
-  bucket.versioning.set(parseVersioningStatus(request.payload.body.toString('utf8')));
+  const status = parseVersioningStatus(request.payload.body.toString('utf8'));
+  // The journal records each key's current version only; versions it cannot keep would be lost at restart.
+  if (state.options.persistence && status === 'Enabled') {
+    throw new S3Error('NotImplemented', 'Versioning is not available in persistent mode (--data-dir): the journal keeps only the latest version of each object');
+  }
+  bucket.versioning.set(status);
   const truth = state.truth;
   if (truth) {
     const atNs = truth.now();
     truth.record({ kind: 'control', setting: 'versioning', bucket: bucket.name, atNs, effectiveNs: atNs + Math.round(state.options.configDelayMs * 1e6) });
   }
   return emptyResponse(200);
-}
-
-/** DeleteObjects: each key is its own delete (its own write), all sent at once. */
-export async function deleteObjects(state: EmulatorState, request: S3Request): Promise<S3Response> {
-  const bucket = state.buckets.get(request.target.bucket!);
-  const { quiet, objects } = parseDeleteRequest(request.payload.body.toString('utf8'));
-  const results = await Promise.all(
-    objects.map(async ({ key, versionId, etag }) => {
-      const writeId = state.nextWriteId();
-      try {
-        checkVersionId(bucket, versionId);
-        // An entry's ETag is a condition, as If-Match on DeleteObject: never a silent unconditional delete.
-        const outcome = await bucket.keyspace.write({ key, object: null, writeId, ...(etag !== undefined ? { precondition: { ifMatch: etag } } : {}) });
-        const note: TruthNote = { op: 'DeleteObject', key, replicas: outcome.replicas, writeId };
-        if (outcome.coordinator !== undefined) note.coordinator = outcome.coordinator;
-        request.notes.push(note);
-        return { key, versionId };
-      } catch (e) {
-        const error = e instanceof S3Error ? e : new S3Error('InternalError');
-        return { key, versionId, error };
-      }
-    }),
-  );
-  let xml = `<DeleteResult xmlns="${S3_NS}">`;
-  for (const r of results) {
-    const version = r.versionId !== undefined ? el('VersionId', r.versionId) : '';
-    if (r.error) xml += `<Error>${el('Key', r.key)}${version}${el('Code', r.error.code)}${el('Message', r.error.message)}</Error>`;
-    else if (!quiet) xml += `<Deleted>${el('Key', r.key)}${version}</Deleted>`;
-  }
-  xml += '</DeleteResult>';
-  return xmlResponse(200, xml);
 }

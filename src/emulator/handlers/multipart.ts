@@ -4,7 +4,8 @@ import { S3Error } from '../errors.js';
 import { queryValue } from '../http/request-target.js';
 import { md5Etag, type NewObject } from '../object-version.js';
 import { S3_NS, el, parseCompleteMultipart } from '../xml.js';
-import { newObject, writeNote, writePrecondition } from './object.js';
+import { newObject, writeNote, writePrecondition, writtenVersionHeader } from './object.js';
+import { writeVersionId } from './versions.js';
 import { header, type EmulatorState, type S3Request, type S3Response } from './types.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
 
@@ -123,16 +124,19 @@ export async function completeMultipartUpload(state: EmulatorState, request: S3R
   const etag = `"${md5.digest('hex')}-${listed.length}"`;
   const object: NewObject = { ...upload.template, body: Buffer.concat(bodies), etag };
   const precondition = writePrecondition(state, request);
-  const outcome = await bucket.keyspace.write({ key, object, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
+  const writeId = state.nextWriteId();
+  const versionId = writeVersionId(bucket, writeId);
+  const outcome = await bucket.keyspace.write({ key, object, writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
   state.uploads.complete(upload, etag);
   request.notes.push(writeNote('CompleteMultipartUpload', key, outcome));
-  return completeResult(bucket.name, key, etag);
+  return completeResult(bucket.name, key, etag, versionId);
 }
 
-function completeResult(bucket: string, key: string, etag: string): S3Response {
+function completeResult(bucket: string, key: string, etag: string, versionId?: string): S3Response {
   return xmlResponse(
     200,
     `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el('Location', `/${bucket}/${key}`)}${el('Bucket', bucket)}${el('Key', key)}${el('ETag', etag)}</CompleteMultipartUploadResult>`,
+    writtenVersionHeader(versionId),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import { headerText, metadataHeaderValue } from '../metadata-text.js';
 import { verifyChecksums } from '../auth/checksums.js';
 import { checkRead, type ReadPrecondition, type WritePrecondition } from '../conditions.js';
 import { S3Error } from '../errors.js';
@@ -8,7 +9,7 @@ import { md5Etag, type NewObject, type ObjectVersion } from '../object-version.j
 import { parseRange } from '../range.js';
 import { S3_NS, el } from '../xml.js';
 import { header, type EmulatorState, type S3Request, type S3Response, type TruthNote } from './types.js';
-import { requestVersionId } from './versions.js';
+import { bucketVersions, checkVersionId, deleteMarkerHeaders, requestVersionId, versionIdHeader, writeVersionId } from './versions.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
 
 const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
@@ -22,7 +23,7 @@ function checkKey(key: string): void {
 function userMetadata(request: S3Request): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const name in request.headers) {
-    if (name.startsWith(META_PREFIX)) metadata[name.slice(META_PREFIX.length)] = header(request, name)!;
+    if (name.startsWith(META_PREFIX)) metadata[name.slice(META_PREFIX.length)] = headerText(header(request, name)!);
   }
   return metadata;
 }
@@ -87,15 +88,15 @@ export async function putObject(state: EmulatorState, request: S3Request): Promi
   verifyChecksums(body, request.payload.trailers);
   const precondition = writePrecondition(state, request);
   const writeId = state.nextWriteId();
-  const outcome = await bucket.keyspace.write({ key, object: newObject(request, body), writeId, ...(precondition ? { precondition } : {}) });
+  const versionId = writeVersionId(bucket, writeId);
+  const outcome = await bucket.keyspace.write({ key, object: newObject(request, body), writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('PutObject', key, outcome));
-  return emptyResponse(200, { etag: outcome.version.etag, ...versionHeader(bucket.versioning.effective(), outcome.version.writeId) });
+  return emptyResponse(200, { etag: outcome.version.etag, ...writtenVersionHeader(versionId) });
 }
 
-/** What S3 answers a write with: a version id while versioning is on, "null" while suspended. */
-function versionHeader(status: 'Enabled' | 'Suspended' | null, writeId: number): OutgoingHttpHeaders {
-  if (status === null) return {};
-  return { 'x-amz-version-id': status === 'Enabled' ? `v${writeId.toString(36).padStart(8, '0')}` : 'null' };
+/** What S3 answers a write with: the new version's id, once the bucket has had versioning ("null" while suspended). */
+export function writtenVersionHeader(versionId: string | undefined): OutgoingHttpHeaders {
+  return versionId !== undefined ? { 'x-amz-version-id': versionId } : {};
 }
 
 function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttpHeaders {
@@ -106,7 +107,7 @@ function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttp
     'accept-ranges': 'bytes',
   };
   if (version.cacheControl !== undefined) headers['cache-control'] = version.cacheControl;
-  for (const name in version.metadata) headers[META_PREFIX + name] = version.metadata[name];
+  for (const name in version.metadata) headers[META_PREFIX + name] = metadataHeaderValue(version.metadata[name]!);
   // A presigned GET may ask for other response headers (response-content-type=...).
   const q = request.target.query;
   for (const name of ['content-type', 'content-language', 'expires', 'cache-control', 'content-disposition', 'content-encoding']) {
@@ -122,19 +123,33 @@ function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttp
 async function readObject(state: EmulatorState, request: S3Request, op: 'GetObject' | 'HeadObject'): Promise<S3Response> {
   const key = request.target.key!;
   const bucket = state.buckets.get(request.target.bucket!);
-  const versionId = requestVersionId(state, request);
-  const outcome = await bucket.keyspace.read(key);
-  request.notes.push(readNote(op, key, outcome));
-  const version = outcome.version;
-  if (!version) throw versionId === undefined ? new S3Error('NoSuchKey', undefined, { Key: key }) : new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+  const versionId = requestVersionId(request);
+  let version: ObjectVersion;
+  if (versionId === undefined) {
+    const outcome = await bucket.keyspace.read(key);
+    request.notes.push(readNote(op, key, outcome));
+    if (!outcome.version) {
+      const error = new S3Error('NoSuchKey', undefined, { Key: key });
+      throw outcome.deleteMarker ? error.withHeaders(deleteMarkerHeaders(outcome.deleteMarker)) : error;
+    }
+    version = outcome.version;
+  } else {
+    const outcome = await bucketVersions(state, bucket).readVersion(key, versionId);
+    request.notes.push(readNote(op, key, outcome));
+    if (!outcome.version) throw new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+    // A delete marker has no body to read: S3 answers 405 and says what it is.
+    if (outcome.version.deleted) throw new S3Error('MethodNotAllowed').withHeaders(deleteMarkerHeaders(outcome.version));
+    version = outcome.version;
+  }
+  // Conditions apply to the version addressed (the current one without ?versionId=).
   const failed = checkRead(readPrecondition(request), version);
   if (failed) {
     if (failed.code === 'NotModified') {
-      return { status: 304, headers: { etag: version.etag, 'last-modified': version.lastModified.toUTCString() } };
+      return { status: 304, headers: { etag: version.etag, 'last-modified': version.lastModified.toUTCString(), ...versionIdHeader(bucket, version) } };
     }
     throw failed;
   }
-  const headers = objectHeaders(version, request);
+  const headers = { ...objectHeaders(version, request), ...versionIdHeader(bucket, version) };
   const size = version.body.length;
   const range = parseRange(header(request, 'range'), size);
   if (range) {
@@ -155,18 +170,8 @@ export function headObject(state: EmulatorState, request: S3Request): Promise<S3
   return readObject(state, request, 'HeadObject');
 }
 
-export async function deleteObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
-  const key = request.target.key!;
-  const bucket = state.buckets.get(request.target.bucket!);
-  requestVersionId(state, request);
-  const precondition = writePrecondition(state, request);
-  const outcome = await bucket.keyspace.write({ key, object: null, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
-  request.notes.push(writeNote('DeleteObject', key, outcome));
-  return emptyResponse(204);
-}
-
 /** "/bucket/key", "bucket/key" or either with ?versionId=, URL-encoded. */
-export function parseCopySource(text: string): { bucket: string; key: string } {
+export function parseCopySource(text: string): { bucket: string; key: string; versionId?: string } {
   const q = text.indexOf('?');
   let decoded: string;
   try {
@@ -177,7 +182,27 @@ export function parseCopySource(text: string): { bucket: string; key: string } {
   if (decoded.startsWith('/')) decoded = decoded.slice(1);
   const slash = decoded.indexOf('/');
   if (slash <= 0 || slash === decoded.length - 1) throw new S3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  const source = { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  const versionId = q < 0 ? undefined : (new URLSearchParams(text.slice(q + 1)).get('versionId') ?? undefined);
+  if (versionId === undefined) return source;
+  checkVersionId(versionId);
+  return { ...source, versionId };
+}
+
+/** The version a copy reads: the source's current one, or the one its ?versionId= names. */
+async function copySourceVersion(state: EmulatorState, request: S3Request, source: { bucket: string; key: string; versionId?: string }): Promise<ObjectVersion> {
+  const bucket = state.buckets.get(source.bucket);
+  if (source.versionId === undefined) {
+    const read = await bucket.keyspace.read(source.key);
+    request.notes.push(readNote('CopyObject:source', source.key, read));
+    if (!read.version) throw new S3Error('NoSuchKey', undefined, { Key: source.key });
+    return read.version;
+  }
+  const read = await bucketVersions(state, bucket).readVersion(source.key, source.versionId);
+  request.notes.push(readNote('CopyObject:source', source.key, read));
+  if (!read.version) throw new S3Error('NoSuchVersion', undefined, { Key: source.key, VersionId: source.versionId });
+  if (read.version.deleted) throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.');
+  return read.version;
 }
 
 export async function copyObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
@@ -187,16 +212,14 @@ export async function copyObject(state: EmulatorState, request: S3Request): Prom
   const source = parseCopySource(header(request, 'x-amz-copy-source')!);
   const directive = (header(request, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.');
-  if (source.bucket === destination.name && source.key === key && directive === 'COPY') {
+  // Copying a version by id onto its own key is allowed: it is how S3 restores an older version.
+  if (source.bucket === destination.name && source.key === key && source.versionId === undefined && directive === 'COPY') {
     throw new S3Error(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
   }
-  const read = await state.buckets.get(source.bucket).keyspace.read(source.key);
-  request.notes.push(readNote('CopyObject:source', source.key, read));
-  const from = read.version;
-  if (!from) throw new S3Error('NoSuchKey', undefined, { Key: source.key });
+  const from = await copySourceVersion(state, request, source);
   const failed = checkRead(readPrecondition(request, 'x-amz-copy-source-'), from);
   // For a copy, every failed source condition is a 412, even If-None-Match.
   if (failed) throw new S3Error('PreconditionFailed', undefined, failed.details);
@@ -205,8 +228,10 @@ export async function copyObject(state: EmulatorState, request: S3Request): Prom
       ? { body: from.body, etag: from.etag, contentType: from.contentType, metadata: { ...from.metadata }, ...(from.cacheControl !== undefined ? { cacheControl: from.cacheControl } : {}) }
       : newObject(request, from.body);
   const precondition = writePrecondition(state, request);
-  const outcome = await destination.keyspace.write({ key, object, writeId: state.nextWriteId(), ...(precondition ? { precondition } : {}) });
+  const writeId = state.nextWriteId();
+  const versionId = writeVersionId(destination, writeId);
+  const outcome = await destination.keyspace.write({ key, object, writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('CopyObject', key, outcome));
   const xml = `<CopyObjectResult xmlns="${S3_NS}">${el('LastModified', outcome.version.lastModified.toISOString())}${el('ETag', outcome.version.etag)}</CopyObjectResult>`;
-  return xmlResponse(200, xml);
+  return xmlResponse(200, xml, { ...writtenVersionHeader(versionId), ...versionIdHeader(state.buckets.get(source.bucket), from, 'x-amz-copy-source-version-id') });
 }

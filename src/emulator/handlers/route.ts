@@ -1,9 +1,10 @@
 import { S3Error } from '../errors.js';
 import type { RequestTarget } from '../http/request-target.js';
-import { createBucket, deleteBucket, deleteObjects, getBucketLocation, getBucketVersioning, headBucket, listBuckets, putBucketVersioning } from './bucket.js';
+import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, listBuckets, putBucketVersioning } from './bucket.js';
 import { listObjectsV1, listObjectsV2 } from './list-objects.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, uploadPart } from './multipart.js';
-import { copyObject, deleteObject, getObject, headObject, putObject } from './object.js';
+import { deleteObject, deleteObjects } from './delete.js';
+import { copyObject, getObject, headObject, putObject } from './object.js';
 import { deleteBucketPolicy, getBucketPolicy, putBucketPolicy } from './policy.js';
 import type { Handler } from './types.js';
 import { listObjectVersions } from './versions.js';

@@ -16,6 +16,45 @@ export interface Keyspace {
   /** Whether any live object is anywhere (DeleteBucket must not lose data it cannot see). */
   isEmpty(): boolean;
   close(): void;
+  /**
+   * S3 object versions, for the models that keep every version (strong). The others keep only
+   * each key's latest version and have none: addressing versions there is refused once a bucket
+   * has had versioning (handlers/versions.ts).
+   */
+  readonly versions?: VersionedKeyspace;
+}
+
+/** The versions of a bucket's objects, S3's way (only where a model keeps them all). */
+export interface VersionedKeyspace {
+  /** The version with this id; it may be a delete marker (`deleted`). null: no such version. */
+  readVersion(key: string, versionId: string): Promise<ReadOutcome>;
+  /**
+   * Removes one version for good (S3's DELETE ?versionId=); if it was the current one, the next
+   * older version becomes current. Removing a version that is not there succeeds, as in S3.
+   * The precondition (If-Match) is judged on the version addressed, when there is one.
+   */
+  deleteVersion(request: VersionDeleteRequest): Promise<VersionDeleteOutcome>;
+  /** Every key with any version, and its versions newest first (markers included). */
+  listVersions(): Promise<VersionSnapshot>;
+}
+
+export interface VersionDeleteRequest {
+  key: string;
+  versionId: string;
+  /** The deletion is a write of its own (it can change what reads return): its id for the ground truth. */
+  writeId: number;
+  precondition?: WritePrecondition;
+}
+
+export interface VersionDeleteOutcome {
+  /** What was removed; null when there was no such version. */
+  removed: ObjectVersion | null;
+  replicas: number[];
+}
+
+export interface VersionSnapshot {
+  readonly sortedKeys: readonly string[];
+  versions(key: string): readonly ObjectVersion[];
 }
 
 export interface ReadOutcome {
@@ -28,6 +67,8 @@ export interface ReadOutcome {
   readAtNs?: number[];
   /** Ground truth (ns on its clock): when the coordinator sent the read out (quorum model). */
   startedAtNs?: number;
+  /** No object because the key's current version is this delete marker (models that keep versions). */
+  deleteMarker?: ObjectVersion;
 }
 
 export interface WriteRequest {
@@ -36,6 +77,15 @@ export interface WriteRequest {
   object: NewObject | null;
   writeId: number;
   precondition?: WritePrecondition;
+  /**
+   * S3 versioning as it governs this write (newVersionId: the bucket's status when the write was
+   * accepted). Absent: versioning was never enabled, so the write replaces the object and a
+   * delete removes it. "null" (Suspended): the write replaces the key's "null" version and keeps
+   * the others. Any other id (Enabled): the write is a new version beside the older ones. With
+   * an id, a delete adds a delete marker with it. Models that keep only the latest version
+   * (all but strong) ignore it.
+   */
+  versionId?: string;
   /**
    * The drop fault in "coordinator" mode: acknowledge, apply on one copy only, and undo it
    * after the loss delay, like a node that acked from memory and crashed.

@@ -1,0 +1,84 @@
+// DeleteObject and DeleteObjects: each deletion is its own write, and both mean the same thing,
+// S3's way. Without a version id: before versioning was ever enabled the object goes; after, a
+// delete marker becomes the current version (while suspended, as the key's "null" version) and
+// older versions stay. With a version id: that version goes for good, and the next older one
+// (if any) becomes current, so deleting a delete marker brings the object back.
+import type { WritePrecondition } from '../conditions.js';
+import { S3Error } from '../errors.js';
+import type { Bucket } from '../buckets.js';
+import { S3_NS, el, parseDeleteRequest } from '../xml.js';
+import { writeNote, writePrecondition } from './object.js';
+import type { EmulatorState, S3Request, S3Response } from './types.js';
+import { bucketVersions, checkVersionId, requestVersionId, writeVersionId } from './versions.js';
+import { emptyResponse, xmlResponse } from './xml-response.js';
+
+interface Deletion {
+  key: string;
+  /** The version to remove for good; none: delete the key (a delete marker under versioning). */
+  versionId?: string;
+  precondition?: WritePrecondition;
+}
+
+interface Deleted {
+  /** The version removed (as asked for), or the delete marker made: its id. */
+  versionId?: string;
+  /** Whether a delete marker was made, or the version removed was one. */
+  deleteMarker: boolean;
+}
+
+async function deleteOne(state: EmulatorState, request: S3Request, bucket: Bucket, d: Deletion): Promise<Deleted> {
+  const { key, precondition } = d;
+  const writeId = state.nextWriteId();
+  if (d.versionId !== undefined) {
+    const versionId = d.versionId;
+    const outcome = await bucketVersions(state, bucket).deleteVersion({ key, versionId, writeId, ...(precondition ? { precondition } : {}) });
+    request.notes.push({ op: 'DeleteObject', key, replicas: outcome.replicas, writeId });
+    return { versionId, deleteMarker: outcome.removed?.deleted === true };
+  }
+  const versionId = writeVersionId(bucket, writeId);
+  const outcome = await bucket.keyspace.write({ key, object: null, writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
+  request.notes.push(writeNote('DeleteObject', key, outcome));
+  return versionId !== undefined ? { versionId, deleteMarker: true } : { deleteMarker: false };
+}
+
+export async function deleteObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const bucket = state.buckets.get(request.target.bucket!);
+  const versionId = requestVersionId(request);
+  const precondition = writePrecondition(state, request);
+  const deleted = await deleteOne(state, request, bucket, { key: request.target.key!, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
+  return emptyResponse(204, {
+    ...(deleted.versionId !== undefined ? { 'x-amz-version-id': deleted.versionId } : {}),
+    ...(deleted.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}),
+  });
+}
+
+/** DeleteObjects: each entry is its own deletion (its own write), all sent at once. */
+export async function deleteObjects(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const bucket = state.buckets.get(request.target.bucket!);
+  const { quiet, objects } = parseDeleteRequest(request.payload.body.toString('utf8'));
+  const results = await Promise.all(
+    objects.map(async ({ key, versionId, etag }) => {
+      try {
+        if (versionId !== undefined) checkVersionId(versionId);
+        // An entry's ETag is a condition, as If-Match on DeleteObject: never a silent unconditional delete.
+        const deleted = await deleteOne(state, request, bucket, { key, ...(versionId !== undefined ? { versionId } : {}), ...(etag !== undefined ? { precondition: { ifMatch: etag } } : {}) });
+        return { key, versionId, deleted };
+      } catch (e) {
+        const error = e instanceof S3Error ? e : new S3Error('InternalError');
+        return { key, versionId, error };
+      }
+    }),
+  );
+  let xml = `<DeleteResult xmlns="${S3_NS}">`;
+  for (const r of results) {
+    const version = r.versionId !== undefined ? el('VersionId', r.versionId) : '';
+    if (r.error) xml += `<Error>${el('Key', r.key)}${version}${el('Code', r.error.code)}${el('Message', r.error.message)}</Error>`;
+    else if (!quiet) {
+      // As S3: a marker made or removed is named as DeleteMarkerVersionId.
+      const marker = r.deleted.deleteMarker ? `${el('DeleteMarker', true)}${el('DeleteMarkerVersionId', r.deleted.versionId!)}` : '';
+      xml += `<Deleted>${el('Key', r.key)}${version}${marker}</Deleted>`;
+    }
+  }
+  xml += '</DeleteResult>';
+  return xmlResponse(200, xml);
+}
