@@ -201,6 +201,16 @@ describe('planned ops (the pbs workload)', () => {
     expect(new Set(a.filter((x) => x.op.f === 'put').map((x) => x.op.value)).size).toBe(a.filter((x) => x.op.f === 'put').length);
   });
 
+  it('stops at the time limit even when the next op is planned long after it', async () => {
+    // One key, a 200 s span: after the first put, its first get is planned 4.6 s later (seed 7).
+    const t0 = performance.now();
+    const { history, reason } = await run({ workload: pbsWorkload, limits: { timeLimitMs: 300 }, concurrency: 2, keys: 1, lagSpanMs: 200_000 });
+    expect(reason).toBe('time-limit');
+    expect(history.ops.map((o) => o.f)).toEqual(['put']);
+    // The limit plus scheduling slack, not the next planned op.
+    expect(performance.now() - t0).toBeLessThan(4000);
+  });
+
   it('starts each op no sooner than planned, in the generator\'s order, with few or many workers', async () => {
     for (const concurrency of [2, 16]) {
       const { history, reason, beforeNs } = await run({ workload: pbsWorkload, limits: { ops: 120 }, concurrency, keys: 4, lagSpanMs: 40 });

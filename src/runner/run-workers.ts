@@ -94,10 +94,12 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
   let turn: Promise<void> = Promise.resolve();
   const untilPlanned = async (): Promise<void> => {
     for (let at = generator.plannedAt?.(); at !== undefined; at = generator.plannedAt?.()) {
-      const wait = startNs + at * 1e6 - recorder.now();
-      if (wait <= 0 || stop.aborted || recorder.now() >= endNs) return;
+      const now = recorder.now();
+      const wait = startNs + at * 1e6 - now;
+      if (wait <= 0 || stop.aborted || now >= endNs) return;
       // Timers may fire up to a millisecond early: the loop waits again until the time has come.
-      await sleep(Math.max(1, Math.ceil(wait / 1e6 - 0.5)), stop);
+      // An op planned past the time limit waits only until the limit.
+      await sleep(Math.max(1, Math.ceil(Math.min(wait, endNs - now) / 1e6 - 0.5)), stop);
     }
   };
 
