@@ -6,7 +6,7 @@ import { levelCrossing, SortedSamples } from './staleness/monotone-curve.js';
 import { isRead, readFacts, RegisterIndex, type KeyWrites, type Write } from './staleness/register-index.js';
 import { Sampler } from './staleness/sampler.js';
 import { storeSideSamples } from './staleness/store-side.js';
-import { quantile, round, toMs } from './staleness/stats.js';
+import { distribution, quantile, round, toMs } from './staleness/stats.js';
 
 // The t-visibility curve of Bailis et al.'s PBS, black-box: each ok read that began after some
 // write to its key had completed is one sample, with t = the read's start minus the completion
@@ -401,12 +401,8 @@ export const visibility = {
     }
     const e = estimate(collected, minBin, resamples, seed);
     // At the client, t holds the write's answer leg and the read's request leg: how big they may
-    // be is bounded by those ops' whole latencies, which are measured (median, p99, ms).
-    const legs = (xs: number[]) => {
-      const sorted = Float64Array.from(xs).sort();
-      return { p50: toMs(quantile(sorted, 0.5) ?? 0), p99: toMs(quantile(sorted, 0.99) ?? 0) };
-    };
-    const clientLegs = store || collected.length === 0 ? undefined : { writeLatencyMs: legs(writeLatencies), readLatencyMs: legs(readLatencies) };
+    // be is bounded by those ops' whole latencies, which are measured (count, p50, p90, p99, max, ms).
+    const clientLegs = store || collected.length === 0 ? undefined : { writeLatencyMs: distribution(writeLatencies, 1e-6), readLatencyMs: distribution(readLatencies, 1e-6) };
 
     const worst = worstDelta(deltaAtomicity(history, index));
     const result: CheckResult = {

@@ -6,11 +6,11 @@
 // distributions: the largest gap over bins of t, and the 99% / 99.9% windows.
 //   npm run bench:pbs:run [-- reads=100000 [seed=1 [setting-name-substring]]]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { storeSideSamples } from '../../checkers/staleness/store-side.js';
-import type { GroundTruthEvent } from '../../src/emulator/ground-truth.js';
+import { readGroundTruth } from '../../src/history/ground-truth.js';
 import { projectRoot } from '../../src/util/tool-info.js';
 import { READS_PER_WRITE } from '../../workloads/pbs.js';
 import { compareWithWars, relative, SETTINGS, table } from './compare.js';
@@ -50,10 +50,7 @@ try {
     // 0 or 1 (quorum reads are stale by design): a verdict; anything else, the run failed.
     if (run.status !== 0 && run.status !== 1) throw new Error(`${s.name}: the run exited ${run.status}: ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`);
     const seconds = (performance.now() - t0) / 1000;
-    const events = readFileSync(path.join(results, name, 'ground-truth.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as GroundTruthEvent);
+    const events = readGroundTruth(path.join(results, name, 'ground-truth.jsonl'));
     const { samples, leftOut } = storeSideSamples(events);
     const inMs = samples.filter((x) => x.t >= 0).map((x) => ({ t: x.t / 1e6, consistent: x.consistent }));
     const c = compareWithWars(inMs, wars);

@@ -76,17 +76,17 @@ export function applyBaseline(results: Results, baseline: Baseline, target: stri
   const checkers: Record<string, CheckResult> = {};
   const verdicts: Validity[] = [];
   for (const [name, r] of Object.entries(results.checkers)) {
+    const entryFor = (kind: string) => baseline.known.find((k) => k.checker === name && (k.kind === undefined || k.kind === kind) && (k.target === undefined || k.target === target));
     const anomalies = r.anomalies.map((a) => {
-      const entry = baseline.known.find((k) => k.checker === name && (k.kind === undefined || k.kind === a.kind) && (k.target === undefined || k.target === target));
+      const entry = entryFor(a.kind);
       if (entry) known++;
       else fresh++;
       return entry ? { ...a, known: entry.why ?? 'in the baseline' } : a;
     });
     checkers[name] = { ...r, anomalies };
-    const matches = (kind: string) => baseline.known.some((k) => k.checker === name && (k.kind === undefined || k.kind === kind) && (k.target === undefined || k.target === target));
     // A checker that counts its anomalies by kind (beyond those it lists): every kind counted must be known.
     const counted = Object.entries(anomalyCounts(r)).filter(([, n]) => n > 0).map(([kind]) => kind);
-    const allKnown = anomalies.length > 0 && anomalies.every((a) => 'known' in a) && counted.every(matches);
+    const allKnown = anomalies.length > 0 && anomalies.every((a) => 'known' in a) && counted.every((kind) => entryFor(kind) !== undefined);
     verdicts.push(r.valid === false && allKnown ? true : r.valid);
   }
   if (!results.complete) verdicts.push('unknown');

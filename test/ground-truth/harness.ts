@@ -1,12 +1,13 @@
 // Runs a workload against the in-process emulator with its ground-truth log on the history's
 // clock, and pairs each history op with the emulator's record of the same request.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorOptions, type GroundTruthEvent } from '../../src/emulator/index.js';
 import type { History, Op } from '../../src/history/event.js';
+import { readGroundTruth } from '../../src/history/ground-truth.js';
 import { readHistory } from '../../src/history/read.js';
 import { Recorder } from '../../src/history/recorder.js';
 import { runFinalPhase, type FinalPhaseOutcome } from '../../src/runner/final-phase.js';
@@ -110,10 +111,7 @@ export async function groundTruthRun(spec: GroundTruthRunSpec): Promise<GroundTr
   const history = await readHistory(file);
   const events = emulator.groundTruth
     ? emulator.groundTruth.events
-    : readFileSync(truthFile, 'utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as GroundTruthEvent);
+    : readGroundTruth(truthFile);
   rmSync(dir, { recursive: true, force: true });
   const { truthOf, unmatched } = pair(history, events);
   const applies = new Map<number, TruthApply[]>();
