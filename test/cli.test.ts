@@ -133,8 +133,10 @@ describe('objcheck workload', () => {
   });
 
   it('against the eventually consistent emulator reports stale reads with a window and its confidence interval, and exits 1', async () => {
-    // Writes reach the other replicas ~10 ms later (not the default 5): stale reads even when a loaded machine slows the clients.
-    const r = await objcheck(['workload', '--target', 'emulator', '--consistency', 'quorum', '--write-delay', 'exp:10'], { cwd: tmp() });
+    // Writes reach the other replicas ~10 ms later (not the default 5): stale reads even when a
+    // loaded machine slows the clients; over 20 keys, reads also come long after their key's last
+    // write, so that a 99% window (~42 ms) has the 100 reads beyond it it needs.
+    const r = await objcheck(['workload', '--target', 'emulator', '--consistency', 'quorum', '--write-delay', 'exp:10', '--keys', '20'], { cwd: tmp() });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/stale-reads: INVALID/);
     expect(r.stdout).toMatch(/\d+ of \d+ reads stale \([\d.]+%\); age p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms/);
