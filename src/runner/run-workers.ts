@@ -162,7 +162,7 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         return;
       }
       let outcome = await recordOp(recorder, performer, process, op);
-      generator.update?.(op, outcome);
+      generator.update?.(op, { ...outcome, atMs: (recorder.now() - startNs) / 1e6 });
       progress[outcome.type]++;
       // A follow-up (a lock's release by its holder) is this worker's, whatever the limits say.
       for (let next = outcome.type === 'ok' ? workload.followUp?.(op, outcome.value) : undefined; next; ) {
