@@ -10,7 +10,7 @@ import { memoryTarget } from '../src/targets/memory.js';
 import { TargetError, type TargetClient } from '../src/targets/target.js';
 import { pbsGenerator, pbsWorkload, READS_PER_WRITE } from '../workloads/pbs.js';
 import { registerWorkload } from '../workloads/register.js';
-import type { Workload } from '../workloads/workload.js';
+import { AFTER_UPDATE, type OpSpec, type Workload } from '../workloads/workload.js';
 import { faulty } from './helpers/faulty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'objcheck-runner-'));
@@ -177,9 +177,15 @@ describe('Recorder', () => {
 
 describe('planned ops (the pbs workload)', () => {
   it('plans one put a key at a time, then its reads within the span, the same for the same seed', () => {
+    // Each put ends when it starts (an instant store): update says so, and the key's next put is planned.
     const take = (seed: number) => {
       const g = pbsGenerator({ seed, keys: 3, lagSpanMs: 100 });
-      return Array.from({ length: 200 }, () => ({ at: g.plannedAt!()!, op: g.next()! }));
+      return Array.from({ length: 200 }, () => {
+        const at = g.plannedAt!() as number;
+        const op = g.next()!;
+        if (op.f === 'put') g.update!(op, { type: 'ok', atMs: at });
+        return { at, op };
+      });
     };
     const a = take(5);
     expect(take(5)).toEqual(a);
@@ -201,6 +207,33 @@ describe('planned ops (the pbs workload)', () => {
     expect(new Set(a.filter((x) => x.op.f === 'put').map((x) => x.op.value)).size).toBe(a.filter((x) => x.op.f === 'put').length);
   });
 
+  it('plans a key\'s next put only once its put has ended, and the gap after that end', () => {
+    const g = pbsGenerator({ seed: 1, keys: 1, lagSpanMs: 100 });
+    const first = g.next()!;
+    expect(first.f).toBe('put');
+    for (let j = 0; j < READS_PER_WRITE; j++) expect(g.next()!.f).toBe('get');
+    // Not ended yet: nothing more is planned for the key until its put's update comes.
+    expect(g.plannedAt!()).toBe(AFTER_UPDATE);
+    // It ended 250 ms in, long after its cycle (110 ms): the next put comes 10 ms after that end.
+    g.update!(first, { type: 'info', atMs: 250 });
+    expect(g.plannedAt!()).toBeCloseTo(260, 6);
+    expect(g.next()).toMatchObject({ f: 'put', key: 'k0', value: 2 });
+  });
+
+  it('waits for a put in flight rather than ending the run when nothing else is planned', async () => {
+    // Puts take 30 ms against a 5 ms span: every key's plan runs dry while its put is in flight.
+    const slowPuts = (c: TargetClient) => faulty(c, { put: async (key, body, o) => (await new Promise((r) => setTimeout(r, 30)), c.put(key, body, o)) });
+    const { history, reason } = await run({ workload: pbsWorkload, limits: { ops: 40 }, concurrency: 4, keys: 2, lagSpanMs: 5, wrap: slowPuts });
+    expect(reason).toBe('ops-limit');
+    expect(history.ops).toHaveLength(40);
+    for (const key of ['k0', 'k1']) {
+      const puts = history.ops.filter((o) => o.f === 'put' && o.key === key);
+      expect(puts.length).toBeGreaterThan(2);
+      // Never two puts of a key at once; the next starts the gap (10% of the span) after the end.
+      for (let i = 1; i < puts.length; i++) expect(puts[i]!.invokeTime - puts[i - 1]!.completeTime!).toBeGreaterThanOrEqual(0.5e6 - 1e5);
+    }
+  });
+
   it('stops at the time limit even when the next op is planned long after it', async () => {
     // One key, a 200 s span: after the first put, its first get is planned 4.6 s later (seed 7).
     const t0 = performance.now();
@@ -213,10 +246,28 @@ describe('planned ops (the pbs workload)', () => {
 
   it('starts each op no sooner than planned, in the generator\'s order, with few or many workers', async () => {
     for (const concurrency of [2, 16]) {
-      const { history, reason, beforeNs } = await run({ workload: pbsWorkload, limits: { ops: 120 }, concurrency, keys: 4, lagSpanMs: 40 });
+      // The plan depends on when puts end: record it as the runner takes it.
+      const plan: { at: number; op: OpSpec }[] = [];
+      const recording: Workload = {
+        ...pbsWorkload,
+        generator(options) {
+          const g = pbsWorkload.generator(options);
+          return {
+            plannedAt: () => g.plannedAt!(),
+            next() {
+              // The runner takes an op only once it is planned at a time.
+              const at = g.plannedAt!() as number;
+              const op = g.next()!;
+              plan.push({ at, op });
+              return op;
+            },
+            update: (op, outcome) => g.update!(op, outcome),
+          };
+        },
+      };
+      const { history, reason, beforeNs } = await run({ workload: recording, limits: { ops: 120 }, concurrency, keys: 4, lagSpanMs: 40 });
       expect(reason).toBe('ops-limit');
-      const g = pbsGenerator({ seed: 7, keys: 4, lagSpanMs: 40 });
-      const plan = Array.from({ length: 120 }, () => ({ at: g.plannedAt!()!, op: g.next()! }));
+      expect(plan).toHaveLength(120);
       expect(sequence(history)).toEqual(plan.map((p) => [p.op.f, p.op.key, p.op.value]));
       // Planned times count from the runner's start, which is at or after beforeNs.
       for (const [i, o] of history.ops.entries()) expect(o.invokeTime - beforeNs).toBeGreaterThanOrEqual(plan[i]!.at * 1e6);

@@ -1,7 +1,7 @@
 import { heapPop, heapPush } from '../src/util/heap.js';
 import { Random } from '../src/util/random.js';
 import { registerWorkload } from './register.js';
-import type { OpGenerator, OpSpec, Workload, WorkloadOptions } from './workload.js';
+import { AFTER_UPDATE, type OpGenerator, type OpSpec, type Workload, type WorkloadOptions } from './workload.js';
 
 /** Reads planned after each write. */
 export const READS_PER_WRITE = 4;
@@ -12,8 +12,9 @@ export const DEFAULT_LAG_SPAN_MS = 1000;
  * write to a key at a time (never two overlapping), then reads of it at lags planned in advance,
  * open loop (a read starts at its planned time whatever the earlier ops did). Each key runs
  * cycles: a put of a new value, READS_PER_WRITE gets at lags drawn uniformly over
- * (0, lagSpanMs], and the next put 10% of the span after the last possible read. Keys are
- * staggered over one cycle, so the run makes about keys × 5 / (1.1 × span) ops a second.
+ * (0, lagSpanMs], and the next put 10% of the span after the last possible read, and never
+ * sooner than that 10% after the put has ended (update). Keys are staggered over one cycle, so
+ * the run makes about keys × 5 / (1.1 × span) ops a second.
  *
  * Lags count from the put's planned start, not from its completion: the completion's time
  * depends on the store's own delays (how soon W replicas acknowledged, and when a timer
@@ -49,8 +50,11 @@ export function pbsGenerator({ seed, keys, lagSpanMs = DEFAULT_LAG_SPAN_MS }: Wo
   let nextValue = 1;
   const plan = (at: number, op: OpSpec, keyIndex?: number) => heapPush(heap, { at, seq: seq++, op, ...(keyIndex === undefined ? {} : { keyIndex }) }, before);
   for (let k = 0; k < keys; k++) plan((k * cycle) / keys, { f: 'put', key: keyName(k) }, k);
+  // The put of each key in flight (its planned time), until update() says it ended.
+  const inFlight = new Map<string, { at: number; keyIndex: number; op: OpSpec }>();
   return {
-    plannedAt: () => heap[0]?.at,
+    // Nothing planned while every key's put is in flight: the next comes with their update().
+    plannedAt: () => heap[0]?.at ?? (inFlight.size > 0 ? AFTER_UPDATE : undefined),
     next(): OpSpec | undefined {
       const p = heapPop(heap, before);
       if (p === undefined) return undefined;
@@ -59,8 +63,18 @@ export function pbsGenerator({ seed, keys, lagSpanMs = DEFAULT_LAG_SPAN_MS }: Wo
       const op = { ...p.op, value: nextValue++ };
       // Every planned time of this cycle is at or after the put's: the heap order stays right.
       for (let j = 0; j < READS_PER_WRITE; j++) plan(p.at + (1 - random.next()) * lagSpanMs, { f: 'get', key: op.key });
-      plan(p.at + cycle, p.op, p.keyIndex);
+      inFlight.set(op.key!, { at: p.at, keyIndex: p.keyIndex, op: p.op });
       return op;
+    },
+    // The key's next put is planned once this one has ended: a cycle after it, and never sooner
+    // than the gap after its end, so that two puts of a key never overlap at the store however
+    // slowly a loaded client or store answers (overlapping writes' reads would be left out, and
+    // those are the slow writes: the tail would lean short).
+    update(op, outcome) {
+      const put = op.f === 'put' && op.key !== undefined ? inFlight.get(op.key) : undefined;
+      if (put === undefined) return;
+      inFlight.delete(op.key!);
+      plan(Math.max(put.at + cycle, (outcome.atMs ?? put.at) + (cycle - lagSpanMs)), put.op, put.keyIndex);
     },
   };
 }

@@ -12,22 +12,28 @@ export interface OpSpec {
  * Makes the operation sequence. It must be deterministic in its seed: the same seed gives the
  * same sequence of (f, key, value), whatever the timing of the run.
  */
+/** plannedAt(): wait for an op in flight to end before asking again. */
+export const AFTER_UPDATE = 'after-update';
+
 export interface OpGenerator {
   /** The next operation, or undefined when the workload has no more. */
   next(): OpSpec | undefined;
   /**
    * How an op the generator made ended (Jepsen's generator update). Only the measurement
    * workloads use it: what their reads see decides when the next change comes, so their
-   * sequence depends on timing; the seed still decides everything else.
+   * sequence depends on timing; the seed still decides everything else. `atMs`: when the op
+   * ended, in ms after the run's start (the clock of plannedAt).
    */
-  update?(op: OpSpec, outcome: { type: string; value?: unknown }): void;
+  update?(op: OpSpec, outcome: { type: string; value?: unknown; atMs?: number }): void;
   /**
    * Open loop at planned times (the pbs workload): when the op next() will return is due, in ms
    * after the run's start (when its workers began). The runner starts it no sooner, whichever
    * worker is free; an op is taken and invoked in the same tick as before, so the history's invoke order stays the
-   * generator's. Undefined (or absent): start it as soon as a worker is free.
+   * generator's. Undefined (or absent): start it as soon as a worker is free. AFTER_UPDATE:
+   * nothing is planned yet, but an op in flight will plan more when its update() comes (the
+   * runner waits for the next update, not taking next(), whose undefined means "no more").
    */
-  plannedAt?(): number | undefined;
+  plannedAt?(): number | typeof AFTER_UPDATE | undefined;
 }
 
 export interface WorkloadOptions {

@@ -2,7 +2,7 @@ import type { Recorder } from '../history/recorder.js';
 import type { TargetClient } from '../targets/target.js';
 import { sleep } from '../util/sleep.js';
 import { Performer, recordOp } from './perform.js';
-import type { OpSpec, Workload } from '../../workloads/workload.js';
+import { AFTER_UPDATE, type OpSpec, type Workload } from '../../workloads/workload.js';
 
 export interface RunLimits {
   /** Stop taking new operations after this long. */
@@ -92,11 +92,35 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
   // waits for its time; then it takes the op and the next in the queue waits for the one after.
   // One timer at a time, however many workers are idle, and ops start in the generator's order.
   let turn: Promise<void> = Promise.resolve();
+  // The one worker at the head of the turn, when the generator waits for an op in flight to end.
+  let wakeOnUpdate: (() => void) | undefined;
+  const untilUpdate = (maxNs: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const onAbort = () => {
+        finish();
+        reject(stop.reason);
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        stop.removeEventListener('abort', onAbort);
+        wakeOnUpdate = undefined;
+        resolve();
+      };
+      const timer = Number.isFinite(maxNs) ? setTimeout(finish, Math.max(1, Math.ceil(maxNs / 1e6))) : undefined;
+      if (stop.aborted) return onAbort();
+      stop.addEventListener('abort', onAbort, { once: true });
+      wakeOnUpdate = finish;
+    });
   const untilPlanned = async (): Promise<void> => {
     for (let at = generator.plannedAt?.(); at !== undefined; at = generator.plannedAt?.()) {
       const now = recorder.now();
+      if (stop.aborted || now >= endNs) return;
+      if (at === AFTER_UPDATE) {
+        await untilUpdate(endNs - now);
+        continue;
+      }
       const wait = startNs + at * 1e6 - now;
-      if (wait <= 0 || stop.aborted || now >= endNs) return;
+      if (wait <= 0) return;
       // Timers may fire up to a millisecond early: the loop waits again until the time has come.
       // An op planned past the time limit waits only until the limit.
       await sleep(Math.max(1, Math.ceil(Math.min(wait, endNs - now) / 1e6 - 0.5)), stop);
@@ -162,7 +186,8 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         return;
       }
       let outcome = await recordOp(recorder, performer, process, op);
-      generator.update?.(op, outcome);
+      generator.update?.(op, { ...outcome, atMs: (recorder.now() - startNs) / 1e6 });
+      wakeOnUpdate?.();
       progress[outcome.type]++;
       // A follow-up (a lock's release by its holder) is this worker's, whatever the limits say.
       for (let next = outcome.type === 'ok' ? workload.followUp?.(op, outcome.value) : undefined; next; ) {
