@@ -24,7 +24,7 @@ export interface OpGenerator {
    * sequence depends on timing; the seed still decides everything else. `atMs`: when the op
    * ended, in ms after the run's start (the clock of plannedAt).
    */
-  update?(op: OpSpec, outcome: { type: string; value?: unknown; atMs?: number }): void;
+  update?(op: OpSpec, outcome: { type: string; value?: unknown; atMs: number }): void;
   /**
    * Open loop at planned times (the pbs workload): when the op next() will return is due, in ms
    * after the run's start (when its workers began). The runner starts it no sooner, whichever
