@@ -8,7 +8,8 @@ const KEY = 'replicated';
  * Replication lag: the owner overwrites one object through the target, and every other op reads
  * it through the second endpoint (--read-target); the next write comes once a read there showed
  * the current one. The `replication` checker gives the lag distribution: per write, how long
- * after it completed the other endpoint still served the older value.
+ * after it completed the other endpoint still served the older value (on the emulator, from its
+ * ground truth: from the primary's acknowledgement to the replica's copy).
  */
 export const replicationWorkload: Workload = {
   name: 'replication',
@@ -22,7 +23,8 @@ export const replicationWorkload: Workload = {
       ? undefined
       : 'it needs a second endpoint to read through: --read-target URL (an endpoint serving the same bucket), or use --target emulator (its --replica-lag SPEC and --read-target replica)';
   },
-  emulatorDefaults: { flags: { 'replica-lag': '300' }, readTarget: 'replica' },
+  // Ground truth: the lag at the store, which a loaded client's late answers would hide.
+  emulatorDefaults: { flags: { 'replica-lag': '300' }, readTarget: 'replica', groundTruth: true },
 
   generator() {
     return phasedGenerator({

@@ -85,9 +85,10 @@ export interface Workload {
   /**
    * The emulator's knobs that give it the capability this workload needs, turned on with these
    * values when `--target emulator` runs the workload without them (stated in the run's output
-   * and run.json): flag names without dashes, `true` for a switch; readTarget for --read-target.
+   * and run.json): flag names without dashes, `true` for a switch; readTarget for --read-target;
+   * groundTruth for --ground-truth (the workload's checker then measures at the store).
    */
-  readonly emulatorDefaults?: { readonly flags: Readonly<Record<string, string | true>>; readonly readTarget?: string };
+  readonly emulatorDefaults?: { readonly flags: Readonly<Record<string, string | true>>; readonly readTarget?: string; readonly groundTruth?: true };
   /**
    * Performs one operation and returns the value to record on `ok` (what a read saw).
    * Throws TargetError when the store answered with a failure or did not answer.

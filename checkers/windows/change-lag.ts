@@ -1,4 +1,5 @@
 import type { History, Op } from '../../src/history/event.js';
+import type { GroundTruthEvent } from '../../src/history/ground-truth.js';
 
 /** A kind of change, and how to tell from a probe that it is in force. */
 export interface ChangeRule {
@@ -8,6 +9,11 @@ export interface ChangeRule {
   window: string;
   /** Whether an ok probe shows this change in force. */
   shows(change: Op, probe: Op): boolean;
+  /**
+   * The emulator's ground-truth setting whose control events are these changes, one event each
+   * (replica: a replicated write). With ground truth, the window is taken at the store.
+   */
+  truthSetting?: Extract<GroundTruthEvent, { kind: 'control' }>['setting'];
 }
 
 export interface LagSamples {
@@ -82,4 +88,20 @@ export function changeLags(history: History, probeF: string, rules: readonly Cha
   const out = new Map<string, LagSamples>(rules.map((r) => [r.window, { lags: [], censored: [] }]));
   for (const l of changeLagList(history, probeF, rules)) (l.censored ? out.get(l.window)!.censored : out.get(l.window)!.lags).push(l.lagNs);
   return out;
+}
+
+/**
+ * Lags as the store saw them, from its ground truth: each control event of the setting is one
+ * change, from when the store acknowledged it to when it was in force (ns), exact. The client's
+ * view adds its own latency: under load the answer arrives late, and a lag shorter than that
+ * delay looks like none (a replica 50 ms behind measured 0 ms after a 53 ms answer). The
+ * harness's own objects (the preflight's .objcheck-* keys) are left out.
+ */
+export function storeSideLags(events: readonly GroundTruthEvent[], setting: string): number[] {
+  const lags: number[] = [];
+  for (const e of events) {
+    if (e.kind !== 'control' || e.setting !== setting || e.key?.includes('/.objcheck-')) continue;
+    lags.push(Math.max(0, e.effectiveNs - e.atNs));
+  }
+  return lags;
 }

@@ -1,6 +1,7 @@
 import type { History } from '../../src/history/event.js';
 import type { Anomaly, CheckResult } from '../checker.js';
-import { changeLags, type ChangeRule } from './change-lag.js';
+import type { GroundTruthEvent } from '../../src/history/ground-truth.js';
+import { changeLags, storeSideLags, type ChangeRule } from './change-lag.js';
 import { estimateWindow, type WindowEstimate } from './estimate.js';
 import { PROMISES } from './promises.js';
 
@@ -9,6 +10,8 @@ export interface WindowFigure extends WindowEstimate {
   name: string;
   what: string;
   promise: { google: string; amazon: string };
+  /** Where the lags were taken: at the client (after its answer) or at the store (ground truth). */
+  measuredAt: 'client' | 'store';
 }
 
 export interface WindowsSpec {
@@ -24,11 +27,15 @@ export interface WindowsSpec {
  * sample count, median, bootstrap interval and maximum, and the vendors' promise beside it.
  * A measurement, not a judgement, unless the workload's `judge` finds a broken promise.
  */
-export function checkWindows(history: History, spec: WindowsSpec, seed = 1): CheckResult {
+export function checkWindows(history: History, spec: WindowsSpec, seed = 1, groundTruth?: readonly GroundTruthEvent[]): CheckResult {
   const lags = changeLags(history, spec.probe, spec.rules);
   const windows: WindowFigure[] = [...lags].map(([name, s]) => {
     const p = PROMISES[name] ?? { what: name, google: 'no documented promise', amazon: 'no documented promise' };
-    return { name, what: p.what, promise: { google: p.google, amazon: p.amazon }, ...estimateWindow(s.lags, s.censored, seed) };
+    const setting = spec.rules.find((r) => r.window === name)?.truthSetting;
+    const atStore = groundTruth !== undefined && setting !== undefined ? storeSideLags(groundTruth, setting) : [];
+    // At the store when the target said what it did; the probes' view otherwise.
+    const estimate = atStore.length > 0 ? estimateWindow(atStore, [], seed) : estimateWindow(s.lags, s.censored, seed);
+    return { name, what: p.what, promise: { google: p.google, amazon: p.amazon }, measuredAt: atStore.length > 0 ? 'store' : 'client', ...estimate };
   });
   const anomalies = spec.judge?.(history, windows) ?? [];
   return { valid: anomalies.length === 0, anomalies, windows, summary: windows.map(windowWords).join('; ') };
@@ -39,5 +46,6 @@ export function windowWords(w: WindowFigure): string {
   const beyond = w.censored > 0 ? `; ${w.censored} not yet in force at the next change or the end (at least ${w.atLeastMs!.toFixed(1)} ms)` : '';
   if (w.ms === null) return `${w.name}: ${w.reason}${beyond}`;
   const ci = w.ci95 ? `, 95% CI ${w.ci95[0].toFixed(1)}–${w.ci95[1].toFixed(1)}` : '';
-  return `${w.name}: ${w.ms.toFixed(1)} ms (median of ${w.samples}${ci}, max ${w.maxMs!.toFixed(1)})${w.enough ? '' : ' (not enough data)'}${beyond}`;
+  const where = w.measuredAt === 'store' ? ' at the store' : '';
+  return `${w.name}: ${w.ms.toFixed(1)} ms${where} (median of ${w.samples}${ci}, max ${w.maxMs!.toFixed(1)})${w.enough ? '' : ' (not enough data)'}${beyond}`;
 }

@@ -291,7 +291,9 @@ export function withEmulatorDefaults(config: WorkloadConfig, workload: Workload)
   }
   const readTarget = config.readTarget ?? defaults.readTarget;
   if (config.readTarget === undefined && defaults.readTarget !== undefined) added.push(`--read-target ${defaults.readTarget}`);
-  return { config: { ...config, emulatorFlags: [...config.emulatorFlags, ...flags], ...(readTarget !== undefined ? { readTarget } : {}) }, added };
+  const groundTruth = config.groundTruth || defaults.groundTruth === true;
+  if (!config.groundTruth && groundTruth) added.push('--ground-truth');
+  return { config: { ...config, emulatorFlags: [...config.emulatorFlags, ...flags], ...(readTarget !== undefined ? { readTarget } : {}), groundTruth }, added };
 }
 
 function emulatorDefaultsLine(workload: string, added: readonly string[]): string {

@@ -18,7 +18,8 @@ function measured(w: WindowFigure): string {
   if (w.ms === null) return `${escapeHtml(w.reason ?? 'no figure')}${escapeHtml(beyond)}`;
   const ci = w.ci95 ? ` <span class="muted">[95% CI ${w.ci95[0].toFixed(1)}, ${w.ci95[1].toFixed(1)}]</span>` : '';
   const enough = w.enough ? '' : ' <span class="muted">(not enough data)</span>';
-  return `<b>${w.ms.toFixed(1)} ms</b>${ci}, max ${w.maxMs!.toFixed(1)} ms, ${w.samples} changes${enough}${escapeHtml(beyond)}`;
+  const where = w.measuredAt === 'store' ? ' at the store' : '';
+  return `<b>${w.ms.toFixed(1)} ms</b>${where}${ci}, max ${w.maxMs!.toFixed(1)} ms, ${w.samples} changes${enough}${escapeHtml(beyond)}`;
 }
 
 /** The section, or '' when no checker measured a window. */
@@ -39,7 +40,7 @@ export function windowsSection(results: Results): string {
     .join('\n');
   return `<section id="windows"><h2>Eventual windows</h2>
 ${callout}
-<p class="note">Per change: from the moment it returned success to when it took effect, the middle of [the start of the last probe that did not yet show it, the end of the next probe that did]. The median of those lags with its bootstrap 95% interval, and the longest; a change never seen in force before the next one (or the end of the run) gives only a lower bound.</p>
+<p class="note">Per change: from the moment it returned success to when it took effect, the middle of [the start of the last probe that did not yet show it, the end of the next probe that did]. The median of those lags with its bootstrap 95% interval, and the longest; a change never seen in force before the next one (or the end of the run) gives only a lower bound. A window <i>at the store</i> comes from the emulator's ground truth instead: from when the store acknowledged each change to when it was in force, exactly.</p>
 <table class="windows"><thead><tr><th>window</th><th>measured</th><th>Google documents</th><th>Amazon documents</th></tr></thead><tbody>
 ${rows}
 </tbody></table></section>`;
