@@ -8,7 +8,7 @@ import { Recorder } from '../src/history/recorder.js';
 import { runWorkers, type Progress, type RunLimits } from '../src/runner/run-workers.js';
 import { memoryTarget } from '../src/targets/memory.js';
 import { TargetError, type TargetClient } from '../src/targets/target.js';
-import { pbsGenerator, pbsWorkload, READS_PER_WRITE } from '../workloads/pbs.js';
+import { pbsGenerator, pbsWorkload, READS_PER_SPAN } from '../workloads/pbs.js';
 import { registerWorkload } from '../workloads/register.js';
 import { AFTER_UPDATE, type OpSpec, type Workload } from '../workloads/workload.js';
 import { faulty } from './helpers/faulty.js';
@@ -176,7 +176,7 @@ describe('Recorder', () => {
 });
 
 describe('planned ops (the pbs workload)', () => {
-  it('plans one put a key at a time, then its reads within the span and margin, the same for the same seed', () => {
+  it('plans one put a key at a time, then its reads within a span of its end, the same for the same seed', () => {
     // Each put ends when it starts (an instant store): update says so, and the key's next put is planned.
     const take = (seed: number) => {
       const g = pbsGenerator({ seed, keys: 3, lagSpanMs: 100 });
@@ -190,61 +190,75 @@ describe('planned ops (the pbs workload)', () => {
     const a = take(5);
     expect(take(5)).toEqual(a);
     expect(take(6)).not.toEqual(a);
-    // In time order; per key: a put, then READS_PER_WRITE gets after it, and the key's next put
-    // only 10 ms (10% of the span) after the last of them could come.
+    // In time order; per key: a put, then gets within the span after it (it ended at once), and
+    // the key's next put 10 ms (10% of the span) after the last of them could come.
     for (let i = 1; i < a.length; i++) expect(a[i]!.at).toBeGreaterThanOrEqual(a[i - 1]!.at);
     for (const key of ['k0', 'k1', 'k2']) {
       const mine = a.filter((x) => x.op.key === key);
       const puts = mine.filter((x) => x.op.f === 'put');
       expect(puts.length).toBeGreaterThan(5);
       for (let p = 0; p < puts.length - 1; p++) {
-        // Before any put has ended the margin is the span itself; then it is the puts' p99
-        // latency from their planned start, 0 here.
-        const reach = key === 'k0' && p === 0 ? 200 : 100;
-        expect(puts[p + 1]!.at - puts[p]!.at).toBeCloseTo(reach + 10, 6);
+        expect(puts[p + 1]!.at - puts[p]!.at).toBeCloseTo(110, 6);
         const gets = mine.filter((x) => x.op.f === 'get' && x.at > puts[p]!.at && x.at < puts[p + 1]!.at);
-        expect(gets).toHaveLength(READS_PER_WRITE);
-        for (const g of gets) expect(g.at - puts[p]!.at).toBeLessThanOrEqual(reach);
+        // Before any put has ended the margin is the span itself (twice the gets, half of them
+        // dropped at the end); then it is the puts' p99 latency, 0 here: READS_PER_SPAN gets.
+        if (key !== 'k0' || p > 0) expect(gets).toHaveLength(READS_PER_SPAN);
+        for (const g of gets) expect(g.at - puts[p]!.at).toBeLessThanOrEqual(100);
       }
     }
     expect(new Set(a.filter((x) => x.op.f === 'put').map((x) => x.op.value)).size).toBe(a.filter((x) => x.op.f === 'put').length);
   });
 
-  it('plans a key\'s next put once its put has ended, and widens the reads\' reach by the puts\' latency', () => {
+  it('plans reads over the span plus the puts\' latency from the planned start, and drops those beyond a span after the put\'s end', () => {
     const g = pbsGenerator({ seed: 1, keys: 1, lagSpanMs: 100 });
+    const takeGets = () => {
+      const at: number[] = [];
+      for (;;) {
+        const next = g.plannedAt!();
+        if (typeof next !== 'number') return { at, put: undefined };
+        const op = g.next()!;
+        if (op.f !== 'get') return { at, put: { at: next, op } };
+        at.push(next);
+      }
+    };
     const first = g.next()!;
     expect(first).toMatchObject({ f: 'put', key: 'k0', value: 1 });
-    for (let j = 0; j < READS_PER_WRITE; j++) {
-      expect(g.plannedAt!() as number).toBeLessThanOrEqual(200);
-      expect(g.next()).toEqual({ f: 'get', key: 'k0' });
-    }
+    // Before any put has ended the margin is the span: 8 gets over (0, 200], all taken before the put ends.
+    const early = takeGets();
+    expect(early.at).toHaveLength(2 * READS_PER_SPAN);
+    for (const t of early.at) expect(t).toBeLessThanOrEqual(200);
     // Not ended yet: nothing more is planned for the key until its put's update comes.
     expect(g.plannedAt!()).toBe(AFTER_UPDATE);
-    // It ended 250 ms in, after its last read could come: the next put 10 ms after that end.
+    // It ended 250 ms in: the next put a span and 10% after that end.
     g.update!(first, { type: 'info', atMs: 250 });
-    expect(g.plannedAt!()).toBeCloseTo(260, 6);
-    expect(g.next()).toMatchObject({ f: 'put', key: 'k0', value: 2 });
-    // Puts take 250 ms from their planned start: reads reach the span plus that after the start.
-    const lags = Array.from({ length: READS_PER_WRITE }, () => {
-      const lag = (g.plannedAt!() as number) - 260;
-      expect(g.next()).toEqual({ f: 'get', key: 'k0' });
-      return lag;
-    });
-    expect(Math.max(...lags)).toBeGreaterThan(100);
-    for (const l of lags) expect(l).toBeLessThanOrEqual(350);
+    expect(g.plannedAt!()).toBeCloseTo(360, 6);
+    const second = g.next()!;
+    expect(second).toMatchObject({ f: 'put', key: 'k0', value: 2 });
+    // Puts now take 250 ms from their planned start: 14 gets planned over (360, 710]. The put
+    // ends at 370: the gets later than 470 are dropped, and the next put comes at 480.
+    g.update!(second, { type: 'ok', atMs: 370 });
+    const late = takeGets();
+    expect(late.at.length).toBeGreaterThan(0);
+    expect(late.at.length).toBeLessThan(14);
+    for (const t of late.at) {
+      expect(t).toBeGreaterThan(360);
+      expect(t).toBeLessThanOrEqual(470);
+    }
+    expect(late.put?.at).toBeCloseTo(480, 6);
+    expect(late.put?.op).toMatchObject({ f: 'put', value: 3 });
   });
 
   it('waits for a put in flight rather than ending the run when nothing else is planned', async () => {
     // Puts take 30 ms against a 5 ms span: every key's plan runs dry while its put is in flight.
     const slowPuts = (c: TargetClient) => faulty(c, { put: async (key, body, o) => (await new Promise((r) => setTimeout(r, 30)), c.put(key, body, o)) });
-    const { history, reason } = await run({ workload: pbsWorkload, limits: { ops: 40 }, concurrency: 4, keys: 2, lagSpanMs: 5, wrap: slowPuts });
+    const { history, reason } = await run({ workload: pbsWorkload, limits: { ops: 150 }, concurrency: 4, keys: 2, lagSpanMs: 5, wrap: slowPuts });
     expect(reason).toBe('ops-limit');
-    expect(history.ops).toHaveLength(40);
+    expect(history.ops).toHaveLength(150);
     for (const key of ['k0', 'k1']) {
       const puts = history.ops.filter((o) => o.f === 'put' && o.key === key);
       expect(puts.length).toBeGreaterThan(2);
-      // Never two puts of a key at once: the next starts the gap (10% of the span) after the end.
-      for (let i = 1; i < puts.length; i++) expect(puts[i]!.invokeTime - puts[i - 1]!.completeTime!).toBeGreaterThanOrEqual(0.5e6 - 1e5);
+      // Never two puts of a key at once: the next starts a span and 10% after the end.
+      for (let i = 1; i < puts.length; i++) expect(puts[i]!.invokeTime - puts[i - 1]!.completeTime!).toBeGreaterThanOrEqual(5.5e6 - 1e5);
     }
   });
 

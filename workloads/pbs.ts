@@ -3,32 +3,34 @@ import { Random } from '../src/util/random.js';
 import { registerWorkload } from './register.js';
 import { AFTER_UPDATE, type OpGenerator, type OpSpec, type Workload, type WorkloadOptions } from './workload.js';
 
-/** Reads planned after each write. */
-export const READS_PER_WRITE = 4;
+/** Reads per span of lags: a write's reads that land between its commit and a span after it. */
+export const READS_PER_SPAN = 4;
 export const DEFAULT_LAG_SPAN_MS = 1000;
 
 /**
  * The measurement of Bailis et al.'s PBS t-visibility, as the paper defines its experiment: one
  * write to a key at a time (never two overlapping), then reads of it at lags planned in advance,
  * open loop (a read starts at its planned time whatever the earlier ops did). Each key runs
- * cycles: a put of a new value, READS_PER_WRITE gets at lags drawn uniformly over (0, span +
- * margin] after the put's planned start, and the key's next put 10% of the span after the last
- * possible get, never sooner than 10% of the span after the put has ended (update). The margin is
- * the 99th percentile of how long recent puts took from their planned start to their end.
+ * cycles: a put of a new value; gets at lags drawn uniformly, READS_PER_SPAN a span, over
+ * (0, span + margin] after the put's planned start; when the put ends, those planned more than a
+ * span after its end are dropped, and the key's next put comes 10% of the span after the last
+ * kept get. The margin is the 99th percentile of how long recent puts took from their planned
+ * start to their end.
  *
- * Why from the planned start, with a margin: t counts from the commit, so a read planned at lag
- * l lands at t = l − (client leg + commit latency + lateness). Planned from the put's *end*, the
- * first reads would land only after the answer's and the read's legs: under load (5–25 ms) the
- * whole curve of a store with sub-ms windows would be out of sight. Planned from the start over
- * the span alone, a read would reach large t only from the writes that committed fast, and commit
- * latency is not independent of staleness: the tail would be measured on a biased few. With
- * the margin, 99% of writes cover every t up to the span, so which reads land at a given t
- * hardly depends on how the write fared; the price is reads past the span, where the curve is
- * flat. Keys are staggered over one cycle: about keys × 5 / (1.1 × span + margin) ops a second.
+ * Why so: t counts from the commit, so a get planned at lag l lands at t = l − (client leg +
+ * commit latency + lateness). Planned from the put's *end*, the first gets would land only after
+ * the answer's and the get's own legs: under load (5–25 ms) a store whose windows are a few ms
+ * would be out of sight. Planned from the start over the span alone, a get would reach large t
+ * only from the writes that committed fast, and commit latency is not independent of staleness:
+ * the tail would be measured on a biased few. With the margin, 99% of writes cover every t up
+ * to the span at the same density, so which gets land at a given t hardly depends on how the
+ * write fared. Dropping is safe for the same reason: a get is dropped only if it would land
+ * beyond the span after the put's end, so never at a t ≤ span, and the cycle takes the put's
+ * own latency, not the margin's.
  */
 export const pbsWorkload: Workload = {
   name: 'pbs',
-  description: `PBS t-visibility: one put a key at a time, then ${READS_PER_WRITE} gets at lags planned uniformly over --lag-span ms (plus the puts' p99 latency) after its planned start (open loop)`,
+  description: `PBS t-visibility: one put a key at a time, and gets at lags planned uniformly (${READS_PER_SPAN} per --lag-span ms) after its planned start, up to a span after its end (open loop)`,
   fs: registerWorkload.fs,
   reads: registerWorkload.reads,
   checkers: ['read-validity', 'stale-reads', 'visibility', 'linearizable'],
@@ -43,6 +45,17 @@ interface Planned {
   op: OpSpec;
   /** A put: its key's index, to plan its reads and the key's next put when it is taken. */
   keyIndex?: number;
+  /** A get: its put's cycle, whose cutoff may drop it. */
+  cycle?: Cycle;
+}
+
+interface Cycle {
+  /** The put's planned start. */
+  start: number;
+  /** Gets planned later than this are dropped: a span after the put's end, once it has ended. */
+  cutoff: number;
+  keyIndex: number;
+  put: OpSpec;
 }
 
 export function pbsGenerator({ seed, keys, lagSpanMs = DEFAULT_LAG_SPAN_MS }: WorkloadOptions): OpGenerator {
@@ -52,35 +65,42 @@ export function pbsGenerator({ seed, keys, lagSpanMs = DEFAULT_LAG_SPAN_MS }: Wo
   const heap: Planned[] = [];
   let seq = 0;
   let nextValue = 1;
-  const plan = (at: number, op: OpSpec, keyIndex?: number) => heapPush(heap, { at, seq: seq++, op, ...(keyIndex === undefined ? {} : { keyIndex }) }, before);
-  for (let k = 0; k < keys; k++) plan((k * (lagSpanMs + gap)) / keys, { f: 'put', key: keyName(k) }, k);
+  const plan = (p: Omit<Planned, 'seq'>) => heapPush(heap, { ...p, seq: seq++ }, before);
+  for (let k = 0; k < keys; k++) plan({ at: (k * (lagSpanMs + gap)) / keys, op: { f: 'put', key: keyName(k) }, keyIndex: k });
   const latencies = new RecentLatencies(lagSpanMs);
-  // The put of each key in flight, until update() says it ended.
-  const inFlight = new Map<string, { at: number; lastRead: number; keyIndex: number; op: OpSpec }>();
+  // The cycle of each key whose put is in flight, until update() says it ended.
+  const inFlight = new Map<string, Cycle>();
+  /** The next op that is not dropped, left at the heap's top. */
+  const head = (): Planned | undefined => {
+    while (heap.length > 0 && heap[0]!.cycle !== undefined && heap[0]!.at > heap[0]!.cycle.cutoff) heapPop(heap, before);
+    return heap[0];
+  };
   return {
     // Nothing planned while every key's put is in flight: the next comes with their update().
-    plannedAt: () => heap[0]?.at ?? (inFlight.size > 0 ? AFTER_UPDATE : undefined),
+    plannedAt: () => head()?.at ?? (inFlight.size > 0 ? AFTER_UPDATE : undefined),
     next(): OpSpec | undefined {
-      const p = heapPop(heap, before);
-      if (p === undefined) return undefined;
+      if (head() === undefined) return undefined;
+      const p = heapPop(heap, before)!;
       if (p.keyIndex === undefined) return p.op;
       // Values are numbered in the order puts are taken, so the sequence is the seed's alone.
       const op = { ...p.op, value: nextValue++ };
       const reach = lagSpanMs + latencies.p99();
+      const cycle: Cycle = { start: p.at, cutoff: Infinity, keyIndex: p.keyIndex, put: p.op };
       // Every planned time of this cycle is at or after the put's: the heap order stays right.
-      for (let j = 0; j < READS_PER_WRITE; j++) plan(p.at + (1 - random.next()) * reach, { f: 'get', key: op.key });
-      inFlight.set(op.key!, { at: p.at, lastRead: p.at + reach, keyIndex: p.keyIndex, op: p.op });
+      const reads = Math.ceil((READS_PER_SPAN * reach) / lagSpanMs);
+      for (let j = 0; j < reads; j++) plan({ at: p.at + (1 - random.next()) * reach, op: { f: 'get', key: op.key }, cycle });
+      inFlight.set(op.key!, cycle);
       return op;
     },
-    // The key's next put is planned once this one has ended, never sooner than the gap after its
-    // end, so two puts of a key never overlap at the store however slowly a loaded client or
-    // store answers (an overlapping write's reads would be left out, and those are the slow ones).
     update(op, outcome) {
-      const put = op.f === 'put' && op.key !== undefined ? inFlight.get(op.key) : undefined;
-      if (put === undefined) return;
+      const cycle = op.f === 'put' && op.key !== undefined ? inFlight.get(op.key) : undefined;
+      if (cycle === undefined) return;
       inFlight.delete(op.key!);
-      latencies.add(outcome.atMs - put.at);
-      plan(Math.max(put.lastRead, outcome.atMs) + gap, put.op, put.keyIndex);
+      latencies.add(outcome.atMs - cycle.start);
+      cycle.cutoff = Math.max(cycle.start, outcome.atMs) + lagSpanMs;
+      // After the last kept get: two puts of a key never overlap at the store, however slowly a
+      // loaded client or store answers (an overlapping write's reads would be left out).
+      plan({ at: cycle.cutoff + gap, op: cycle.put, keyIndex: cycle.keyIndex });
     },
   };
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { storeSideSamples } from '../../checkers/staleness/store-side.js';
 import { readGroundTruth } from '../../src/history/ground-truth.js';
 import { projectRoot } from '../../src/util/tool-info.js';
-import { READS_PER_WRITE } from '../../workloads/pbs.js';
+import { READS_PER_SPAN } from '../../workloads/pbs.js';
 import { compareWithWars, relative, SETTINGS, table } from './compare.js';
 import { warsCurve } from './wars.js';
 
@@ -22,8 +22,8 @@ const seed = Number(process.argv[3] ?? 1);
 const only = process.argv[4];
 /** Ops a second the run is planned at: what one SDK client process sustains on a loaded 2-core machine. */
 const RATE = 800;
-/** The margin the pbs workload adds to the span (the puts' p99 latency through the SDK on a loaded 2-core machine), roughly: it only sets the key count. */
-const MARGIN_MS = 15;
+/** A put's latency through the SDK on a loaded 2-core machine, roughly: it only sets the key count. */
+const PUT_MS = 10;
 
 const cli = path.join(projectRoot(), 'dist/src/cli/main.js');
 const results = mkdtempSync(path.join(tmpdir(), 'objcheck-pbs-'));
@@ -35,9 +35,12 @@ try {
     const w999 = wars.windows.p999.tMs;
     // Reads spread past the 99.9% window (and past the commit, which they count from).
     const span = 1.5 * Math.max(w999, 4);
-    // A key's cycle: 1.1 spans and the workload's margin.
-    const keys = Math.max(1, Math.round((RATE * (1.1 * span + MARGIN_MS)) / 1000 / (1 + READS_PER_WRITE)));
-    const ops = Math.ceil((reads * (1 + READS_PER_WRITE)) / READS_PER_WRITE);
+    // A key's cycle: its put's latency, then gets at READS_PER_SPAN a span from the put's start
+    // to a span after its end, and 10% of the span more.
+    const readsPerCycle = (READS_PER_SPAN * (span + PUT_MS)) / span;
+    const keys = Math.max(1, Math.round((RATE * (1.1 * span + PUT_MS)) / 1000 / (1 + readsPerCycle)));
+    // Some gets land before the commit (t < 0: no sample): a few more ops than reads.
+    const ops = Math.ceil(reads * (1 + 1 / readsPerCycle) * 1.1);
     const name = `pbs-${rows.length}`;
     const t0 = performance.now();
     const run = spawnSync(
