@@ -103,7 +103,7 @@ describe('objcheck workload', () => {
     expect(Object.keys(JSON.parse(again.stdout).checkers)).toEqual(recorded);
     const bad = await objcheck(['workload', '--workload', 'mixed', '--mix', 'register=2,nope=1'], { cwd });
     expect(bad.code).toBe(3);
-    expect(bad.stderr.trim()).toBe('error: --mix: no workload named "nope" to mix; known: register, new-object, list, cas, metadata, lock');
+    expect(bad.stderr.trim()).toBe('error: --mix: no workload named "nope" to mix; known: register, new-object, list, cas, metadata, lock, revocation, cache, config, replication');
   });
 
   it('gives the same operation sequence for the same --seed and --ops', async () => {
@@ -161,6 +161,8 @@ describe('objcheck workload', () => {
     [['workload', '--concurrency', '0'], /^error: --concurrency must be a whole number of at least 1, got 0\n$/],
     [['workload', '--time-limit', 'soon'], /^error: --time-limit must be a number above 0, got a value that is not a number\n$/],
     [['workload', '--target', 'nowhere'], /^error: --target "nowhere" is not one of memory, /],
+    [['workload', '--target', 'emulator', '--client', 'curl'], /^error: --client "curl" is not one of lean, sdk\n$/],
+    [['workload', '--client', 'sdk'], /^error: --client applies to S3-compatible targets only\n$/],
     [['workload', '--colour'], /^error: unknown option --colour \(objcheck workload --help lists the options\)\n$/],
     [['workload', '--bogus-flag', '1', '--other-x'], /^error: unknown options --bogus-flag, --other-x \(objcheck workload --help lists the options\)\n$/],
     [['workload', 'extra'], /^error: unexpected argument "extra" \(objcheck workload --help lists the options\)\n$/],

@@ -37,6 +37,7 @@ export const pbsWorkload: Workload = {
   generator: pbsGenerator,
   finalReads: ({ keys }) => Array.from({ length: keys }, (_, i) => ({ f: 'get', key: keyName(i) })),
   execute: registerWorkload.execute,
+  runsAlone: 'its ops start at planned times (open loop), which a mix drawing ops by weight cannot keep',
 };
 
 interface Planned {

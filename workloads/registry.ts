@@ -12,12 +12,12 @@ import { replicationWorkload } from './replication.js';
 import { revocationWorkload } from './revocation.js';
 import type { Workload } from './workload.js';
 
-/** The data-plane workloads: any target runs them, and a mix blends them. */
+/** The data-plane workloads: any target runs them; `--workload mixed` alone blends them. */
 const single = [registerWorkload, newObjectWorkload, listWorkload, casWorkload, metadataWorkload, lockWorkload];
 /**
  * The eventual corners: each needs a capability most targets lack (a second principal, a
- * caching front, bucket settings, a second endpoint) and paces itself by what it observes, so
- * they run on their own, never in a mix. pbs runs on its own too: its ops start at planned times.
+ * caching front, bucket settings, a second endpoint) and paces itself by what it observes; a
+ * --mix takes them by name. pbs runs on its own (Workload.runsAlone): its ops start at planned times.
  */
 const corners = [revocationWorkload, cacheWorkload, configWorkload, replicationWorkload, pbsWorkload];
 
@@ -33,5 +33,5 @@ export const workloads: ReadonlyMap<string, Workload> = new Map(
 export function workloadFor(name: string, mix?: string): Workload {
   if (mix === undefined) return workloads.get(name)!;
   if (name !== 'mixed') throw new Error(`only with --workload mixed (not ${name})`);
-  return mixedWorkload(parseMix(mix, new Map(single.map((w) => [w.name, w]))));
+  return mixedWorkload(parseMix(mix, new Map([...single, ...corners].map((w) => [w.name, w]))));
 }

@@ -102,4 +102,6 @@ export interface Workload {
   followUp?(op: OpSpec, value: unknown): FollowUp | undefined;
   /** The reads of the final phase: one of every key the workload uses, for each worker to make. */
   finalReads?(options: WorkloadOptions): OpSpec[];
+  /** Why it cannot be a part of a mix (`--mix` refuses it with this reason); absent: it can. */
+  readonly runsAlone?: string;
 }

@@ -5,6 +5,7 @@ import { PART_SEPARATOR, partHistory } from '../../workloads/mixed.js';
 import { workloads } from '../../workloads/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import type { History } from '../history/event.js';
+import type { GroundTruthEvent } from '../history/ground-truth.js';
 import { linearizableChecker, type CheckerSettings } from './linearizable-checker.js';
 
 export type { CheckerSettings } from './linearizable-checker.js';
@@ -43,6 +44,16 @@ function onPart(part: string, checker: Checker): Checker {
   return {
     name: `${part}${PART_SEPARATOR}${checker.name}`,
     description: `${checker.description} (the ${part} part's keys)`,
-    check: (history, options) => checker.check(partHistory(history, part), options),
+    check: (history, options) => checker.check(partHistory(history, part), options?.groundTruth ? { ...options, groundTruth: partTruth(options.groundTruth, part) } : options),
   };
+}
+
+/**
+ * The ground truth a part's checkers see: events of the part's keys (`…/<part>/…` behind the
+ * run's prefix) and those of no key (bucket-wide settings: a policy, versioning), not the other
+ * parts' writes (a replicated register write is not a replication sample).
+ */
+function partTruth(events: readonly GroundTruthEvent[], part: string): GroundTruthEvent[] {
+  const marker = `/${part}/`;
+  return events.filter((e) => !('key' in e) || e.key === undefined || e.key.includes(marker));
 }

@@ -5,11 +5,13 @@ import { workloadFor, workloads } from '../../workloads/registry.js';
 import { parseMix } from '../../workloads/mixed.js';
 import { recordRun } from '../helpers/run.js';
 import { checkAll, verdicts } from './checkers.js';
+import { objcheckWorkload } from '../windows/helpers.js';
 
 describe('mixed workload', () => {
   it('parses a mix, and says what is wrong with one that is not', () => {
     expect(parseMix('register=4,list=1, cas', workloads).map((p) => [p.workload.name, p.weight])).toEqual([['register', 4], ['list', 1], ['cas', 1]]);
-    expect(() => parseMix('register=4,bogus=1', workloads)).toThrow('no workload named "bogus" to mix; known: register, new-object, list, cas, metadata, lock');
+    expect(() => parseMix('register=4,bogus=1', workloads)).toThrow('no workload named "bogus" to mix; known: register, new-object, list, cas, metadata, lock, revocation, cache, config, replication');
+    expect(() => workloadFor('mixed', 'register=1,pbs=1')).toThrow('pbs runs alone, not in a mix: its ops start at planned times (open loop), which a mix drawing ops by weight cannot keep');
     expect(() => parseMix('register=0', workloads)).toThrow('the weight of register must be above 0');
     expect(() => parseMix('register=1,register=2', workloads)).toThrow('register is named twice');
     expect(() => parseMix('mixed=1', workloads)).toThrow(/no workload named "mixed"/);
@@ -39,6 +41,24 @@ describe('mixed workload', () => {
     expect(w.finalReads!({ seed: 1, keys: 2 }).map((o) => o.key)).toEqual(['register/k0', 'register/k1']);
     expect(selectCheckers(['cas:linearizable'])[0]!.name).toBe('cas:linearizable');
   });
+
+  it('mixes the measurement workloads too: on the emulator each part gets its knobs and its window, beside a valid register', async () => {
+    const r = await objcheckWorkload(['--workload', 'mixed', '--mix', 'register=2,revocation=1,cache=1,replication=1,config=1', '--target', 'emulator', '--time-limit', '6', '--policy-delay', '200', '--key-state-delay', '100', '--replica-lag', '100']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('emulator: --cache-front --read-target replica --ground-truth (the mixed workload needs them');
+    // Every part's checker measured its own window from its own ops (ground truth scoped to the
+    // part: replication's samples are its own writes, not register's).
+    expect(r.stdout).toMatch(/register:linearizable: valid/);
+    expect(r.stdout).toMatch(/revocation:revocation: valid\n\s+revoke: [\d.]+ ms/);
+    expect(r.stdout).toMatch(/cache:cache: valid\n\s+cache: [\d.]+ ms/);
+    expect(r.stdout).toMatch(/config:config: valid\n\s+versioning-enable: [\d.]+ ms/);
+    const m = /replication:replication: valid\n\s+replication: ([\d.]+) ms at the store \(median of (\d+)/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(100);
+    expect(Number(m![1])).toBeLessThanOrEqual(120);
+    // A phase lasts at least the 100 ms lag: at most 60 in 6 s; register's hundreds of writes are not counted.
+    expect(Number(m![2])).toBeLessThanOrEqual(60);
+  }, 30_000);
 
   it('runs each part\'s checkers on its keys, with its model: the emulator\'s faults are found in the parts they break', async () => {
     const mixed = workloadFor('mixed', 'register=3,cas=1,lock=1,metadata=1');
