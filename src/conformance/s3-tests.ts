@@ -12,14 +12,24 @@ import { projectRoot } from '../util/tool-info.js';
 /** The tests a consistency test relies on the emulator to get right (issue 20's selection). */
 export const SELECTION = 'object or bucket_list or head or get or put or delete or conditional or if_match or if_none_match or multipart or versioning';
 
-/** The key pairs s3tests.conf.tmpl names (main, alt, tenant, iam, iam root, iam alt root). */
-const KEYS = [
-  'objcheck:objcheck-secret',
-  'altaccesskey:altsecretkey0123456789',
-  'tenantaccesskey:tenantsecretkey0123456789',
-  'iamaccesskey:iamsecretkey0123456789',
-  'iamrootaccesskey:iamrootsecretkey0123456789',
-  'iamaltrootaccesskey:iamaltrootsecretkey0123456789',
+/**
+ * The emulator's flags for the suite: the key pairs s3tests.conf.tmpl names (main, alt, tenant,
+ * iam, iam root, iam alt root), the users it expects behind the first three (ACL tests compare
+ * grantees' ids and display names), and access control on at once (--policy-delay 0), so that
+ * keys other than a bucket's owner's get only what policies and ACLs grant them.
+ */
+export const EMULATOR_FLAGS = [
+  ...[
+    'objcheck:objcheck-secret',
+    'altaccesskey:altsecretkey0123456789',
+    'tenantaccesskey:tenantsecretkey0123456789',
+    'iamaccesskey:iamsecretkey0123456789',
+    'iamrootaccesskey:iamrootsecretkey0123456789',
+    'iamaltrootaccesskey:iamaltrootsecretkey0123456789',
+  ].flatMap((k) => ['--key', k]),
+  ...['objcheck:objcheck:M. Tester', 'altaccesskey:altuser:john.doe', 'tenantaccesskey:testx$tenanteduser:testx$tenanteduser'].flatMap((u) => ['--user', u]),
+  '--policy-delay',
+  '0',
 ];
 
 export type Outcome = 'passed' | 'failed' | 'error' | 'skipped';
@@ -51,7 +61,7 @@ export async function runSuite(selection = SELECTION, timeoutS = 20): Promise<Su
   const env = { ...process.env };
   // Loopback HTTP: a CA bundle meant for the real network only gets in the way.
   delete env.AWS_CA_BUNDLE;
-  const emulator = spawn(process.execPath, [join(projectRoot(), 'dist/src/emulator/main.js'), '--port', String(port), '--consistency', 'strong', ...KEYS.flatMap((k) => ['--key', k])], {
+  const emulator = spawn(process.execPath, [join(projectRoot(), 'dist/src/emulator/main.js'), '--port', String(port), '--consistency', 'strong', ...EMULATOR_FLAGS], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });

@@ -6,6 +6,8 @@ import { createKeyspace, type KeyspaceConfig } from './models/create.js';
 import type { Keyspace } from './models/keyspace.js';
 import type { Journal } from './persist/journal.js';
 import type { VersioningStatus } from './xml.js';
+import { privateAcl, type Grant } from './access/acl.js';
+import type { PublicAccessBlock } from './access/public-access-block.js';
 
 export interface Bucket {
   name: string;
@@ -18,6 +20,14 @@ export interface Bucket {
    * answers (its version id), which is what a client can see of it.
    */
   versioning: DelayedSetting<VersioningStatus | null>;
+  /** The canonical id of the user who created it. */
+  owner: string;
+  /** Its ACL grants (access/acl.ts); changed in place by PutBucketAcl, at once. */
+  acl: Grant[];
+  /** The LocationConstraint it was created with, which GetBucketLocation returns. */
+  location?: string;
+  /** Its public access block, once one was put (access/public-access-block.ts). */
+  publicAccessBlock?: PublicAccessBlock;
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -46,6 +56,8 @@ export interface BucketsConfig extends KeyspaceConfig {
   truth?: GroundTruthLog;
   /** Persistent mode: buckets and objects are recovered from it and recorded in it. */
   journal?: Journal;
+  /** Who owns a bucket made without saying (at start, or recovered from the journal): the first key's user. */
+  defaultOwner?: string;
 }
 
 /** The buckets. Bucket operations are strongly consistent in every model; objects are not. */
@@ -66,16 +78,25 @@ export class Buckets {
     return this.byName.has(name);
   }
 
-  /** False when it already existed. */
-  create(name: string): boolean {
+  /**
+   * False when it already existed and is the owner's. Bucket names are one namespace: another
+   * user's bucket of that name is BucketAlreadyExists.
+   */
+  create(name: string, owner = this.config.defaultOwner ?? '', settings: { acl?: Grant[]; location?: string } = {}): boolean {
     if (!isValidBucketName(name)) throw new S3Error('InvalidBucketName', undefined, { BucketName: name });
-    if (this.byName.has(name)) return false;
+    const existing = this.byName.get(name);
+    if (existing) {
+      if (existing.owner !== owner) throw new S3Error('BucketAlreadyExists', undefined, { BucketName: name });
+      return false;
+    }
     this.config.journal?.bucketCreated(name);
-    this.add(name);
+    const bucket = this.add(name, owner);
+    if (settings.acl) bucket.acl = settings.acl;
+    if (settings.location !== undefined) bucket.location = settings.location;
     return true;
   }
 
-  private add(name: string): void {
+  private add(name: string, owner = this.config.defaultOwner ?? ''): Bucket {
     const c = this.config;
     const keyspace = createKeyspace(c, {
       bucket: name,
@@ -86,7 +107,9 @@ export class Buckets {
       ...(c.journal ? { store: c.journal.bucketStore(name) } : {}),
     });
     const versioning = new DelayedSetting<VersioningStatus | null>(null, c.configDelayMs, () => performance.now());
-    this.byName.set(name, { name, createdAt: new Date(), keyspace, versioning });
+    const bucket: Bucket = { name, createdAt: new Date(), keyspace, versioning, owner, acl: privateAcl(owner) };
+    this.byName.set(name, bucket);
+    return bucket;
   }
 
   delete(name: string): void {

@@ -11,6 +11,8 @@ An S3-compatible server with tunable consistency, on a loopback port.
   --region NAME            region clients must sign for (default us-east-1)
   --seed N                 seed of every random choice (default 1)
   --key ID:SECRET          a key pair (repeatable; default objcheck:objcheck-secret)
+  --user ID:USER_ID[:NAME] the canonical user id (and display name) of key ID, which owners
+                           and ACL grants name (repeatable; default: the key id itself)
   --bucket NAME            a bucket to create at start (repeatable)
   --consistency MODEL      strong | s3-legacy | quorum (default strong)
 
@@ -91,6 +93,18 @@ function keyPair(text: string): KeyPair {
   return { accessKeyId: text.slice(0, colon), secretAccessKey: text.slice(colon + 1) };
 }
 
+/** --user KEY_ID:USER_ID[:DISPLAY NAME], applied to the --key pair it names. */
+function withUsers(keys: KeyPair[], users: string[]): KeyPair[] {
+  for (const text of users) {
+    const [id, userId, ...name] = text.split(':');
+    const key = keys.find((k) => k.accessKeyId === id);
+    if (!key || !userId) throw new OptionsError(`--user needs KEY_ID:USER_ID[:DISPLAY NAME] for a key given with --key, got "${text}"`);
+    key.userId = userId;
+    if (name.length > 0) key.displayName = name.join(':');
+  }
+  return keys;
+}
+
 export interface CliResult {
   help: boolean;
   options: EmulatorOptions;
@@ -113,6 +127,7 @@ export function parseCliArgs(argv: string[]): CliResult {
         region: { type: 'string' },
         seed: { type: 'string' },
         key: { type: 'string', multiple: true },
+        user: { type: 'string', multiple: true },
         bucket: { type: 'string', multiple: true },
         consistency: { type: 'string' },
         'stale-window': { type: 'string' },
@@ -204,12 +219,13 @@ export function parseCliArgs(argv: string[]): CliResult {
   if (v['data-dir'] === undefined && (fsync !== undefined || v['ack-before-durable'] !== undefined)) {
     throw new OptionsError(`--${fsync !== undefined ? 'fsync' : 'ack-before-durable'} needs --data-dir`);
   }
+  if (v.user && !v.key) throw new OptionsError('--user names a key given with --key');
   const options: EmulatorOptions = {
     port: v.port !== undefined ? number(v.port, 'port') : 9000,
     ...(v.host !== undefined ? { host: v.host } : {}),
     ...(v.region !== undefined ? { region: v.region } : {}),
     ...(v.seed !== undefined ? { seed: number(v.seed, 'seed') } : {}),
-    ...(v.key ? { keys: v.key.map(keyPair) } : {}),
+    ...(v.key ? { keys: withUsers(v.key.map(keyPair), v.user ?? []) } : {}),
     ...(v.bucket ? { buckets: v.bucket } : {}),
     consistency,
     faults: {

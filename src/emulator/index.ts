@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { AccessControl } from './access/access-control.js';
+import { Users } from './access/users.js';
 import { Buckets } from './buckets.js';
 import { runtimeFaults, type RuntimeFaults } from './faults.js';
 import { GroundTruthLog } from './ground-truth.js';
@@ -50,14 +51,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const cluster = m.model === 'quorum' ? new Cluster(m.params.replicas, m.params.coordinatorSkewsMs) : undefined;
   const journal = resolved.persistence ? new Journal(resolved.persistence) : undefined;
   // The replica: a strongly consistent copy that each write reaches after the lag.
+  const users = new Users(resolved.keys);
+  const defaultOwner = users.caller(resolved.keys[0]!.accessKeyId).id;
   const replicaBuckets = resolved.replicaLag
-    ? new Buckets({ model: { model: 'strong' }, dropAckedWrites: 0, dropMode: 'nowhere', cacheFront: false, seed: resolved.seed, lossAfterMs: 0, configDelayMs: 0 })
+    ? new Buckets({ defaultOwner, model: { model: 'strong' }, dropAckedWrites: 0, dropMode: 'nowhere', cacheFront: false, seed: resolved.seed, lossAfterMs: 0, configDelayMs: 0 })
     : undefined;
   const replicaOf = (bucket: string) => {
     if (!replicaBuckets!.has(bucket)) replicaBuckets!.create(bucket);
     return replicaBuckets!.get(bucket);
   };
   const buckets = new Buckets({
+    defaultOwner,
     model: resolved.model,
     dropAckedWrites: resolved.dropAckedWrites,
     dropMode: resolved.dropMode,
@@ -79,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const access = resolved.accessControl
     ? new AccessControl(resolved.keys[0]!.accessKeyId, resolved.keys.map((k) => k.accessKeyId), resolved.accessControl, () => performance.now(), truth)
     : undefined;
-  const state: EmulatorState = { options: resolved, buckets, uploads: new MultipartUploads(), ...(truth ? { truth } : {}), ...(access ? { access } : {}), nextWriteId: () => ++writeIds };
+  const state: EmulatorState = { options: resolved, buckets, users, uploads: new MultipartUploads(), ...(truth ? { truth } : {}), ...(access ? { access } : {}), nextWriteId: () => ++writeIds };
   const server = createS3Server(state);
   await new Promise<void>((resolve, reject) => {
     // A port still taken must not leave the journal open for a retry on the same directory.
@@ -96,7 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = (server.address() as AddressInfo).port;
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   const replica = replicaBuckets
-    ? createS3Server({ options: resolved, buckets: replicaBuckets, uploads: new MultipartUploads(), readOnly: true, nextWriteId: () => 0 })
+    ? createS3Server({ options: resolved, buckets: replicaBuckets, users, uploads: new MultipartUploads(), readOnly: true, nextWriteId: () => 0 })
     : undefined;
   if (replica) await new Promise<void>((resolve) => replica.listen(0, resolved.host, resolve));
   let closing: Promise<void> | undefined;

@@ -1,4 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { Grant } from './access/acl.js';
+
+/** One tag of an object's tag set. */
+export interface Tag {
+  key: string;
+  value: string;
+}
 
 /** What a PUT (or COPY) asks to store, before a consistency model stamps it. */
 export interface NewObject {
@@ -9,6 +16,19 @@ export interface NewObject {
   cacheControl?: string;
   /** x-amz-meta-* without the prefix, names in lower case (as S3 returns them). */
   metadata: Record<string, string>;
+  /** Other representation headers kept as sent and returned by GET/HEAD: content-encoding, content-disposition, content-language, expires. */
+  contentHeaders?: Record<string, string>;
+  /** The canonical id of the user who wrote it (absent: the bucket's owner). */
+  owner?: string;
+  /**
+   * Its ACL grants; absent: private (the owner's FULL_CONTROL). Like the tag set below, changed
+   * in place (PutObjectAcl, PutObjectTagging): neither is a new version in S3, and neither
+   * changes what a read of the object's bytes returns.
+   */
+  acl?: Grant[];
+  tags?: Tag[];
+  /** A multipart object's part sizes, in order (GET ?partNumber=, x-amz-mp-parts-count). */
+  partSizes?: number[];
 }
 
 /**
@@ -40,10 +60,7 @@ export function makeVersion(object: NewObject | null, writeId: number, timestamp
   // S3 keeps Last-Modified at one-second precision in HTTP dates; keep the ms, XML shows them.
   const lastModified = new Date(Math.floor(timestamp));
   const id = versionId !== undefined ? { versionId } : {};
-  if (object) {
-    const { body, etag, contentType, cacheControl, metadata } = object;
-    return { body, etag, contentType, ...(cacheControl !== undefined ? { cacheControl } : {}), metadata, writeId, timestamp, deleted: false, lastModified, ...id };
-  }
+  if (object) return { ...object, writeId, timestamp, deleted: false, lastModified, ...id };
   return { body: EMPTY, etag: '""', contentType: '', metadata: {}, writeId, timestamp, deleted: true, lastModified, ...id };
 }
 

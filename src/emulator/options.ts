@@ -11,6 +11,10 @@ export const CONSISTENCY_MODELS: readonly ConsistencyModelName[] = ['strong', 's
 export interface KeyPair {
   accessKeyId: string;
   secretAccessKey: string;
+  /** The canonical user id that owners and ACL grants name (default: the access key id). */
+  userId?: string;
+  /** The name S3 shows beside that id (default: the user id). */
+  displayName?: string;
 }
 
 /** Delay distributions as spec strings (see delay-spec.ts), e.g. "exp:5" or "mix:0.9*const:1,0.1*exp:50". */

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { authorizeRequest } from './access/access-rules.js';
+import { ANONYMOUS } from './access/users.js';
 import { SigV4Verifier } from './auth/sigv4.js';
 import { S3Error } from './errors.js';
 import { route } from './handlers/route.js';
@@ -41,15 +43,17 @@ export function createS3Server(state: EmulatorState): Server {
     try {
       target = parseTarget(req.url ?? '/', req.headers.host, virtualHostSuffix);
       const info = { method, rawPath: target.rawPath, path: target.path, query: target.query, headers: req.headers };
-      if (!SigV4Verifier.isSigned(info)) throw new S3Error('AccessDenied', 'Anonymous access is not allowed');
-      const chosen = route(method, target, req.headers['x-amz-copy-source'] !== undefined);
+      const chosen = route(method, target, req.headers['x-amz-copy-source'] !== undefined, req.headers.origin);
       op = chosen.name;
       if (state.readOnly && method !== 'GET' && method !== 'HEAD') throw new S3Error('AccessDenied', 'This endpoint is a read-only replica');
-      // Authenticate before reading the body: a refused request must change nothing.
-      const auth = await verifier.verify(info);
-      state.access?.authorize(auth.accessKeyId, op, target.bucket, target.key);
-      const payload = method === 'PUT' || method === 'POST' ? decodePayload(await readRaw(req, maxObjectBytes), auth, req.headers) : EMPTY_PAYLOAD;
-      const request: S3Request = { method, target, headers: req.headers, payload, notes };
+      // Authenticate and authorize before reading the body: a refused request must change nothing.
+      const auth = SigV4Verifier.isSigned(info) ? await verifier.verify(info) : undefined;
+      const caller = auth ? state.users.caller(auth.accessKeyId) : ANONYMOUS;
+      authorizeRequest(state, caller, op, target.bucket, target.key);
+      const hasBody = method === 'PUT' || method === 'POST';
+      // An anonymous body has no signature to check it against: taken as sent.
+      const payload = hasBody ? (auth ? decodePayload(await readRaw(req, maxObjectBytes), auth, req.headers) : { body: await readRaw(req, maxObjectBytes), trailers: {} }) : EMPTY_PAYLOAD;
+      const request: S3Request = { method, target, headers: req.headers, payload, caller, notes };
       response = await chosen.handler(state, request);
     } catch (e) {
       const error = e instanceof S3Error ? e : internalError(e);

@@ -15,7 +15,7 @@ export function el(name: string, value: string | number | boolean): string {
   return `<${name}>${typeof value === 'string' ? xmlEscape(value) : String(value)}</${name}>`;
 }
 
-function xmlUnescape(text: string): string {
+export function xmlUnescape(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_, ref: string) => {
     if (ref[0] === '#') {
       const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);

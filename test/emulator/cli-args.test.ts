@@ -21,6 +21,13 @@ describe('emulator command line', () => {
     expect(resolveOptions(options).model).toMatchObject({ model: 'quorum' });
   });
 
+  it('--user names the user (id and display name) behind a --key pair, and only one given with --key', () => {
+    const { options } = parseCliArgs(['--key', 'a:b', '--key', 'c:d:e', '--user', 'c:cid:C. Person: Jr']);
+    expect(options.keys).toEqual([{ accessKeyId: 'a', secretAccessKey: 'b' }, { accessKeyId: 'c', secretAccessKey: 'd:e', userId: 'cid', displayName: 'C. Person: Jr' }]);
+    expect(() => parseCliArgs(['--key', 'a:b', '--user', 'x:xid'])).toThrow(/--user/);
+    expect(() => parseCliArgs(['--user', 'a:aid'])).toThrow(/--user/);
+  });
+
   it('builds s3-legacy windows', () => {
     const { options } = parseCliArgs(['--consistency', 's3-legacy', '--stale-window', '50:200', '--negative-cache-window', '100', '--stale-probability', '1']);
     expect(options.consistency).toEqual({ model: 's3-legacy', staleWindowMs: [50, 200], negativeCacheWindowMs: [100, 100], staleReadProbability: 1 });

@@ -1,11 +1,20 @@
 import { DelayedSetting } from '../delayed-setting.js';
 import type { GroundTruthLog } from '../ground-truth.js';
 import { S3Error } from '../errors.js';
-import { evaluate, parsePolicy, type Statement } from './policy.js';
+import { evaluate, isPublicPolicy, parsePolicy, type Statement } from './policy.js';
 
 /** The S3 action each operation needs, where it is not simply s3:<operation>. */
 const ACTIONS: Record<string, string> = {
   HeadObject: 's3:GetObject',
+  GetObjectAcl: 's3:GetObjectAcl',
+  PutObjectAcl: 's3:PutObjectAcl',
+  GetBucketAcl: 's3:GetBucketAcl',
+  PutBucketAcl: 's3:PutBucketAcl',
+  UploadPartCopy: 's3:PutObject',
+  ListObjectVersions: 's3:ListBucketVersions',
+  GetObjectTagging: 's3:GetObjectTagging',
+  PutObjectTagging: 's3:PutObjectTagging',
+  DeleteObjectTagging: 's3:DeleteObjectTagging',
   CopyObject: 's3:PutObject',
   CreateMultipartUpload: 's3:PutObject',
   UploadPart: 's3:PutObject',
@@ -16,6 +25,9 @@ const ACTIONS: Record<string, string> = {
   ListObjectsV2: 's3:ListBucket',
   HeadBucket: 's3:ListBucket',
   ListMultipartUploads: 's3:ListBucketMultipartUploads',
+  GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
+  PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock',
+  DeletePublicAccessBlock: 's3:PutBucketPublicAccessBlock',
 };
 
 export interface StoredPolicy {
@@ -31,10 +43,10 @@ export interface AccessDelays {
 }
 
 /**
- * Who may do what: the first key pair owns every bucket and may do anything; the other keys
- * only what a bucket policy allows them, and nothing while their key is disabled. Policy and
- * key-state changes take effect after the configured delays, as IAM's and GCS's caches do,
- * while reading a policy back shows the latest one at once.
+ * Bucket policies and key states, for access-rules.ts to decide requests with: a bucket's owner
+ * may do anything in it; other keys what a policy or an ACL allows them, and nothing while their
+ * key is disabled. Policy and key-state changes take effect after the configured delays, as
+ * IAM's and GCS's caches do, while reading a policy back shows the latest one at once.
  */
 export class AccessControl {
   private readonly policies = new Map<string, DelayedSetting<StoredPolicy | null>>();
@@ -73,6 +85,18 @@ export class AccessControl {
     t.record({ kind: 'control', setting, ...(bucket !== undefined ? { bucket } : {}), atNs, effectiveNs: atNs + Math.round(delayMs * 1e6) });
   }
 
+  /** Whether the policy in force lets everyone in. */
+  hasPublicPolicy(bucket: string): boolean {
+    const statements = this.policies.get(bucket)?.effective()?.statements;
+    return statements !== undefined && isPublicPolicy(statements);
+  }
+
+  /** Whether the policy last put lets everyone in (GetBucketPolicyStatus: the control plane's view). */
+  latestIsPublic(bucket: string): boolean {
+    const statements = this.policies.get(bucket)?.latest()?.statements;
+    return statements !== undefined && isPublicPolicy(statements);
+  }
+
   /** The policy last put, as its text (GetBucketPolicy). */
   policyText(bucket: string): string | null {
     return this.policies.get(bucket)?.latest()?.text ?? null;
@@ -87,15 +111,24 @@ export class AccessControl {
     this.record('key-state', this.delays.keyStateDelayMs);
   }
 
-  /** Throws S3's refusal unless the key, as things stand now, may do `op` on the bucket (and key). */
-  authorize(accessKeyId: string, op: string, bucket: string | undefined, key: string | undefined): void {
+  /** Throws S3's refusal for a key that is disabled, as things stand now. */
+  checkKeyActive(accessKeyId: string): void {
     // S3 answers a disabled key as it answers an unknown one.
     if (this.keyStates.get(accessKeyId)?.effective() === false) throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: accessKeyId });
-    if (accessKeyId === this.owner || bucket === undefined) return;
+  }
+
+  /**
+   * What the bucket's policy, as things stand now, says of this caller doing `op` on the bucket
+   * (and key): 'allow', 'deny', or undefined when no statement speaks of it (the ACLs decide).
+   * The caller is named by its access key id and its user id (empty for an anonymous one, whom
+   * only Principal "*" names).
+   */
+  policyDecision(ids: readonly string[], op: string, bucket: string, key: string | undefined): 'allow' | 'deny' | undefined {
+    const statements = this.policies.get(bucket)?.effective()?.statements;
+    if (!statements) return undefined;
     const action = ACTIONS[op] ?? `s3:${op}`;
     const resource = key === undefined ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
-    const statements = this.policies.get(bucket)?.effective()?.statements ?? [];
-    if (evaluate(statements, accessKeyId, action, resource) !== 'allow') throw new S3Error('AccessDenied');
+    return evaluate(statements, ids, action, resource);
   }
 
   describe(): Record<string, unknown> {

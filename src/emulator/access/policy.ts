@@ -2,14 +2,20 @@ import { S3Error } from '../errors.js';
 
 // A subset of S3 bucket policies, enough to grant and revoke one principal's access:
 // Effect Allow|Deny, Principal "*" or {"AWS": id | [ids]}, Action and Resource as strings or
-// lists with "*" wildcards. A principal names an access key id, or an ARN whose last path
-// segment is one (arn:aws:iam::123456789012:user/<id>). Deny wins over Allow.
+// lists with "*" wildcards. A principal names an access key id or a user id, or an ARN whose
+// last path segment is one (arn:aws:iam::123456789012:user/<id>); "*" names everyone, anonymous
+// callers too. Deny wins over Allow.
 
 export interface Statement {
   effect: 'Allow' | 'Deny';
   principals: '*' | string[];
   actions: RegExp[];
   resources: RegExp[];
+  /**
+   * Whether it has a Condition. The emulator evaluates no condition keys, so it assumes the worse
+   * for the caller: a conditional Allow never allows, a conditional Deny always denies.
+   */
+  conditional: boolean;
 }
 
 function list(v: unknown, what: string): string[] {
@@ -50,6 +56,7 @@ export function parsePolicy(text: string): Statement[] {
       principals: principals(s.Principal),
       actions: list(s.Action, 'Action').map(glob),
       resources: list(s.Resource, 'Resource').map(glob),
+      conditional: s.Condition !== undefined,
     };
   });
 }
@@ -59,13 +66,19 @@ function names(principal: string, accessKeyId: string): boolean {
 }
 
 /** 'allow', 'deny', or undefined when no statement speaks of this request. */
-export function evaluate(statements: readonly Statement[], accessKeyId: string, action: string, resource: string): 'allow' | 'deny' | undefined {
+export function evaluate(statements: readonly Statement[], caller: string | readonly string[], action: string, resource: string): 'allow' | 'deny' | undefined {
+  const ids = (typeof caller === 'string' ? [caller] : caller).filter((id) => id !== '');
   let verdict: 'allow' | undefined;
   for (const s of statements) {
-    const who = s.principals === '*' || s.principals.some((p) => names(p, accessKeyId));
+    const who = s.principals === '*' || s.principals.some((p) => ids.some((id) => names(p, id)));
     if (!who || !s.actions.some((a) => a.test(action)) || !s.resources.some((r) => r.test(resource))) continue;
     if (s.effect === 'Deny') return 'deny';
-    verdict = 'allow';
+    if (!s.conditional) verdict = 'allow';
   }
   return verdict;
+}
+
+/** Whether a policy lets everyone in: an unconditional Allow for Principal "*" (GetBucketPolicyStatus, public access blocks). */
+export function isPublicPolicy(statements: readonly Statement[]): boolean {
+  return statements.some((s) => s.effect === 'Allow' && s.principals === '*' && !s.conditional);
 }

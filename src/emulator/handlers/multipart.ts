@@ -3,16 +3,16 @@ import { verifyChecksums } from '../auth/checksums.js';
 import { S3Error } from '../errors.js';
 import { queryValue } from '../http/request-target.js';
 import { md5Etag, type NewObject } from '../object-version.js';
-import { S3_NS, el, parseCompleteMultipart } from '../xml.js';
+import { S3_NS, el, parseCompleteMultipart, type CompletedPart } from '../xml.js';
 import { newObject, writeNote, writePrecondition, writtenVersionHeader } from './object.js';
 import { writeVersionId } from './versions.js';
-import { header, type EmulatorState, type S3Request, type S3Response } from './types.js';
+import { type EmulatorState, type S3Request, type S3Response } from './types.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_PARTS = 10_000;
 
-interface Upload {
+export interface Upload {
   id: string;
   bucket: string;
   key: string;
@@ -75,19 +75,24 @@ export class MultipartUploads {
 export async function createMultipartUpload(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const bucket = state.buckets.get(request.target.bucket!);
   const key = request.target.key!;
-  const { body: _body, etag: _etag, ...template } = newObject(request, Buffer.alloc(0));
+  const { body: _body, etag: _etag, ...template } = newObject(request, Buffer.alloc(0), bucket);
   const upload = state.uploads.start(bucket.name, key, template);
   return xmlResponse(200, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el('Bucket', bucket.name)}${el('Key', key)}${el('UploadId', upload.id)}</InitiateMultipartUploadResult>`);
 }
 
-export async function uploadPart(state: EmulatorState, request: S3Request): Promise<S3Response> {
-  if (header(request, 'x-amz-copy-source') !== undefined) throw new S3Error('NotImplemented', 'UploadPartCopy is not implemented');
+/** The upload a part request names, and the part number it gives, checked. */
+export function partTarget(state: EmulatorState, request: S3Request): { upload: Upload; partNumber: number } {
   const q = request.target.query;
   const upload = state.uploads.get(queryValue(q, 'uploadId'), request.target.bucket!, request.target.key!);
   const partNumber = Number(queryValue(q, 'partNumber'));
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) {
     throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
   }
+  return { upload, partNumber };
+}
+
+export async function uploadPart(state: EmulatorState, request: S3Request): Promise<S3Response> {
+  const { upload, partNumber } = partTarget(state, request);
   const body = request.payload.body;
   verifyChecksums(body, request.headers);
   verifyChecksums(body, request.payload.trailers);
@@ -107,12 +112,9 @@ export async function completeMultipartUpload(state: EmulatorState, request: S3R
     return completeResult(bucket.name, key, done);
   }
   const upload = state.uploads.get(id, bucket.name, key);
-  const listed = parseCompleteMultipart(request.payload.body.toString('utf8'));
+  const listed = completedParts(parseCompleteMultipart(request.payload.body.toString('utf8')));
   const bodies: Buffer[] = [];
   const md5 = createHash('md5');
-  listed.forEach((p, i) => {
-    if (i > 0 && p.partNumber <= listed[i - 1]!.partNumber) throw new S3Error('InvalidPartOrder');
-  });
   listed.forEach((p, i) => {
     const part = upload.parts.get(p.partNumber);
     if (!part || part.etag.replace(/"/g, '') !== p.etag.replace(/"/g, '')) throw new S3Error('InvalidPart', undefined, { PartNumber: String(p.partNumber) });
@@ -122,7 +124,7 @@ export async function completeMultipartUpload(state: EmulatorState, request: S3R
   });
   // S3's multipart ETag: the MD5 of the parts' binary MD5s, then "-" and the part count.
   const etag = `"${md5.digest('hex')}-${listed.length}"`;
-  const object: NewObject = { ...upload.template, body: Buffer.concat(bodies), etag };
+  const object: NewObject = { ...upload.template, body: Buffer.concat(bodies), etag, partSizes: bodies.map((b) => b.length) };
   const precondition = writePrecondition(state, request);
   const writeId = state.nextWriteId();
   const versionId = writeVersionId(bucket, writeId);
@@ -130,6 +132,22 @@ export async function completeMultipartUpload(state: EmulatorState, request: S3R
   state.uploads.complete(upload, etag);
   request.notes.push(writeNote('CompleteMultipartUpload', key, outcome));
   return completeResult(bucket.name, key, etag, versionId);
+}
+
+/**
+ * The parts a completion lists, in order. A part number listed twice in a row is the same part
+ * (a client that resent a part and kept both answers lists it twice): the last entry counts, as
+ * in RGW, and the part is the one uploaded last. Anything out of order is InvalidPartOrder.
+ */
+function completedParts(listed: CompletedPart[]): CompletedPart[] {
+  const parts: CompletedPart[] = [];
+  for (const p of listed) {
+    const last = parts[parts.length - 1];
+    if (last && p.partNumber < last.partNumber) throw new S3Error('InvalidPartOrder');
+    if (last && p.partNumber === last.partNumber) parts[parts.length - 1] = p;
+    else parts.push(p);
+  }
+  return parts;
 }
 
 function completeResult(bucket: string, key: string, etag: string, versionId?: string): S3Response {
@@ -150,7 +168,12 @@ export async function listMultipartUploads(state: EmulatorState, request: S3Requ
   const bucket = state.buckets.get(request.target.bucket!);
   const uploads = state.uploads
     .inBucket(bucket.name)
-    .map((u) => `<Upload>${el('Key', u.key)}${el('UploadId', u.id)}${el('Initiated', u.initiated.toISOString())}<StorageClass>STANDARD</StorageClass></Upload>`)
+    .map((u) => {
+      // Who started it, as S3 names them: the initiator, who also owns it.
+      const id = u.template.owner ?? bucket.owner;
+      const who = `${el('ID', id)}${el('DisplayName', state.users.displayName(id))}`;
+      return `<Upload>${el('Key', u.key)}${el('UploadId', u.id)}<Initiator>${who}</Initiator><Owner>${who}</Owner>${el('Initiated', u.initiated.toISOString())}<StorageClass>STANDARD</StorageClass></Upload>`;
+    })
     .join('');
   return xmlResponse(200, `<ListMultipartUploadsResult xmlns="${S3_NS}">${el('Bucket', bucket.name)}<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>${el('MaxUploads', 1000)}${el('IsTruncated', false)}${uploads}</ListMultipartUploadsResult>`);
 }

@@ -6,7 +6,13 @@ import { S3Error } from '../errors.js';
 import { queryValue } from '../http/request-target.js';
 import type { ReadOutcome, WriteOutcome } from '../models/keyspace.js';
 import { md5Etag, type NewObject, type ObjectVersion } from '../object-version.js';
-import { parseRange } from '../range.js';
+import { parseRange, type ByteRange } from '../range.js';
+import { partRange } from '../part-range.js';
+import { parseTaggingHeader } from '../tags.js';
+import { authorizeObject } from '../access/access-rules.js';
+import { requestedAcl } from '../access/acl.js';
+import { checkAclAllowed } from '../access/public-access-block.js';
+import type { Bucket } from '../buckets.js';
 import { S3_NS, el } from '../xml.js';
 import { header, type EmulatorState, type S3Request, type S3Response, type TruthNote } from './types.js';
 import { bucketVersions, checkVersionId, deleteMarkerHeaders, requestVersionId, versionIdHeader, writeVersionId } from './versions.js';
@@ -37,7 +43,7 @@ export function writePrecondition(state: EmulatorState, request: S3Request): Wri
   return { ...(ifMatch !== undefined ? { ifMatch } : {}), ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) };
 }
 
-function readPrecondition(request: S3Request, prefix = ''): ReadPrecondition {
+export function readPrecondition(request: S3Request, prefix = ''): ReadPrecondition {
   const p: ReadPrecondition = {};
   const get = (name: string) => header(request, prefix + name);
   const ifMatch = get('if-match');
@@ -67,16 +73,52 @@ function readNote(op: string, key: string, outcome: ReadOutcome): TruthNote {
   return note;
 }
 
-export function newObject(request: S3Request, body: Buffer): NewObject {
+/** Representation headers S3 keeps as sent and gives back on GET and HEAD. */
+const KEPT_HEADERS = ['content-disposition', 'content-language', 'expires'];
+
+/** What a write asks to be kept beside the bytes: the headers above, and Content-Encoding without aws-chunked (the framing of this request's body, not the object's encoding). */
+function contentHeaders(request: S3Request): Record<string, string> | undefined {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = header(request, name);
+    if (value !== undefined) kept[name] = value;
+  }
+  const encoding = header(request, 'content-encoding')
+    ?.split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '' && e.toLowerCase() !== 'aws-chunked')
+    .join(', ');
+  if (encoding) kept['content-encoding'] = encoding;
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+/**
+ * The object a write (PUT, a copy that replaces metadata, a multipart upload) asks for: its bytes
+ * and headers, its writer as owner, and the ACL and tags it was given.
+ */
+export function newObject(request: S3Request, body: Buffer, bucket: Bucket): NewObject {
   const object: NewObject = {
     body,
     etag: md5Etag(body),
     contentType: header(request, 'content-type') ?? DEFAULT_CONTENT_TYPE,
     metadata: userMetadata(request),
+    owner: request.caller.id,
   };
   const cacheControl = header(request, 'cache-control');
   if (cacheControl !== undefined) object.cacheControl = cacheControl;
+  const kept = contentHeaders(request);
+  if (kept) object.contentHeaders = kept;
+  Object.assign(object, grantsAndTags(request, bucket));
   return object;
+}
+
+/** The ACL (x-amz-acl, x-amz-grant-*) and tags (x-amz-tagging) a write gives its object. */
+export function grantsAndTags(request: S3Request, bucket: Bucket): Pick<NewObject, 'acl' | 'tags'> {
+  const acl = requestedAcl(request.headers, request.caller.id, bucket.owner);
+  checkAclAllowed(bucket, acl);
+  const tagging = header(request, 'x-amz-tagging');
+  const tags = tagging !== undefined ? parseTaggingHeader(tagging) : [];
+  return { ...(acl ? { acl } : {}), ...(tags.length > 0 ? { tags } : {}) };
 }
 
 export async function putObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
@@ -89,14 +131,18 @@ export async function putObject(state: EmulatorState, request: S3Request): Promi
   const precondition = writePrecondition(state, request);
   const writeId = state.nextWriteId();
   const versionId = writeVersionId(bucket, writeId);
-  const outcome = await bucket.keyspace.write({ key, object: newObject(request, body), writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
+  const outcome = await bucket.keyspace.write({ key, object: newObject(request, body, bucket), writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('PutObject', key, outcome));
   return emptyResponse(200, { etag: outcome.version.etag, ...writtenVersionHeader(versionId) });
 }
 
-/** What S3 answers a write with: the new version's id, once the bucket has had versioning ("null" while suspended). */
+/**
+ * What S3 answers a write with: the new version's id while versioning is enabled. A write while
+ * it is suspended makes the "null" version, and S3 names none in its answer (as for a bucket
+ * that never had versioning).
+ */
 export function writtenVersionHeader(versionId: string | undefined): OutgoingHttpHeaders {
-  return versionId !== undefined ? { 'x-amz-version-id': versionId } : {};
+  return versionId !== undefined && versionId !== 'null' ? { 'x-amz-version-id': versionId } : {};
 }
 
 function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttpHeaders {
@@ -107,6 +153,8 @@ function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttp
     'accept-ranges': 'bytes',
   };
   if (version.cacheControl !== undefined) headers['cache-control'] = version.cacheControl;
+  Object.assign(headers, version.contentHeaders);
+  if (version.tags) headers['x-amz-tagging-count'] = version.tags.length;
   for (const name in version.metadata) headers[META_PREFIX + name] = metadataHeaderValue(version.metadata[name]!);
   // A presigned GET may ask for other response headers (response-content-type=...).
   const q = request.target.query;
@@ -128,6 +176,7 @@ async function readObject(state: EmulatorState, request: S3Request, op: 'GetObje
   if (versionId === undefined) {
     const outcome = await bucket.keyspace.read(key);
     request.notes.push(readNote(op, key, outcome));
+    authorizeObject(state, request.caller, op, bucket, key, outcome.version);
     if (!outcome.version) {
       const error = new S3Error('NoSuchKey', undefined, { Key: key });
       throw outcome.deleteMarker ? error.withHeaders(deleteMarkerHeaders(outcome.deleteMarker)) : error;
@@ -136,6 +185,7 @@ async function readObject(state: EmulatorState, request: S3Request, op: 'GetObje
   } else {
     const outcome = await bucketVersions(state, bucket).readVersion(key, versionId);
     request.notes.push(readNote(op, key, outcome));
+    authorizeObject(state, request.caller, op, bucket, key, outcome.version);
     if (!outcome.version) throw new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
     // A delete marker has no body to read: S3 answers 405 and says what it is.
     if (outcome.version.deleted) throw new S3Error('MethodNotAllowed').withHeaders(deleteMarkerHeaders(outcome.version));
@@ -151,7 +201,17 @@ async function readObject(state: EmulatorState, request: S3Request, op: 'GetObje
   }
   const headers = { ...objectHeaders(version, request), ...versionIdHeader(bucket, version) };
   const size = version.body.length;
-  const range = parseRange(header(request, 'range'), size);
+  const partNumber = queryValue(request.target.query, 'partNumber');
+  let range: ByteRange | null;
+  if (partNumber !== undefined) {
+    if (header(request, 'range') !== undefined) throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+    const part = partRange(version, partNumber);
+    range = part.range;
+    headers['x-amz-mp-parts-count'] = part.count;
+  } else {
+    range = parseRange(header(request, 'range'), size);
+    if (version.partSizes) headers['x-amz-mp-parts-count'] = version.partSizes.length;
+  }
   if (range) {
     headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
     headers['content-length'] = range.end - range.start + 1;
@@ -190,16 +250,19 @@ export function parseCopySource(text: string): { bucket: string; key: string; ve
 }
 
 /** The version a copy reads: the source's current one, or the one its ?versionId= names. */
-async function copySourceVersion(state: EmulatorState, request: S3Request, source: { bucket: string; key: string; versionId?: string }): Promise<ObjectVersion> {
+export async function copySourceVersion(state: EmulatorState, request: S3Request, source: { bucket: string; key: string; versionId?: string }): Promise<ObjectVersion> {
   const bucket = state.buckets.get(source.bucket);
   if (source.versionId === undefined) {
     const read = await bucket.keyspace.read(source.key);
     request.notes.push(readNote('CopyObject:source', source.key, read));
+    // Reading the source is a GetObject of its own: its bucket's owner, policy or the object's ACL must allow it.
+    authorizeObject(state, request.caller, 'GetObject', bucket, source.key, read.version);
     if (!read.version) throw new S3Error('NoSuchKey', undefined, { Key: source.key });
     return read.version;
   }
   const read = await bucketVersions(state, bucket).readVersion(source.key, source.versionId);
   request.notes.push(readNote('CopyObject:source', source.key, read));
+  authorizeObject(state, request.caller, 'GetObject', bucket, source.key, read.version);
   if (!read.version) throw new S3Error('NoSuchVersion', undefined, { Key: source.key, VersionId: source.versionId });
   if (read.version.deleted) throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.');
   return read.version;
@@ -223,10 +286,21 @@ export async function copyObject(state: EmulatorState, request: S3Request): Prom
   const failed = checkRead(readPrecondition(request, 'x-amz-copy-source-'), from);
   // For a copy, every failed source condition is a 412, even If-None-Match.
   if (failed) throw new S3Error('PreconditionFailed', undefined, failed.details);
+  // The copy is the caller's, with the ACL it asks for; the source's tags come along unless replaced.
   const object: NewObject =
     directive === 'COPY'
-      ? { body: from.body, etag: from.etag, contentType: from.contentType, metadata: { ...from.metadata }, ...(from.cacheControl !== undefined ? { cacheControl: from.cacheControl } : {}) }
-      : newObject(request, from.body);
+      ? {
+          body: from.body,
+          etag: from.etag,
+          contentType: from.contentType,
+          metadata: { ...from.metadata },
+          ...(from.cacheControl !== undefined ? { cacheControl: from.cacheControl } : {}),
+          ...(from.contentHeaders ? { contentHeaders: { ...from.contentHeaders } } : {}),
+          owner: request.caller.id,
+          ...grantsAndTags(request, destination),
+        }
+      : newObject(request, from.body, destination);
+  if (!object.tags && from.tags && (header(request, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase() === 'COPY') object.tags = [...from.tags];
   const precondition = writePrecondition(state, request);
   const writeId = state.nextWriteId();
   const versionId = writeVersionId(destination, writeId);

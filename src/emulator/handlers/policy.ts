@@ -1,3 +1,4 @@
+import { isPublicPolicy, parsePolicy } from '../access/policy.js';
 import { S3Error } from '../errors.js';
 import type { EmulatorState, S3Request, S3Response } from './types.js';
 import { emptyResponse } from './xml-response.js';
@@ -11,8 +12,11 @@ function access(state: EmulatorState) {
 }
 
 export async function putBucketPolicy(state: EmulatorState, request: S3Request): Promise<S3Response> {
-  const bucket = state.buckets.get(request.target.bucket!).name;
-  access(state).putPolicy(bucket, request.payload.body.toString('utf8'));
+  const bucket = state.buckets.get(request.target.bucket!);
+  const control = access(state);
+  const text = request.payload.body.toString('utf8');
+  if (bucket.publicAccessBlock?.blockPublicPolicy && isPublicPolicy(parsePolicy(text))) throw new S3Error('AccessDenied', 'Public policies are blocked by the bucket\'s public access block');
+  control.putPolicy(bucket.name, text);
   return emptyResponse(204);
 }
 

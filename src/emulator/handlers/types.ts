@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { AccessControl } from '../access/access-control.js';
+import type { Caller, Users } from '../access/users.js';
 import type { Buckets } from '../buckets.js';
 import type { GroundTruthLog } from '../ground-truth.js';
 import type { Payload } from '../http/payload.js';
@@ -12,8 +13,10 @@ export interface EmulatorState {
   buckets: Buckets;
   uploads: MultipartUploads;
   truth?: GroundTruthLog;
-  /** With access control on: who may do what (otherwise every key may do everything). */
+  /** With access control on: policies and key states (otherwise every key may do everything). */
   access?: AccessControl;
+  /** The users behind the key pairs: owners and grantees. */
+  users: Users;
   /** A replica endpoint: it serves reads only (its writes come from the primary). */
   readOnly?: boolean;
   nextWriteId(): number;
@@ -25,6 +28,8 @@ export interface S3Request {
   target: RequestTarget;
   headers: IncomingHttpHeaders;
   payload: Payload;
+  /** Who sent it (anonymous when unsigned). */
+  caller: Caller;
   /** Where this request's answers came from, for the ground-truth log; handlers append. */
   notes: TruthNote[];
 }

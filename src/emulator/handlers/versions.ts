@@ -12,7 +12,7 @@ import { LatestOnlyVersions } from '../models/latest-only-versions.js';
 import { newVersionId, versionIdOf, versionIdWriteId, type ObjectVersion } from '../object-version.js';
 import { listVersionsPage } from '../version-listing.js';
 import { S3_NS, el } from '../xml.js';
-import { encodingType, maxKeys, OWNER } from './list-objects.js';
+import { encodingType, maxKeys, ownerXml } from './list-objects.js';
 import { xmlResponse } from './xml-response.js';
 import type { EmulatorState, S3Request, S3Response } from './types.js';
 
@@ -98,8 +98,8 @@ export async function listObjectVersions(state: EmulatorState, request: S3Reques
   for (const { key, version, isLatest } of page.entries) {
     const common = `${el('Key', enc(key))}${el('VersionId', versionIdOf(version))}${el('IsLatest', isLatest)}${el('LastModified', version.lastModified.toISOString())}`;
     xml += version.deleted
-      ? `<DeleteMarker>${common}${OWNER}</DeleteMarker>`
-      : `<Version>${common}${el('ETag', version.etag)}${el('Size', version.body.length)}${OWNER}<StorageClass>STANDARD</StorageClass></Version>`;
+      ? `<DeleteMarker>${common}${ownerXml(state, bucket, version)}</DeleteMarker>`
+      : `<Version>${common}${el('ETag', version.etag)}${el('Size', version.body.length)}${ownerXml(state, bucket, version)}<StorageClass>STANDARD</StorageClass></Version>`;
   }
   for (const p of page.commonPrefixes) xml += `<CommonPrefixes>${el('Prefix', enc(p))}</CommonPrefixes>`;
   xml += '</ListVersionsResult>';

@@ -1,4 +1,5 @@
-import type { ObjectVersion } from '../object-version.js';
+import type { Grant } from '../access/acl.js';
+import type { ObjectVersion, Tag } from '../object-version.js';
 
 /**
  * One line of the journal. The journal records state changes (a key now holds this version,
@@ -18,9 +19,23 @@ export interface StoredVersion {
   contentType: string;
   cacheControl?: string;
   metadata: Record<string, string>;
+  contentHeaders?: Record<string, string>;
+  owner?: string;
+  acl?: Grant[];
+  tags?: Tag[];
+  partSizes?: number[];
   writeId: number;
   timestamp: number;
   deleted: boolean;
+}
+
+/** The optional fields, copied as they are when present. */
+const OPTIONAL = ['contentHeaders', 'owner', 'acl', 'tags', 'partSizes'] as const;
+
+function optional(from: Partial<Record<(typeof OPTIONAL)[number], unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of OPTIONAL) if (from[name] !== undefined) out[name] = from[name];
+  return out;
 }
 
 export function encodeVersion(v: ObjectVersion): StoredVersion {
@@ -30,6 +45,7 @@ export function encodeVersion(v: ObjectVersion): StoredVersion {
     contentType: v.contentType,
     ...(v.cacheControl !== undefined ? { cacheControl: v.cacheControl } : {}),
     metadata: v.metadata,
+    ...optional(v),
     writeId: v.writeId,
     timestamp: v.timestamp,
     deleted: v.deleted,
@@ -43,6 +59,7 @@ export function decodeVersion(s: StoredVersion): ObjectVersion {
     contentType: s.contentType,
     ...(s.cacheControl !== undefined ? { cacheControl: s.cacheControl } : {}),
     metadata: s.metadata,
+    ...optional(s),
     writeId: s.writeId,
     timestamp: s.timestamp,
     deleted: s.deleted,
