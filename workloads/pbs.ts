@@ -12,10 +12,11 @@ export const DEFAULT_LAG_SPAN_MS = 1000;
  * write to a key at a time (never two overlapping), then reads of it at lags planned in advance,
  * open loop (a read starts at its planned time whatever the earlier ops did). Each key runs
  * cycles: a put of a new value; gets at lags drawn uniformly, READS_PER_SPAN a span, over
- * (0, span + margin] after the put's planned start; when the put ends, those planned more than a
+ * (0, span + margin] after the put's start; when the put ends, those planned more than a
  * span after its end are dropped, and the key's next put comes 10% of the span after the last
- * kept get. The margin is the 99th percentile of how long recent puts took from their planned
- * start to their end.
+ * kept get. The margin is the 99th percentile of how long recent puts took from their start to
+ * their end. A put taken late counts from when it was taken: what it plans is never in the past,
+ * so an overloaded client slows the plan down instead of falling ever further behind it.
  *
  * Why so: t counts from the commit, so a get planned at lag l lands at t = l − (client leg +
  * commit latency + lateness). Planned from the put's *end*, the first gets would land only after
@@ -30,7 +31,7 @@ export const DEFAULT_LAG_SPAN_MS = 1000;
  */
 export const pbsWorkload: Workload = {
   name: 'pbs',
-  description: `PBS t-visibility: one put a key at a time, and gets at lags planned uniformly (${READS_PER_SPAN} per --lag-span ms) after its planned start, up to a span after its end (open loop)`,
+  description: `PBS t-visibility: one put a key at a time, and gets at lags planned uniformly (${READS_PER_SPAN} per --lag-span ms) from its start to a span after its end (open loop)`,
   fs: registerWorkload.fs,
   reads: registerWorkload.reads,
   checkers: ['read-validity', 'stale-reads', 'visibility', 'linearizable'],
@@ -51,7 +52,7 @@ interface Planned {
 }
 
 interface Cycle {
-  /** The put's planned start. */
+  /** When the put started: its planned time, or later when it was taken late. */
   start: number;
   /** Gets planned later than this are dropped: a span after the put's end, once it has ended. */
   cutoff: number;
@@ -79,17 +80,20 @@ export function pbsGenerator({ seed, keys, lagSpanMs = DEFAULT_LAG_SPAN_MS }: Wo
   return {
     // Nothing planned while every key's put is in flight: the next comes with their update().
     plannedAt: () => head()?.at ?? (inFlight.size > 0 ? AFTER_UPDATE : undefined),
-    next(): OpSpec | undefined {
+    next(atMs?: number): OpSpec | undefined {
       if (head() === undefined) return undefined;
       const p = heapPop(heap, before)!;
       if (p.keyIndex === undefined) return p.op;
       // Values are numbered in the order puts are taken, so the sequence is the seed's alone.
       const op = { ...p.op, value: nextValue++ };
+      // From when the put really started: a put taken late (a loaded client) must not plan its
+      // gets in the past, or an overloaded run would fall further behind with every cycle.
+      const start = Math.max(p.at, atMs ?? p.at);
       const reach = lagSpanMs + latencies.p99();
-      const cycle: Cycle = { start: p.at, cutoff: Infinity, keyIndex: p.keyIndex, put: p.op };
+      const cycle: Cycle = { start, cutoff: Infinity, keyIndex: p.keyIndex, put: p.op };
       // Every planned time of this cycle is at or after the put's: the heap order stays right.
       const reads = Math.ceil((READS_PER_SPAN * reach) / lagSpanMs);
-      for (let j = 0; j < reads; j++) plan({ at: p.at + (1 - random.next()) * reach, op: { f: 'get', key: op.key }, cycle });
+      for (let j = 0; j < reads; j++) plan({ at: start + (1 - random.next()) * reach, op: { f: 'get', key: op.key }, cycle });
       inFlight.set(op.key!, cycle);
       return op;
     },
@@ -106,7 +110,7 @@ export function pbsGenerator({ seed, keys, lagSpanMs = DEFAULT_LAG_SPAN_MS }: Wo
   };
 }
 
-/** How long the last puts took from their planned start to their end, ms: the margin's source. */
+/** How long the last puts took from their start to their end, ms: the margin's source. */
 class RecentLatencies {
   private readonly recent: number[] = [];
   private next = 0;

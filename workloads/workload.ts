@@ -16,8 +16,12 @@ export interface OpSpec {
 export const AFTER_UPDATE = 'after-update';
 
 export interface OpGenerator {
-  /** The next operation, or undefined when the workload has no more. */
-  next(): OpSpec | undefined;
+  /**
+   * The next operation, or undefined when the workload has no more. `atMs`: when it is taken (and
+   * invoked), in ms after the run's start, the clock of plannedAt and update: a planned op may be
+   * taken late, and what it plans from its start must count from when it really started.
+   */
+  next(atMs?: number): OpSpec | undefined;
   /**
    * How an op the generator made ended (Jepsen's generator update). Only the measurement
    * workloads use it: what their reads see decides when the next change comes, so their

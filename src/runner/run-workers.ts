@@ -157,7 +157,7 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
           reason ??= limitReached();
           if (reason) return undefined;
           progress.started++;
-          return { op: generator.next() };
+          return { op: generator.next((recorder.now() - startNs) / 1e6) };
         });
         turn = mine.then(
           () => undefined,
