@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type { Argv } from 'yargs';
 import type { ImportFormat } from '../../checkers/linearizable/import/index.js';
-import { MIN_PART_SIZE } from '../targets/target.js';
+import { MIN_PART_SIZE, S3_CLIENT_KINDS, type S3ClientKind } from '../targets/target.js';
 import { EXIT, UserError } from './errors.js';
 import type { TargetConfig } from './target-config.js';
 
@@ -148,6 +148,11 @@ function targetOptions(y: Argv, { targets }: WorkloadModules) {
     .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
     .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose; rgw: a throwaway Ceph cluster)' })
     .option('osds', { type: 'number', describe: 'rgw --start: storage daemons (OSDs) in the cluster, 1 to 9 (default 1; with 3, writes need 2 copies)', coerce: osdCount })
+    .option('client', {
+      type: 'string',
+      choices: S3_CLIENT_KINDS,
+      describe: "S3-compatible targets: the workers' client, lean (objcheck's own signed HTTP client, a fifth to a tenth of the SDK's CPU a request) or sdk (the AWS SDK v3) (default: lean)",
+    })
     .options(EMULATOR_OPTIONS)
     .group(Object.keys(EMULATOR_OPTIONS), 'Emulator (--target emulator; see docs/emulator.md):');
 }
@@ -163,9 +168,11 @@ type TargetArgs = {
   'keep-objects': boolean;
   start: boolean;
   osds?: number;
+  client?: string;
 };
 
 function targetConfig(argv: TargetArgs): TargetConfig {
+  if (argv.client !== undefined && argv.target === 'memory') throw new UserError('--client applies to S3-compatible targets only');
   return {
     target: argv.target,
     opTimeout: argv['op-timeout']!,
@@ -176,6 +183,7 @@ function targetConfig(argv: TargetArgs): TargetConfig {
     keepObjects: argv['keep-objects'],
     start: argv.start,
     osds: argv.osds,
+    ...(argv.client !== undefined ? { client: argv.client as S3ClientKind } : {}),
     emulatorFlags: emulatorFlags(argv),
   };
 }

@@ -1,4 +1,4 @@
-import type { OpenTarget, Target, TargetOptions } from '../targets/target.js';
+import type { OpenTarget, S3ClientKind, Target, TargetOptions } from '../targets/target.js';
 import { UserError } from './errors.js';
 
 /** Which store and how to reach or start it: what every command that opens a target is told. */
@@ -13,6 +13,8 @@ export interface TargetConfig {
   keepObjects: boolean;
   start: boolean;
   osds?: number;
+  /** S3-compatible targets: the workers' client (absent: lean). */
+  client?: S3ClientKind;
   /** The emulator's flags, for --target emulator. */
   emulatorFlags: string[];
 }
@@ -28,6 +30,7 @@ export function openOptions(c: TargetConfig) {
     keepObjects: c.keepObjects,
     start: c.start,
     osds: c.osds,
+    ...(c.client !== undefined ? { client: c.client } : {}),
     emulatorFlags: c.emulatorFlags,
   } satisfies Partial<TargetOptions>;
 }

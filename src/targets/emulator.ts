@@ -6,9 +6,8 @@ import { EmulatorThreadControl } from '../emulator/thread-client.js';
 import { projectRoot } from '../util/tool-info.js';
 import { openS3Target } from './s3-target.js';
 import { ServerProcess } from './server-process.js';
-import type { s3SetVersioning } from './s3-access.js';
-import type { S3TargetClient } from './s3-client.js';
-import type { InternalFaultControl, OpenTarget, Target, TargetCapabilities, TargetOptions } from './target.js';
+import type { BucketOwner, s3SetVersioning } from './s3-access.js';
+import type { InternalFaultControl, OpenTarget, Target, TargetCapabilities, TargetClient, TargetOptions } from './target.js';
 
 const BUCKET = 'objcheck';
 // Compiled, also when this module runs from its TypeScript source (tests).
@@ -96,12 +95,12 @@ export const emulatorTarget: Target = {
         extra: { emulator: started.description },
         onClose: stop,
         internal,
-        capabilities: ({ client, connect }) => ({
+        capabilities: ({ client, owner, connect }) => ({
           ...(parsed.accessControl
-            ? { access: s3Access(client, connect(keys[1]!), keys[1]!.accessKeyId, (active) => control.setKeyActive(keys[1]!.accessKeyId, active)) }
+            ? { access: s3Access(owner, connect(keys[1]!), keys[1]!.accessKeyId, (active) => control.setKeyActive(keys[1]!.accessKeyId, active)) }
             : {}),
           ...(options.readTarget === 'replica' && started.replicaEndpoint ? { replica: connect(started.credentials, started.replicaEndpoint) } : {}),
-          ...bucketCapabilities(client, parsed, s3SetVersioning),
+          ...bucketCapabilities(client, owner, parsed, s3SetVersioning),
         }),
       },
       options,
@@ -146,17 +145,17 @@ async function openChild(flags: string[], parsed: EmulatorOptions, options: Targ
       onClose: () => server.stop(),
       down: server.down.signal,
       process: server,
-      capabilities: ({ client }) => bucketCapabilities(client, parsed, s3SetVersioning),
+      capabilities: ({ client, owner }) => bucketCapabilities(client, owner, parsed, s3SetVersioning),
     },
     options,
   );
 }
 
 /** What any emulator offers on its bucket, on a thread or in a child process (the SDK-bound part passed in: loaded only by runs). */
-function bucketCapabilities(client: S3TargetClient, parsed: EmulatorOptions, setVersioning: typeof s3SetVersioning): TargetCapabilities {
+function bucketCapabilities(client: TargetClient, owner: BucketOwner, parsed: EmulatorOptions, setVersioning: typeof s3SetVersioning): TargetCapabilities {
   return {
     // The bucket is the run's own: its configuration is the run's to change.
-    setVersioning: setVersioning(client),
+    setVersioning: setVersioning(owner),
     // With the caching front every GET goes through it, as through a CDN.
     ...(parsed.faults?.cacheFront ? { cachedGet: (key, o) => client.get(key, o) } : {}),
   };

@@ -1,10 +1,16 @@
-import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
 import { classifyS3Error } from './s3-errors.js';
-import type { S3TargetClient } from './s3-client.js';
-import { TargetError, type AccessCapability, type CallOptions } from './target.js';
+import { TargetError, type AccessCapability, type CallOptions, type TargetClient } from './target.js';
 
 // Capabilities that change a bucket-wide setting through S3's own API. Only a bucket the run owns
 // (the emulator's) may have them changed: against a shared bucket a run touches only its prefix.
+
+/** The bucket as its owner reaches it through the SDK, and the run's prefix in it. */
+export interface BucketOwner {
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+}
 
 /**
  * Grant and revoke through S3's bucket policy API (PutBucketPolicy / DeleteBucketPolicy), and a
@@ -12,7 +18,7 @@ import { TargetError, type AccessCapability, type CallOptions } from './target.j
  * the run owns (the emulator's) may have it changed. Disabling the principal's key is not an S3
  * call; the target says how (`setKeyActive`).
  */
-export function s3Access(owner: S3TargetClient, principal: S3TargetClient, principalId: string, setKeyActive: (active: boolean) => Promise<void>): AccessCapability {
+export function s3Access(owner: BucketOwner, principal: TargetClient, principalId: string, setKeyActive: (active: boolean) => Promise<void>): AccessCapability {
   const policy = JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: [principalId] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${owner.bucket}/${owner.prefix}*`] }],
@@ -43,7 +49,7 @@ async function send(run: () => Promise<unknown>): Promise<void> {
 }
 
 /** Versioning on or suspended, through PutBucketVersioning: bucket-wide, so only for a bucket the run owns. */
-export function s3SetVersioning(owner: S3TargetClient): (enabled: boolean, options?: CallOptions) => Promise<void> {
+export function s3SetVersioning(owner: BucketOwner): (enabled: boolean, options?: CallOptions) => Promise<void> {
   return (enabled, options) =>
     send(() =>
       owner.s3.send(new PutBucketVersioningCommand({ Bucket: owner.bucket, VersioningConfiguration: { Status: enabled ? 'Enabled' : 'Suspended' } }), {

@@ -1,7 +1,10 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -9,11 +12,12 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { classifyS3Error, httpStatus } from './s3-errors.js';
-import { putMultipart } from './s3-multipart.js';
+import { classifyS3Error, httpStatus, isNoSuchKey } from './s3-errors.js';
+import { putMultipart, type MultipartCalls } from './s3-multipart.js';
 import { TargetError, type CallOptions, type ObjectMeta, type PutOptions, type StoredObject, type TargetClient } from './target.js';
 
 export interface S3Connection {
@@ -56,7 +60,7 @@ export function makeS3Client(c: S3Connection): S3Client {
   return new S3Client(config);
 }
 
-/** A TargetClient over S3's API, confined to one prefix of one bucket. */
+/** A TargetClient over the AWS SDK (`--client sdk`), confined to one prefix of one bucket. */
 export class S3TargetClient implements TargetClient {
   constructor(
     readonly s3: S3Client,
@@ -116,7 +120,10 @@ export class S3TargetClient implements TargetClient {
         return await this.putOnce(key, body, options);
       } catch (err) {
         // S3 answers If-Match on a missing key with 404 NoSuchKey: the condition did not hold.
-        if (options?.ifMatch !== undefined && isNotFound(err)) throw new TargetError('precondition', classifyS3Error(err).message);
+        if (options?.ifMatch !== undefined && isNotFound(err)) {
+          const e = classifyS3Error(err);
+          throw new TargetError('precondition', e.message, e.status, e.code);
+        }
         throw err;
       }
     });
@@ -124,7 +131,7 @@ export class S3TargetClient implements TargetClient {
 
   /** One PutObject, or a multipart upload beyond the part size; If-Match and If-None-Match go out exactly as given (an ETag keeps its quotes). */
   private async putOnce(key: string, body: Uint8Array, options?: PutOptions): Promise<{ etag: string; versionId?: string }> {
-    if (this.partSize !== undefined && body.byteLength > this.partSize) return putMultipart(this.s3, this.bucket, this.path(key), body, this.partSize, options);
+    if (this.partSize !== undefined && body.byteLength > this.partSize) return putMultipart(sdkMultipart(this.s3, this.bucket, this.path(key)), body, this.partSize, options);
     const r = await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -177,8 +184,38 @@ export class S3TargetClient implements TargetClient {
 }
 
 function isNotFound(err: unknown): boolean {
-  const name = (err as { name?: string })?.name;
-  return httpStatus(err) === 404 && (name === 'NoSuchKey' || name === 'NotFound');
+  return isNoSuchKey(httpStatus(err), (err as { name?: string })?.name);
+}
+
+/** The multipart calls through the AWS SDK. */
+export function sdkMultipart(s3: S3Client, bucket: string, key: string): MultipartCalls {
+  return {
+    async create(options) {
+      const r = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: options?.contentType, Metadata: options?.metadata }), { abortSignal: options?.signal });
+      return r.UploadId ?? '';
+    },
+    async uploadPart(uploadId, partNumber, chunk, signal) {
+      const r = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: chunk, ContentLength: chunk.byteLength }), { abortSignal: signal });
+      return r.ETag ?? '';
+    },
+    async complete(uploadId, parts, options) {
+      const done = await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((p) => ({ ETag: p.etag, PartNumber: p.partNumber })) },
+          IfMatch: options?.ifMatch,
+          IfNoneMatch: options?.ifNoneMatch,
+        }),
+        { abortSignal: options?.signal },
+      );
+      return { etag: done.ETag ?? '' };
+    },
+    async abort(uploadId) {
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    },
+  };
 }
 
 /**

@@ -1,6 +1,21 @@
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { classifyS3Error } from './s3-errors.js';
 import { TargetError, type PutOptions } from './target.js';
+
+/** S3's multipart calls on one key, as a client makes them (the SDK's here, the lean client's in s3-lean-client.ts). */
+export interface MultipartCalls {
+  /** CreateMultipartUpload with the PUT's content type and metadata: the upload id. */
+  create(options: PutOptions | undefined): Promise<string>;
+  /** UploadPart: the part's ETag. */
+  uploadPart(uploadId: string, partNumber: number, chunk: Uint8Array, signal: AbortSignal | undefined): Promise<string>;
+  /** CompleteMultipartUpload with the PUT's If-Match / If-None-Match: what the object now is. */
+  complete(uploadId: string, parts: readonly CompletedPart[], options: PutOptions | undefined): Promise<{ etag: string }>;
+  abort(uploadId: string): Promise<void>;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
 
 /**
  * One PUT as a multipart upload: create, the parts in order, complete (carrying the PUT's
@@ -8,30 +23,20 @@ import { TargetError, type PutOptions } from './target.js';
  * a failure before it is definite (nothing was written) and the upload is aborted; the
  * completion's own failure is for the caller to classify like a PUT's.
  */
-export async function putMultipart(s3: S3Client, bucket: string, key: string, body: Uint8Array, partSize: number, options?: PutOptions): Promise<{ etag: string }> {
+export async function putMultipart(calls: MultipartCalls, body: Uint8Array, partSize: number, options?: PutOptions): Promise<{ etag: string }> {
   const signal = options?.signal;
   let uploadId: string | undefined;
-  const parts: { ETag: string; PartNumber: number }[] = [];
+  const parts: CompletedPart[] = [];
   try {
-    const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: options?.contentType, Metadata: options?.metadata }), { abortSignal: signal });
-    uploadId = created.UploadId;
+    uploadId = await calls.create(options);
     for (let offset = 0, n = 1; offset < body.byteLength; offset += partSize, n++) {
       const chunk = body.subarray(offset, Math.min(body.byteLength, offset + partSize));
-      const r = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: chunk, ContentLength: chunk.byteLength }), { abortSignal: signal });
-      parts.push({ ETag: r.ETag ?? '', PartNumber: n });
+      parts.push({ partNumber: n, etag: await calls.uploadPart(uploadId, n, chunk, signal) });
     }
   } catch (err) {
-    if (uploadId) abandon(s3, bucket, key, uploadId);
+    // Aborted in the background: its parts would otherwise be kept (and billed).
+    if (uploadId) calls.abort(uploadId).catch(() => {});
     throw new TargetError('definite', `multipart upload not completed, nothing written: ${classifyS3Error(err).message}`);
   }
-  const done = await s3.send(
-    new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts }, IfMatch: options?.ifMatch, IfNoneMatch: options?.ifNoneMatch }),
-    { abortSignal: signal },
-  );
-  return { etag: done.ETag ?? '' };
-}
-
-/** Aborts an upload in the background: its parts would otherwise be kept (and billed). */
-function abandon(s3: S3Client, bucket: string, key: string, uploadId: string): void {
-  s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => {});
+  return calls.complete(uploadId, parts, options);
 }

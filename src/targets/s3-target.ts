@@ -1,11 +1,14 @@
-import type { S3Connection, S3TargetClient } from './s3-client.js';
-import type { InternalFaultControl, OpenTarget, ProcessControl, TargetCapabilities, TargetOptions } from './target.js';
+import type { BucketOwner } from './s3-access.js';
+import type { S3Connection } from './s3-client.js';
+import type { InternalFaultControl, OpenTarget, ProcessControl, S3ClientKind, TargetCapabilities, TargetClient, TargetOptions } from './target.js';
 
-/** What a capability may build on: the run's client, and another one on the same prefix with other credentials. */
+/** What a capability may build on: the run's client, the bucket's owner, and another client on the same prefix with other credentials. */
 export interface CapabilityContext {
-  client: S3TargetClient;
+  client: TargetClient;
+  /** The bucket through the SDK, for bucket-wide settings (policy, versioning): never on the workers' path. */
+  owner: BucketOwner;
   /** Omitted endpoint: the store's own. */
-  connect(credentials: S3Connection['credentials'], endpoint?: string): S3TargetClient;
+  connect(credentials: S3Connection['credentials'], endpoint?: string): TargetClient;
 }
 
 export interface S3Endpoint {
@@ -39,8 +42,15 @@ export interface S3Endpoint {
  * the run, and at close the deletion of the run's own objects (unless --keep-objects).
  */
 export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promise<OpenTarget> {
-  // The SDK takes a fifth of a second to load: only runs against S3 stores pay for it.
-  const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }] = await Promise.all([import('./s3-client.js'), import('./preflight.js')]);
+  const kind: S3ClientKind = options.client ?? 'lean';
+  // The SDK takes a fifth of a second to load: only runs against S3 stores pay for it. Either
+  // client needs it: the SDK's own S3Client does the preflight, the clean-up, the probe and the
+  // bucket-wide settings, and finds the credentials (its default chain) when none are given.
+  const [{ deletePrefix, makeS3Client, S3TargetClient }, { preflight }, lean] = await Promise.all([
+    import('./s3-client.js'),
+    import('./preflight.js'),
+    kind === 'lean' ? import('./s3-lean-client.js') : undefined,
+  ]);
   // Network faults put a proxy between the workers and the store: the client talks to it.
   const endpoint = e.endpoint && options.connectThrough ? await options.connectThrough(e.endpoint) : e.endpoint;
   const connection: S3Connection = {
@@ -53,23 +63,34 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     maxSockets: Math.max(16, options.concurrency * 2),
   };
   const s3 = makeS3Client(connection);
-  const client = new S3TargetClient(s3, e.bucket, options.prefix, options.partSize);
-  const others: { destroy(): void }[] = [];
+  const closers: (() => unknown)[] = [];
+  /** The client the workers use, of the kind asked for; `sdk` may share the SDK client already made. */
+  const workersClient = (c: S3Connection, shared?: typeof s3): TargetClient => {
+    if (lean) {
+      const client = lean.makeLeanClient(c, () => s3.config.credentials(), options.prefix, options.partSize);
+      closers.push(() => client.destroy());
+      return client;
+    }
+    const sdk = shared ?? makeS3Client(c);
+    if (!shared) closers.push(() => sdk.destroy());
+    return new S3TargetClient(sdk, e.bucket, options.prefix, options.partSize);
+  };
+  const client = workersClient(connection, s3);
   /** Another client of the store: other credentials (a second principal), another endpoint (a replica, a proxy). */
-  const connect = (credentials: S3Connection['credentials'], otherEndpoint?: string) => {
-    const other = makeS3Client({ ...connection, credentials, ...(otherEndpoint ? { endpoint: otherEndpoint } : {}) });
-    others.push(other);
-    return new S3TargetClient(other, e.bucket, options.prefix, options.partSize);
+  const connect = (credentials: S3Connection['credentials'], otherEndpoint?: string) =>
+    workersClient({ ...connection, credentials, ...(otherEndpoint ? { endpoint: otherEndpoint } : {}) });
+  const destroyClients = async () => {
+    for (const close of closers.splice(0)) await close();
+    s3.destroy();
   };
   const where = `${e.target} at ${e.endpoint ?? `AWS ${e.region}`}`;
   try {
-    await preflight(s3, client, { where, createBucket: options.createBucket ?? false, region: e.region, ...(e.notRunning ? { notRunning: e.notRunning } : {}) });
-    if (e.capabilities) Object.assign(client, e.capabilities({ client, connect }));
+    await preflight(s3, { bucket: e.bucket, prefix: options.prefix, client }, { where, createBucket: options.createBucket ?? false, region: e.region, ...(e.notRunning ? { notRunning: e.notRunning } : {}) });
+    if (e.capabilities) Object.assign(client, e.capabilities({ client, owner: { s3, bucket: e.bucket, prefix: options.prefix }, connect }));
     // A second endpoint by URL: the same bucket and prefix through another door, reads only.
     if (options.readTarget && /^https?:\/\//.test(options.readTarget)) Object.assign(client, { replica: connect(e.credentials, options.readTarget) });
   } catch (err) {
-    s3.destroy();
-    for (const o of others) o.destroy();
+    await destroyClients();
     await e.onClose?.();
     throw err;
   }
@@ -96,6 +117,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
       bucket: e.bucket,
       prefix: options.prefix,
       pathStyle: e.forcePathStyle,
+      client: kind,
       ...(options.partSize !== undefined ? { multipartPartSize: options.partSize } : {}),
       ...e.extra,
     }),
@@ -110,8 +132,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
           });
         }
       } finally {
-        for (const o of others) o.destroy();
-        s3.destroy();
+        await destroyClients();
         await e.onClose?.();
       }
     },

@@ -79,6 +79,13 @@ export interface TargetClient extends TargetCapabilities {
 /** S3's smallest multipart part (all but the last): 5 MiB. Here, not beside the SDK code, so the CLI can check --part-size without loading the SDK. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
+/**
+ * Which client S3-compatible targets put on the workers' path: `lean`, our own signed HTTP client
+ * (src/targets/s3-lean-client.ts), or `sdk`, the AWS SDK v3 (src/targets/s3-client.ts).
+ */
+export type S3ClientKind = 'lean' | 'sdk';
+export const S3_CLIENT_KINDS: readonly S3ClientKind[] = ['lean', 'sdk'];
+
 export interface TargetOptions {
   /** The run's own prefix in the bucket, ending in "/". */
   prefix: string;
@@ -99,6 +106,8 @@ export interface TargetOptions {
   keepObjects?: boolean;
   /** S3-compatible targets: PUT bodies larger than this as multipart uploads of parts this size. */
   partSize?: number;
+  /** S3-compatible targets: the client on the workers' path (default lean). */
+  client?: S3ClientKind;
   /** Start the store first (e.g. docker compose for minio) where the target knows how. */
   start?: boolean;
   /** For a cluster the target starts (rgw --start): how many storage daemons. */
@@ -192,6 +201,8 @@ export class TargetError extends Error {
     message: string,
     /** The HTTP status the store answered with, when it answered. */
     readonly status?: number,
+    /** S3's error code (NoSuchKey, SignatureDoesNotMatch…) or the transport's error name, when known. */
+    readonly code?: string,
   ) {
     super(message);
   }

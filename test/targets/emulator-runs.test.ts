@@ -7,10 +7,10 @@ import { registerWorkload } from '../../workloads/register.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
 import { recordRun } from '../helpers/run.js';
 
-const run = (flags: string[], seed: number, ops = 600) =>
-  recordRun({ target: emulatorTarget, limits: { ops }, concurrency: 6, keys: 2, seed, targetOptions: { emulatorFlags: flags } });
+describe.each(['lean', 'sdk'] as const)('the register workload against the emulator over HTTP, %s client', (client) => {
+  const run = (flags: string[], seed: number, ops = 600) =>
+    recordRun({ target: emulatorTarget, limits: { ops }, concurrency: 6, keys: 2, seed, targetOptions: { emulatorFlags: flags, client } });
 
-describe('the register workload against the emulator over HTTP', () => {
   it('strong: every checker of the register workload finds nothing, over several seeds', async () => {
     for (const seed of [1, 2, 3]) {
       const h = await run(['--consistency', 'strong'], seed);
@@ -53,7 +53,7 @@ describe('the register workload against the emulator over HTTP', () => {
       concurrency: 1,
       keys: 2,
       seed: 6,
-      targetOptions: { emulatorFlags: ['--consistency', 'quorum', '--replicas', '3', '--write-quorum', '2', '--read-quorum', '2', '--write-delay', 'exp:5'] },
+      targetOptions: { emulatorFlags: ['--consistency', 'quorum', '--replicas', '3', '--write-quorum', '2', '--read-quorum', '2', '--write-delay', 'exp:5'], client },
     });
     expect((await linearizable.check(h)).valid).toBe(true);
   });

@@ -78,12 +78,12 @@ describe('rgw target without what it needs', () => {
 });
 
 describe.skipIf(missing.length > 0)('Ceph RGW, a real distributed object store started by objcheck', () => {
-  it('register workload against rgw --start (1 OSD): valid; the cluster is gone afterwards', async () => {
-    const r = await objcheck(['workload', '--target', 'rgw', '--start', '--time-limit', '4', '--concurrency', '8']);
+  it.each(['lean', 'sdk'])('register workload against rgw --start (1 OSD), %s client: valid; the cluster is gone afterwards', async (client) => {
+    const r = await objcheck(['workload', '--target', 'rgw', '--start', '--time-limit', '4', '--concurrency', '8', '--client', client]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/ceph: cluster of 1 OSD ready in [\d.]+ s/);
     const run = JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8'));
-    expect(run).toMatchObject({ complete: true, target: { name: 'rgw', osds: 1, started: true, ceph: expect.stringMatching(/^16\./) } });
+    expect(run).toMatchObject({ complete: true, target: { name: 'rgw', osds: 1, started: true, ceph: expect.stringMatching(/^16\./), client } });
     const h = await readHistory(join(r.dir, 'history.jsonl'));
     expect(h.ops.filter((o) => o.type === 'ok' && o.f === 'get' && typeof o.value === 'number').length).toBeGreaterThan(50);
     expect(r.stdout).toContain('linearizable: valid');
@@ -183,8 +183,8 @@ describe.skipIf(missing.length > 0)('Ceph RGW, a real distributed object store s
       ]);
     }, 60_000);
 
-    it('cas workload: the refused quoted If-Match is a linearizability violation with a counterexample; create-once holds', async () => {
-      const r = await objcheck(['workload', '--target', 'rgw', '--endpoint', cluster.endpoint, '--create-bucket', '--workload', 'cas', '--time-limit', '3'], env);
+    it.each(['lean', 'sdk'])('cas workload, %s client: the refused quoted If-Match is a linearizability violation with a counterexample; create-once holds', async (client) => {
+      const r = await objcheck(['workload', '--target', 'rgw', '--endpoint', cluster.endpoint, '--create-bucket', '--workload', 'cas', '--time-limit', '3', '--client', client], env);
       expect(r.code, r.stderr).toBe(1);
       const results = JSON.parse(readFileSync(join(r.dir, 'results.json'), 'utf8'));
       const lin = results.checkers.linearizable;

@@ -3,8 +3,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeS3Client, S3TargetClient } from '../../src/targets/s3-client.js';
-import { TargetError } from '../../src/targets/target.js';
+import { makeS3Client, S3TargetClient, type S3Connection } from '../../src/targets/s3-client.js';
+import { makeLeanClient } from '../../src/targets/s3-lean-client.js';
+import { TargetError, type S3ClientKind, type TargetClient } from '../../src/targets/target.js';
 import { casWorkload } from '../../workloads/cas.js';
 import { encodeValue } from '../../workloads/values.js';
 
@@ -14,7 +15,7 @@ const ETAG = '"c4ca4238a0b923820dcc509a6f75849b"';
 const errorXml = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`;
 
 let server: Server;
-let client: S3TargetClient;
+const clients = {} as Record<S3ClientKind, TargetClient>;
 const seen: IncomingHttpHeaders[] = [];
 /** How the server answers the next PUT: HTTP status and S3 error code. */
 let answer: [number, string] = [200, ''];
@@ -36,14 +37,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const s3 = makeS3Client({ endpoint, region: 'us-east-1', bucket: 'b', forcePathStyle: true, credentials: { accessKeyId: 'a', secretAccessKey: 's' }, requestTimeoutMs: 2000, maxSockets: 2 });
-  client = new S3TargetClient(s3, 'b', 'objcheck/t/');
+  const connection: S3Connection = { endpoint, region: 'us-east-1', bucket: 'b', forcePathStyle: true, credentials: { accessKeyId: 'a', secretAccessKey: 's' }, requestTimeoutMs: 2000, maxSockets: 2 };
+  clients.sdk = new S3TargetClient(makeS3Client(connection), 'b', 'objcheck/t/');
+  clients.lean = makeLeanClient(connection, connection.credentials!, 'objcheck/t/');
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const cas = (expected: number | null) => casWorkload.execute(client, { f: 'cas', key: 'r0.0', value: [expected, 2] }, { valueSize: 64 });
+describe.each(['lean', 'sdk'] as const)('conditional writes through the S3 client (%s)', (kind) => {
+  const cas = (expected: number | null) => casWorkload.execute(clients[kind], { f: 'cas', key: 'r0.0', value: [expected, 2] }, { valueSize: 64 });
 
-describe('conditional writes through the S3 client', () => {
   it('sends If-Match with the ETag exactly as S3 returned it, quotes included', async () => {
     answer = [200, ''];
     seen.length = 0;

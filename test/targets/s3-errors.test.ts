@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyS3Error } from '../../src/targets/s3-errors.js';
+import { classifyS3Error, classifyS3Failure } from '../../src/targets/s3-errors.js';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(name), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}), ...extra });
@@ -23,6 +23,16 @@ describe('classifyS3Error', () => {
   it('tells a connection that was never made from one that broke', () => {
     expect(classifyS3Error(sdkError('Error', undefined, { code: 'ECONNREFUSED' })).kind).toBe('definite');
     expect(classifyS3Error(sdkError('Error', undefined, { code: 'ECONNRESET' })).kind).toBe('network');
+    // The SDK names a hang-up TimeoutError; the lean client's undici says UND_ERR_SOCKET: both a broken connection.
+    expect(classifyS3Error(sdkError('TimeoutError', undefined, { code: 'ECONNRESET', message: 'socket hang up' })).kind).toBe('network');
+    expect(classifyS3Failure({ name: 'SocketError', code: 'UND_ERR_SOCKET', message: 'other side closed' }).kind).toBe('network');
+  });
+
+  it('gives both clients one verdict: the SDK error and the lean failure of the same answer classify alike', () => {
+    const sdk = classifyS3Error(sdkError('SlowDown', 503, { message: 'Please reduce your request rate.' }));
+    const lean = classifyS3Failure({ name: 'SlowDown', status: 503, message: 'Please reduce your request rate.' });
+    expect(lean).toEqual(sdk);
+    expect(lean).toMatchObject({ kind: 'server', status: 503, code: 'SlowDown', message: 'SlowDown (HTTP 503): Please reduce your request rate.' });
   });
 
   it('classifies by status and name, not by class, and says both', () => {

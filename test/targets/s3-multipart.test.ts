@@ -2,24 +2,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { S3TargetClient } from '../../src/targets/s3-client.js';
-import { MIN_PART_SIZE, TargetError } from '../../src/targets/target.js';
+import { makeLeanClient, type LeanS3Client } from '../../src/targets/s3-lean-client.js';
+import { MIN_PART_SIZE, TargetError, type S3ClientKind, type TargetClient } from '../../src/targets/target.js';
 import { decodeValue, encodeValue } from '../../workloads/values.js';
 import { withEmulator } from '../emulator/sdk.js';
 
 let emulator: RunningEmulator;
-let client: S3TargetClient;
+const clients = {} as Record<S3ClientKind, TargetClient>;
 
 beforeAll(async () => {
   const started = await withEmulator({ buckets: ['objcheck'] });
   emulator = started.emulator;
-  client = new S3TargetClient(started.s3, 'objcheck', 'objcheck/mp/', MIN_PART_SIZE);
+  clients.sdk = new S3TargetClient(started.s3, 'objcheck', 'objcheck/mp-sdk/', MIN_PART_SIZE);
+  const connection = { endpoint: emulator.endpoint, region: emulator.region, bucket: 'objcheck', forcePathStyle: true, credentials: emulator.credentials, requestTimeoutMs: 10_000, maxSockets: 4 };
+  clients.lean = makeLeanClient(connection, emulator.credentials, 'objcheck/mp-lean/', MIN_PART_SIZE);
 });
 afterAll(async () => {
-  client.s3.destroy();
+  (clients.sdk as S3TargetClient).s3.destroy();
+  await (clients.lean as LeanS3Client).destroy();
   await emulator.close();
 });
 
-describe('multipart PUTs beyond --part-size', () => {
+describe.each(['lean', 'sdk'] as const)('multipart PUTs beyond --part-size (%s client)', (kind) => {
+  const client = { get: (k: string) => clients[kind].get(k), put: (...a: Parameters<TargetClient['put']>) => clients[kind].put(...a) };
+
   it('uploads a value larger than a part in parts (a multipart ETag), which reads back intact', async () => {
     const body = encodeValue(7, 2 * MIN_PART_SIZE + 1000);
     const { etag } = await client.put('big', body, { metadata: { 'objcheck-version': '7' } });

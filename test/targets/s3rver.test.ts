@@ -10,14 +10,15 @@ import { Recorder } from '../../src/history/recorder.js';
 import { runWorkers, type Progress } from '../../src/runner/run-workers.js';
 import { S3TargetClient } from '../../src/targets/s3-client.js';
 import { s3rverTarget } from '../../src/targets/s3rver.js';
+import type { S3ClientKind } from '../../src/targets/target.js';
 import { registerWorkload } from '../../workloads/register.js';
 
 delete process.env.AWS_CA_BUNDLE;
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/src/cli/main.js');
 
-async function registerRun(concurrency: number, keys: number, ops: number) {
-  const opened = await s3rverTarget.open({ prefix: 'objcheck/test/', seed: 1, opTimeoutMs: 2000, concurrency, latencyMs: 0 });
+async function registerRun(client: S3ClientKind, concurrency: number, keys: number, ops: number) {
+  const opened = await s3rverTarget.open({ prefix: 'objcheck/test/', seed: 1, opTimeoutMs: 2000, concurrency, latencyMs: 0, client });
   const file = join(mkdtempSync(join(tmpdir(), 'objcheck-s3rver-')), 'history.jsonl');
   const recorder = new Recorder(file);
   const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
@@ -33,9 +34,9 @@ async function registerRun(concurrency: number, keys: number, ops: number) {
   return readHistory(file);
 }
 
-describe('s3rver target (a real third-party S3 server)', () => {
-  it('round-trips the register workload through the AWS SDK with SigV4; sequential runs are valid', async () => {
-    const history = await registerRun(1, 3, 200);
+describe.each(['lean', 'sdk'] as const)('s3rver target (a real third-party S3 server), %s client', (client) => {
+  it('round-trips the register workload with SigV4; sequential runs are valid', async () => {
+    const history = await registerRun(client, 1, 3, 200);
     expect(history.ops.every((o) => o.type === 'ok')).toBe(true);
     const reads = history.ops.filter((o) => o.f === 'get');
     expect(reads.some((o) => typeof o.value === 'number')).toBe(true);
@@ -43,7 +44,7 @@ describe('s3rver target (a real third-party S3 server)', () => {
   });
 
   it('under contention on one key, any anomaly is s3rver\'s known torn read (an empty body while a PUT rewrites the file)', async () => {
-    const history = await registerRun(8, 1, 600);
+    const history = await registerRun(client, 8, 1, 600);
     const result = readValidity.check(history);
     for (const a of result.anomalies) expect(a.explanation).toMatch(/→ "" at/);
   });
@@ -52,7 +53,7 @@ describe('s3rver target (a real third-party S3 server)', () => {
 describe('run prefix', () => {
   it('cleans up only the objects under the run prefix', async () => {
     const opened = await s3rverTarget.open({ prefix: 'objcheck/mine/', seed: 1, opTimeoutMs: 2000, concurrency: 1, latencyMs: 0 });
-    const s3 = (opened.client as S3TargetClient).s3;
+    const s3 = opened.s3!.client;
     const theirs = new S3TargetClient(s3, 'objcheck', 'someone-else/');
     const neighbour = new S3TargetClient(s3, 'objcheck', 'objcheck/mine-too/');
     const body = new TextEncoder().encode('x');
