@@ -1,9 +1,15 @@
 import { S3Error } from './errors.js';
-import type { ObjectVersion } from './object-version.js';
+import { live, type ObjectVersion } from './object-version.js';
 
 export interface WritePrecondition {
   ifMatch?: string;
   ifNoneMatch?: string;
+  /** A delete's x-amz-if-match-last-modified-time (an HTTP or ISO 8601 date; whole seconds compared). */
+  ifMatchLastModifiedTime?: string;
+  /** A delete's x-amz-if-match-size, in bytes. */
+  ifMatchSize?: string;
+  /** The conditions are a delete's: judged as checkDelete says rather than as a write's. */
+  forDelete?: boolean;
 }
 
 export interface ReadPrecondition extends WritePrecondition {
@@ -37,9 +43,12 @@ export function hasWritePrecondition(p: WritePrecondition): boolean {
 
 /**
  * The conditional-write rules of S3: If-None-Match: * fails when the key exists, If-Match
- * fails when the ETag differs and gives NoSuchKey when there is no object to match.
+ * fails when the ETag differs and gives NoSuchKey when there is no object to match. `current` is
+ * the key's current version as the model has it, a tombstone included (a delete judges it).
  */
-export function checkWrite(p: WritePrecondition, current: ObjectVersion | null): S3Error | null {
+export function checkWrite(p: WritePrecondition, stored: ObjectVersion | null | undefined): S3Error | null {
+  if (p.forDelete) return checkDelete(p, stored);
+  const current = live(stored);
   if (p.ifNoneMatch !== undefined && current && etagMatches(p.ifNoneMatch, current.etag)) {
     return new S3Error('PreconditionFailed', undefined, { Condition: 'If-None-Match' });
   }
@@ -49,6 +58,34 @@ export function checkWrite(p: WritePrecondition, current: ObjectVersion | null):
       return new S3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
     }
   }
+  return null;
+}
+
+/**
+ * What a conditional delete that finds no version at all throws: S3 (and RGW) then do nothing, no
+ * delete marker either, and answer 204 as any delete of nothing: there is nothing a condition
+ * could protect. The delete handler catches it; uncaught it would read as NoSuchKey.
+ */
+export class NothingToDelete extends S3Error {
+  constructor() {
+    super('NoSuchKey');
+  }
+}
+
+/**
+ * A delete's conditions (If-Match, x-amz-if-match-last-modified-time, x-amz-if-match-size), as S3
+ * and RGW judge them: on the version the delete acts on, a delete marker included (its ETag is
+ * empty, so only If-Match: * matches it, and its size is 0). With nothing there, NothingToDelete.
+ * A tombstone without a version id (an unversioned delete, in the models that keep one) is nothing.
+ */
+function checkDelete(p: WritePrecondition, stored: ObjectVersion | null | undefined): S3Error | null {
+  const target = stored && !(stored.deleted && stored.versionId === undefined) ? stored : null;
+  if (!target) return new NothingToDelete();
+  const failed = (condition: string) => new S3Error('PreconditionFailed', undefined, { Condition: condition });
+  if (p.ifMatch !== undefined && !etagMatches(p.ifMatch, target.etag)) return failed('If-Match');
+  if (p.ifNoneMatch !== undefined && !target.deleted && etagMatches(p.ifNoneMatch, target.etag)) return failed('If-None-Match');
+  if (p.ifMatchLastModifiedTime !== undefined && parseHttpDate(p.ifMatchLastModifiedTime) !== seconds(target.lastModified)) return failed('x-amz-if-match-last-modified-time');
+  if (p.ifMatchSize !== undefined && Number(p.ifMatchSize) !== target.body.length) return failed('x-amz-if-match-size');
   return null;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Grant } from './access/acl.js';
+import type { StoredChecksum } from './auth/checksums.js';
 
 /** One tag of an object's tag set. */
 export interface Tag {
@@ -29,6 +30,10 @@ export interface NewObject {
   tags?: Tag[];
   /** A multipart object's part sizes, in order (GET ?partNumber=, x-amz-mp-parts-count). */
   partSizes?: number[];
+  /** The checksum its writer sent (x-amz-checksum-*; a multipart upload's, made from its parts), kept and shown on request as S3 does. */
+  checksum?: StoredChecksum;
+  /** A multipart object's parts' checksums, in order, when its upload kept them (GET ?partNumber=, GetObjectAttributes). */
+  partChecksums?: string[];
 }
 
 /**

@@ -49,7 +49,7 @@ export function createS3Server(state: EmulatorState): Server {
       // Authenticate and authorize before reading the body: a refused request must change nothing.
       const auth = SigV4Verifier.isSigned(info) ? await verifier.verify(info) : undefined;
       const caller = auth ? state.users.caller(auth.accessKeyId) : ANONYMOUS;
-      authorizeRequest(state, caller, op, target.bucket, target.key);
+      authorizeRequest(state, caller, op, target.bucket, target.key, { headers: req.headers, query: target.query });
       const hasBody = method === 'PUT' || method === 'POST';
       // An anonymous body has no signature to check it against: taken as sent.
       const payload = hasBody ? (auth ? decodePayload(await readRaw(req, maxObjectBytes), auth, req.headers) : { body: await readRaw(req, maxObjectBytes), trailers: {} }) : EMPTY_PAYLOAD;

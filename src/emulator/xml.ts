@@ -27,7 +27,8 @@ export function xmlUnescape(text: string): string {
 
 export interface DeleteRequest {
   quiet: boolean;
-  objects: { key: string; versionId?: string; etag?: string }[];
+  /** Each entry's key and version, and its conditions: ETag, LastModifiedTime, Size (as sent). */
+  objects: { key: string; versionId?: string; etag?: string; lastModifiedTime?: string; size?: string }[];
 }
 
 /**
@@ -45,8 +46,9 @@ export function parseDeleteRequest(xml: string): DeleteRequest {
     const key = field(m[1]!, 'Key');
     if (key === undefined) throw new S3Error('MalformedXML');
     const versionId = field(m[1]!, 'VersionId');
-    const etag = field(m[1]!, 'ETag');
-    objects.push({ key, ...(versionId !== undefined ? { versionId } : {}), ...(etag !== undefined ? { etag } : {}) });
+    const conditions = { etag: field(m[1]!, 'ETag'), lastModifiedTime: field(m[1]!, 'LastModifiedTime'), size: field(m[1]!, 'Size') };
+    const given = Object.fromEntries(Object.entries(conditions).filter(([, v]) => v !== undefined));
+    objects.push({ key, ...(versionId !== undefined ? { versionId } : {}), ...given });
   }
   if (objects.length === 0 || objects.length > 1000) throw new S3Error('MalformedXML');
   const quiet = /<Quiet>\s*true\s*<\/Quiet>/i.test(xml);

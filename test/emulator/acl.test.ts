@@ -119,9 +119,11 @@ describe('ACLs', () => {
     await other.send(new CopyObjectCommand({ Bucket: 'mine', Key: 'c', CopySource: 'bkt/k' }));
     await owner.send(new PutBucketAclCommand({ Bucket: 'bkt', ACL: 'public-read-write' }));
     await other.send(new PutObjectCommand({ Bucket: 'bkt', Key: 'n', Body: 'x' }));
-    // The writer owns what it wrote; the bucket's owner may still delete it.
+    // The writer owns what it wrote: as in S3, its ACL (private) keeps even the bucket's owner
+    // from reading it or its ACL, but the bucket's owner may still delete it.
     expect((await other.send(new GetObjectAclCommand({ Bucket: 'bkt', Key: 'n' }))).Owner?.ID).toBe('other-id');
-    expect((await owner.send(new GetObjectAclCommand({ Bucket: 'bkt', Key: 'n' }))).Owner?.ID).toBe('other-id');
+    expect(await failure(owner.send(new GetObjectAclCommand({ Bucket: 'bkt', Key: 'n' })))).toEqual({ name: 'AccessDenied', status: 403 });
+    expect(await failure(readText(owner, 'bkt', 'n'))).toEqual({ name: 'AccessDenied', status: 403 });
     await owner.send(new DeleteObjectCommand({ Bucket: 'bkt', Key: 'n' }));
     // Another user's bucket name is taken.
     expect(await failure(other.send(new CreateBucketCommand({ Bucket: 'bkt' })))).toEqual({ name: 'BucketAlreadyExists', status: 409 });

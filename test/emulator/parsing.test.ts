@@ -140,13 +140,16 @@ describe('aws-chunked', () => {
 });
 
 describe('checksums and caching', () => {
-  it('verifies Content-MD5 and x-amz-checksum-crc32/sha256, ignoring kinds it cannot compute', () => {
+  it('verifies Content-MD5 and every x-amz-checksum-* kind (crc32, crc32c, crc64nvme, sha1, sha256)', () => {
     const body = Buffer.from('hello');
     expect(() => verifyChecksums(body, { 'content-md5': 'XUFAKrxLKna5cZ2REBfFkg==', 'x-amz-checksum-crc32': 'NhCmhg==' })).not.toThrow();
     expect(() => verifyChecksums(body, { 'x-amz-checksum-sha256': 'LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=' })).not.toThrow();
     expect(code(() => verifyChecksums(body, { 'x-amz-checksum-crc32': 'AAAAAA==' }))).toBe('BadDigest');
     expect(code(() => verifyChecksums(body, { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' }))).toBe('BadDigest');
-    expect(() => verifyChecksums(body, { 'x-amz-checksum-crc32c': 'whatever' })).not.toThrow();
+    // CRC-32C 0x9a71bb4c; CRC-64/NVME from the same table code the suite's known values check (checksums-attributes.test.ts).
+    expect(() => verifyChecksums(body, { 'x-amz-checksum-crc32c': 'mnG7TA==', 'x-amz-checksum-crc64nvme': 'M3eFcAZSQlc=' })).not.toThrow();
+    expect(code(() => verifyChecksums(body, { 'x-amz-checksum-crc32c': 'whatever' }))).toBe('BadDigest');
+    expect(code(() => verifyChecksums(body, { 'x-amz-checksum-crc64nvme': 'AAAAAAAAAAA=' }))).toBe('BadDigest');
   });
 
   it('reads the max-age a shared cache may use', () => {

@@ -2,6 +2,7 @@ import { DelayedSetting } from '../delayed-setting.js';
 import type { GroundTruthLog } from '../ground-truth.js';
 import { S3Error } from '../errors.js';
 import { evaluate, isPublicPolicy, parsePolicy, type Statement } from './policy.js';
+import type { KeyLookup } from './policy-conditions.js';
 
 /** The S3 action each operation needs, where it is not simply s3:<operation>. */
 const ACTIONS: Record<string, string> = {
@@ -121,14 +122,14 @@ export class AccessControl {
    * What the bucket's policy, as things stand now, says of this caller doing `op` on the bucket
    * (and key): 'allow', 'deny', or undefined when no statement speaks of it (the ACLs decide).
    * The caller is named by its access key id and its user id (empty for an anonymous one, whom
-   * only Principal "*" names).
+   * only Principal "*" names); `keys` are the request's condition keys.
    */
-  policyDecision(ids: readonly string[], op: string, bucket: string, key: string | undefined): 'allow' | 'deny' | undefined {
+  policyDecision(ids: readonly string[], op: string, bucket: string, key: string | undefined, keys?: KeyLookup): 'allow' | 'deny' | undefined {
     const statements = this.policies.get(bucket)?.effective()?.statements;
     if (!statements) return undefined;
     const action = ACTIONS[op] ?? `s3:${op}`;
     const resource = key === undefined ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
-    return evaluate(statements, ids, action, resource);
+    return evaluate(statements, ids, action, resource, keys);
   }
 
   describe(): Record<string, unknown> {

@@ -1,21 +1,20 @@
 import { S3Error } from '../errors.js';
+import { conditionsHold, parseConditions, type Condition, type KeyLookup } from './policy-conditions.js';
 
 // A subset of S3 bucket policies, enough to grant and revoke one principal's access:
 // Effect Allow|Deny, Principal "*" or {"AWS": id | [ids]}, Action and Resource as strings or
 // lists with "*" wildcards. A principal names an access key id or a user id, or an ARN whose
 // last path segment is one (arn:aws:iam::123456789012:user/<id>); "*" names everyone, anonymous
-// callers too. Deny wins over Allow.
+// callers too. Deny wins over Allow. Conditions are judged by policy-conditions.ts on the
+// request's keys (condition-keys.ts).
 
 export interface Statement {
   effect: 'Allow' | 'Deny';
   principals: '*' | string[];
   actions: RegExp[];
   resources: RegExp[];
-  /**
-   * Whether it has a Condition. The emulator evaluates no condition keys, so it assumes the worse
-   * for the caller: a conditional Allow never allows, a conditional Deny always denies.
-   */
-  conditional: boolean;
+  /** Its Condition block; empty: unconditional. */
+  conditions: Condition[];
 }
 
 function list(v: unknown, what: string): string[] {
@@ -56,7 +55,7 @@ export function parsePolicy(text: string): Statement[] {
       principals: principals(s.Principal),
       actions: list(s.Action, 'Action').map(glob),
       resources: list(s.Resource, 'Resource').map(glob),
-      conditional: s.Condition !== undefined,
+      conditions: parseConditions(s.Condition),
     };
   });
 }
@@ -65,20 +64,33 @@ function names(principal: string, accessKeyId: string): boolean {
   return principal === accessKeyId || principal.endsWith(`/${accessKeyId}`);
 }
 
+/**
+ * Whether a statement's conditions let it apply. A condition the emulator cannot judge (an
+ * operator or key it does not know) is taken the worse way for the caller: such an Allow does
+ * not apply and such a Deny does, so that a policy the emulator half understands never lets in
+ * someone S3 would keep out.
+ */
+function applies(s: Statement, keys: KeyLookup): boolean {
+  if (s.conditions.length === 0) return true;
+  const held = conditionsHold(s.conditions, keys);
+  return held === 'unknown' ? s.effect === 'Deny' : held;
+}
+
 /** 'allow', 'deny', or undefined when no statement speaks of this request. */
-export function evaluate(statements: readonly Statement[], caller: string | readonly string[], action: string, resource: string): 'allow' | 'deny' | undefined {
+export function evaluate(statements: readonly Statement[], caller: string | readonly string[], action: string, resource: string, keys: KeyLookup = () => undefined): 'allow' | 'deny' | undefined {
   const ids = (typeof caller === 'string' ? [caller] : caller).filter((id) => id !== '');
   let verdict: 'allow' | undefined;
   for (const s of statements) {
     const who = s.principals === '*' || s.principals.some((p) => ids.some((id) => names(p, id)));
     if (!who || !s.actions.some((a) => a.test(action)) || !s.resources.some((r) => r.test(resource))) continue;
+    if (!applies(s, keys)) continue;
     if (s.effect === 'Deny') return 'deny';
-    if (!s.conditional) verdict = 'allow';
+    verdict = 'allow';
   }
   return verdict;
 }
 
 /** Whether a policy lets everyone in: an unconditional Allow for Principal "*" (GetBucketPolicyStatus, public access blocks). */
 export function isPublicPolicy(statements: readonly Statement[]): boolean {
-  return statements.some((s) => s.effect === 'Allow' && s.principals === '*' && !s.conditional);
+  return statements.some((s) => s.effect === 'Allow' && s.principals === '*' && s.conditions.length === 0);
 }

@@ -13,7 +13,7 @@ export async function addressedVersion(state: EmulatorState, request: S3Request,
   const key = request.target.key!;
   const versionId = requestVersionId(request);
   const version = versionId === undefined ? (await bucket.keyspace.read(key)).version : (await bucketVersions(state, bucket).readVersion(key, versionId)).version;
-  authorizeObject(state, request.caller, op, bucket, key, version);
+  authorizeObject(state, request, op, bucket, key, version);
   if (!version) throw versionId === undefined ? new S3Error('NoSuchKey', undefined, { Key: key }) : new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
   if (version.deleted) throw new S3Error('MethodNotAllowed');
   return version;

@@ -2,13 +2,15 @@
 // S3's way. Without a version id: before versioning was ever enabled the object goes; after, a
 // delete marker becomes the current version (while suspended, as the key's "null" version) and
 // older versions stay. With a version id: that version goes for good, and the next older one
-// (if any) becomes current, so deleting a delete marker brings the object back.
-import type { WritePrecondition } from '../conditions.js';
+// (if any) becomes current, so deleting a delete marker brings the object back. Conditions
+// (If-Match, x-amz-if-match-last-modified-time, x-amz-if-match-size; in DeleteObjects an entry's
+// ETag, LastModifiedTime, Size) are judged by conditions.ts's checkDelete.
+import { NothingToDelete, type WritePrecondition } from '../conditions.js';
 import { S3Error } from '../errors.js';
 import type { Bucket } from '../buckets.js';
 import { S3_NS, el, parseDeleteRequest } from '../xml.js';
-import { writeNote, writePrecondition } from './object.js';
-import type { EmulatorState, S3Request, S3Response } from './types.js';
+import { writeNote } from './object.js';
+import { header, type EmulatorState, type S3Request, type S3Response } from './types.js';
 import { bucketVersions, checkVersionId, requestVersionId, writeVersionId } from './versions.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
 
@@ -36,15 +38,35 @@ async function deleteOne(state: EmulatorState, request: S3Request, bucket: Bucke
     return { versionId, deleteMarker: outcome.removed?.deleted === true };
   }
   const versionId = writeVersionId(bucket, writeId);
-  const outcome = await bucket.keyspace.write({ key, object: null, writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
+  let outcome;
+  try {
+    outcome = await bucket.keyspace.write({ key, object: null, writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
+  } catch (e) {
+    if (!(e instanceof NothingToDelete)) throw e;
+    // A conditional delete of nothing: no write was made, no delete marker either.
+    request.notes.push({ op: 'DeleteObject', key, writeId: null });
+    return { deleteMarker: false };
+  }
   request.notes.push(writeNote('DeleteObject', key, outcome));
   return versionId !== undefined ? { versionId, deleteMarker: true } : { deleteMarker: false };
+}
+
+/** A delete's conditions, from DeleteObject's headers or a DeleteObjects entry; none: undefined. */
+function deletePrecondition(state: EmulatorState, given: Omit<WritePrecondition, 'forDelete'>): WritePrecondition | undefined {
+  if (state.options.ignoreConditions) return undefined;
+  const defined = Object.entries(given).filter(([, v]) => v !== undefined);
+  return defined.length === 0 ? undefined : { ...Object.fromEntries(defined), forDelete: true };
 }
 
 export async function deleteObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
   const bucket = state.buckets.get(request.target.bucket!);
   const versionId = requestVersionId(request);
-  const precondition = writePrecondition(state, request);
+  const precondition = deletePrecondition(state, {
+    ifMatch: header(request, 'if-match'),
+    ifNoneMatch: header(request, 'if-none-match'),
+    ifMatchLastModifiedTime: header(request, 'x-amz-if-match-last-modified-time'),
+    ifMatchSize: header(request, 'x-amz-if-match-size'),
+  });
   const deleted = await deleteOne(state, request, bucket, { key: request.target.key!, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
   return emptyResponse(204, {
     ...(deleted.versionId !== undefined ? { 'x-amz-version-id': deleted.versionId } : {}),
@@ -57,11 +79,12 @@ export async function deleteObjects(state: EmulatorState, request: S3Request): P
   const bucket = state.buckets.get(request.target.bucket!);
   const { quiet, objects } = parseDeleteRequest(request.payload.body.toString('utf8'));
   const results = await Promise.all(
-    objects.map(async ({ key, versionId, etag }) => {
+    objects.map(async ({ key, versionId, etag, lastModifiedTime, size }) => {
       try {
         if (versionId !== undefined) checkVersionId(versionId);
-        // An entry's ETag is a condition, as If-Match on DeleteObject: never a silent unconditional delete.
-        const deleted = await deleteOne(state, request, bucket, { key, ...(versionId !== undefined ? { versionId } : {}), ...(etag !== undefined ? { precondition: { ifMatch: etag } } : {}) });
+        // An entry's ETag, LastModifiedTime and Size are conditions, as on DeleteObject: never a silent unconditional delete.
+        const precondition = deletePrecondition(state, { ifMatch: etag, ifMatchLastModifiedTime: lastModifiedTime, ifMatchSize: size });
+        const deleted = await deleteOne(state, request, bucket, { key, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
         return { key, versionId, deleted };
       } catch (e) {
         const error = e instanceof S3Error ? e : new S3Error('InternalError');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { verifyChecksums } from '../auth/checksums.js';
+import { checksumHeader, computeChecksum, verifyChecksums, type StoredChecksum } from '../auth/checksums.js';
 import { S3Error } from '../errors.js';
 import { queryValue } from '../http/request-target.js';
 import { md5Etag, type NewObject } from '../object-version.js';
@@ -8,6 +8,7 @@ import { newObject, writeNote, writePrecondition, writtenVersionHeader } from '.
 import { writeVersionId } from './versions.js';
 import { type EmulatorState, type S3Request, type S3Response } from './types.js';
 import { emptyResponse, xmlResponse } from './xml-response.js';
+import { checksumXml, objectChecksum, partChecksum, requestedUploadChecksum, type UploadChecksum } from './multipart-checksum.js';
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_PARTS = 10_000;
@@ -18,8 +19,18 @@ export interface Upload {
   key: string;
   /** Type and metadata are fixed when the upload starts, as in S3. */
   template: Omit<NewObject, 'body' | 'etag'>;
-  parts: Map<number, { body: Buffer; etag: string }>;
+  /** The checksum asked for at the start (multipart-checksum.ts); none: no checksums kept. */
+  checksum?: UploadChecksum;
+  /** Each part's bytes, ETag and, with the upload's checksum, its checksum (absent for a copied part: computed at completion). */
+  parts: Map<number, { body: Buffer; etag: string; checksum?: string }>;
   initiated: Date;
+}
+
+interface Completed {
+  bucket: string;
+  key: string;
+  etag: string;
+  checksum?: StoredChecksum;
 }
 
 /**
@@ -33,13 +44,13 @@ export class MultipartUploads {
    * CompleteMultipartUpload (a client whose answer was lost retries), and answers it the same
    * without writing again. The newest 10,000 are remembered.
    */
-  private readonly completed = new Map<string, { bucket: string; key: string; etag: string }>();
+  private readonly completed = new Map<string, Completed>();
   private count = 0;
 
-  start(bucket: string, key: string, template: Upload['template']): Upload {
+  start(bucket: string, key: string, template: Upload['template'], checksum?: UploadChecksum): Upload {
     // Counter-based ids: nothing random that a seed does not control.
     const id = `objcheck-upload-${(++this.count).toString(36)}`;
-    const upload: Upload = { id, bucket, key, template, parts: new Map(), initiated: new Date() };
+    const upload: Upload = { id, bucket, key, template, ...(checksum ? { checksum } : {}), parts: new Map(), initiated: new Date() };
     this.uploads.set(id, upload);
     return upload;
   }
@@ -54,17 +65,17 @@ export class MultipartUploads {
     this.uploads.delete(id);
   }
 
-  /** Ends an upload that completed as the object with this ETag. */
-  complete(upload: Upload, etag: string): void {
+  /** Ends an upload that completed as the object with this ETag (and checksum). */
+  complete(upload: Upload, etag: string, checksum?: StoredChecksum): void {
     this.uploads.delete(upload.id);
-    this.completed.set(upload.id, { bucket: upload.bucket, key: upload.key, etag });
+    this.completed.set(upload.id, { bucket: upload.bucket, key: upload.key, etag, ...(checksum ? { checksum } : {}) });
     if (this.completed.size > 10_000) this.completed.delete(this.completed.keys().next().value!);
   }
 
-  /** The ETag an upload completed with, if it did (for this bucket and key). */
-  completedAs(id: string | undefined, bucket: string, key: string): string | undefined {
+  /** The ETag and checksum an upload completed with, if it did (for this bucket and key). */
+  completedAs(id: string | undefined, bucket: string, key: string): Completed | undefined {
     const done = id === undefined ? undefined : this.completed.get(id);
-    return done && done.bucket === bucket && done.key === key ? done.etag : undefined;
+    return done && done.bucket === bucket && done.key === key ? done : undefined;
   }
 
   inBucket(bucket: string): Upload[] {
@@ -76,8 +87,10 @@ export async function createMultipartUpload(state: EmulatorState, request: S3Req
   const bucket = state.buckets.get(request.target.bucket!);
   const key = request.target.key!;
   const { body: _body, etag: _etag, ...template } = newObject(request, Buffer.alloc(0), bucket);
-  const upload = state.uploads.start(bucket.name, key, template);
-  return xmlResponse(200, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el('Bucket', bucket.name)}${el('Key', key)}${el('UploadId', upload.id)}</InitiateMultipartUploadResult>`);
+  const checksum = requestedUploadChecksum(request);
+  const upload = state.uploads.start(bucket.name, key, template, checksum);
+  const headers = checksum ? { 'x-amz-checksum-algorithm': checksum.algorithm, 'x-amz-checksum-type': checksum.type } : {};
+  return xmlResponse(200, `<InitiateMultipartUploadResult xmlns="${S3_NS}">${el('Bucket', bucket.name)}${el('Key', key)}${el('UploadId', upload.id)}</InitiateMultipartUploadResult>`, headers);
 }
 
 /** The upload a part request names, and the part number it gives, checked. */
@@ -97,8 +110,14 @@ export async function uploadPart(state: EmulatorState, request: S3Request): Prom
   verifyChecksums(body, request.headers);
   verifyChecksums(body, request.payload.trailers);
   const etag = md5Etag(body);
-  upload.parts.set(partNumber, { body, etag });
-  return emptyResponse(200, { etag });
+  const spec = upload.checksum;
+  if (!spec) {
+    upload.parts.set(partNumber, { body, etag });
+    return emptyResponse(200, { etag });
+  }
+  const checksum = partChecksum(spec, request, body);
+  upload.parts.set(partNumber, { body, etag, checksum });
+  return emptyResponse(200, { etag, [checksumHeader(spec)]: checksum });
 }
 
 export async function completeMultipartUpload(state: EmulatorState, request: S3Request): Promise<S3Response> {
@@ -109,29 +128,35 @@ export async function completeMultipartUpload(state: EmulatorState, request: S3R
   if (done !== undefined) {
     // A retry of a completion that was applied: the same answer, no second write.
     request.notes.push({ op: 'CompleteMultipartUpload', key });
-    return completeResult(bucket.name, key, done);
+    return completeResult(bucket.name, key, done.etag, done.checksum);
   }
   const upload = state.uploads.get(id, bucket.name, key);
   const listed = completedParts(parseCompleteMultipart(request.payload.body.toString('utf8')));
   const bodies: Buffer[] = [];
+  const checksums: string[] = [];
   const md5 = createHash('md5');
   listed.forEach((p, i) => {
     const part = upload.parts.get(p.partNumber);
     if (!part || part.etag.replace(/"/g, '') !== p.etag.replace(/"/g, '')) throw new S3Error('InvalidPart', undefined, { PartNumber: String(p.partNumber) });
     if (i < listed.length - 1 && part.body.length < MIN_PART_BYTES) throw new S3Error('EntityTooSmall', undefined, { PartNumber: String(p.partNumber) });
     bodies.push(part.body);
+    if (upload.checksum) checksums.push(part.checksum ?? computeChecksum(upload.checksum.algorithm, part.body));
     md5.update(Buffer.from(part.etag.replace(/"/g, ''), 'hex'));
   });
   // S3's multipart ETag: the MD5 of the parts' binary MD5s, then "-" and the part count.
   const etag = `"${md5.digest('hex')}-${listed.length}"`;
   const object: NewObject = { ...upload.template, body: Buffer.concat(bodies), etag, partSizes: bodies.map((b) => b.length) };
+  if (upload.checksum) {
+    object.checksum = objectChecksum(upload.checksum, bodies.map((body, i) => ({ body, checksum: checksums[i]! })), request);
+    object.partChecksums = checksums;
+  }
   const precondition = writePrecondition(state, request);
   const writeId = state.nextWriteId();
   const versionId = writeVersionId(bucket, writeId);
   const outcome = await bucket.keyspace.write({ key, object, writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
-  state.uploads.complete(upload, etag);
+  state.uploads.complete(upload, etag, object.checksum);
   request.notes.push(writeNote('CompleteMultipartUpload', key, outcome));
-  return completeResult(bucket.name, key, etag, versionId);
+  return completeResult(bucket.name, key, etag, object.checksum, versionId);
 }
 
 /**
@@ -150,10 +175,10 @@ function completedParts(listed: CompletedPart[]): CompletedPart[] {
   return parts;
 }
 
-function completeResult(bucket: string, key: string, etag: string, versionId?: string): S3Response {
+function completeResult(bucket: string, key: string, etag: string, checksum: StoredChecksum | undefined, versionId?: string): S3Response {
   return xmlResponse(
     200,
-    `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el('Location', `/${bucket}/${key}`)}${el('Bucket', bucket)}${el('Key', key)}${el('ETag', etag)}</CompleteMultipartUploadResult>`,
+    `<CompleteMultipartUploadResult xmlns="${S3_NS}">${el('Location', `/${bucket}/${key}`)}${el('Bucket', bucket)}${el('Key', key)}${el('ETag', etag)}${checksumXml(checksum)}</CompleteMultipartUploadResult>`,
     writtenVersionHeader(versionId),
   );
 }

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { headerText, metadataHeaderValue } from '../metadata-text.js';
-import { verifyChecksums } from '../auth/checksums.js';
+import { checksumHeader, sentChecksum, verifyChecksums } from '../auth/checksums.js';
 import { checkRead, type ReadPrecondition, type WritePrecondition } from '../conditions.js';
 import { S3Error } from '../errors.js';
 import { queryValue } from '../http/request-target.js';
@@ -131,9 +131,13 @@ export async function putObject(state: EmulatorState, request: S3Request): Promi
   const precondition = writePrecondition(state, request);
   const writeId = state.nextWriteId();
   const versionId = writeVersionId(bucket, writeId);
-  const outcome = await bucket.keyspace.write({ key, object: newObject(request, body, bucket), writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
+  const object = newObject(request, body, bucket);
+  // The checksum sent is kept, and given back now and on GET/HEAD with x-amz-checksum-mode: ENABLED.
+  const checksum = sentChecksum(request.headers, request.payload.trailers);
+  if (checksum) object.checksum = checksum;
+  const outcome = await bucket.keyspace.write({ key, object, writeId, ...(versionId !== undefined ? { versionId } : {}), ...(precondition ? { precondition } : {}) });
   request.notes.push(writeNote('PutObject', key, outcome));
-  return emptyResponse(200, { etag: outcome.version.etag, ...writtenVersionHeader(versionId) });
+  return emptyResponse(200, { etag: outcome.version.etag, ...writtenVersionHeader(versionId), ...(checksum ? { [checksumHeader(checksum)]: checksum.value } : {}) });
 }
 
 /**
@@ -176,7 +180,7 @@ async function readObject(state: EmulatorState, request: S3Request, op: 'GetObje
   if (versionId === undefined) {
     const outcome = await bucket.keyspace.read(key);
     request.notes.push(readNote(op, key, outcome));
-    authorizeObject(state, request.caller, op, bucket, key, outcome.version);
+    authorizeObject(state, request, op, bucket, key, outcome.version);
     if (!outcome.version) {
       const error = new S3Error('NoSuchKey', undefined, { Key: key });
       throw outcome.deleteMarker ? error.withHeaders(deleteMarkerHeaders(outcome.deleteMarker)) : error;
@@ -185,7 +189,7 @@ async function readObject(state: EmulatorState, request: S3Request, op: 'GetObje
   } else {
     const outcome = await bucketVersions(state, bucket).readVersion(key, versionId);
     request.notes.push(readNote(op, key, outcome));
-    authorizeObject(state, request.caller, op, bucket, key, outcome.version);
+    authorizeObject(state, request, op, bucket, key, outcome.version);
     if (!outcome.version) throw new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
     // A delete marker has no body to read: S3 answers 405 and says what it is.
     if (outcome.version.deleted) throw new S3Error('MethodNotAllowed').withHeaders(deleteMarkerHeaders(outcome.version));
@@ -212,6 +216,7 @@ async function readObject(state: EmulatorState, request: S3Request, op: 'GetObje
     range = parseRange(header(request, 'range'), size);
     if (version.partSizes) headers['x-amz-mp-parts-count'] = version.partSizes.length;
   }
+  Object.assign(headers, checksumHeaders(version, request, range, partNumber));
   if (range) {
     headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
     headers['content-length'] = range.end - range.start + 1;
@@ -220,6 +225,22 @@ async function readObject(state: EmulatorState, request: S3Request, op: 'GetObje
   }
   headers['content-length'] = size;
   return { status: 200, headers, ...(op === 'GetObject' ? { body: version.body } : {}) };
+}
+
+/**
+ * The stored checksum S3 shows on a read: a whole object's when x-amz-checksum-mode is ENABLED; a
+ * part's (GET ?partNumber=) always, when its upload kept one. A byte range has none.
+ */
+function checksumHeaders(version: ObjectVersion, request: S3Request, range: ByteRange | null, partNumber: string | undefined): OutgoingHttpHeaders {
+  const c = version.checksum;
+  if (!c) return {};
+  const type = { 'x-amz-checksum-type': c.type ?? 'FULL_OBJECT' };
+  if (partNumber !== undefined) {
+    const part = version.partChecksums?.[Number(partNumber) - 1];
+    return part !== undefined ? { [checksumHeader(c)]: part, ...type } : {};
+  }
+  if (range || header(request, 'x-amz-checksum-mode')?.toUpperCase() !== 'ENABLED') return {};
+  return { [checksumHeader(c)]: c.value, ...type };
 }
 
 export function getObject(state: EmulatorState, request: S3Request): Promise<S3Response> {
@@ -256,13 +277,13 @@ export async function copySourceVersion(state: EmulatorState, request: S3Request
     const read = await bucket.keyspace.read(source.key);
     request.notes.push(readNote('CopyObject:source', source.key, read));
     // Reading the source is a GetObject of its own: its bucket's owner, policy or the object's ACL must allow it.
-    authorizeObject(state, request.caller, 'GetObject', bucket, source.key, read.version);
+    authorizeObject(state, request, 'GetObject', bucket, source.key, read.version);
     if (!read.version) throw new S3Error('NoSuchKey', undefined, { Key: source.key });
     return read.version;
   }
   const read = await bucketVersions(state, bucket).readVersion(source.key, source.versionId);
   request.notes.push(readNote('CopyObject:source', source.key, read));
-  authorizeObject(state, request.caller, 'GetObject', bucket, source.key, read.version);
+  authorizeObject(state, request, 'GetObject', bucket, source.key, read.version);
   if (!read.version) throw new S3Error('NoSuchVersion', undefined, { Key: source.key, VersionId: source.versionId });
   if (read.version.deleted) throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.');
   return read.version;
@@ -296,6 +317,7 @@ export async function copyObject(state: EmulatorState, request: S3Request): Prom
           metadata: { ...from.metadata },
           ...(from.cacheControl !== undefined ? { cacheControl: from.cacheControl } : {}),
           ...(from.contentHeaders ? { contentHeaders: { ...from.contentHeaders } } : {}),
+          ...(from.checksum ? { checksum: from.checksum } : {}),
           owner: request.caller.id,
           ...grantsAndTags(request, destination),
         }

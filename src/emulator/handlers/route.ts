@@ -12,10 +12,11 @@ import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './taggi
 import { uploadPartCopy } from './upload-part-copy.js';
 import { deletePublicAccessBlock, getBucketPolicyStatus, getPublicAccessBlock, putPublicAccessBlock } from './public-access.js';
 import { listObjectVersions } from './versions.js';
+import { getObjectAttributes } from './object-attributes.js';
 
 /** Subresources S3 has and the emulator does not: refusing beats silently acting on the object. */
 const UNSUPPORTED_BUCKET = ['cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'accelerate', 'requestPayment', 'ownershipControls', 'analytics', 'metrics', 'inventory', 'intelligent-tiering'];
-const UNSUPPORTED_OBJECT = ['retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes'];
+const UNSUPPORTED_OBJECT = ['retention', 'legal-hold', 'torrent', 'restore', 'select'];
 
 function unsupported(target: RequestTarget, names: readonly string[]): void {
   for (const name of names) {
@@ -83,6 +84,10 @@ export function route(method: string, target: RequestTarget, hasCopySource: bool
   if ('acl' in q) {
     if (method === 'GET') return { name: 'GetObjectAcl', handler: getObjectAcl };
     if (method === 'PUT') return { name: 'PutObjectAcl', handler: putObjectAcl };
+    throw new S3Error('MethodNotAllowed');
+  }
+  if ('attributes' in q) {
+    if (method === 'GET') return { name: 'GetObjectAttributes', handler: getObjectAttributes };
     throw new S3Error('MethodNotAllowed');
   }
   if ('tagging' in q) {

@@ -45,7 +45,7 @@ export class StrongKeyspace implements Keyspace, VersionedKeyspace {
   async write(request: WriteRequest): Promise<WriteOutcome> {
     const { key } = request;
     if (request.precondition) {
-      const error = checkWrite(request.precondition, live(this.store.current(key)));
+      const error = checkWrite(request.precondition, this.store.current(key));
       if (error) throw error;
     }
     // Strictly increasing, so Last-Modified order agrees with the real order of writes.
@@ -84,7 +84,7 @@ export class StrongKeyspace implements Keyspace, VersionedKeyspace {
     const target = this.store.find(key, request.versionId);
     if (!target) return { removed: null, replicas: [0] };
     if (request.precondition) {
-      const error = checkWrite(request.precondition, live(target));
+      const error = checkWrite(request.precondition, target);
       if (error) throw error;
     }
     this.store.remove(key, target);

@@ -1,4 +1,5 @@
 import type { Grant } from '../access/acl.js';
+import type { StoredChecksum } from '../auth/checksums.js';
 import type { ObjectVersion, Tag } from '../object-version.js';
 
 /**
@@ -24,13 +25,15 @@ export interface StoredVersion {
   acl?: Grant[];
   tags?: Tag[];
   partSizes?: number[];
+  checksum?: StoredChecksum;
+  partChecksums?: string[];
   writeId: number;
   timestamp: number;
   deleted: boolean;
 }
 
 /** The optional fields, copied as they are when present. */
-const OPTIONAL = ['contentHeaders', 'owner', 'acl', 'tags', 'partSizes'] as const;
+const OPTIONAL = ['contentHeaders', 'owner', 'acl', 'tags', 'partSizes', 'checksum', 'partChecksums'] as const;
 
 function optional(from: Partial<Record<(typeof OPTIONAL)[number], unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
