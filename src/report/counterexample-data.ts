@@ -15,6 +15,8 @@ export interface CxMark extends OpMark {
   order?: number;
   /** Bar label: the description, numbered when in the prefix. */
   label: string;
+  /** For a labelled op followed on its row by another: where that one starts; the label stops before it. */
+  next?: number;
 }
 
 export interface CounterexampleView {
@@ -72,6 +74,7 @@ export function counterexampleView(history: History, cx: Counterexample, axis: T
       if (n !== undefined) cx.order = n;
       return cx;
     });
+  labelRoom(marks);
   return {
     key: cx.key,
     explanation: cx.explanation,
@@ -84,4 +87,26 @@ export function counterexampleView(history: History, cx: Counterexample, axis: T
     stuck: cx.stuck.map((r) => r.text),
     note: ranked.length > max ? `${ranked.length - max} more ops of this key in this span are not drawn.` : null,
   };
+}
+
+/**
+ * Sets `next` on each labelled mark followed by another on the same row (a process's ops follow
+ * one another): where that one starts. The chart cuts a label short there, so labels never run
+ * into one another however close the ops are; the last label of a row runs to the chart's edge.
+ */
+function labelRoom(marks: CxMark[]): void {
+  const byRow = new Map<number, CxMark[]>();
+  for (const m of marks) {
+    if (m.role === 'other') continue;
+    let row = byRow.get(m.p);
+    if (!row) byRow.set(m.p, (row = []));
+    row.push(m);
+  }
+  for (const row of byRow.values()) {
+    row.sort((a, b) => a.s - b.s);
+    row.forEach((m, k) => {
+      const next = row[k + 1];
+      if (next) m.next = next.s;
+    });
+  }
 }

@@ -49,6 +49,7 @@ pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:20rem}
 .explanation{background:#fff4f4;border-left:4px solid var(--bad);padding:.4rem .7rem}
 a.op{font-family:ui-monospace,Menlo,Consolas,monospace;margin-right:.3rem}
 tr.focused{background:#fff7d6}
+.swatch{display:inline-block;width:.8em;height:.8em;margin:0 .25em 0 .1em;vertical-align:-.05em;border:1px solid #333}
 .security{background:#fff4f4;border-left:4px solid var(--bad);padding:.5rem .8rem;font-size:1.05rem;margin:.5rem 0}
 `;
 
@@ -62,9 +63,24 @@ const BOOT = `
   var views = {};
   // For whoever opens the console (and the browser test): the vega views by chart id.
   window.objcheck = { views: views };
-  var options = { ast: true, renderer: 'canvas', actions: { export: true, source: false, compiled: false, editor: false } };
+  var actions = { export: true, source: false, compiled: false, editor: false };
+  // A layer whose tooltip is its datum (specs/datum-tooltip.ts) is titled here, when the
+  // tooltip is shown, instead of by an expression Vega would interpret for every mark.
+  function row(key, value, html) {
+    return '<tr><td class="key">' + html(key) + '</td><td class="value">' + html(value) + '</td></tr>';
+  }
+  function tooltipOptions(tables) {
+    if (!tables) return true;
+    return { formatTooltip: function (value, html) {
+      if (value === null || typeof value !== 'object') return html(value);
+      var table = tables.find(function (t) { return t.when in value; });
+      var pairs = table ? table.fields.map(function (f) { return [f[1], f[2] === 'percent' && typeof value[f[0]] === 'number' ? (value[f[0]] * 100).toFixed(1) + '%' : value[f[0]]]; }) : Object.keys(value).map(function (k) { return [k, value[k]]; });
+      return '<table>' + pairs.filter(function (p) { return p[1] !== undefined; }).map(function (p) { return row(p[0], p[1], html); }).join('') + '</table>';
+    } };
+  }
   var pending = specs.map(function (c) {
     var el = document.getElementById(c.id);
+    var options = { ast: true, renderer: 'canvas', actions: actions, tooltip: tooltipOptions(c.spec.usermeta && c.spec.usermeta.tooltips) };
     return vegaEmbed(el, c.spec, options).then(function (r) {
       views[c.id] = r.view;
       el.setAttribute('data-rendered', 'true');

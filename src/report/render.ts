@@ -9,7 +9,7 @@ import { header } from './header.js';
 import { probeSection } from './probe-table.js';
 import { chartDiv, escapeHtml, page, type Chart } from './html.js';
 import { series } from './series.js';
-import { counterexampleSpec, ROLE_TITLES } from './specs/counterexample.js';
+import { counterexampleSpec, roleLegend } from './specs/counterexample.js';
 import { jitterSpec, latencyEcdfSpec, latencyOverTimeSpec, throughputSpec } from './specs/latency.js';
 import { agesSpec, visibilitySpec } from './specs/staleness.js';
 import { timelineSpec } from './specs/timeline.js';
@@ -80,7 +80,7 @@ ${faultNote}</section>`);
 <p class="explanation">${escapeHtml(cx.explanation)}</p>
 ${windowText}${prefix}${stuck}
 ${chartDiv(`chart-${id}`, `counterexample on key ${cx.key}`)}
-<p class="note">Colours: ${Object.entries(ROLE_TITLES).map(([k, v]) => `${k} = ${v}`).join('; ')}. Prefix ops are numbered in their linearization order.${view.note ? ` ${escapeHtml(view.note)}` : ''}</p></article>`;
+<p class="note">Colours: ${roleLegend()}. Prefix ops are numbered in their linearization order.${view.note ? ` ${escapeHtml(view.note)}` : ''}</p></article>`;
     });
     const more = cxs.length > MAX_COUNTEREXAMPLES ? `<p class="note">${cxs.length - MAX_COUNTEREXAMPLES} more counterexamples are in results.json.</p>` : '';
     nav.push(['linearizability', 'Linearizability']);

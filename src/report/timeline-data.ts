@@ -1,11 +1,13 @@
-// The timeline's data: one bar per op while that fits the marks budget; past it, an overview
-// aggregated per process and time slice, with every op near an anomaly still drawn on its own.
+// The timeline's data: one bar per op while they are few enough to see; past that, an overview
+// aggregated per process and time slice, the ops (all, or those near anomalies when all would
+// not fit the marks budget) drawn one by one once zoomed in.
 
 import { describeOp } from '../../checkers/describe.js';
 import type { History, Op } from '../history/event.js';
+import { aggregate, type Cell, type Outcome } from './timeline-cells.js';
 import { toAxis, type TimeAxis } from './time-axis.js';
 
-export type Outcome = Op['type'];
+export type { Cell, Outcome };
 
 /** One op as a bar. Short field names: a 100,000-op report embeds many of these. */
 export interface OpMark {
@@ -29,20 +31,8 @@ export interface OpMark {
   a?: string;
 }
 
-/** The ops of one process in one time slice, when there are too many ops to draw each. */
-export interface Cell {
-  p: number;
-  s: number;
-  e: number;
-  n: number;
-  ok: number;
-  fail: number;
-  info: number;
-  /** The worst outcome in the cell, which colours it: an info op must not hide among oks. */
-  t: Outcome;
-}
-
 export interface TimelineData {
+  /** Ops drawn one by one: all of them, or (with cells) the detail shown once zoomed in. */
   ops: OpMark[];
   cells: Cell[];
   /** Anomalous ops again, drawn as outlines on top of whatever else is drawn. */
@@ -51,11 +41,20 @@ export interface TimelineData {
   end: number;
   /** Slice width of the overview in axis units, when aggregated. */
   slice: number | null;
+  /**
+   * With cells: the widest view (axis units) in which `ops` are drawn, the ones in view only;
+   * wider, they would be thinner than a pixel, and thousands of them cost the page seconds.
+   */
+  detailSpan: number | null;
   /** What was left out, for the note under the chart; null when everything is drawn. */
   note: string | null;
 }
 
-const WORSE: Record<Outcome, number> = { ok: 0, fail: 1, info: 2, open: 3 };
+/**
+ * Ops a timeline draws one by one at full width: past this, an op is about a pixel wide or
+ * less, and each bar costs the page its encoding (interpreted under the CSP) at every draw.
+ */
+export const DRAWN_AT_ONCE = 5_000;
 
 export function opMark(op: Op, axis: TimeAxis, end: number, kinds?: readonly string[]): OpMark {
   const done = op.type === 'ok' || op.type === 'fail' ? op.completeTime : null;
@@ -81,11 +80,12 @@ export function historyEnd(history: History): number {
 }
 
 /**
- * Lays out the timeline within `budget` marks: all ops if they fit; otherwise an aggregated
- * overview (at most budget/2 cells) plus the ops overlapping each anomaly's time span (at most
- * budget/2, anomalies in order until the budget is spent).
+ * Lays out the timeline within `budget` marks. Up to `atOnce` ops (and up to the budget): every
+ * op. Past that, an aggregated overview (at most budget/2 cells) with ops shown once zoomed in to
+ * a view of `detailSpan`: every op if they fit the rest of the budget, otherwise those
+ * overlapping each anomaly's time span (anomalies in order until the budget is spent).
  */
-export function timelineData(history: History, axis: TimeAxis, anomalyOps: ReadonlyMap<number, readonly string[]>, budget: number): TimelineData {
+export function timelineData(history: History, axis: TimeAxis, anomalyOps: ReadonlyMap<number, readonly string[]>, budget: number, atOnce = DRAWN_AT_ONCE): TimelineData {
   const endNs = historyEnd(history);
   const end = toAxis(axis, endNs);
   const processes = [...new Set(history.ops.map((o) => o.process))].sort((a, b) => a - b);
@@ -94,64 +94,29 @@ export function timelineData(history: History, axis: TimeAxis, anomalyOps: Reado
   const anomalies = flagged.slice(0, anomalyBudget).map((o) => opMark(o, axis, endNs, anomalyOps.get(o.invokeIndex)));
   const anomalyNote = flagged.length > anomalyBudget ? ` Only the first ${anomalyBudget.toLocaleString('en-US')} of ${flagged.length.toLocaleString('en-US')} ops involved in anomalies are outlined.` : '';
   const opsBudget = budget - anomalies.length;
-  if (history.ops.length <= opsBudget) {
-    return {
-      ops: history.ops.map((o) => opMark(o, axis, endNs, anomalyOps.get(o.invokeIndex))),
-      cells: [],
-      anomalies,
-      processes,
-      end,
-      slice: null,
-      note: anomalyNote ? anomalyNote.trim() : null,
-    };
+  const mark = (o: Op) => opMark(o, axis, endNs, anomalyOps.get(o.invokeIndex));
+  if (history.ops.length <= Math.min(opsBudget, atOnce)) {
+    return { ops: history.ops.map(mark), cells: [], anomalies, processes, end, slice: null, detailSpan: null, note: anomalyNote ? anomalyNote.trim() : null };
   }
   const { cells, sliceNs } = aggregate(history.ops, endNs, Math.floor(opsBudget / 2));
-  const detail = opsNearAnomalies(history.ops, flagged, opsBudget - cells.length);
-  const slice = toAxis(axis, sliceNs);
+  const room = opsBudget - cells.length;
+  const detail = history.ops.length <= room ? { drawn: [...history.ops], spans: 0, totalSpans: 0 } : opsNearAnomalies(history.ops, flagged, room);
+  // A view holding about `atOnce` ops at the run's mean rate.
+  const detailNs = ((endNs - (history.ops[0]?.invokeTime ?? 0)) * atOnce) / history.ops.length;
   const n = (x: number) => x.toLocaleString('en-US');
-  const sliceText = axis.unit === 's' ? `${+(sliceNs / 1e6).toPrecision(3)} ms` : `${n(sliceNs)} steps`;
+  const span = (ns: number) => (axis.unit === 's' ? `${+(ns / 1e6).toPrecision(3)} ms` : `${n(Math.round(ns))} steps`);
+  const which =
+    history.ops.length <= room
+      ? 'Every op is drawn individually on top'
+      : flagged.length > 0
+        ? `The ${n(detail.drawn.length)} ops overlapping ${detail.spans === detail.totalSpans ? 'the' : `${n(detail.spans)} of the ${n(detail.totalSpans)}`} time spans of anomalous ops are drawn individually on top`
+        : '';
   const note =
     `${n(history.ops.length)} ops are too many to draw one by one: the overview shows ${n(cells.length)} cells, ` +
-    `one per process per ${sliceText}, coloured by the worst outcome in the cell (hover for counts). ` +
-    (flagged.length > 0
-      ? `The ${n(detail.drawn.length)} ops overlapping ${detail.spans === detail.totalSpans ? 'the' : `${n(detail.spans)} of the ${n(detail.totalSpans)}`} time spans of anomalous ops are drawn individually on top.`
-      : 'No anomaly was found, so no op is drawn individually.') +
+    `each one process's ops over one or more slices of ${span(sliceNs)} (neighbouring slices of the same worst outcome merged), coloured by that outcome (hover for counts). ` +
+    (which ? `${which} once the view spans ${span(detailNs)} or less (zoom in, or follow an anomaly's link).` : 'No anomaly was found, so no op is drawn individually.') +
     anomalyNote;
-  return {
-    ops: detail.drawn.map((o) => opMark(o, axis, endNs, anomalyOps.get(o.invokeIndex))),
-    cells: cells.map((c) => ({ ...c, s: toAxis(axis, c.s), e: toAxis(axis, c.e) })),
-    anomalies,
-    processes,
-    end,
-    slice,
-    note,
-  };
-}
-
-/** Cells per process and time slice; the slice doubles until the cells fit `max`. */
-export function aggregate(ops: readonly Op[], endNs: number, max: number): { cells: Cell[]; sliceNs: number } {
-  const first = ops[0]?.invokeTime ?? 0;
-  let slices = 2048;
-  for (;;) {
-    const sliceNs = Math.max(1, Math.ceil((endNs - first + 1) / slices));
-    const byCell = new Map<string, Cell>();
-    for (const op of ops) {
-      const b = Math.floor((op.invokeTime - first) / sliceNs);
-      const id = `${op.process}:${b}`;
-      let c = byCell.get(id);
-      if (!c) {
-        const s = first + b * sliceNs;
-        byCell.set(id, (c = { p: op.process, s, e: Math.min(endNs, s + sliceNs), n: 0, ok: 0, fail: 0, info: 0, t: 'ok' }));
-      }
-      c.n++;
-      if (op.type === 'ok') c.ok++;
-      else if (op.type === 'fail') c.fail++;
-      else c.info++;
-      if (WORSE[op.type] > WORSE[c.t]) c.t = op.type;
-    }
-    if (byCell.size <= max || slices <= 1) return { cells: [...byCell.values()], sliceNs };
-    slices = Math.floor(slices / 2);
-  }
+  return { ops: detail.drawn.map(mark), cells: cells.map((c) => ({ ...c, s: toAxis(axis, c.s), e: toAxis(axis, c.e) })), anomalies, processes, end, slice: toAxis(axis, sliceNs), detailSpan: toAxis(axis, detailNs), note };
 }
 
 /**

@@ -46,6 +46,32 @@ describe('timelineData', () => {
     expect(d.note).toMatch(/5,000 ops are too many to draw one by one/);
   });
 
+  it('merges neighbouring cells of one outcome, so the overview costs the page few marks', () => {
+    const big = historyOf(syntheticEvents({ ops: 5000, seed: 3 }));
+    const d = timelineData(big, timeAxis(historyEnd(big)), new Map(), 1000);
+    const slice = d.slice!;
+    for (const p of d.processes) {
+      const row = d.cells.filter((c) => c.p === p).sort((a, b) => a.s - b.s);
+      for (let k = 1; k < row.length; k++) {
+        const touching = row[k]!.s - row[k - 1]!.e < slice / 2;
+        expect(touching && row[k]!.t === row[k - 1]!.t, `process ${p} at ${row[k]!.s}`).toBe(false);
+      }
+    }
+    expect(d.cells.length).toBeLessThan(d.processes.length * 50);
+  });
+
+  it('past the ops drawn at once, draws them over the overview only once zoomed in (all of them when they fit)', () => {
+    const big = historyOf(syntheticEvents({ ops: 3000, seed: 3 }));
+    const d = timelineData(big, timeAxis(historyEnd(big)), new Map(), 50_000, 1000);
+    expect(d.cells.length).toBeGreaterThan(0);
+    expect(d.ops).toHaveLength(3000);
+    expect(d.detailSpan).toBeCloseTo(d.end / 3, 1);
+    expect(d.note).toMatch(/Every op is drawn individually on top once the view spans [\d.,]+ ms or less/);
+    const small = timelineData(big, timeAxis(historyEnd(big)), new Map(), 50_000);
+    expect(small.cells).toEqual([]);
+    expect(small.detailSpan).toBeNull();
+  });
+
   it('colours a cell by its worst outcome', () => {
     const d = timelineData(h, S, new Map(), 2);
     expect(d.cells.some((c) => c.t === 'info')).toBe(true);
@@ -113,6 +139,11 @@ describe('counterexampleView', () => {
     const stuck = v.marks.filter((m) => m.role === 'stuck').map((m) => m.i);
     expect(stuck).toEqual(cx.stuck.map((r) => r.index));
     for (const m of v.marks.filter((x) => x.role === 'prefix')) expect(m.label).toMatch(/^#\d+ /);
+    // Each label stops before the next label on its row (the chart cuts it there): no overlap.
+    for (const m of v.marks.filter((x) => x.role !== 'other')) {
+      const later = v.marks.filter((x) => x.role !== 'other' && x.p === m.p && x.s > m.s).map((x) => x.s);
+      expect(m.next, `op ${m.i}`).toBe(later.length > 0 ? Math.min(...later) : undefined);
+    }
     expect(v.from).toBeLessThan(v.to);
     expect(listAnomalies(results).length).toBe(results.checkers['linearizable']!.anomalies.length);
     expect(anomalousOps(listAnomalies(results)).size).toBeGreaterThan(0);

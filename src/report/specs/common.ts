@@ -51,6 +51,19 @@ export function faultLayers(faults: Faults, xField = 'x'): Layer[] {
   return layers;
 }
 
+/**
+ * Every report chart's config, for the page's sake: Vega interprets each mark's encoding
+ * expressions (the CSP forbids eval) for every mark on every draw and zoom, so
+ * - no ARIA description per mark: one long string expression per mark, for nothing (only SVG
+ *   output would carry it, the page draws on canvas, each chart's container has its aria-label);
+ * - invalid values filtered out of the data once, not tested per point by a line's `defined`
+ *   (the default for lines; ours are numbers anyway);
+ * - a tick on x every 100 px rather than every 40 (vega-lite's default): a full-width chart
+ *   otherwise gets ~28 ticks, grid lines and labels, most labels then hidden as overlapping,
+ *   each one marks to encode and text to measure.
+ */
+export const CONFIG = { aria: false, mark: { invalid: 'filter' }, axisX: { tickCount: { expr: 'ceil(width / 100)' } } } as const;
+
 /** Zoom and pan on x: drag to pan, wheel to zoom, double-click to reset. */
 export function zoomX(name = 'zoom') {
   return { name, select: { type: 'interval' as const, encodings: ['x' as const] }, bind: 'scales' as const };

@@ -3,7 +3,8 @@
 
 import type { CounterexampleView } from '../counterexample-data.js';
 import type { TimeAxis } from '../time-axis.js';
-import { SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
+import { CONFIG, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
+import { DATUM_TOOLTIP, tooltipMeta } from './datum-tooltip.js';
 import { rowsHeight } from './timeline.js';
 
 export const ROLE_COLORS = {
@@ -17,6 +18,13 @@ export const ROLE_TITLES: Record<string, string> = {
   prefix: 'in the linearizable prefix',
   other: 'other ops on the key',
 };
+
+/** The colours of the roles as an HTML legend: a swatch and the role's words each. */
+export function roleLegend(): string {
+  return ROLE_COLORS.domain
+    .map((role, k) => `<span class="swatch" style="background:${ROLE_COLORS.range[k]}"></span>${ROLE_TITLES[role]}`)
+    .join('; ');
+}
 
 export function counterexampleSpec(view: CounterexampleView, axis: TimeAxis): TopLevelSpec {
   const processes = [...new Set(view.marks.map((m) => m.p))].sort((a, b) => a - b);
@@ -34,29 +42,24 @@ export function counterexampleSpec(view: CounterexampleView, axis: TimeAxis): To
     {
       data: { name: 'ops' },
       params: [zoomX()],
-      mark: { type: 'bar', height: { band: 0.75 }, stroke: '#333', strokeWidth: 0.5 },
+      mark: { type: 'bar', height: { band: 0.75 }, stroke: '#333', strokeWidth: 0.5, tooltip: DATUM_TOOLTIP },
       encoding: {
         x,
         x2: { field: 'e' },
         y,
-        color: { field: 'role', type: 'nominal', scale: ROLE_COLORS, title: 'role', legend: { labelExpr: `${JSON.stringify(ROLE_TITLES)}[datum.label]` } },
-        tooltip: [
-          { field: 'd', title: 'op' },
-          { field: 'role', title: 'role' },
-          { field: 'order', title: 'place in the prefix' },
-          { field: 'i', title: 'invoke index' },
-          { field: 's', title: `invoked (${axis.unit})` },
-          { field: 'e', title: `completed (${axis.unit})` },
-          { field: 't', title: 'outcome' },
-          { field: 'err', title: 'error' },
-        ],
+        // No Vega legend: the page has up to twenty of these charts, and a legend costs each about
+        // as much to lay out and draw as the rest of the chart; the note under each chart is the
+        // legend, in HTML (roleLegend).
+        color: { field: 'role', type: 'nominal', scale: ROLE_COLORS, legend: null },
       },
     },
     {
       // Labels only for the ops that make the case; the others have their tooltip.
       data: { name: 'ops' },
       transform: [{ filter: "datum.role !== 'other'" }],
-      mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, fontSize: 10, clip: true },
+      // Cut short (with an ellipsis) before the next label on the row, so labels never overlap;
+      // the last on a row is not limited (0), only clipped at the chart's edge.
+      mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, fontSize: 10, clip: true, limit: { expr: "isValid(datum.next) ? max(1, scale('x', datum.next) - scale('x', datum.s) - 6) : 0" } },
       encoding: { x: { field: 's', type: 'quantitative' }, y, text: { field: 'label' } },
     },
   );
@@ -67,5 +70,20 @@ export function counterexampleSpec(view: CounterexampleView, axis: TimeAxis): To
     height: rowsHeight(processes.length) + 20,
     datasets: { ops: view.marks },
     layer: layers,
+    config: CONFIG,
+    // Twenty of these charts on a page: their marks' tooltips are titled by the page (datum-tooltip.ts).
+    usermeta: tooltipMeta({
+      when: 'role',
+      fields: [
+        ['d', 'op'],
+        ['role', 'role'],
+        ['order', 'place in the prefix'],
+        ['i', 'invoke index'],
+        ['s', `invoked (${axis.unit})`],
+        ['e', `completed (${axis.unit})`],
+        ['t', 'outcome'],
+        ['err', 'error'],
+      ],
+    }),
   };
 }

@@ -1,11 +1,15 @@
-// Latency, jitter and throughput per f over time, with the faults drawn behind them.
+// Latency, jitter and throughput per f over time, with the faults drawn behind them. The rows
+// are laid out long (one per line point) here rather than by a Vega-Lite fold or calculate in
+// the page, and the tooltips are the points' data (datum-tooltip.ts): the page interprets every
+// per-point expression, and these charts hold thousands of points.
 
 import type { Faults } from '../faults.js';
 import type { Series } from '../series.js';
 import type { TimeAxis } from '../time-axis.js';
-import { CONCAT_WIDTH, faultLayers, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
+import { CONCAT_WIDTH, CONFIG, faultLayers, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
+import { DATUM_TOOLTIP, tooltipMeta } from './datum-tooltip.js';
 
-const QUANTILES = ['p50', 'p90', 'p99', 'max'];
+const QUANTILES = ['p50', 'p90', 'p99', 'max'] as const;
 
 function unitOf(axis: TimeAxis): string {
   return axis.unit === 's' ? 'ms' : 'steps';
@@ -25,24 +29,27 @@ export function latencyOverTimeSpec(s: Series, faults: Faults, axis: TimeAxis): 
       layer: [
         ...faultLayers(faults, axis.title),
         {
-          data: { values: s.latency.filter((p) => p.f === f) },
+          data: { values: s.latency.filter((p) => p.f === f).flatMap((p) => QUANTILES.map((quantile) => ({ s: p.s, quantile, ms: p[quantile], n: p.n }))) },
           params: [zoomX(`zoom_${f.replace(/\W/g, '_')}`)],
-          transform: [{ fold: QUANTILES, as: ['quantile', 'ms'] }],
-          mark: { type: 'line', strokeWidth: 1.2 },
+          mark: { type: 'line', strokeWidth: 1.2, tooltip: DATUM_TOOLTIP },
           encoding: {
             x: { field: 's', type: 'quantitative', title: axis.title },
             y: { field: 'ms', type: 'quantitative', title: `latency (${u})` },
-            color: { field: 'quantile', type: 'nominal', sort: QUANTILES, scale: { domain: QUANTILES, scheme: 'viridis' } },
-            tooltip: [
-              { field: 's', title: 'slice from' },
-              { field: 'quantile', title: 'quantile' },
-              { field: 'ms', title: `latency (${u})` },
-              { field: 'n', title: 'ops in slice' },
-            ],
+            color: { field: 'quantile', type: 'nominal', sort: [...QUANTILES], scale: { domain: [...QUANTILES], scheme: 'viridis' } },
           },
         },
       ],
     })),
+    config: CONFIG,
+    usermeta: tooltipMeta({
+      when: 'quantile',
+      fields: [
+        ['s', 'slice from'],
+        ['quantile', 'quantile'],
+        ['ms', `latency (${u})`],
+        ['n', 'ops in slice'],
+      ],
+    }),
   };
 }
 
@@ -55,48 +62,62 @@ export function latencyEcdfSpec(s: Series, axis: TimeAxis): TopLevelSpec {
     width: 'container',
     height: 220,
     data: { values: s.ecdf.filter((p) => p.ms > 0) },
-    mark: { type: 'line', interpolate: 'step-after' },
+    mark: { type: 'line', interpolate: 'step-after', tooltip: DATUM_TOOLTIP },
     encoding: {
       x: { field: 'ms', type: 'quantitative', title: `latency (${u}, log scale)`, scale: { type: 'log' } },
       y: { field: 'q', type: 'quantitative', title: 'fraction of ops at most this slow' },
       color: { field: 'f', type: 'nominal', title: 'f' },
-      tooltip: [
-        { field: 'f', title: 'f' },
-        { field: 'ms', title: `latency (${u})` },
-        { field: 'q', title: 'fraction', format: '.2%' },
-      ],
     },
+    config: CONFIG,
+    usermeta: tooltipMeta({
+      when: 'q',
+      fields: [
+        ['f', 'f'],
+        ['ms', `latency (${u})`],
+        ['q', 'fraction', 'percent'],
+      ],
+    }),
   };
 }
 
 /** Jitter: how far the tail sits from the median (p99 - p50) and the standard deviation, per slice. */
 export function jitterSpec(s: Series, faults: Faults, axis: TimeAxis): TopLevelSpec {
   const u = unitOf(axis);
+  const rows = s.jitter.flatMap((p) => [
+    { f: p.f, s: p.s, measure: 'p99 − p50', value: p.spread },
+    { f: p.f, s: p.s, measure: 'standard deviation', value: p.sd },
+  ]);
   const layers: Layer[] = [
     ...faultLayers(faults, axis.title),
     {
-      data: { values: s.jitter },
+      data: { values: rows },
       params: [zoomX()],
-      transform: [
-        { fold: ['spread', 'sd'], as: ['measure', 'value'] },
-        { calculate: "datum.measure === 'spread' ? 'p99 − p50' : 'standard deviation'", as: 'measure' },
-      ],
-      mark: { type: 'line', strokeWidth: 1.2 },
+      mark: { type: 'line', strokeWidth: 1.2, tooltip: DATUM_TOOLTIP },
       encoding: {
         x: { field: 's', type: 'quantitative', title: axis.title },
         y: { field: 'value', type: 'quantitative', title: `jitter (${u})` },
         color: { field: 'f', type: 'nominal', title: 'f' },
         strokeDash: { field: 'measure', type: 'nominal', title: 'measure' },
-        tooltip: [
-          { field: 'f', title: 'f' },
-          { field: 's', title: 'slice from' },
-          { field: 'measure', title: 'measure' },
-          { field: 'value', title: u },
-        ],
       },
     },
   ];
-  return { $schema: SCHEMA, description: 'jitter over time', width: 'container', height: 200, layer: layers };
+  return {
+    $schema: SCHEMA,
+    description: 'jitter over time',
+    width: 'container',
+    height: 200,
+    layer: layers,
+    config: CONFIG,
+    usermeta: tooltipMeta({
+      when: 'measure',
+      fields: [
+        ['f', 'f'],
+        ['s', 'slice from'],
+        ['measure', 'measure'],
+        ['value', u],
+      ],
+    }),
+  };
 }
 
 /** Completed ops per second (or per step) per f and outcome, per slice. */
@@ -107,20 +128,30 @@ export function throughputSpec(s: Series, faults: Faults, axis: TimeAxis): TopLe
     {
       data: { values: s.throughput },
       params: [zoomX()],
-      mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-after' },
+      mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-after', tooltip: DATUM_TOOLTIP },
       encoding: {
         x: { field: 's', type: 'quantitative', title: axis.title },
         y: { field: 'rate', type: 'quantitative', title: `throughput (${per})` },
         color: { field: 'f', type: 'nominal', title: 'f' },
         strokeDash: { field: 'outcome', type: 'nominal', title: 'outcome', scale: { domain: ['ok', 'fail', 'info'] } },
-        tooltip: [
-          { field: 'f', title: 'f' },
-          { field: 'outcome', title: 'outcome' },
-          { field: 's', title: 'slice from' },
-          { field: 'rate', title: per },
-        ],
       },
     },
   ];
-  return { $schema: SCHEMA, description: 'throughput over time', width: 'container', height: 200, layer: layers };
+  return {
+    $schema: SCHEMA,
+    description: 'throughput over time',
+    width: 'container',
+    height: 200,
+    layer: layers,
+    config: CONFIG,
+    usermeta: tooltipMeta({
+      when: 'rate',
+      fields: [
+        ['f', 'f'],
+        ['outcome', 'outcome'],
+        ['s', 'slice from'],
+        ['rate', per],
+      ],
+    }),
+  };
 }

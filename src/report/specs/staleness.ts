@@ -1,7 +1,8 @@
 // Staleness: how old the stale reads were, and how soon after a write reads reflect it.
 
 import type { Ages, Visibility } from '../staleness-data.js';
-import { SCHEMA, type Layer, type TopLevelSpec } from './common.js';
+import { CONFIG, SCHEMA, type Layer, type TopLevelSpec } from './common.js';
+import { DATUM_TOOLTIP, tooltipMeta } from './datum-tooltip.js';
 
 /** ECDF of stale-read ages: the fraction of stale reads at most x ms stale. */
 export function agesSpec(ages: Ages): TopLevelSpec {
@@ -11,15 +12,20 @@ export function agesSpec(ages: Ages): TopLevelSpec {
     width: 'container',
     height: 220,
     data: { values: ages.points },
-    mark: { type: 'line', interpolate: 'step-after', point: ages.points.length <= 60 },
+    mark: { type: 'line', interpolate: 'step-after', point: ages.points.length <= 60, tooltip: DATUM_TOOLTIP },
     encoding: {
       x: { field: 'ms', type: 'quantitative', title: 'age of the stale read (ms since its value was superseded)' },
       y: { field: 'q', type: 'quantitative', title: 'fraction of stale reads at most this old', scale: { domain: [0, 1] } },
-      tooltip: [
-        { field: 'ms', title: 'age (ms)' },
-        { field: 'q', title: 'fraction', format: '.1%' },
-      ],
     },
+    config: CONFIG,
+    // Up to 500 points: titled by the page (datum-tooltip.ts), not per point.
+    usermeta: tooltipMeta({
+      when: 'q',
+      fields: [
+        ['ms', 'age (ms)'],
+        ['q', 'fraction', 'percent'],
+      ],
+    }),
   };
 }
 
@@ -91,5 +97,6 @@ export function visibilitySpec(v: Visibility): TopLevelSpec {
     height: 240,
     data: { values: v.curve },
     layer: layers,
+    config: CONFIG,
   };
 }

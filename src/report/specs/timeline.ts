@@ -3,46 +3,69 @@
 import type { Faults } from '../faults.js';
 import type { TimelineData } from '../timeline-data.js';
 import type { TimeAxis } from '../time-axis.js';
-import { ANOMALY_COLOR, faultLayers, OUTCOME_COLORS, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
+import { ANOMALY_COLOR, CONFIG, faultLayers, OUTCOME_COLORS, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
+import { DATUM_TOOLTIP, tooltipMeta, type TooltipTable } from './datum-tooltip.js';
 
 /** Rows get 14 px each, within bounds that keep a 500-process run on one screen. */
 export function rowsHeight(rows: number): number {
   return Math.min(640, Math.max(80, rows * 14));
 }
 
+/** What the tooltip of an op (OpMark, told by its description `d`) and of a cell (by its count `n`) shows. */
+export function timelineTooltips(axis: TimeAxis): TooltipTable[] {
+  return [
+    {
+      when: 'd',
+      fields: [
+        ['d', 'op'],
+        ['i', 'invoke index'],
+        ['p', 'process'],
+        ['t', 'outcome'],
+        ['s', `invoked (${axis.unit})`],
+        ['e', `completed (${axis.unit})`],
+        ['l', axis.unit === 's' ? 'latency (ms)' : 'latency (steps)'],
+        ['err', 'error'],
+        ['a', 'anomalies'],
+      ],
+    },
+    {
+      when: 'n',
+      fields: [
+        ['p', 'process'],
+        ['s', 'from'],
+        ['e', 'to'],
+        ['n', 'ops'],
+        ['ok', 'ok'],
+        ['fail', 'fail'],
+        ['info', 'info/open'],
+      ],
+    },
+  ];
+}
+
+/**
+ * Over the cells, the ops are drawn only in a view of at most `span` (zoomed in by the wheel, a
+ * drag or an anomaly's link), and only those in it: `zoom` is the zoom param's x interval.
+ */
+export function inView(span: number): string {
+  return `isArray(zoom.s) && zoom.s[1] - zoom.s[0] <= ${span} && datum.e >= zoom.s[0] && datum.s <= zoom.s[1]`;
+}
+
 export function timelineSpec(data: TimelineData, faults: Faults, axis: TimeAxis): TopLevelSpec {
   const x = { field: 's', type: 'quantitative' as const, title: axis.title, scale: { domain: [0, data.end], zero: false } };
-  const y = { field: 'p', type: 'ordinal' as const, title: 'process', sort: data.processes, scale: { domain: data.processes } };
-  const opTooltip = [
-    { field: 'd', title: 'op' },
-    { field: 'i', title: 'invoke index' },
-    { field: 'p', title: 'process' },
-    { field: 't', title: 'outcome' },
-    { field: 's', title: `invoked (${axis.unit})` },
-    { field: 'e', title: `completed (${axis.unit})` },
-    { field: 'l', title: axis.unit === 's' ? 'latency (ms)' : 'latency (steps)' },
-    { field: 'err', title: 'error' },
-    { field: 'a', title: 'anomalies' },
-  ];
+  // The domain gives the rows' order; a `sort` as well would add a per-mark formula of one
+  // comparison per process (interpreted, so slow on big runs) to compute the same order.
+  const y = { field: 'p', type: 'ordinal' as const, title: 'process', scale: { domain: data.processes } };
   const layers: Layer[] = [...faultLayers(faults, axis.title)];
   if (data.cells.length > 0) {
     layers.push({
       data: { name: 'cells' },
-      mark: { type: 'rect', opacity: 0.55 },
+      mark: { type: 'rect', opacity: 0.55, tooltip: DATUM_TOOLTIP },
       encoding: {
         x: { ...x },
         x2: { field: 'e' },
         y,
         color: { field: 't', type: 'nominal', scale: OUTCOME_COLORS, title: 'outcome' },
-        tooltip: [
-          { field: 'p', title: 'process' },
-          { field: 's', title: 'from' },
-          { field: 'e', title: 'to' },
-          { field: 'n', title: 'ops' },
-          { field: 'ok', title: 'ok' },
-          { field: 'fail', title: 'fail' },
-          { field: 'info', title: 'info/open' },
-        ],
       },
     });
   }
@@ -50,26 +73,26 @@ export function timelineSpec(data: TimelineData, faults: Faults, axis: TimeAxis)
     {
       data: { name: 'ops' },
       params: [zoomX()],
-      mark: { type: 'bar', height: { band: 0.8 } },
+      ...(data.detailSpan === null ? {} : { transform: [{ filter: inView(data.detailSpan) }] }),
+      mark: { type: 'bar', height: { band: 0.8 }, tooltip: DATUM_TOOLTIP },
       encoding: {
         x,
         x2: { field: 'e' },
         y,
         color: { field: 't', type: 'nominal', scale: OUTCOME_COLORS, title: 'outcome' },
-        tooltip: opTooltip,
       },
     },
     {
       data: { name: 'anomalies' },
-      mark: { type: 'bar', filled: false, stroke: ANOMALY_COLOR, strokeWidth: 1.5, height: { band: 0.9 } },
-      encoding: { x: { field: 's', type: 'quantitative' }, x2: { field: 'e' }, y, tooltip: opTooltip },
+      mark: { type: 'bar', filled: false, stroke: ANOMALY_COLOR, strokeWidth: 1.5, height: { band: 0.9 }, tooltip: DATUM_TOOLTIP },
+      encoding: { x: { field: 's', type: 'quantitative' }, x2: { field: 'e' }, y },
     },
     {
       // The ops picked in the anomaly table, outlined heavily until another pick.
       data: { name: 'anomalies' },
       transform: [{ filter: 'indexof(focus, datum.i) >= 0' }],
-      mark: { type: 'bar', filled: false, stroke: '#000', strokeWidth: 3, height: { band: 1 } },
-      encoding: { x: { field: 's', type: 'quantitative' }, x2: { field: 'e' }, y, tooltip: opTooltip },
+      mark: { type: 'bar', filled: false, stroke: '#000', strokeWidth: 3, height: { band: 1 }, tooltip: DATUM_TOOLTIP },
+      encoding: { x: { field: 's', type: 'quantitative' }, x2: { field: 'e' }, y },
     },
   );
   return {
@@ -80,5 +103,7 @@ export function timelineSpec(data: TimelineData, faults: Faults, axis: TimeAxis)
     params: [{ name: 'focus', value: [] }],
     datasets: { ops: data.ops, cells: data.cells, anomalies: data.anomalies },
     layer: layers,
+    config: CONFIG,
+    usermeta: tooltipMeta(...timelineTooltips(axis)),
   };
 }

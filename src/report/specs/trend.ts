@@ -1,7 +1,7 @@
 // The nightly view: per workload and target, how many anomalies each run found and how stale
 // its reads were, run after run.
 
-import { CONCAT_WIDTH, SCHEMA, type TopLevelSpec } from './common.js';
+import { CONCAT_WIDTH, CONFIG, SCHEMA, type TopLevelSpec } from './common.js';
 
 export interface TrendPoint {
   run: string;
@@ -40,5 +40,6 @@ export function trendSpec(title: string, points: readonly TrendPoint[]): TopLeve
     title: { text: title, anchor: 'start', fontSize: 13 },
     data: { values: [...points] },
     vconcat: points.some((p) => p.staleP99 !== null) ? [anomalies, stale] : [anomalies],
+    config: CONFIG,
   };
 }
