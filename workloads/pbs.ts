@@ -84,7 +84,7 @@ export function pbsGenerator({ seed, keys, lagSpanMs = DEFAULT_LAG_SPAN_MS }: Wo
       if (head() === undefined) return undefined;
       const p = heapPop(heap, before)!;
       if (p.keyIndex === undefined) return p.op;
-      // Values are numbered in the order puts are taken, so the sequence is the seed's alone.
+      // Values are numbered in the order puts are taken: unique, and rising along each key.
       const op = { ...p.op, value: nextValue++ };
       // From when the put really started: a put taken late (a loaded client) must not plan its
       // gets in the past, or an overloaded run would fall further behind with every cycle.
