@@ -263,7 +263,7 @@ describe('planned ops (the pbs workload)', () => {
   });
 
   it('stops at the time limit even when the next op is planned long after it', async () => {
-    // One key, a 200 s span: after the first put, its first get is planned 4.6 s later (seed 7).
+    // One key, a 200 s span: after the first put, its first get is planned 9.2 s later (seed 7).
     const t0 = performance.now();
     const { history, reason } = await run({ workload: pbsWorkload, limits: { timeLimitMs: 300 }, concurrency: 2, keys: 1, lagSpanMs: 200_000 });
     expect(reason).toBe('time-limit');

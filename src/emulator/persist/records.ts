@@ -1,6 +1,4 @@
-import type { Grant } from '../access/acl.js';
-import type { StoredChecksum } from '../auth/checksums.js';
-import type { ObjectVersion, Tag } from '../object-version.js';
+import type { ObjectVersion } from '../object-version.js';
 
 /**
  * One line of the journal. The journal records state changes (a key now holds this version,
@@ -13,24 +11,11 @@ export type JournalRecord =
   | { t: 'set'; bucket: string; key: string; version: StoredVersion }
   | { t: 'unset'; bucket: string; key: string };
 
-/** An ObjectVersion as JSON: the body in base64, the date rebuilt from the timestamp. */
-export interface StoredVersion {
-  body: string;
-  etag: string;
-  contentType: string;
-  cacheControl?: string;
-  metadata: Record<string, string>;
-  contentHeaders?: Record<string, string>;
-  owner?: string;
-  acl?: Grant[];
-  tags?: Tag[];
-  partSizes?: number[];
-  checksum?: StoredChecksum;
-  partChecksums?: string[];
-  writeId: number;
-  timestamp: number;
-  deleted: boolean;
-}
+/**
+ * An ObjectVersion as JSON: the body in base64; the date is rebuilt from the timestamp. Version
+ * ids are not kept: the models that persist (--data-dir) keep no versions.
+ */
+export type StoredVersion = Omit<ObjectVersion, 'body' | 'lastModified' | 'versionId'> & { body: string };
 
 /** The optional fields, copied as they are when present. */
 const OPTIONAL = ['contentHeaders', 'owner', 'acl', 'tags', 'partSizes', 'checksum', 'partChecksums'] as const;
