@@ -38,9 +38,11 @@ const LEVELS = [
   { name: '99%', q: 0.99, minSamples: 100 },
   { name: '99.9%', q: 0.999, minSamples: 1000 },
 ] as const;
+/** A q-window is capped where every later read was consistent only if those reads followed 3/(1 − q) writes. */
+const CAP_WRITES_PER_MISS = 3;
 /** "Every read after t was consistent" needs this many reads, of at least this many writes, after t. */
 const ALL_CONSISTENT_MIN_SAMPLES = 1000;
-const ALL_CONSISTENT_MIN_WRITES = 100;
+const ALL_CONSISTENT_MIN_WRITES = 3000;
 /** P(consistent | t = 0) rests on at least this many reads (of the smallest t's). */
 const PAT0_MIN_SAMPLES = 100;
 const NO_SAMPLES = 'no read followed a completed write to its key';
@@ -247,17 +249,20 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
   }
   const maxT = ts[n - 1]!;
 
-  // Every read later than the last inconsistent one was consistent: there the fit is 1. With
-  // 1/(1 − q) reads there, no q-window exceeds that t (the interpolation between the fit's levels
-  // may place the crossing inside that last, all-consistent stretch); with 1000 reads of 100
-  // writes there, it is the 100% window.
+  // Every read later than the last inconsistent one was consistent: there the fit is 1. That
+  // caps a q-window at that t only when no stale read among so many says, at 95%, that the stale
+  // rate there is below 1 − q: zero of n independent trials bounds it by 3/n (the rule of three),
+  // and the independent trials are writes, not reads (a write's reads share its propagation). With
+  // 1/(1 − q) reads, a stale rate of 1 − q leaves none a third of the time: the cap at 1000 reads
+  // once put a 99.9% window at 43 ms where the truth was 65. With 1000 reads of 100 writes there,
+  // it is the 100% window (what was observed, not a bound on what was not).
   let lastBad = n - 1;
   while (lastBad >= 0 && s[lastBad]!.consistent) lastBad--;
   const at = lastBad < 0 ? 0 : ts[lastBad]!;
   const afterAt = lastBad < 0 ? 0 : firstFrom(at, true);
   const beyond = n - afterAt;
   const beyondWrites = writesFrom[afterAt]!;
-  const caps = LEVELS.map((l) => (beyond >= l.minSamples ? at : Infinity));
+  const caps = LEVELS.map((l) => (beyondWrites >= CAP_WRITES_PER_MISS / (1 - l.q) ? at : Infinity));
   const allConsistent = beyond >= ALL_CONSISTENT_MIN_SAMPLES && beyondWrites >= ALL_CONSISTENT_MIN_WRITES;
 
   const windows: Record<string, Window> = {};
@@ -304,7 +309,8 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
     windows[l.name] = win;
   });
   if (!allConsistent) {
-    noFigure['100%'] = `100%: not enough data (${count(beyond, 'read')} of ${count(beyondWrites, 'write')} after ${ms1(at)} ms; needs ${count(ALL_CONSISTENT_MIN_SAMPLES, 'read')} of ${count(ALL_CONSISTENT_MIN_WRITES, 'write')})`;
+    const since = lastBad < 0 ? 'none stale' : `since the last stale read, at ${ms1(at)} ms`;
+    noFigure['100%'] = `100%: not enough data (${count(beyond, 'read')} of ${count(beyondWrites, 'write')}, ${since}; needs ${count(ALL_CONSISTENT_MIN_SAMPLES, 'read')} of ${count(ALL_CONSISTENT_MIN_WRITES, 'write')})`;
   }
   windows['100%'] = allConsistent
     ? { ms: toMs(at), samples: beyond, writes: beyondWrites }
@@ -312,8 +318,8 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
         ms: null,
         samples: beyond,
         writes: beyondWrites,
-        // A read at `at` was inconsistent: the window is at least that.
-        ...(lastBad < 0 ? {} : { atLeastMs: toMs(at) }),
+        // A read at `at` was inconsistent, and no lower level's window exceeds this one's.
+        ...(lastBad < 0 ? {} : { atLeastMs: toMs(Math.max(at, floor)) }),
         reason: `not enough data: ${count(beyond, 'read')} of ${count(beyondWrites, 'write')} started more than ${toMs(at)} ms after their write; 100% needs at least ${count(ALL_CONSISTENT_MIN_SAMPLES, 'read')} of ${count(ALL_CONSISTENT_MIN_WRITES, 'write')}`,
       };
 

@@ -88,15 +88,15 @@ export function visibilitySamples(run: GroundTruthRun): { samples: VisibilitySam
  * The q-window of a set of true samples by the visibility checker's documented rule: leaving out
  * reads of a write that overlapped another, the t at which the isotonic fit of P(consistent | t)
  * reaches q (interpolated; 0 when it starts there), but never beyond the last inconsistent t once
- * 1000 reads of 100 writes lie beyond it; null when the fit never reaches q, or fewer than
- * 1/(1 − q) reads lie at or beyond the window. In ms.
+ * reads of 3/(1 − q) distinct writes lie beyond it; null when the fit never reaches q, or fewer
+ * than 1/(1 − q) reads lie at or beyond the window. In ms.
  */
 export function windowOf(all: readonly VisibilitySample[], q: number): number | null {
   const samples = all.filter((s) => !s.overlapping);
   let last = -1;
   for (const s of samples) if (!s.consistent) last = Math.max(last, s.t);
   const after = samples.filter((s) => s.t > last);
-  const cap = after.length >= 1000 && new Set(after.map((s) => s.write)).size >= 100 ? Math.max(0, last) : Infinity;
+  const cap = new Set(after.map((s) => s.write)).size >= 3 / (1 - q) ? Math.max(0, last) : Infinity;
   const crossing = levelCrossing(isotonicFit(samples), q) ?? Infinity;
   if (cap <= crossing) return cap === Infinity ? null : cap / MS;
   return samples.filter((s) => s.t >= crossing).length >= Math.round(1 / (1 - q)) ? crossing / MS : null;

@@ -20,7 +20,7 @@ describe('pbs workload on the quorum emulator, t at the store', () => {
   it('reproduces the closed-form t-visibility curve and windows', async () => {
     const { code, stdout, stderr } = await objcheckWorkload(
       ['--workload', 'pbs', '--target', 'emulator', '--consistency', 'quorum', '--write-quorum', '1', '--read-quorum', '1', `--write-delay`, `exp:${M}`,
-        '--keys', '6', '--lag-span', String(6 * M), '--ops', '4000', '--concurrency', '32', '--seed', '3', '--ground-truth'],
+        '--keys', '24', '--lag-span', String(6 * M), '--ops', '16000', '--concurrency', '64', '--seed', '3', '--ground-truth'],
       { AWS_CA_BUNDLE: '' },
     );
     // 1 when the client saw a stale read; on a loaded machine the put's answer may come after the
@@ -31,20 +31,28 @@ describe('pbs workload on the quorum emulator, t at the store', () => {
     const v = JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8')).checkers.visibility;
     expect(v.tMeasuredAt).toBe('store');
     expect(v.summary).toContain('t at the store');
-    expect(v.samples).toBeGreaterThan(2500);
+    expect(v.samples).toBeGreaterThan(10_000);
     for (const b of v.curve as { fromMs: number; toMs: number; samples: number; fraction: number }[]) {
       if (b.samples < 200) continue;
       // 4 standard errors at p = 0.5 for 200 reads is 0.14; bins are larger than that mostly.
       const se = Math.sqrt(0.25 / b.samples);
       expect(Math.abs(b.fraction - pOver(b.fromMs, b.toMs)), `bin ${b.fromMs}–${b.toMs} ms of ${b.samples}`).toBeLessThanOrEqual(4 * se + 0.02);
     }
-    // P(consistent at t = 0) is a third; client-side t (legs of a few ms each) would say ~0.5.
-    expect(v.pAt0).toBeGreaterThan(0.2);
-    expect(v.pAt0).toBeLessThan(0.46);
-    // The 99% window: M·ln(200/3) = 42.0 ms.
+    // P(consistent at t = 0) is a third; the figure rests on the reads of the smallest t's (about
+    // 100, up to upToMs), so it is p over that span, within 4 standard errors (it leans low by
+    // design: the lowest mean of any prefix of at least 100 reads).
+    const basis = v.pAt0Basis as { samples: number; upToMs: number };
+    const expected = pOver(0, basis.upToMs);
+    const se0 = Math.sqrt((expected * (1 - expected)) / basis.samples);
+    expect(Math.abs(v.pAt0 - expected), JSON.stringify({ pAt0: v.pAt0, basis, expected })).toBeLessThanOrEqual(4 * se0 + 0.02);
+    // The 99% window: M·ln(200/3) = 42.0 ms. An isotonic crossing is a noisy estimate (runs of
+    // this size put it at 38–52 ms); what a user relies on is that its interval holds the truth
+    // (within a tenth of it, for a bootstrap of 200 resamples) and that the figure is near.
     const w99 = v.windows['99%'];
-    expect(w99.ms).toBeGreaterThan(42 * 0.75);
-    expect(w99.ms).toBeLessThan(42 * 1.25);
+    expect(w99.ci95[0], JSON.stringify(w99)).toBeLessThanOrEqual(42 * 1.1);
+    expect(w99.ci95[1], JSON.stringify(w99)).toBeGreaterThanOrEqual(42 * 0.9);
+    expect(w99.ms).toBeGreaterThan(42 * 0.65);
+    expect(w99.ms).toBeLessThan(42 * 1.35);
     // Re-checked later, the run folder's ground truth is used again: the same figures.
     const again = spawnSync(process.execPath, [cli, 'check', folder], { encoding: 'utf8' });
     expect(again.status, again.stderr).toBe(code);

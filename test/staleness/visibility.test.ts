@@ -110,32 +110,33 @@ describe('visibility', () => {
     // The stale read at 3 ms: the 100% window is at least that.
     expect(w['100%']).toMatchObject({ ms: null, samples: 0, writes: 0, atLeastMs: 3 });
     expect(w['100%']!.reason).toContain('not enough data: 0 reads of 0 writes started more than 3 ms');
-    expect(r.summary).toBe('stale-read window from 2 reads of 1 write: 99% not reached within the reads observed (up to 3.0 ms); 99.9% not reached within the reads observed (up to 3.0 ms); 100%: not enough data (0 reads of 0 writes after 3.0 ms; needs 1,000 reads of 100 writes); P(consistent at t = 0) 0.50');
+    expect(r.summary).toBe('stale-read window from 2 reads of 1 write: 99% not reached within the reads observed (up to 3.0 ms); 99.9% not reached within the reads observed (up to 3.0 ms); 100%: not enough data (0 reads of 0 writes, since the last stale read, at 3.0 ms; needs 1,000 reads of 3,000 writes); P(consistent at t = 0) 0.50');
     expect(r.observedWindow).toMatchObject({ deltaMs: 3, key: 'k' });
   });
 
   it('finds the window where reads become consistent, with enough samples behind it', async () => {
     // Reads 1 ms after a write are stale one time in two; reads 50 ms after are all consistent.
     const es = rounds(4000, 1, (i) => i % 2 === 0);
-    const later = rounds(2000, 50, () => false);
+    const later = rounds(3000, 50, () => false);
     const shift = es[es.length - 1]!.time + 1e6;
     const all = [...es, ...later.map((e) => ({ ...e, index: e.index + es.length, time: e.time + shift, value: typeof e.value === 'number' ? e.value + 4000 : e.value }))];
     const r = await visibility.check(historyOf(all));
     const curve = r.curve as Curve;
     expect(curve.map((b) => [b.fromMs, b.samples, b.fraction])).toEqual([
       [1, 4000, 0.5],
-      [42.16965, 2000, 1],
+      [42.16965, 3000, 1],
     ]);
     expect(curve[0]!.ci95[0]).toBeGreaterThan(0.48);
     expect(curve[0]!.ci95[1]).toBeLessThan(0.52);
     const w = r.windows as Windows;
-    // Every read later than 1 ms was consistent (2000 reads of 2000 writes), so no window exceeds
-    // 1 ms, though the fit alone, interpolating between its levels at 1 ms and 50 ms, says 49 ms.
-    expect(w['99%']).toMatchObject({ ms: 1, samples: 2000, writes: 2000, ci95: [1, 1] });
-    expect(w['99.9%']).toMatchObject({ ms: 1, samples: 2000, writes: 2000 });
-    expect(w['100%']).toMatchObject({ ms: 1, samples: 2000, writes: 2000 });
+    // Every read later than 1 ms was consistent (3000 reads of 3000 writes: none stale of 3000
+    // bounds the stale rate below 0.1% at 95%), so no window exceeds 1 ms, though the fit alone,
+    // interpolating between its levels at 1 ms and 50 ms, says 49 ms.
+    expect(w['99%']).toMatchObject({ ms: 1, samples: 3000, writes: 3000, ci95: [1, 1] });
+    expect(w['99.9%']).toMatchObject({ ms: 1, samples: 3000, writes: 3000 });
+    expect(w['100%']).toMatchObject({ ms: 1, samples: 3000, writes: 3000 });
     expect(r).toMatchObject({ pAt0: 0.5, pAt0Basis: { samples: 4000, upToMs: 1 } });
-    expect(r.summary).toMatch(/^stale-read window from 6,000 reads of 6,000 writes: 99% of reads consistent after 1\.0 ms \[95% CI 1\.0, 1\.0\]; 99\.9% after 1\.0 ms \[95% CI 1\.0, 1\.0\]; all reads after 1\.0 ms \(2,000 reads of 2,000 writes\); P\(consistent at t = 0\) 0\.50$/);
+    expect(r.summary).toMatch(/^stale-read window from 7,000 reads of 7,000 writes: 99% of reads consistent after 1\.0 ms \[95% CI 1\.0, 1\.0\]; 99\.9% after 1\.0 ms \[95% CI 1\.0, 1\.0\]; all reads after 1\.0 ms \(3,000 reads of 3,000 writes\); P\(consistent at t = 0\) 0\.50$/);
   });
 
   it('reads the windows off the fitted curve when too few reads follow the last stale one', async () => {
@@ -279,24 +280,50 @@ describe('visibility', () => {
     expect((r.curve as Curve).reduce((n, b) => n + b.samples, 0)).toBe(3);
   });
 
-  it('says "not enough data" for the 100% window when 1000+ reads but fewer than 100 writes follow the last stale read', async () => {
+  it('says "not enough data" for the 100% window when 1000+ reads but fewer than 3,000 writes follow the last stale read', async () => {
     const r = new Random(2);
     // 300 writes read within 1 ms, the read at exactly 1 ms stale; then reads 5–50 ms after
-    // `late` writes, 30 each, all consistent.
+    // `late` writes, `each` reads each, all consistent.
     const early = Array.from({ length: 300 }, (_, i) => [{ t: i === 0 ? 1 : r.next() * 0.9, consistent: i !== 0 && r.next() < 0.9 }]);
-    const late = (writes: number) => Array.from({ length: writes }, () => Array.from({ length: 30 }, () => ({ t: 5 + r.next() * 45, consistent: true })));
-    const few = await visibility.check(historyOf(writesWithReads([...early, ...late(40)])), { resamples: 20 });
-    expect((few.windows as Windows)['100%']).toEqual({
+    const late = (writes: number, each: number) => Array.from({ length: writes }, () => Array.from({ length: each }, () => ({ t: 5 + r.next() * 45, consistent: true })));
+    const few = await visibility.check(historyOf(writesWithReads([...early, ...late(40, 30)])), { resamples: 20 });
+    const w = few.windows as Windows;
+    expect(w['100%']).toMatchObject({
       ms: null,
-      atLeastMs: 1,
       samples: 1200,
       writes: 40,
-      reason: 'not enough data: 1,200 reads of 40 writes started more than 1 ms after their write; 100% needs at least 1,000 reads of 100 writes',
+      reason: 'not enough data: 1,200 reads of 40 writes started more than 1 ms after their write; 100% needs at least 1,000 reads of 3,000 writes',
     });
-    expect(few.summary).toContain('100%: not enough data (1,200 reads of 40 writes');
-    const many = await visibility.check(historyOf(writesWithReads([...early, ...late(100)])), { resamples: 20 });
-    expect((many.windows as Windows)['100%']).toEqual({ ms: 1, samples: 3000, writes: 100 });
-    expect(many.summary).toContain('all reads after 1.0 ms (3,000 reads of 100 writes)');
+    // The 100% window is no lower than the 99.9% one, nor than the last stale read.
+    expect(w['100%']!.atLeastMs).toBeGreaterThanOrEqual(Math.max(1, w['99.9%']!.ms ?? w['99.9%']!.atLeastMs ?? 0));
+    expect(few.summary).toContain('100%: not enough data (1,200 reads of 40 writes, since the last stale read, at 1.0 ms');
+    const many = await visibility.check(historyOf(writesWithReads([...early, ...late(3000, 1)])), { resamples: 20 });
+    expect((many.windows as Windows)['100%']).toEqual({ ms: 1, samples: 3000, writes: 3000 });
+    expect(many.summary).toContain('all reads after 1.0 ms (3,000 reads of 3,000 writes)');
+  });
+
+  it('caps a window at the last stale read only when the reads after it bound the stale rate, by writes', async () => {
+    // P(stale | t) = (2/3)·e^(−t/10): the 99.9% window is 10·ln(2000/3) = 65 ms. Reads up to
+    // 40 ms follow the curve; then 1,200 reads at 45–75 ms, one a write, happen to be all
+    // consistent (the curve expects ~3 stale there, and none comes up 5% of the time). Those
+    // 1,200 cannot vouch for a stale rate below 0.1% (zero of 1,200 bounds it by 0.25% at 95%),
+    // so the 99.9% window is not put at the last stale read, as a cap on 1,000 reads once did.
+    const r = new Random(5);
+    const p = expCurve(2 / 3, 10);
+    const early = Array.from({ length: 4000 }, () => {
+      const t = r.next() * 40;
+      return [{ t, consistent: r.next() < p(t) }];
+    });
+    const late = Array.from({ length: 1200 }, () => [{ t: 45 + r.next() * 30, consistent: true }]);
+    const lastStale = Math.max(...early.flat().filter((x) => !x.consistent).map((x) => x.t));
+    const v = await visibility.check(historyOf(writesWithReads([...early, ...late])), { resamples: 20 });
+    const w = v.windows as Windows;
+    expect(w['99%']!.ms).toBeGreaterThan(30);
+    expect(w['99%']!.ms).toBeLessThan(55);
+    const w999 = w['99.9%']!;
+    if (w999.ms === null) expect(w999.reason).toContain('not enough data');
+    else expect(w999.ms, JSON.stringify(w999)).toBeGreaterThan(lastStale + 1);
+    expectOrdered(w, v.summary as string, 'the curve with a lucky tail');
   });
 
   it('never puts the windows out of order across levels, on 200 random histories', async () => {
