@@ -4,7 +4,7 @@
 import type { History, Op } from '../../src/history/event.js';
 import { combineValidity, type Anomaly, type CheckOptions, type CheckResult, type Checker } from '../checker.js';
 import { checkPartition, DEFAULT_BUDGET, type Budget, type Counterexample, type PartitionResult } from './partition.js';
-import { getModel } from './registry.js';
+import { getHints, getModel } from './registry.js';
 
 export { checkPartition, DEFAULT_BUDGET } from './partition.js';
 export type { Budget, Counterexample, PartitionResult } from './partition.js';
@@ -29,10 +29,10 @@ export const DEFAULT_AFTER_FAILURE: Partial<Budget> = { timeoutMs: 10, maxStates
 
 /** Splits ops by the model's partition key, keeping invocation order; keys sorted. */
 export function partitionOps(modelName: string, ops: readonly Op[]): Map<string, Op[]> {
-  const model = getModel(modelName);
+  const partition = getHints(modelName).partition ?? (() => '');
   const parts = new Map<string, Op[]>();
   for (const op of ops) {
-    const k = model.partition(op);
+    const k = partition(op);
     let list = parts.get(k);
     if (!list) {
       list = [];

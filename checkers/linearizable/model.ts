@@ -1,4 +1,5 @@
 import type { Op } from '../../src/history/event.js';
+import type { FastOutcome } from './fast-register.js';
 
 /**
  * How an op touches the model's state.
@@ -11,8 +12,10 @@ import type { Op } from '../../src/history/event.js';
 export type OpKind = 'read' | 'write';
 
 /**
- * A sequential specification. States are immutable values: `step` returns a new state (or the
- * same one), never mutates its argument.
+ * A sequential specification, as in Porcupine: the initial state, a step function, equality and
+ * hashing of states, and words for people. States are immutable values: `step` returns a new
+ * state (or the same one), never mutates its argument. How the search may take shortcuts with a
+ * model is apart from it, in its SearchHints.
  *
  * `step` sees every op that survives preparation: ok ops (whose outputs it must check) and
  * info/open writes (whose outputs are unknown: it must accept any output, and return undefined
@@ -34,38 +37,59 @@ export interface Model<S = unknown> {
    * search interns states through a native Map on it, which is faster than hash + equal.
    */
   stateKey?(s: S): string | number | boolean | null;
-  /** Ops with different partition keys are independent (P-compositionality). */
-  partition(op: Op): string;
   kind(op: Op): OpKind | undefined;
-  /**
-   * Optional: true for a blind write, an op that is legal in every state and leaves the same
-   * state whatever the state before (a plain write; not a cas or an append). The search uses it
-   * to skip placing a crashed write whose effect the next op would hide.
-   */
-  blind?(op: Op): boolean;
-  /**
-   * Optional search hint: crashed ops that are the same op (same f, key, type and values) are
-   * interchangeable, so the search places them in order of invocation: k of them are k choices,
-   * not 2^k subsets. For models whose histories hold many identical crashed ops (acquire,
-   * dequeue); elsewhere it costs more than it saves (Porcupine's kv corpus: more states).
-   */
-  readonly twins?: boolean;
-  /**
-   * Optional: false when no sequence of ops that are not blind can take `state` to one in which
-   * the read `op` is legal (kv: appends only extend the string). The search then abandons a
-   * configuration as soon as such a read can no longer be placed. Absent: always possible.
-   */
-  mayBecome?(state: S, op: Op): boolean;
   /** The op for people, e.g. `get(k3) → 17`, `put(k3, 19)`. */
   describe(op: Op): string;
   describeState(s: S): string;
+}
+
+/**
+ * What the checker may assume of a model to search less; every hint is optional, and a search
+ * without them reaches the same verdict (slower, or on one partition instead of many).
+ */
+export interface SearchHints<S = unknown> {
+  /** Ops with different partition keys are independent (P-compositionality). Absent: one partition. */
+  partition?(op: Op): string;
   /**
-   * Optional: drops indeterminate (info/open) writes that provably cannot matter, i.e. that no
-   * read or other op could have observed, so they may as well never have happened. Gets the
-   * prepared ops (no failed ops, no indeterminate reads); returns the kept ones (same objects).
+   * True for a blind write, an op that is legal in every state and leaves the same state
+   * whatever the state before (a plain write; not a cas or an append). The search uses it to
+   * skip placing a crashed write whose effect the next op would hide.
+   */
+  blind?(op: Op): boolean;
+  /**
+   * Crashed ops that are the same op (same f, key, type and values) are interchangeable, so the
+   * search places them in order of invocation: k of them are k choices, not 2^k subsets. For
+   * models whose histories hold many identical crashed ops (acquire, dequeue); elsewhere it
+   * costs more than it saves (Porcupine's kv corpus: more states).
+   */
+  readonly twins?: boolean;
+  /**
+   * False when no sequence of ops that are not blind can take `state` to one in which the read
+   * `op` is legal (kv: appends only extend the string). The search then abandons a
+   * configuration as soon as such a read can no longer be placed. Absent: always possible.
+   */
+  mayBecome?(state: S, op: Op): boolean;
+  /**
+   * Drops indeterminate (info/open) writes that provably cannot matter, i.e. that no read or
+   * other op could have observed, so they may as well never have happened. Gets the prepared ops
+   * (no failed ops, no indeterminate reads); returns the kept ones (same objects).
    */
   reduce?(ops: readonly Op[]): { ops: Op[]; dropped: number };
+  /**
+   * A decision procedure faster than the search for the histories it applies to (the register's
+   * unique-value algorithm); it says when it does not apply, and the search decides instead.
+   */
+  decide?(ops: readonly Op[]): FastOutcome;
 }
+
+/** A model as the registry holds it: its specification and what the search may assume of it. */
+export interface ModelEntry<S = unknown> {
+  readonly model: Model<S>;
+  readonly hints: SearchHints<S>;
+}
+
+/** Every model partitions by key: what the registry gives a model that says nothing else. */
+export const byKey = (op: Op): string => op.key ?? '';
 
 // ---- helpers shared by the models ----
 

@@ -3,9 +3,9 @@
 
 import type { Op } from '../../src/history/event.js';
 import type { Validity } from '../checker.js';
-import { fastRegisterCheck, type FastOutcome } from './fast-register.js';
-import type { Model } from './model.js';
-import { getModel } from './registry.js';
+import type { FastOutcome } from './fast-register.js';
+import type { Model, SearchHints } from './model.js';
+import { getEntry } from './registry.js';
 import { wglSearch, type SearchResult } from './wgl.js';
 
 export interface Budget {
@@ -53,7 +53,7 @@ export interface PartitionResult {
   valid: Validity;
   /** 'fast': decided by the unique-value register algorithm; 'search': by the WGL search. */
   method: 'fast' | 'search' | 'empty';
-  /** Why the fast path did not apply (register model only). */
+  /** Why the model's own decision procedure (the register's fast path) did not apply. */
   fastPathSkipped?: string;
   /** Why the verdict is unknown. */
   reason?: string;
@@ -73,8 +73,8 @@ export interface Prepared {
   dropped: PartitionResult['dropped'];
 }
 
-/** Drops ops that cannot matter: failed ops, indeterminate reads, ops the model does not know. */
-export function prepareOps(model: Model<unknown>, ops: readonly Op[]): Prepared {
+/** Drops ops that cannot matter: failed ops, indeterminate reads, ops the model does not know, and what the hints' reduce drops. */
+export function prepareOps(model: Model<unknown>, hints: SearchHints<unknown>, ops: readonly Op[]): Prepared {
   const dropped = { failed: 0, indeterminateReads: 0, unobservedInfoWrites: 0, ignored: 0 };
   const out: Op[] = [];
   for (const op of ops) {
@@ -84,8 +84,8 @@ export function prepareOps(model: Model<unknown>, ops: readonly Op[]): Prepared 
     else if (kind === 'read' && op.type !== 'ok') dropped.indeterminateReads++;
     else out.push(op);
   }
-  if (model.reduce) {
-    const r = model.reduce(out);
+  if (hints.reduce) {
+    const r = hints.reduce(out);
     dropped.unobservedInfoWrites = r.dropped;
     return { ops: r.ops, dropped };
   }
@@ -105,26 +105,26 @@ function searchDeadline(budget: Budget, startPerf: number): number {
  */
 export function checkPartition(modelName: string, ops: readonly Op[], budget: Budget = DEFAULT_BUDGET): PartitionResult {
   const t0 = performance.now();
-  const model = getModel(modelName) as Model<unknown>;
-  const key = ops.length > 0 ? model.partition(ops[0]!) : '';
-  const prep = prepareOps(model, ops);
+  const { model, hints } = getEntry(modelName) as { model: Model<unknown>; hints: SearchHints<unknown> };
+  const key = ops.length > 0 && hints.partition ? hints.partition(ops[0]!) : '';
+  const prep = prepareOps(model, hints, ops);
   const base = { key, ops: prep.ops.length, dropped: prep.dropped };
   const deadline = searchDeadline(budget, t0);
   if (prep.ops.length === 0) return { ...base, valid: true, method: 'empty', states: 0, ms: performance.now() - t0 };
 
   let fastPathSkipped: string | undefined;
-  if (model.name === 'register') {
-    const fast = fastRegisterCheck(prep.ops);
+  if (hints.decide) {
+    const fast = hints.decide(prep.ops);
     if (fast.applies) {
       const res: PartitionResult = { ...base, valid: fast.valid, method: 'fast', states: 0, ms: 0 };
-      if (!fast.valid) res.counterexample = counterexample(model, key, prep.ops, undefined, budget, Math.min(deadline, performance.now() + 1000));
+      if (!fast.valid) res.counterexample = counterexample(model, hints, key, prep.ops, undefined, budget, Math.min(deadline, performance.now() + 1000));
       res.ms = performance.now() - t0;
       return res;
     }
     fastPathSkipped = fast.reason;
   }
 
-  const sr = wglSearch(model, prep.ops, { deadline, maxStates: budget.maxStates, maxCacheBytes: budget.maxCacheBytes });
+  const sr = wglSearch(model, prep.ops, { deadline, maxStates: budget.maxStates, maxCacheBytes: budget.maxCacheBytes }, hints);
   const res: PartitionResult = { ...base, valid: sr.valid, method: 'search', states: sr.states, ms: 0 };
   if (fastPathSkipped !== undefined) res.fastPathSkipped = fastPathSkipped;
   if (sr.valid === 'unknown') res.reason = sr.reason;
@@ -132,7 +132,7 @@ export function checkPartition(modelName: string, ops: readonly Op[], budget: Bu
     // Extras (the shortest failing prefix) get at most what the verdict took, and 1 s.
     const spent = performance.now() - t0;
     const extraDeadline = Math.min(deadline, performance.now() + Math.min(1000, 2 + spent));
-    res.counterexample = counterexample(model, key, prep.ops, sr, budget, extraDeadline);
+    res.counterexample = counterexample(model, hints, key, prep.ops, sr, budget, extraDeadline);
   }
   res.ms = performance.now() - t0;
   return res;
@@ -262,11 +262,10 @@ function subHistory(model: Model<unknown>, ops: readonly Op[], cut: number): Op[
   return cutAt(ops, cut).filter((o) => o.type !== 'open' || model.kind(o) !== 'read');
 }
 
-/** The fast algorithm's verdict where it applies (register model, unique values), else undefined. */
-function fastVerdict(model: Model<unknown>, ops: readonly Op[]): FastOutcome | undefined {
-  if (model.name !== 'register') return undefined;
-  const fast = fastRegisterCheck(ops);
-  return fast.applies ? fast : undefined;
+/** The model's own decision procedure's verdict where it applies (the register's, unique values), else undefined. */
+function fastVerdict(hints: SearchHints<unknown>, ops: readonly Op[]): FastOutcome | undefined {
+  const fast = hints.decide?.(ops);
+  return fast?.applies ? fast : undefined;
 }
 
 /**
@@ -277,6 +276,7 @@ function fastVerdict(model: Model<unknown>, ops: readonly Op[]): FastOutcome | u
  */
 function counterexample(
   model: Model<unknown>,
+  hints: SearchHints<unknown>,
   key: string,
   ops: readonly Op[],
   whole: SearchResult | undefined,
@@ -289,9 +289,9 @@ function counterexample(
     maxCacheBytes: Math.min(budget.maxCacheBytes, 128 * 1024 * 1024),
   };
   const fails = (sub: readonly Op[]): boolean | 'unknown' => {
-    const fast = fastVerdict(model, sub);
+    const fast = fastVerdict(hints, sub);
     if (fast?.applies) return !fast.valid;
-    const r = wglSearch(model, sub, searchBudget);
+    const r = wglSearch(model, sub, searchBudget, hints);
     return r.valid === 'unknown' ? 'unknown' : !r.valid;
   };
 
@@ -332,11 +332,11 @@ function counterexample(
   // The sub-history's ops are cut (later completions open); people are shown the ops as they were.
   const byIndex = new Map(ops.map((o) => [o.invokeIndex, o]));
   const real = (o: Op): Op => byIndex.get(o.invokeIndex) ?? o;
-  const sr = end === undefined && whole ? whole : wglSearch(model, sub, searchBudget);
+  const sr = end === undefined && whole ? whole : wglSearch(model, sub, searchBudget, hints);
   const stuck = sr.valid === false && sr.stuck !== undefined ? sub[sr.stuck] : undefined;
   const prefix = sr.valid === false ? prefixOf(model, sub.map(real), sr) : null;
 
-  const fast = fastVerdict(model, sub);
+  const fast = fastVerdict(hints, sub);
   if (fast?.applies && !fast.valid) {
     const story = fastStory(model, key, sub, fast, ops, real);
     const witness = new Set(fast.witness.map((i) => sub[i]!.invokeIndex));

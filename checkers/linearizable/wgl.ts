@@ -10,7 +10,7 @@
 // but was not linearized) it backtracks. It succeeds when no return entry is left.
 
 import type { Op } from '../../src/history/event.js';
-import type { Model } from './model.js';
+import type { Model, SearchHints } from './model.js';
 
 export interface SearchBudget {
   /** Give up (unknown) at this time, in performance.now() milliseconds. */
@@ -43,9 +43,10 @@ const RET = 2;
 /**
  * Searches for a linearization of `ops` under `model`. `ops` must be prepared: every op is
  * either ok (completeIndex set) or an info/open write (no return); failed ops and indeterminate
- * reads removed. Never throws on budget exhaustion: the verdict is then 'unknown'.
+ * reads removed. `hints` only narrow the search: without them the verdict is the same. Never
+ * throws on budget exhaustion: the verdict is then 'unknown'.
  */
-export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: SearchBudget, wantLinearization = false): SearchResult {
+export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: SearchBudget, hints: SearchHints<S> = {}, wantLinearization = false): SearchResult {
   const n = ops.length;
   if (n === 0) return { valid: true, states: 0, ...(wantLinearization ? { linearization: [] } : {}) };
 
@@ -267,7 +268,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   const isBlind = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (retOf[i]! < 0) isOpt[i] = 1;
-    if (model.blind?.(ops[i]!)) isBlind[i] = 1;
+    if (hints.blind?.(ops[i]!)) isBlind[i] = 1;
   }
   let flag = 0;
 
@@ -277,7 +278,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   // after any blind op not yet placed that was invoked before the read completed, nothing can
   // ever place the read, and the configuration fails at once instead of when the search reaches
   // the read's return.
-  const mayBecome = model.mayBecome?.bind(model);
+  const mayBecome = hints.mayBecome?.bind(hints);
   const placed = new Uint8Array(n);
 
   // Optional ops that are the same op (same f, key, type and values: a crashed dequeue, a crashed
@@ -286,7 +287,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   // placed are the earliest invoked, in order of invocation, and the search places an optional op
   // only when its previous twin is placed: k crashed dequeues are k choices, not 2^k subsets.
   // Undefined when no op has a twin (the common case): the hot loop then tests nothing more.
-  const prevTwin = model.twins === true ? previousTwins(ops, isOpt, byInvoke) : undefined;
+  const prevTwin = hints.twins === true ? previousTwins(ops, isOpt, byInvoke) : undefined;
   const blindByInvoke = Array.from({ length: n }, (_, i) => i)
     .filter((i) => isBlind[i] === 1)
     .sort((a, b) => ops[a]!.invokeIndex - ops[b]!.invokeIndex);

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
-import { registerModel } from '../../checkers/linearizable/models/register.js';
+import { registerHints, registerModel } from '../../checkers/linearizable/models/register.js';
 import { wglSearch } from '../../checkers/linearizable/wgl.js';
 import { H } from './helpers.js';
 
@@ -34,7 +34,7 @@ describe('budget', () => {
     for (const goBack of [false, true]) {
       const h = infoStorm(300, goBack).history();
       const t = performance.now();
-      const r = wglSearch(registerModel, h.ops, { deadline: t + 500, maxStates: 1_000_000, maxCacheBytes: 256 << 20 });
+      const r = wglSearch(registerModel, h.ops, { deadline: t + 500, maxStates: 1_000_000, maxCacheBytes: 256 << 20 }, registerHints);
       const ms = performance.now() - t;
       expect([true, false, 'unknown']).toContain(r.valid);
       if (r.valid !== 'unknown') expect(r.valid).toBe(!goBack);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastRegisterCheck } from '../../checkers/linearizable/fast-register.js';
 import { prepareOps } from '../../checkers/linearizable/partition.js';
-import { registerModel } from '../../checkers/linearizable/models/register.js';
+import { registerHints, registerModel } from '../../checkers/linearizable/models/register.js';
 import { wglSearch } from '../../checkers/linearizable/wgl.js';
 import type { History } from '../../src/history/event.js';
 import { genRandomRegister, genRegister, rng, toHistory } from './helpers.js';
@@ -10,11 +10,11 @@ import { genRandomRegister, genRegister, rng, toHistory } from './helpers.js';
 const budget = () => ({ deadline: performance.now() + 10_000, maxStates: 5_000_000, maxCacheBytes: 512 << 20 });
 
 function bothVerdicts(h: History): { fast: boolean | 'n/a'; search: boolean | 'unknown' } {
-  const prep = prepareOps(registerModel, h.ops);
+  const prep = prepareOps(registerModel, registerHints, h.ops);
   const fast = fastRegisterCheck(prep.ops);
   // The search sees the ops before the register-only reduction too, to test that reduction.
   const raw = h.ops.filter((o) => o.type !== 'fail' && !(o.f === 'get' && o.type !== 'ok'));
-  const search = wglSearch(registerModel, raw, budget()).valid;
+  const search = wglSearch(registerModel, raw, budget(), registerHints).valid;
   return { fast: fast.applies ? fast.valid : 'n/a', search };
 }
 

@@ -4,14 +4,14 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Model } from '../../checkers/linearizable/model.js';
-import { casRegisterModel } from '../../checkers/linearizable/models/cas-register.js';
-import { fifoQueueModel } from '../../checkers/linearizable/models/fifo-queue.js';
-import { kvModel } from '../../checkers/linearizable/models/kv.js';
-import { mutexModel } from '../../checkers/linearizable/models/mutex.js';
-import { registerModel } from '../../checkers/linearizable/models/register.js';
-import { setModel } from '../../checkers/linearizable/models/set.js';
-import { unorderedQueueModel } from '../../checkers/linearizable/models/unordered-queue.js';
+import type { Model, SearchHints } from '../../checkers/linearizable/model.js';
+import { casRegisterHints, casRegisterModel } from '../../checkers/linearizable/models/cas-register.js';
+import { fifoQueueHints, fifoQueueModel } from '../../checkers/linearizable/models/fifo-queue.js';
+import { kvHints, kvModel } from '../../checkers/linearizable/models/kv.js';
+import { mutexHints, mutexModel } from '../../checkers/linearizable/models/mutex.js';
+import { registerHints, registerModel } from '../../checkers/linearizable/models/register.js';
+import { setHints, setModel } from '../../checkers/linearizable/models/set.js';
+import { unorderedQueueHints, unorderedQueueModel } from '../../checkers/linearizable/models/unordered-queue.js';
 import { wglSearch } from '../../checkers/linearizable/wgl.js';
 import type { Op } from '../../src/history/event.js';
 import { rng, toHistory, type GenOp } from './helpers.js';
@@ -80,14 +80,14 @@ function gen(r: () => number, n: number, kind: 'cas' | 'register' | 'kv' | 'mute
 const budget = () => ({ deadline: performance.now() + 10_000, maxStates: 5_000_000, maxCacheBytes: 512 << 20 });
 
 describe('WGL search and brute force agree', () => {
-  for (const [kind, model] of [
-    ['cas', casRegisterModel],
-    ['register', registerModel],
-    ['kv', kvModel],
-    ['mutex', mutexModel],
-    ['set', setModel],
-    ['queue', unorderedQueueModel],
-    ['queue', fifoQueueModel],
+  for (const [kind, model, hints] of [
+    ['cas', casRegisterModel, casRegisterHints],
+    ['register', registerModel, registerHints],
+    ['kv', kvModel, kvHints],
+    ['mutex', mutexModel, mutexHints],
+    ['set', setModel, setHints],
+    ['queue', unorderedQueueModel, unorderedQueueHints],
+    ['queue', fifoQueueModel, fifoQueueHints],
   ] as const) {
     it(`${model.name}: on random histories with crashed writes`, () => {
       let valid = 0;
@@ -96,8 +96,10 @@ describe('WGL search and brute force agree', () => {
         fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 9 }), (seed, n) => {
           const ops = toHistory(gen(rng(seed), n, kind)).ops;
           const expected = brute(model as Model<unknown>, ops);
-          const got = wglSearch(model as Model<unknown>, ops, budget()).valid;
+          const got = wglSearch(model as Model<unknown>, ops, budget(), hints as SearchHints<unknown>).valid;
           expect(got).toBe(expected);
+          // The hints only narrow the search: without them, the same verdict.
+          expect(wglSearch(model as Model<unknown>, ops, budget()).valid).toBe(expected);
           if (expected) valid++;
           else invalid++;
         }),

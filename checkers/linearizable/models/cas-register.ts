@@ -1,6 +1,6 @@
 import type { Op } from '../../../src/history/event.js';
 import { casArgs, isRefused, refusedBecause } from '../../conditional.js';
-import { hashValue, primitiveKey, outcomeSuffix, sameValue, showValue, type Model, type OpKind } from '../model.js';
+import { byKey, hashValue, outcomeSuffix, primitiveKey, sameValue, showValue, type Model, type OpKind, type SearchHints } from '../model.js';
 
 export type CasRegisterState = unknown;
 
@@ -36,9 +36,6 @@ export const casRegisterModel: Model<CasRegisterState> = {
   equal: sameValue,
   hash: hashValue,
   stateKey: primitiveKey,
-  // Jepsen's single-register histories have no key (one part); our cas workload's keys are registers each.
-  partition: (op) => op.key ?? '',
-  blind: (op) => op.f === 'write',
   // By f first: an op the model does not know is ignored whatever its value (the lock workload's
   // refused acquire carries {"refused": …} too, and is not a cas).
   kind(op): OpKind | undefined {
@@ -64,6 +61,13 @@ export const casRegisterModel: Model<CasRegisterState> = {
         return `${op.f}${outcomeSuffix(op)}`;
     }
   },
+  describeState: (s) => (s === null || s === undefined ? 'empty' : showValue(s)),
+};
+
+export const casRegisterHints: SearchHints<CasRegisterState> = {
+  // Jepsen's single-register histories have no key (one part); our cas workload's keys are registers each.
+  partition: byKey,
+  blind: (op) => op.f === 'write',
   // An info/open write (or cas) of v can be dropped when nothing could have observed v: no read
   // returned it and no cas expected it. (If it took effect, the register held v until the next
   // effective write, and no op in between could tell.) A refused cas can tell: while v is held,
@@ -94,5 +98,4 @@ export const casRegisterModel: Model<CasRegisterState> = {
     }
     return { ops: out, dropped };
   },
-  describeState: (s) => (s === null || s === undefined ? 'empty' : showValue(s)),
 };

@@ -1,5 +1,5 @@
-import { elementKey, showElements, type Model } from '../model.js';
-import { dequeued, queueParts } from './queue.js';
+import { elementKey, showElements, type Model, type ModelEntry, type SearchHints } from '../model.js';
+import { dequeued, queueHints, queueParts } from './queue.js';
 
 /** The elements' keys (model.ts elementKey), front first; `id` joins them. */
 export interface FifoQueueState {
@@ -46,3 +46,8 @@ export const fifoQueueModel: Model<FifoQueueState> = {
   ...queueParts,
   describeState: (s) => showElements('[', s.items, ']'),
 };
+
+export const fifoQueueHints: SearchHints<FifoQueueState> = queueHints;
+
+/** The model and its hints, as the registry loads them. */
+export const fifoQueueEntry: ModelEntry<FifoQueueState> = { model: fifoQueueModel, hints: fifoQueueHints };

@@ -1,5 +1,5 @@
 import type { Op } from '../../../src/history/event.js';
-import { outcomeSuffix, showValue, type Model, type OpKind } from '../model.js';
+import { byKey, outcomeSuffix, showValue, type Model, type OpKind, type SearchHints } from '../model.js';
 
 /**
  * The string stored at the key ('' when unset), with a polynomial hash of it kept up to date on
@@ -63,10 +63,6 @@ export const kvModel: Model<KvState> = {
   },
   equal: (a, b) => a === b || (a.h === b.h && a.s === b.s),
   hash: (s) => s.h,
-  partition: (op) => op.key ?? '',
-  blind: (op) => op.f === 'put',
-  // Appends only extend the string.
-  mayBecome: (state, op) => str(op.value).startsWith(state.s),
   kind(op): OpKind | undefined {
     if (op.f === 'get') return 'read';
     if (op.f === 'put' || op.f === 'append') return 'write';
@@ -84,6 +80,14 @@ export const kvModel: Model<KvState> = {
         return `${op.f}(${k})${outcomeSuffix(op)}`;
     }
   },
+  describeState: (s) => showValue(s.s, 60),
+};
+
+export const kvHints: SearchHints<KvState> = {
+  partition: byKey,
+  blind: (op) => op.f === 'put',
+  // Appends only extend the string.
+  mayBecome: (state, op) => str(op.value).startsWith(state.s),
   // An info/open put or append of x can be dropped when no get returned a string containing x:
   // had it taken effect, every get until the next put would contain x, so there was none, and
   // nothing could tell. (Empty x is never dropped; it is harmless anyway.)
@@ -116,5 +120,4 @@ export const kvModel: Model<KvState> = {
     }
     return { ops: out, dropped };
   },
-  describeState: (s) => showValue(s.s, 60),
 };

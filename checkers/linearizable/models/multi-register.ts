@@ -1,5 +1,5 @@
 import type { Op } from '../../../src/history/event.js';
-import { byId, outcomeSuffix, reduceUnobserved, showValue, type Model, type OpKind } from '../model.js';
+import { byId, byKey, outcomeSuffix, reduceUnobserved, showValue, type Model, type ModelEntry, type OpKind, type SearchHints } from '../model.js';
 
 /**
  * The registers: the JSON text of each register's key to the JSON text of its value; a register
@@ -96,7 +96,6 @@ export const multiRegisterModel: Model<MultiRegisterState> = {
     return regs ? stateOf(regs) : state;
   },
   ...byId,
-  partition: (op) => op.key ?? '',
   kind(op): OpKind | undefined {
     if (op.f !== 'txn') return undefined;
     const t = txnOf(op);
@@ -107,6 +106,14 @@ export const multiRegisterModel: Model<MultiRegisterState> = {
     const body = Array.isArray(v) ? `[${v.map((m) => showMicro(m, op.type !== 'ok')).join(', ')}]` : ` ${showValue(v)} (malformed)`;
     return `${op.f}${body}${outcomeSuffix(op)}`;
   },
+  describeState(s) {
+    const shown = sorted(s.regs).slice(0, 20).map(([k, v]) => `${showKey(JSON.parse(k))}: ${showValue(JSON.parse(v))}`);
+    return `{${shown.join(', ')}${s.regs.size > 20 ? `, …${s.regs.size - 20} more` : ''}}`;
+  },
+};
+
+export const multiRegisterHints: SearchHints<MultiRegisterState> = {
+  partition: byKey,
   // An info/open txn none of whose writes (key, value) an ok txn's read saw can be dropped: had it
   // taken effect, every read of a key it wrote, until the next write of that key, would have seen
   // its value or been unknown; none saw it, so they were all unknown, and would match without it.
@@ -119,8 +126,7 @@ export const multiRegisterModel: Model<MultiRegisterState> = {
       (op) => pairs(op, 'write'),
     );
   },
-  describeState(s) {
-    const shown = sorted(s.regs).slice(0, 20).map(([k, v]) => `${showKey(JSON.parse(k))}: ${showValue(JSON.parse(v))}`);
-    return `{${shown.join(', ')}${s.regs.size > 20 ? `, …${s.regs.size - 20} more` : ''}}`;
-  },
 };
+
+/** The model and its hints, as the registry loads them. */
+export const multiRegisterEntry: ModelEntry<MultiRegisterState> = { model: multiRegisterModel, hints: multiRegisterHints };

@@ -1,6 +1,6 @@
 import type { Op } from '../../../src/history/event.js';
 import { isRefused, refusedBecause } from '../../conditional.js';
-import { outcomeSuffix, showValue, type Model, type OpKind } from '../model.js';
+import { byKey, outcomeSuffix, showValue, type Model, type ModelEntry, type OpKind, type SearchHints } from '../model.js';
 
 /** True when the lock is held. */
 export type MutexState = boolean;
@@ -30,8 +30,6 @@ export const mutexModel: Model<MutexState> = {
   name: 'mutex',
   description: 'a lock: acquire (legal when free) / release (legal when held)',
   init: () => false,
-  // Crashed acquires all look alike.
-  twins: true,
   step(held, op) {
     switch (op.f) {
       case 'acquire':
@@ -47,7 +45,6 @@ export const mutexModel: Model<MutexState> = {
   equal: (a, b) => a === b,
   hash: (s) => (s ? 1 : 0),
   stateKey: (s) => s,
-  partition: (op) => op.key ?? '',
   kind(op): OpKind | undefined {
     if (op.f === 'acquire') return observedHeld(op) ? 'read' : 'write';
     if (op.f === 'release') return isRefused(op) ? 'read' : 'write';
@@ -62,3 +59,12 @@ export const mutexModel: Model<MutexState> = {
   },
   describeState: (held) => (held ? 'held' : 'free'),
 };
+
+export const mutexHints: SearchHints<MutexState> = {
+  // Crashed acquires all look alike.
+  twins: true,
+  partition: byKey,
+};
+
+/** The model and its hints, as the registry loads them. */
+export const mutexEntry: ModelEntry<MutexState> = { model: mutexModel, hints: mutexHints };

@@ -1,7 +1,7 @@
 // What the two queue models (unordered-queue, fifo-queue) share: how an op reads, its kind, its
 // description, and which crashed enqueues can be dropped.
 import type { Op } from '../../../src/history/event.js';
-import { byId, elementKey, outcomeSuffix, reduceUnobserved, showValue, type OpKind } from '../model.js';
+import { byId, byKey, elementKey, outcomeSuffix, reduceUnobserved, showValue, type OpKind, type SearchHints } from '../model.js';
 
 /**
  * What a dequeue says: the key of the element it returned, 'empty' when it completed ok with no
@@ -47,13 +47,17 @@ export function reduceQueue(ops: readonly Op[]): { ops: Op[]; dropped: number } 
   );
 }
 
-/** What the two queue models' objects share: states by `id`, a queue a key, kinds, descriptions, reduce. */
+/** What the two queue models share: states by `id`, kinds, descriptions. */
 export const queueParts = {
   ...byId,
-  // Crashed dequeues all look alike.
-  twins: true,
-  partition: (op: Op): string => op.key ?? '',
   kind: queueKind,
   describe: describeQueueOp,
+};
+
+/** And what the search may assume of both: a queue a key, crashed dequeues alike, unobserved enqueues dropped. */
+export const queueHints: SearchHints = {
+  // Crashed dequeues all look alike.
+  twins: true,
+  partition: byKey,
   reduce: reduceQueue,
 };

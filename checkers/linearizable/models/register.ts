@@ -1,6 +1,6 @@
 import type { Op } from '../../../src/history/event.js';
-import { reduceRegisterOps } from '../fast-register.js';
-import { hashValue, primitiveKey, outcomeSuffix, sameValue, showValue, type Model, type OpKind } from '../model.js';
+import { fastRegisterCheck, reduceRegisterOps } from '../fast-register.js';
+import { byKey, hashValue, outcomeSuffix, primitiveKey, sameValue, showValue, type Model, type OpKind, type SearchHints } from '../model.js';
 
 /** The state: the object's value, or null when there is no object. */
 export type RegisterState = unknown;
@@ -29,10 +29,6 @@ export const registerModel: Model<RegisterState> = {
   equal: sameValue,
   hash: hashValue,
   stateKey: primitiveKey,
-  partition: (op) => op.key ?? '',
-  blind: (op) => op.f === 'put' || op.f === 'delete',
-  // Every write is blind: without one the state stays as it is.
-  mayBecome: (state, op) => sameValue(state, op.value),
   kind(op): OpKind | undefined {
     if (op.f === 'get') return 'read';
     if (op.f === 'put' || op.f === 'delete') return 'write';
@@ -51,6 +47,14 @@ export const registerModel: Model<RegisterState> = {
         return `${op.f}(${k})${outcomeSuffix(op)}`;
     }
   },
-  reduce: reduceRegisterOps,
   describeState: (s) => (s === null || s === undefined ? 'no object' : showValue(s)),
+};
+
+export const registerHints: SearchHints<RegisterState> = {
+  partition: byKey,
+  blind: (op) => op.f === 'put' || op.f === 'delete',
+  // Every write is blind: without one the state stays as it is.
+  mayBecome: (state, op) => sameValue(state, op.value),
+  reduce: reduceRegisterOps,
+  decide: fastRegisterCheck,
 };

@@ -1,5 +1,5 @@
 import type { Op } from '../../../src/history/event.js';
-import { byId, compareElements, elementKey, lowerBound, outcomeSuffix, reduceUnobserved, showElements, showValue, type Model, type OpKind } from '../model.js';
+import { byId, byKey, compareElements, elementKey, lowerBound, outcomeSuffix, reduceUnobserved, showElements, showValue, type Model, type ModelEntry, type OpKind, type SearchHints } from '../model.js';
 
 /** The elements' keys (model.ts elementKey), distinct, in compareElements order; `id` joins them. */
 export interface SetState {
@@ -46,12 +46,6 @@ export const setModel: Model<SetState> = {
     }
   },
   ...byId,
-  partition: (op) => op.key ?? '',
-  // Adds only grow the set: a read that lacks an element of the state can never be placed.
-  mayBecome(state, op) {
-    const r = readSet(op);
-    return r !== null && state.items.every((x) => r.items[lowerBound(r.items, x)] === x);
-  },
   kind(op): OpKind | undefined {
     if (op.f === 'read') return 'read';
     if (op.f === 'add') return 'write';
@@ -65,6 +59,16 @@ export const setModel: Model<SetState> = {
     const r = readSet(op);
     return `${name} → ${r ? showElements('#{', r.items, '}') : `${showValue(op.value)} (not a set)`}`;
   },
+  describeState: (s) => showElements('#{', s.items, '}'),
+};
+
+export const setHints: SearchHints<SetState> = {
+  partition: byKey,
+  // Adds only grow the set: a read that lacks an element of the state can never be placed.
+  mayBecome(state, op) {
+    const r = readSet(op);
+    return r !== null && state.items.every((x) => r.items[lowerBound(r.items, x)] === x);
+  },
   // An info/open add of x that no read contains can be dropped: had it taken effect, every read
   // after it would contain x; so none came after, and nothing could tell.
   reduce: (ops) =>
@@ -73,5 +77,7 @@ export const setModel: Model<SetState> = {
       (op) => (op.f === 'read' ? readSet(op)?.items : undefined),
       (op) => (op.f === 'add' ? [elementKey(op.invokeValue)] : undefined),
     ),
-  describeState: (s) => showElements('#{', s.items, '}'),
 };
+
+/** The model and its hints, as the registry loads them. */
+export const setEntry: ModelEntry<SetState> = { model: setModel, hints: setHints };

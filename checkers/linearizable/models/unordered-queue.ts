@@ -1,5 +1,5 @@
-import { elementKey, lowerBound, showElements, type Model } from '../model.js';
-import { dequeued, queueParts } from './queue.js';
+import { elementKey, lowerBound, showElements, type Model, type ModelEntry, type SearchHints } from '../model.js';
+import { dequeued, queueHints, queueParts } from './queue.js';
 
 /**
  * The elements enqueued and not dequeued by an ok dequeue (their keys, model.ts elementKey, in
@@ -70,3 +70,8 @@ export const unorderedQueueModel: Model<UnorderedQueueState> = {
     return `${shown} less ${s.taken} taken by ${s.taken === 1 ? 'a dequeue' : 'dequeues'} of unknown outcome`;
   },
 };
+
+export const unorderedQueueHints: SearchHints<UnorderedQueueState> = queueHints;
+
+/** The model and its hints, as the registry loads them. */
+export const unorderedQueueEntry: ModelEntry<UnorderedQueueState> = { model: unorderedQueueModel, hints: unorderedQueueHints };
