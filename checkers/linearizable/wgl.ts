@@ -10,7 +10,10 @@
 // but was not linearized) it backtracks. It succeeds when no return entry is left.
 
 import type { Op } from '../../src/history/event.js';
+import { ConfigCache } from './config-cache.js';
+import { CALL, EntryList, HEAD } from './entry-list.js';
 import type { Model, SearchHints } from './model.js';
+import { StateTable } from './state-table.js';
 
 export interface SearchBudget {
   /** Give up (unknown) at this time, in performance.now() milliseconds. */
@@ -36,10 +39,6 @@ export interface SearchResult {
   linearization?: number[];
 }
 
-const HEAD = 0;
-const CALL = 1;
-const RET = 2;
-
 /**
  * Searches for a linearization of `ops` under `model`. `ops` must be prepared: every op is
  * either ok (completeIndex set) or an info/open write (no return); failed ops and indeterminate
@@ -50,172 +49,25 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   const n = ops.length;
   if (n === 0) return { valid: true, states: 0, ...(wantLinearization ? { linearization: [] } : {}) };
 
-  // ---- entries, in event order ----
-  const okOps: number[] = [];
-  for (let i = 0; i < n; i++) if (ops[i]!.completeIndex !== null && ops[i]!.type === 'ok') okOps.push(i);
-  const byInvoke = Array.from({ length: n }, (_, i) => i).sort((a, b) => ops[a]!.invokeIndex - ops[b]!.invokeIndex);
-  okOps.sort((a, b) => ops[a]!.completeIndex! - ops[b]!.completeIndex!);
-  const m = n + okOps.length; // entries 1..m, tail m+1
-  const TAIL = m + 1;
-  const nxt = new Int32Array(m + 2);
-  const prv = new Int32Array(m + 2);
-  const eOp = new Int32Array(m + 2);
-  const eKind = new Uint8Array(m + 2);
-  const retOf = new Int32Array(n).fill(-1); // op -> return entry or -1
-  {
-    let ci = 0;
-    let ri = 0;
-    let e = 1;
-    while (ci < n || ri < okOps.length) {
-      const takeCall =
-        ri >= okOps.length || (ci < n && ops[byInvoke[ci]!]!.invokeIndex < ops[okOps[ri]!]!.completeIndex!);
-      if (takeCall) {
-        const o = byInvoke[ci++]!;
-        eOp[e] = o;
-        eKind[e] = CALL;
-      } else {
-        const o = okOps[ri++]!;
-        eOp[e] = o;
-        eKind[e] = RET;
-        retOf[o] = e;
-      }
-      e++;
-    }
-    for (let i = 0; i <= m; i++) nxt[i] = i + 1;
-    for (let i = 1; i <= m + 1; i++) prv[i] = i - 1;
-  }
-
-  // ---- model states, interned to small integers ----
-  const states: S[] = [];
-  const stateHashes: number[] = [];
-  const chain: number[] = [];
-  const byHash = new Map<number, number>();
-  const byKey = model.stateKey ? new Map<unknown, number>() : undefined;
-  const stateKey = model.stateKey?.bind(model);
-  const intern = (s: S): number => {
-    if (byKey) {
-      const k = stateKey!(s);
-      const known = byKey.get(k);
-      if (known !== undefined) return known;
-      const id = states.length;
-      states.push(s);
-      stateHashes.push(typeof k === 'number' ? k | 0 : id);
-      byKey.set(k, id);
-      return id;
-    }
-    const h = model.hash(s) | 0;
-    const first = byHash.get(h);
-    for (let id = first ?? -1; id >= 0; id = chain[id]!) {
-      if (model.equal(states[id]!, s)) return id;
-    }
-    const id = states.length;
-    states.push(s);
-    stateHashes.push(h);
-    chain.push(first ?? -1);
-    byHash.set(h, id);
-    return id;
-  };
-  // One-entry memo per op: (state -> next state), since the search retries ops from the same state.
-  const memoFrom = new Int32Array(n).fill(-1);
-  const memoTo = new Int32Array(n);
-  const transition = (sid: number, o: number): number => {
-    if (memoFrom[o] === sid) return memoTo[o]!;
-    const next = model.step(states[sid]!, ops[o]!);
-    const r = next === undefined ? -1 : intern(next);
-    memoFrom[o] = sid;
-    memoTo[o] = r;
-    return r;
-  };
-
-  // ---- linearized set: bitset + incremental hash ----
-  const W = (n + 31) >>> 5;
-  const bits = new Uint32Array(W);
-  const rnd = new Int32Array(n);
-  {
-    let x = 0x9e3779b9 | 0;
-    for (let i = 0; i < n; i++) {
-      // xorshift32
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      rnd[i] = x | 0;
-    }
-  }
-  let bitsHash = 0;
-
-  // ---- cache of configurations: open addressing over (bits, state) ----
-  const bytesPerEntry = 4 * W + 8 + 8; // bits + hash + state + table slots (amortised)
-  const maxEntries = Math.max(1, Math.min(budget.maxStates, Math.floor(budget.maxCacheBytes / bytesPerEntry)));
+  const list = new EntryList(ops);
+  const { nxt, prv, eOp, eKind, retOf } = list;
+  const table = new StateTable(model, ops);
+  const { states, memoFrom, memoTo } = table;
+  const cache = new ConfigCache(n);
+  const maxEntries = Math.max(1, Math.min(budget.maxStates, Math.floor(budget.maxCacheBytes / cache.bytesPerEntry)));
   // Distinct model states are bounded too (and a JS Map holds at most 2^24 entries).
   const maxModelStates = Math.min(budget.maxStates, 8_000_000);
-  let cap = 1024;
-  let table = new Int32Array(cap * 2);
-  let cHash = new Int32Array(cap);
-  let cState = new Int32Array(cap);
-  let cBits = new Uint32Array(cap * W);
-  let count = 0;
-  const grow = (): void => {
-    const ncap = cap * 2;
-    const h2 = new Int32Array(ncap);
-    h2.set(cHash);
-    cHash = h2;
-    const s2 = new Int32Array(ncap);
-    s2.set(cState);
-    cState = s2;
-    const b2 = new Uint32Array(ncap * W);
-    b2.set(cBits);
-    cBits = b2;
-    cap = ncap;
-    table = new Int32Array(ncap * 2);
-    const mask = ncap * 2 - 1;
-    for (let e = 0; e < count; e++) {
-      let slot = cHash[e]! & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = e + 1;
-    }
-  };
-  /** Adds the configuration (bits, sid, flag); false when it was already there. */
-  const cacheAdd = (sid: number, flag: number): boolean => {
-    const node = sid * 2 + flag;
-    let h = bitsHash ^ Math.imul(stateHashes[sid]! ^ (node + 0x632be5ab), 0x85ebca6b);
-    h ^= h >>> 15;
-    const mask = table.length - 1;
-    let slot = h & mask;
-    for (;;) {
-      const t = table[slot]!;
-      if (t === 0) break;
-      const e = t - 1;
-      if (cHash[e] === h && cState[e] === node) {
-        const base = e * W;
-        let same = true;
-        for (let w = 0; w < W; w++) {
-          if (cBits[base + w] !== bits[w]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return false;
-      }
-      slot = (slot + 1) & mask;
-    }
-    if (count === cap) {
-      grow();
-      return cacheAdd(sid, flag);
-    }
-    const e = count++;
-    cHash[e] = h;
-    cState[e] = node;
-    cBits.set(bits, e * W);
-    table[slot] = e + 1;
-    return true;
-  };
+  const prune = prunings(model, hints, ops, list, table);
+  const { isRead, isOpt, isBlind, prevTwin, placed } = prune;
 
-  // ---- the search ----
+  // ---- the search: the configuration is (ops placed, state sid, flag); a stack of the entries placed ----
   const stackEntry = new Int32Array(n + 1);
   const stackState = new Int32Array(n + 1);
   let depth = 0;
-  let sid = intern(model.init());
-  let remaining = okOps.length;
+  let sid = table.intern(model.init());
+  /** Whether the last op placed was optional (part of the configuration: see prunings). */
+  let flag = 0;
+  let remaining = list.returns;
   let entry = nxt[HEAD]!;
   let iter = 0;
 
@@ -225,28 +77,154 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   let bestState = sid;
   let stuck = -1;
   let lowWater = 0;
-
-  const lift = (e: number): void => {
-    nxt[prv[e]!] = nxt[e]!;
-    prv[nxt[e]!] = prv[e]!;
-    const r = retOf[eOp[e]!]!;
-    if (r >= 0) {
-      nxt[prv[r]!] = nxt[r]!;
-      prv[nxt[r]!] = prv[r]!;
+  /** Notes a dead end: op o cannot be placed after the current prefix. */
+  const deadEnd = (o: number): void => {
+    if (depth > bestDepth) {
+      for (let d = lowWater; d < depth; d++) bestOps[d] = eOp[stackEntry[d]!]!;
+      bestDepth = depth;
+      bestState = sid;
+      stuck = o;
+      lowWater = depth;
     }
   };
-  const unlift = (e: number): void => {
-    const r = retOf[eOp[e]!]!;
-    if (r >= 0) {
-      nxt[prv[r]!] = r;
-      prv[nxt[r]!] = r;
+
+  const unknown = (reason: string): SearchResult => ({ valid: 'unknown', reason, states: cache.count });
+
+  /**
+   * On entering a configuration, looks at the reads that could be placed now, before any write:
+   * the index of a read's entry to place first (reads are never choices), -1 for none, or -2
+   * when a read can never be placed any more (the configuration fails).
+   */
+  const scanReads = (from: number): number => {
+    for (let e = nxt[from]!; eKind[e] === CALL; e = nxt[e]!) {
+      const o = eOp[e]!;
+      if (isRead[o] === 0) continue;
+      const next = memoFrom[o] === sid ? memoTo[o]! : table.transition(sid, o);
+      if (next >= 0) return e;
+      if (prune.unreachable !== undefined && prune.unreachable(o, sid)) {
+        deadEnd(o);
+        return -2;
+      }
     }
-    nxt[prv[e]!] = e;
-    prv[nxt[e]!] = e;
+    return -1;
   };
+  let fresh = true;
+  // Where the scan starts: the head, or, after placing a read (same state, same blind ops placed),
+  // the entry before that read: the reads before it were looked at in this state already.
+  let scanFrom = HEAD;
 
-  const unknown = (reason: string): SearchResult => ({ valid: 'unknown', reason, states: count });
+  for (;;) {
+    if (remaining === 0) {
+      const res: SearchResult = { valid: true, states: cache.count };
+      if (wantLinearization) res.linearization = Array.from(stackEntry.subarray(0, depth), (e) => eOp[e]!);
+      return res;
+    }
+    if ((++iter & 0xfff) === 0) {
+      if (performance.now() > budget.deadline) return unknown(`time budget exhausted after ${cache.count} configurations`);
+      if (states.length > maxModelStates) return unknown(`state budget exhausted (${states.length} distinct model states)`);
+    }
+    let scanned = -1;
+    if (fresh) {
+      fresh = false;
+      scanned = scanReads(scanFrom);
+      if (scanned >= 0) entry = scanned;
+    }
+    if (scanned === -2) {
+      // fall through to backtracking
+    } else if (eKind[entry] === CALL) {
+      // ---- try to place the op of this call entry now ----
+      const o = eOp[entry]!;
+      if (flag === 1 && isBlind[o] === 1) {
+        entry = nxt[entry]!;
+        continue;
+      }
+      const next = memoFrom[o] === sid ? memoTo[o]! : table.transition(sid, o);
+      // Twins are optional ops, so their test sits behind isOpt: the ops of models without twins,
+      // and every required op, pay nothing for it in this, the search's hottest branch.
+      if (next >= 0 && (isOpt[o] === 0 || (next !== sid && (prevTwin === undefined || prevTwin[o]! < 0 || placed[prevTwin[o]!] === 1)))) {
+        cache.flip(o);
+        if (cache.add(next * 2 + isOpt[o]!, table.hashes[next]!)) {
+          if (cache.count >= maxEntries) {
+            return unknown(
+              cache.count >= budget.maxStates
+                ? `state budget exhausted (${cache.count} configurations cached)`
+                : `memory budget exhausted (${cache.count} configurations, ${Math.round((cache.count * cache.bytesPerEntry) / 1048576)} MB)`,
+            );
+          }
+          // A new configuration: push it, lift the op out of the list, start again from the head.
+          stackEntry[depth] = entry;
+          stackState[depth] = sid * 2 + flag;
+          depth++;
+          sid = next;
+          flag = isOpt[o]!;
+          placed[o] = 1;
+          scanFrom = isRead[o] === 1 ? prv[entry]! : HEAD;
+          list.lift(entry);
+          if (retOf[o]! >= 0) remaining--;
+          entry = nxt[HEAD]!;
+          fresh = true;
+          continue;
+        }
+        cache.flip(o);
+        // A placeable read whose configuration failed before: this one fails too.
+        if (isRead[o] === 0) {
+          entry = nxt[entry]!;
+          continue;
+        }
+      } else {
+        entry = nxt[entry]!;
+        continue;
+      }
+    } else {
+      // A return entry (the tail cannot be reached while a return entry remains).
+      if (entry === list.tail) throw new Error('wgl: reached the end of the entry list with returns left');
+      deadEnd(eOp[entry]!);
+    }
+    // ---- backtrack: undo the last op placed and try the next entry after it; past a read, keep undoing ----
+    for (;;) {
+      if (depth === 0) {
+        return {
+          valid: false,
+          states: cache.count,
+          bestPrefix: Array.from(bestOps.subarray(0, bestDepth)),
+          bestState: states[bestState],
+          stuck,
+        };
+      }
+      depth--;
+      if (depth < lowWater) lowWater = depth;
+      const e = stackEntry[depth]!;
+      const o = eOp[e]!;
+      placed[o] = 0;
+      cache.flip(o);
+      list.unlift(e);
+      if (retOf[o]! >= 0) remaining++;
+      sid = stackState[depth]! >> 1;
+      flag = stackState[depth]! & 1;
+      entry = nxt[e]!;
+      if (isRead[o] === 0) break;
+    }
+  }
+}
 
+interface Prunings {
+  /** Per op: 1 for a read (never changes the state), placed greedily. */
+  isRead: Uint8Array;
+  /** Per op: 1 for an optional op (info/open: no return entry). */
+  isOpt: Uint8Array;
+  /** Per op: 1 for a blind write (hints.blind). */
+  isBlind: Uint8Array;
+  /** Per optional op: its previous twin, or -1; undefined when no op has a twin. */
+  prevTwin: Int32Array | undefined;
+  /** Per op: 1 while it is placed (the search keeps it). */
+  placed: Uint8Array;
+  /** Whether read o can never be placed from state sid (hints.mayBecome); undefined without that hint. */
+  unreachable: ((o: number, sid: number) => boolean) | undefined;
+}
+
+/** What lets the search skip branches that another branch covers (docs/checkers.md, "four prunings"). */
+function prunings<S>(model: Model<S>, hints: SearchHints<S>, ops: readonly Op[], list: EntryList, table: StateTable<S>): Prunings {
+  const n = ops.length;
   // Reads (ops that never change the state) are linearized greedily: if a read can be placed now
   // (its call is reached before any unlinearized return, and the state holds what it read), then
   // the configuration has a linearization iff the one with the read placed now has. (Take any
@@ -267,18 +245,9 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   const isOpt = new Uint8Array(n);
   const isBlind = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    if (retOf[i]! < 0) isOpt[i] = 1;
+    if (list.retOf[i]! < 0) isOpt[i] = 1;
     if (hints.blind?.(ops[i]!)) isBlind[i] = 1;
   }
-  let flag = 0;
-
-  // A read that cannot be placed now may be unreachable for good: when the model says no op that
-  // is not blind can bring the state to one the read accepts (kv: the state is not a prefix of
-  // the string read; appends only extend it), neither from the state now nor from the state
-  // after any blind op not yet placed that was invoked before the read completed, nothing can
-  // ever place the read, and the configuration fails at once instead of when the search reaches
-  // the read's return.
-  const mayBecome = hints.mayBecome?.bind(hints);
   const placed = new Uint8Array(n);
 
   // Optional ops that are the same op (same f, key, type and values: a crashed dequeue, a crashed
@@ -287,168 +256,51 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   // placed are the earliest invoked, in order of invocation, and the search places an optional op
   // only when its previous twin is placed: k crashed dequeues are k choices, not 2^k subsets.
   // Undefined when no op has a twin (the common case): the hot loop then tests nothing more.
-  const prevTwin = hints.twins === true ? previousTwins(ops, isOpt, byInvoke) : undefined;
-  const blindByInvoke = Array.from({ length: n }, (_, i) => i)
-    .filter((i) => isBlind[i] === 1)
-    .sort((a, b) => ops[a]!.invokeIndex - ops[b]!.invokeIndex);
-  const deadFrom = new Int32Array(n).fill(-1);
-  const deadVal = new Uint8Array(n);
-  const unreachable = (o: number): boolean => {
-    if (deadFrom[o] !== sid) {
-      deadFrom[o] = sid;
-      deadVal[o] = mayBecome!(states[sid]!, ops[o]!) ? 0 : 1;
-    }
-    if (deadVal[o] === 0) return false;
-    // A blind op still to place could set the state from which the read is reached instead.
-    const c = ops[o]!.completeIndex!;
-    for (const b of blindByInvoke) {
-      if (ops[b]!.invokeIndex > c) break;
-      if (placed[b] === 0 && afterBlindMayBecome(b, o)) return false;
-    }
-    return true;
-  };
-  // Whether the read o may be reached after the blind op b (whose state does not depend on the
-  // state before it), by (b, o).
-  const afterBlind = new Map<number, boolean>();
-  const afterBlindMayBecome = (b: number, o: number): boolean => {
-    const k = b * n + o;
-    let r = afterBlind.get(k);
-    if (r === undefined) {
-      const st = model.step(model.init(), ops[b]!);
-      r = st !== undefined && mayBecome!(st, ops[o]!);
-      afterBlind.set(k, r);
-    }
-    return r;
-  };
-  /** Notes a dead end: op o cannot be placed after the current prefix. */
-  const deadEnd = (o: number): void => {
-    if (depth > bestDepth) {
-      for (let d = lowWater; d < depth; d++) bestOps[d] = eOp[stackEntry[d]!]!;
-      bestDepth = depth;
-      bestState = sid;
-      stuck = o;
-      lowWater = depth;
-    }
-  };
+  const prevTwin = hints.twins === true ? previousTwins(ops, isOpt, list.byInvoke) : undefined;
 
-  /**
-   * On entering a configuration, looks at the reads that could be placed now, before any write:
-   * the index of a read's entry to place first (reads are never choices), -1 for none, or -2
-   * when a read can never be placed any more (the configuration fails).
-   */
-  const scanReads = (from: number): number => {
-    for (let e = nxt[from]!; eKind[e] === CALL; e = nxt[e]!) {
-      const o = eOp[e]!;
-      if (isRead[o] === 0) continue;
-      const next = memoFrom[o] === sid ? memoTo[o]! : transition(sid, o);
-      if (next >= 0) return e;
-      if (mayBecome !== undefined && unreachable(o)) {
-        deadEnd(o);
-        return -2;
+  // A read that cannot be placed now may be unreachable for good: when the model says no op that
+  // is not blind can bring the state to one the read accepts (kv: the state is not a prefix of
+  // the string read; appends only extend it), neither from the state now nor from the state
+  // after any blind op not yet placed that was invoked before the read completed, nothing can
+  // ever place the read, and the configuration fails at once instead of when the search reaches
+  // the read's return.
+  const mayBecome = hints.mayBecome?.bind(hints);
+  let unreachable: Prunings['unreachable'];
+  if (mayBecome) {
+    const blindByInvoke = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => isBlind[i] === 1)
+      .sort((a, b) => ops[a]!.invokeIndex - ops[b]!.invokeIndex);
+    const deadFrom = new Int32Array(n).fill(-1);
+    const deadVal = new Uint8Array(n);
+    // Whether the read o may be reached after the blind op b (whose state does not depend on the
+    // state before it), by (b, o).
+    const afterBlind = new Map<number, boolean>();
+    const afterBlindMayBecome = (b: number, o: number): boolean => {
+      const k = b * n + o;
+      let r = afterBlind.get(k);
+      if (r === undefined) {
+        const st = model.step(model.init(), ops[b]!);
+        r = st !== undefined && mayBecome(st, ops[o]!);
+        afterBlind.set(k, r);
       }
-    }
-    return -1;
-  };
-  let fresh = true;
-  // Where the scan starts: the head, or, after placing a read (same state, same blind ops placed),
-  // the entry before that read: the reads before it were looked at in this state already.
-  let scanFrom = HEAD;
-
-  for (;;) {
-    if (remaining === 0) {
-      const res: SearchResult = { valid: true, states: count };
-      if (wantLinearization) res.linearization = Array.from(stackEntry.subarray(0, depth), (e) => eOp[e]!);
-      return res;
-    }
-    if ((++iter & 0xfff) === 0) {
-      if (performance.now() > budget.deadline) return unknown(`time budget exhausted after ${count} configurations`);
-      if (states.length > maxModelStates) return unknown(`state budget exhausted (${states.length} distinct model states)`);
-    }
-    let scanned = -1;
-    if (fresh) {
-      fresh = false;
-      scanned = scanReads(scanFrom);
-      if (scanned >= 0) entry = scanned;
-    }
-    if (scanned === -2) {
-      // fall through to backtracking
-    } else if (eKind[entry] === CALL) {
-      const o = eOp[entry]!;
-      if (flag === 1 && isBlind[o] === 1) {
-        entry = nxt[entry]!;
-        continue;
+      return r;
+    };
+    unreachable = (o: number, sid: number): boolean => {
+      if (deadFrom[o] !== sid) {
+        deadFrom[o] = sid;
+        deadVal[o] = mayBecome(table.states[sid]!, ops[o]!) ? 0 : 1;
       }
-      const next = memoFrom[o] === sid ? memoTo[o]! : transition(sid, o);
-      // Twins are optional ops, so their test sits behind isOpt: the ops of models without twins,
-      // and every required op, pay nothing for it in this, the search's hottest branch.
-      if (next >= 0 && (isOpt[o] === 0 || (next !== sid && (prevTwin === undefined || prevTwin[o]! < 0 || placed[prevTwin[o]!] === 1)))) {
-        const w = o >>> 5;
-        const b = 1 << (o & 31);
-        bits[w] |= b;
-        bitsHash ^= rnd[o]!;
-        if (cacheAdd(next, isOpt[o]!)) {
-          if (count >= maxEntries) {
-            return unknown(
-              count >= budget.maxStates
-                ? `state budget exhausted (${count} configurations cached)`
-                : `memory budget exhausted (${count} configurations, ${Math.round((count * bytesPerEntry) / 1048576)} MB)`,
-            );
-          }
-          stackEntry[depth] = entry;
-          stackState[depth] = sid * 2 + flag;
-          depth++;
-          sid = next;
-          flag = isOpt[o]!;
-          placed[o] = 1;
-          scanFrom = isRead[o] === 1 ? prv[entry]! : HEAD;
-          lift(entry);
-          if (retOf[o]! >= 0) remaining--;
-          entry = nxt[HEAD]!;
-          fresh = true;
-          continue;
-        }
-        bits[w] &= ~b;
-        bitsHash ^= rnd[o]!;
-        // A placeable read whose configuration failed before: this one fails too.
-        if (isRead[o] === 0) {
-          entry = nxt[entry]!;
-          continue;
-        }
-      } else {
-        entry = nxt[entry]!;
-        continue;
+      if (deadVal[o] === 0) return false;
+      // A blind op still to place could set the state from which the read is reached instead.
+      const c = ops[o]!.completeIndex!;
+      for (const b of blindByInvoke) {
+        if (ops[b]!.invokeIndex > c) break;
+        if (placed[b] === 0 && afterBlindMayBecome(b, o)) return false;
       }
-    } else {
-      // A return entry (the tail cannot be reached while a return entry remains).
-      if (entry === TAIL) throw new Error('wgl: reached the end of the entry list with returns left');
-      deadEnd(eOp[entry]!);
-    }
-    // Backtrack: undo the last op placed and try the next entry after it; past a read, keep undoing.
-    for (;;) {
-      if (depth === 0) {
-        return {
-          valid: false,
-          states: count,
-          bestPrefix: Array.from(bestOps.subarray(0, bestDepth)),
-          bestState: states[bestState],
-          stuck,
-        };
-      }
-      depth--;
-      if (depth < lowWater) lowWater = depth;
-      const e = stackEntry[depth]!;
-      const o = eOp[e]!;
-      placed[o] = 0;
-      bits[o >>> 5] &= ~(1 << (o & 31));
-      bitsHash ^= rnd[o]!;
-      unlift(e);
-      if (retOf[o]! >= 0) remaining++;
-      sid = stackState[depth]! >> 1;
-      flag = stackState[depth]! & 1;
-      entry = nxt[e]!;
-      if (isRead[o] === 0) break;
-    }
+      return true;
+    };
   }
+  return { isRead, isOpt, isBlind, prevTwin, placed, unreachable };
 }
 
 /** For each optional op, the optional op before it (by invocation) that is its twin, or -1; undefined when none has one. */
