@@ -3,7 +3,8 @@
 // (or the harness's) bias. Per setting: thresholds T from the WARS Monte Carlo (a read at t is
 // consistent iff t ≥ T, T drawn from WARS's trials), t uniform over the span bench:pbs:run uses,
 // `reads` samples a fit, `fits` seeds; the spread of (fit's window − WARS's) / WARS's; beside it a
-// local logistic fit around the isotonic crossing. SHARE=k: k consecutive reads share a threshold.
+// local logistic fit around the isotonic crossing. SHARE=k: k consecutive reads share a threshold;
+// LOGMIX=f: a fraction f of the t's log-uniform over [span / 1000, span] (more reads at small t).
 //   npm run bench:pbs:estimator [-- reads=100000 [fits=30 [setting-name-substring]]]
 import { isotonicFit, levelCrossing } from '../../checkers/staleness/monotone-curve.js';
 import { Random } from '../../src/util/random.js';
@@ -36,6 +37,7 @@ function outsideOfMedianOf3(errors: readonly number[]): number {
 
 /** Reads that share one threshold (as reads of one write share its propagation): 1 = independent. */
 const SHARE = Number(process.env.SHARE ?? 1);
+const LOGMIX = Number(process.env.LOGMIX ?? 0);
 /**
  * A local fit around the isotonic crossing c0: logistic regression of "stale" on log t over the
  * reads with t in [c0 / K, c0 · K], by Newton's method; the t where the fitted stale rate is 1 − q.
@@ -88,7 +90,8 @@ for (const s of SETTINGS.filter((x) => only === undefined || x.name.includes(onl
     const random = new Random(seed);
     let T = 0;
     const samples = Array.from({ length: reads }, (_, i) => {
-      const t = random.next() * span;
+      // LOGMIX=f: a fraction f of the t's log-uniform over [span / 1000, span] instead.
+      const t = random.next() < LOGMIX ? span * 10 ** (-3 * random.next()) : random.next() * span;
       if (i % SHARE === 0) T = th[Math.floor(random.next() * th.length)]!;
       return { t, consistent: t >= T };
     });
