@@ -3,7 +3,7 @@ import type { Anomaly, Checker } from './checker.js';
 import { changeLagList, type ChangeRule } from './windows/change-lag.js';
 import { checkWindows } from './windows/check-windows.js';
 import { formatMs } from './staleness/stats.js';
-import type { CachedWrite } from '../workloads/cache.js';
+import type { CachedWrite } from '../src/history/op-values.js';
 
 const RULES: ChangeRule[] = [{ f: 'put', window: 'cache', shows: (put, read) => read.value === (put.invokeValue as CachedWrite).body }];
 

@@ -1,6 +1,6 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { casArgs, isRefused } from './conditional.js';
+import { casArgs, isRefused } from '../src/history/conditional.js';
 import { describeOp, formatSeconds } from './describe.js';
 import { interleave } from './staleness/stats.js';
 

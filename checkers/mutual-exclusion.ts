@@ -1,24 +1,11 @@
 import type { History, Op } from '../src/history/event.js';
+import type { LockAcquired, ReleaseArgs } from '../src/history/op-values.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { isRefused, refusedBecause } from './conditional.js';
+import { isRefused, refusedBecause } from '../src/history/conditional.js';
 import { describeOp, formatSeconds } from './describe.js';
 import { distribution, formatMs } from './staleness/stats.js';
 
-// The lock workload's history (workloads/lock.ts): `acquire` (value: the token) completes ok
-// with {"acquired": etag}, {"busy": holder} or {"refused": why}; its holder's `release` (value
-// {token, etag}) completes ok, or ok with {"refused": why}.
-
-/** The user metadata field that says whether the lock is held or free. */
-export const LOCK_STATE_FIELD = 'objcheck-lock';
-
-export interface LockAcquired {
-  acquired: string;
-}
-
-export interface ReleaseArgs {
-  token: number;
-  etag: string;
-}
+// The lock workload's history: src/history/op-values.ts says what its ops carry.
 
 /** A hold: from the acquire's acknowledgement to the release's invocation (or the end). */
 interface Hold {

@@ -1,7 +1,7 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { casArgs, mayHaveWritten } from './conditional.js';
-import { isCorrupt } from './corrupt-read.js';
+import { casArgs, mayHaveWritten } from '../src/history/conditional.js';
+import { isCorrupt } from '../src/history/corrupt-read.js';
 import { describeOp, formatSeconds } from './describe.js';
 
 // head and set-meta: the metadata workload's version register (workloads/metadata.ts).

@@ -1,14 +1,10 @@
+import type { CachedWrite } from '../src/history/op-values.js';
 import { phasedGenerator } from './phases.js';
 import { decodeValue, encodeValue } from './values.js';
 import type { Workload } from './workload.js';
 
 const KEY = 'cached';
 
-/** What a cache put records: the value written and the Cache-Control it was written with. */
-export interface CachedWrite {
-  body: number;
-  cacheControl: string;
-}
 
 /**
  * Reads through a caching front. The owner overwrites one object with a new value, written with

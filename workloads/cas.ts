@@ -1,5 +1,5 @@
 import { Random } from '../src/util/random.js';
-import { refusal } from '../checkers/conditional.js';
+import { refusal } from '../src/history/conditional.js';
 import { TargetError } from '../src/targets/target.js';
 import { decodeValue, encodeValue } from './values.js';
 import type { OpGenerator, OpSpec, Workload, WorkloadOptions } from './workload.js';

@@ -1,5 +1,5 @@
-import { refusal } from '../checkers/conditional.js';
-import { LOCK_STATE_FIELD, type LockAcquired, type ReleaseArgs } from '../checkers/mutual-exclusion.js';
+import { refusal } from '../src/history/conditional.js';
+import { LOCK_STATE_FIELD, type LockAcquired, type ReleaseArgs } from '../src/history/op-values.js';
 import { TargetError, type TargetClient } from '../src/targets/target.js';
 import { Random } from '../src/util/random.js';
 import { decodeValue, encodeValue } from './values.js';

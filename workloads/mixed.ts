@@ -1,4 +1,4 @@
-import type { History } from '../src/history/event.js';
+import { PART_SEPARATOR, partOf } from '../src/history/parts.js';
 import { Random } from '../src/util/random.js';
 import type { OpGenerator, OpSpec, Workload } from './workload.js';
 
@@ -7,19 +7,6 @@ export interface MixPart {
   weight: number;
 }
 
-/** Separates a part's name from its checker's in the mixed workload's checker names. */
-export const PART_SEPARATOR = ':';
-
-/** The history as one part's checkers see it: the ops on the part's keys (events stay whole, so indices hold). */
-export function partHistory(history: History, part: string): History {
-  const prefix = `${part}/`;
-  return { ...history, ops: history.ops.filter((o) => o.key?.startsWith(prefix)) };
-}
-
-/** The part an op of a mixed run belongs to: the first segment of its key. */
-function partOf(key: string): string {
-  return key.slice(0, key.indexOf('/'));
-}
 
 /**
  * A blend of workloads for long (nightly) runs. Each op comes from one part, drawn by weight;

@@ -11,7 +11,7 @@
 // recorded as {"corrupt": why, …} for read-validity to report; a body with no header at all
 // (empty, or someone else's) as its text, as before.
 import { createHash } from 'node:crypto';
-import type { CorruptRead } from '../checkers/corrupt-read.js';
+import type { CorruptRead } from '../src/history/corrupt-read.js';
 
 const MAGIC = 'objcheck:';
 const encoder = new TextEncoder();

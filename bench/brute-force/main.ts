@@ -4,7 +4,7 @@
 // Prints each model's tally and exits 1 on the first disagreement, with its seed.
 import { createLinearizableChecker, loadModels } from '../../checkers/linearizable/index.js';
 import { selectCheckers } from '../../src/check/select-checkers.js';
-import { partHistory } from '../../workloads/mixed.js';
+import { partHistory } from '../../src/history/parts.js';
 import { mixedSpec, randomHistory, singleModelSpec } from './histories.js';
 import { referenceCheck, type ReferenceModel } from './reference.js';
 

@@ -1,4 +1,5 @@
 import type { History, Op } from '../../src/history/event.js';
+import { FINAL_PHASE } from '../../src/history/op-values.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from '../checker.js';
 import { describeOp, formatSeconds } from '../describe.js';
 import { READ_FS, RegisterIndex, type KeyWrites, type Source } from './register-index.js';
@@ -13,8 +14,6 @@ export interface LostWritesOptions extends CheckOptions {
   finalPhaseStart?: number;
 }
 
-/** The f of the event the runner records when the final phase starts. */
-export const FINAL_PHASE = 'final-phase';
 
 /** How many final reads an explanation names. */
 const NAMED_READS = 3;

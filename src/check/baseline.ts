@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { CheckResult, Validity } from '../../checkers/checker.js';
 import { combineValidity } from '../../checkers/checker.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import type { Results } from './run-checkers.js';
 
 export interface KnownDeviation {

@@ -1,7 +1,7 @@
 import type { Checker } from '../../checkers/checker.js';
 import { checkers as registry } from '../../checkers/registry.js';
-import { FINAL_PHASE } from '../../checkers/staleness/lost-writes.js';
-import { PART_SEPARATOR, partHistory } from '../../workloads/mixed.js';
+import { FINAL_PHASE } from '../history/op-values.js';
+import { PART_SEPARATOR, partHistory } from '../history/parts.js';
 import { workloads } from '../../workloads/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import type { History } from '../history/event.js';

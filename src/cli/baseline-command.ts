@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { baselineFrom } from '../check/baseline.js';
 import type { Results } from '../check/run-checkers.js';
-import { EXIT, UserError } from './errors.js';
+import { EXIT, UserError } from '../util/errors.js';
 
 /** `objcheck baseline <run>`: a baseline (YAML) that knows every anomaly of the run, on its target. */
 export function baselineCommand(run: string, out: string | undefined): number {

@@ -1,6 +1,6 @@
-import { checkFiles } from '../check/check-files.js';
-import type { FileCheckSettings } from '../check/check-file.js';
-import { EXIT, exitCodeOf, worstExit } from './errors.js';
+import { checkFiles } from './check-files.js';
+import type { FileCheckSettings } from './check-file.js';
+import { EXIT, exitCodeOf, worstExit } from '../util/errors.js';
 import { formatSummary } from './summary.js';
 
 export interface CheckConfig extends FileCheckSettings {

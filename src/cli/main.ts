@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import type { ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { MIN_PART_SIZE, S3_CLIENT_KINDS, type S3ClientKind } from '../targets/target.js';
-import { EXIT, UserError } from './errors.js';
+import { EXIT, UserError } from '../util/errors.js';
 import type { TargetConfig } from './target-config.js';
 
 // A command's modules are loaded once the command is known (the targets and the AWS SDK are not

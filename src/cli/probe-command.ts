@@ -1,6 +1,6 @@
 import { formatProbe, probeAccess, runProbe } from '../probe/run-probe.js';
 import { targets } from '../targets/registry.js';
-import { EXIT } from './errors.js';
+import { EXIT } from '../util/errors.js';
 import { openOptions, openTarget, type TargetConfig } from './target-config.js';
 
 export interface ProbeConfig extends TargetConfig {

@@ -1,5 +1,5 @@
 import type { OpenTarget, S3ClientKind, Target, TargetOptions } from '../targets/target.js';
-import { UserError } from './errors.js';
+import { UserError } from '../util/errors.js';
 
 /** Which store and how to reach or start it: what every command that opens a target is told. */
 export interface TargetConfig {

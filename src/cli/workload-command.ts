@@ -17,7 +17,7 @@ import type { ProbeResult } from '../probe/run-probe.js';
 import { toolInfo } from '../util/tool-info.js';
 import { workloadFor } from '../../workloads/registry.js';
 import type { Workload } from '../../workloads/workload.js';
-import { EXIT, UserError, exitCodeOf } from './errors.js';
+import { EXIT, UserError, exitCodeOf } from '../util/errors.js';
 import { showProgress } from './progress.js';
 import { openOptions, openTarget, type TargetConfig } from './target-config.js';
 import { formatSummary } from './summary.js';

@@ -1,7 +1,7 @@
 // The record a target keeps of what really happened inside it (the emulator's ground truth,
 // ground-truth.jsonl in a run folder): its format, and reading it back.
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 
 /**
  * What really happened inside the emulator, for comparing a checker's verdict with the truth.

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import { HistoryBuilder, HistoryFormatError } from './build.js';
 import type { History } from './event.js';
 import { EventScanner } from './scan-event.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import type { Recorder } from '../history/recorder.js';
 import type { OpenTarget, TargetClient } from '../targets/target.js';
 import { Random } from '../util/random.js';

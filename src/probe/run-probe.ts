@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import type { OpenTarget, S3Access } from '../targets/target.js';
 import { probeChecks, type ProbeCheck, type ProbeContext } from './checks.js';
 

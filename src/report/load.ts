@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Results } from '../check/run-checkers.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import { readHistory } from '../history/read.js';
 import { toolInfo } from '../util/tool-info.js';
 import type { Libraries, Renderer, RunData, RunInfo } from './types.js';

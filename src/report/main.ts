@@ -2,7 +2,7 @@
 // stays in src/cli. Errors the user can fix are UserErrors (exit 3, one line).
 
 import { resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import { writeIndex, writeReport, type WriteOptions } from './index.js';
 import { loadResults, writeAtomic } from './load.js';
 import { toJUnit } from './junit.js';

@@ -13,7 +13,7 @@ import { counterexampleSpec, roleLegend } from './specs/counterexample.js';
 import { jitterSpec, latencyEcdfSpec, latencyOverTimeSpec, throughputSpec } from './specs/latency.js';
 import { agesSpec, visibilitySpec } from './specs/staleness.js';
 import { timelineSpec } from './specs/timeline.js';
-import { partHistory } from '../../workloads/mixed.js';
+import { partHistory } from '../history/parts.js';
 import { resultsOf } from './scoped-results.js';
 import { staleAges, visibilityData } from './staleness-data.js';
 import { timeAxis } from './time-axis.js';

@@ -2,7 +2,7 @@
 // report's charts look for a checker's results under its own name and under every part's.
 
 import type { CheckResult } from '../../checkers/checker.js';
-import { PART_SEPARATOR } from '../../workloads/mixed.js';
+import { PART_SEPARATOR } from '../history/parts.js';
 import type { Results } from '../check/run-checkers.js';
 
 export interface ScopedResult {

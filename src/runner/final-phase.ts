@@ -1,4 +1,4 @@
-import { FINAL_PHASE } from '../../checkers/staleness/lost-writes.js';
+import { FINAL_PHASE } from '../history/op-values.js';
 import type { Recorder } from '../history/recorder.js';
 import type { TargetClient } from '../targets/target.js';
 import { sleep } from '../util/sleep.js';

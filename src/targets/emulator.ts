@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import type { EmulatorOptions } from '../emulator/options.js';
 import { EmulatorThreadControl } from '../emulator/thread-client.js';
 import { projectRoot } from '../util/tool-info.js';

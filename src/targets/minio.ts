@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import { projectRoot } from '../util/tool-info.js';
 import { sleep } from '../util/sleep.js';
 import { openS3Target } from './s3-target.js';

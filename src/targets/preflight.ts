@@ -1,5 +1,5 @@
 import { CreateBucketCommand, DeleteObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import { httpStatus } from './s3-errors.js';
 import { TargetError, type TargetClient } from './target.js';
 import { sleep } from '../util/sleep.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import { openS3Target } from './s3-target.js';
 import type { Target } from './target.js';
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import { startCephCluster } from './ceph/cluster.js';
 import { openS3Target } from './s3-target.js';
 import type { Target } from './target.js';

@@ -10,7 +10,7 @@ import { createLinearizableChecker, loadModels } from '../../checkers/linearizab
 import { selectCheckers } from '../../src/check/select-checkers.js';
 import { historyOf } from '../../src/history/build.js';
 import type { History } from '../../src/history/event.js';
-import { partHistory } from '../../workloads/mixed.js';
+import { partHistory } from '../../src/history/parts.js';
 
 // Knossos's models load when asked for (registry.ts).
 await loadModels();

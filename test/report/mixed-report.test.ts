@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resultsOf } from '../../src/report/scoped-results.js';
-import { partHistory } from '../../workloads/mixed.js';
+import { partHistory } from '../../src/history/parts.js';
 import type { Results } from '../../src/check/run-checkers.js';
 import { historyOf } from './helpers.js';
 import { events } from '../helpers/events.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../../../src/cli/errors.js';
+import { UserError } from '../../../src/util/errors.js';
 import { HistoryBuilder, HistoryFormatError } from '../../../src/history/build.js';
 import type { History } from '../../../src/history/event.js';
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { UserError } from '../../../src/cli/errors.js';
+import { UserError } from '../../../src/util/errors.js';
 import type { History } from '../../../src/history/event.js';
 import { readHistory } from '../../../src/history/read.js';
 import { importEtcdLog } from './etcd.js';

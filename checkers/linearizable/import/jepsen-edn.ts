@@ -8,7 +8,7 @@
 // (nanoseconds) is used when every op has one, rebased to the first when any is past 2^53;
 // otherwise the op's line stands in. :index is not needed: ops are taken in the file's order.
 
-import { UserError } from '../../../src/cli/errors.js';
+import { UserError } from '../../../src/util/errors.js';
 import { HistoryBuilder, HistoryFormatError } from '../../../src/history/build.js';
 import type { History } from '../../../src/history/event.js';
 import { LineError, readText } from './common.js';

@@ -1,5 +1,5 @@
 import type { Op } from '../../../src/history/event.js';
-import { casArgs, isRefused, refusedBecause } from '../../conditional.js';
+import { casArgs, isRefused, refusedBecause } from '../../../src/history/conditional.js';
 import { byKey, hashValue, outcomeSuffix, primitiveKey, sameValue, showValue, type Model, type OpKind, type SearchHints } from '../model.js';
 
 export type CasRegisterState = unknown;

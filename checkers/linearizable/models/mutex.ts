@@ -1,5 +1,5 @@
 import type { Op } from '../../../src/history/event.js';
-import { isRefused, refusedBecause } from '../../conditional.js';
+import { isRefused, refusedBecause } from '../../../src/history/conditional.js';
 import { byKey, outcomeSuffix, showValue, type Model, type ModelEntry, type OpKind, type SearchHints } from '../model.js';
 
 /** True when the lock is held. */

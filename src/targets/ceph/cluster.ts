@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { UserError } from '../../cli/errors.js';
+import { UserError } from '../../util/errors.js';
 import { freePort } from '../../util/free-port.js';
 import { sleep } from '../../util/sleep.js';
 import { projectRoot } from '../../util/tool-info.js';

@@ -1,6 +1,6 @@
 // How a conditional write (f `cas`, value [expected, new]) reads in a history, for every checker
 // that reads one: the model of linearizability, create-once, read-validity.
-import type { Op } from '../src/history/event.js';
+import type { Op } from './event.js';
 
 /** The [expected, new] of a cas op, or undefined when its value has another shape. */
 export function casArgs(op: Op): [unknown, unknown] | undefined {

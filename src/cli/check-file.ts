@@ -4,14 +4,14 @@ import type { Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { loadModel, loadModels } from '../../checkers/linearizable/registry.js';
 import type { Workload } from '../../workloads/workload.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../util/errors.js';
 import type { History } from '../history/event.js';
 import { readGroundTruth } from '../history/ground-truth.js';
 import { writeJsonAtomic } from '../runner/run-folder.js';
-import { linearizableChecker } from './linearizable-checker.js';
-import { applyBaseline, type Baseline } from './baseline.js';
-import { runCheckers, type Results } from './run-checkers.js';
-import { modelFitError, unknownOpError } from './unknown-ops.js';
+import { linearizableChecker } from '../check/linearizable-checker.js';
+import { applyBaseline, type Baseline } from '../check/baseline.js';
+import { runCheckers, type Results } from '../check/run-checkers.js';
+import { modelFitError, unknownOpError } from '../check/unknown-ops.js';
 
 export interface FileCheckSettings {
   /** Checker names; default: the run's workload's checkers, or all of them for a bare history. */
@@ -70,7 +70,7 @@ export async function checkFile(file: string, settings: FileCheckSettings): Prom
     }
     checkers = [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })];
   } else {
-    const [registry, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('./select-checkers.js')]);
+    const [registry, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('../check/select-checkers.js')]);
     let runWorkload: Workload | undefined;
     try {
       runWorkload = source.run?.workload === undefined ? undefined : runWorkloadOf(registry, source.run.workload, source.run.config?.mix);

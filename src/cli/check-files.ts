@@ -7,7 +7,7 @@ import { checkFile, type FileCheckSettings, type FileVerdict } from './check-fil
 
 // Compiled, also when this module runs from its TypeScript source (tests). Found when first
 // needed: finding the project's root reads package.json files.
-const workerPath = (): string => join(projectRoot(), 'dist/src/check/check-worker.js');
+const workerPath = (): string => join(projectRoot(), 'dist/src/cli/check-worker.js');
 
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
