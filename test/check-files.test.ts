@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkFiles } from '../src/check/check-files.js';
-import type { FileVerdict } from '../src/check/check-file.js';
+import { checkFiles } from '../src/cli/check-files.js';
+import type { FileVerdict } from '../src/cli/check-file.js';
 import { corpusDir } from '../src/util/corpus.js';
 
 const etcd = join(corpusDir(), 'porcupine', 'etcd');

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/cli/errors.js';
+import { UserError } from '../src/util/errors.js';
 import { readHistory } from '../src/history/read.js';
 import { events, jsonl } from './helpers/events.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, importEtcdLog, importKvEdn, parseEtcdLog, parseKvEdn } from '../../checkers/linearizable/import/index.js';
 import { EdnError, Keyword, parseEdn } from '../../checkers/linearizable/import/edn.js';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/util/errors.js';
 
 const ETCD = [
   'INFO  jepsen.util - 0\t:invoke\t:read\tnil',

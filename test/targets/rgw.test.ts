@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/read.js';
 import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
-import { isRefused } from '../../checkers/conditional.js';
+import { isRefused } from '../../src/history/conditional.js';
 import { CEPH_INSTALL, missingCephTools, startCephCluster, type CephCluster } from '../../src/targets/ceph/cluster.js';
 
 // CI installs Ceph (.ci/run); a machine without it skips these tests and says why.

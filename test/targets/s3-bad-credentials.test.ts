@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/util/errors.js';
 import { DEFAULT_KEY_PAIR, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { preflight } from '../../src/targets/preflight.js';
 import { makeS3Client } from '../../src/targets/s3-client.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
-import { isRefused, refusal, refusedBecause } from '../../checkers/conditional.js';
+import { isRefused, refusal, refusedBecause } from '../../src/history/conditional.js';
 import { createOnce } from '../../checkers/create-once.js';
 import type { History } from '../../src/history/event.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';

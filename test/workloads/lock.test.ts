@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../checkers/checker.js';
-import { isRefused, refusal } from '../../checkers/conditional.js';
+import { isRefused, refusal } from '../../src/history/conditional.js';
 import { mutualExclusion } from '../../checkers/mutual-exclusion.js';
 import type { History } from '../../src/history/event.js';
 import { emulatorTarget } from '../../src/targets/emulator.js';
