@@ -1,6 +1,7 @@
 // The verifier's own parts against what they replace: its HMAC against createHmac, its canonical
-// headers against Smithy's getCanonicalHeaders, and its cache of signing keys (one a key id and
-// day) against requests of another day or signed with another secret.
+// headers against Smithy's getCanonicalHeaders, its cache of signing keys (one a key id and day)
+// against requests of another day or signed with another secret, and its cache of parsed
+// Authorization fields against headers that share them and differ after.
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { SignatureV4, getCanonicalHeaders } from '@smithy/signature-v4';
@@ -137,5 +138,34 @@ describe('signing keys kept a day', () => {
     expect(refusal(verifier, { ...good, rawPath: '/bucket/other', path: '/bucket/other' })).toBe('SignatureDoesNotMatch');
     expect(refusal(verifier, { ...good, headers: { ...good.headers, 'x-amz-meta-a': 'c' } })).toBe('SignatureDoesNotMatch');
     expect(refusal(verifier, good)).toBeUndefined();
+  });
+});
+
+describe('Authorization headers parsed before', () => {
+  afterEach(() => vi.useRealTimers());
+  const at = new Date('2026-03-01T12:00:00Z');
+
+  it('the fields before the signature are taken as parsed; what follows is still checked', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(at);
+    const verifier = new SigV4Verifier([OWNER, OTHER], REGION);
+    const good = await signed({ credentials: OWNER, at });
+    const auth = good.headers.authorization!;
+    const withAuth = (authorization: string) => ({ ...good, headers: { ...good.headers, authorization } });
+    const signature = auth.slice(auth.lastIndexOf('Signature=') + 'Signature='.length);
+    const fields = auth.slice(0, auth.lastIndexOf('Signature='));
+    // Twice each: parsed, then found.
+    for (let i = 0; i < 2; i++) {
+      expect(refusal(verifier, good)).toBeUndefined();
+      expect(refusal(verifier, withAuth(`${auth}  `))).toBeUndefined();
+      expect(refusal(verifier, withAuth(auth.replace(/, /g, ',')))).toBeUndefined();
+      expect(refusal(verifier, withAuth(`${fields}Signature=${signature}x`))).toBe('AuthorizationHeaderMalformed');
+      expect(refusal(verifier, withAuth(`${fields}Signature=`))).toBe('AuthorizationHeaderMalformed');
+      expect(refusal(verifier, withAuth(`${fields}Signature=${signature}, Extra=1`))).toBe('AuthorizationHeaderMalformed');
+      expect(refusal(verifier, withAuth(`${fields}Signature=${signature}, Signature=${signature}`))).toBe('AuthorizationHeaderMalformed');
+      expect(refusal(verifier, withAuth(`${fields}Signature=${'0'.repeat(64)}`))).toBe('SignatureDoesNotMatch');
+      expect(refusal(verifier, withAuth(auth.replace(OWNER.accessKeyId, OTHER.accessKeyId)))).toBe('SignatureDoesNotMatch');
+      expect(refusal(verifier, withAuth(auth.replace(OWNER.accessKeyId, 'AKIDNOBODY')))).toBe('InvalidAccessKeyId');
+    }
   });
 });

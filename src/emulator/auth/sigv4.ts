@@ -40,7 +40,7 @@ interface Credentials {
   shortDate: string;
   region: string;
   service: string;
-  signedHeaders: string[];
+  signedHeaders: readonly string[];
   signature: string;
   longDate: string;
   payloadHash: string;
@@ -100,11 +100,16 @@ function single(query: QueryParameterBag, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : (v ?? undefined);
 }
 
+/** The last date parsed: requests of the same second carry the same one. */
+let lastAmzDate = { text: '', ms: NaN };
+
 /** "20240102T030405Z" to ms, or NaN. */
 function parseAmzDate(text: string): number {
+  if (text === lastAmzDate.text) return lastAmzDate.ms;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  if (!m) return NaN;
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const ms = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
+  lastAmzDate = { text, ms };
+  return ms;
 }
 
 /** SigV4 allows the Date header instead of x-amz-date; the string to sign uses its ISO form. */
@@ -122,19 +127,56 @@ function parseCredential(text: string, malformed: () => S3Error): Omit<Credentia
 /** The three fields of the Authorization header, in the order every SDK writes them. */
 const AUTH_FIELDS = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
 
-function fromHeader(authorization: string, headers: IncomingHttpHeaders): Credentials {
+/** The Authorization header's fields before its signature, parsed: the same for all a client signs in a day. */
+type AuthPrefix = Pick<Credentials, 'accessKeyId' | 'shortDate' | 'region' | 'service' | 'signedHeaders'>;
+
+const SIGNATURE_FIELD = 'Signature=';
+/** What AUTH_FIELDS wants after the last "Signature=". */
+const SIGNATURE_VALUE = /^([0-9a-fA-F]+)\s*$/;
+
+/**
+ * The fields of the Authorization header. A header whose text up to its last "Signature=" was
+ * parsed before needs only its signature checked: AUTH_FIELDS matched that text then, and its
+ * first two fields cannot end anywhere else (neither holds a comma or a blank).
+ */
+function fromHeader(authorization: string, headers: IncomingHttpHeaders, prefixes: Map<string, AuthPrefix>): Credentials {
   // Errors are built only when thrown: capturing a stack on every request is not free.
   const malformed = () => new S3Error('AuthorizationHeaderMalformed');
   if (!authorization.startsWith(ALGORITHM + ' ')) {
     throw new S3Error('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
   }
-  const m = AUTH_FIELDS.exec(authorization);
-  if (!m) throw malformed();
-  const [, credential, signedHeaders, signature] = m as unknown as [string, string, string, string];
+  const at = authorization.lastIndexOf(SIGNATURE_FIELD);
+  const prefix = at < 0 ? '' : authorization.slice(0, at);
+  let parsed = prefixes.get(prefix);
+  let signature: string;
+  if (parsed) {
+    const m = SIGNATURE_VALUE.exec(authorization.slice(at + SIGNATURE_FIELD.length));
+    if (!m) throw malformed();
+    signature = m[1]!;
+  } else {
+    const m = AUTH_FIELDS.exec(authorization);
+    if (!m) throw malformed();
+    const [, credential, signedHeaders, sent] = m as unknown as [string, string, string, string];
+    parsed = { ...parseCredential(credential, malformed), signedHeaders: signedHeaders.split(';') };
+    signature = sent;
+    // Clients, key ids and days are few; a bound against headers made up to fill it.
+    if (prefixes.size >= 256) prefixes.clear();
+    prefixes.set(prefix, parsed);
+  }
   const longDate = header(headers, 'x-amz-date') ?? fromHttpDate(header(headers, 'date'));
   const payloadHash = header(headers, 'x-amz-content-sha256');
   if (!payloadHash) throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
-  return { ...parseCredential(credential, malformed), signedHeaders: signedHeaders.split(';'), signature, longDate, payloadHash, presigned: false };
+  return {
+    accessKeyId: parsed.accessKeyId,
+    shortDate: parsed.shortDate,
+    region: parsed.region,
+    service: parsed.service,
+    signedHeaders: parsed.signedHeaders,
+    signature,
+    longDate,
+    payloadHash,
+    presigned: false,
+  };
 }
 
 function fromQuery(query: QueryParameterBag, headers: IncomingHttpHeaders): Credentials {
@@ -194,6 +236,8 @@ export class SigV4Verifier {
    * are checked before (always ours), and a key id's secret is fixed for the verifier's life.
    */
   private readonly signingKeys = new Map<string, SigningKey>();
+  /** Authorization headers up to their signature, parsed (see fromHeader). */
+  private readonly authPrefixes = new Map<string, AuthPrefix>();
 
   constructor(
     keys: readonly KeyPair[],
@@ -210,7 +254,7 @@ export class SigV4Verifier {
   /** Synchronous: the request it checks is not held up by a promise, nor its caller by an await. */
   verify(info: SignedRequestInfo): Authenticated {
     const authorization = header(info.headers, 'authorization');
-    const creds = authorization !== undefined ? fromHeader(authorization, info.headers) : fromQuery(info.query, info.headers);
+    const creds = authorization !== undefined ? fromHeader(authorization, info.headers, this.authPrefixes) : fromQuery(info.query, info.headers);
     const secret = this.secrets.get(creds.accessKeyId);
     if (secret === undefined) throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: creds.accessKeyId });
     if (creds.service !== 's3' || creds.region !== this.region) {
