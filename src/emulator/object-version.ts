@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Grant } from './access/acl.js';
 import type { StoredChecksum } from './auth/checksums.js';
 
@@ -58,7 +58,7 @@ export interface ObjectVersion extends NewObject {
 const EMPTY = Buffer.alloc(0);
 
 export function md5Etag(body: Uint8Array): string {
-  return `"${createHash('md5').update(body).digest('hex')}"`;
+  return `"${hash('md5', body, 'hex')}"`;
 }
 
 export function makeVersion(object: NewObject | null, writeId: number, timestamp: number, versionId?: string): ObjectVersion {

@@ -47,7 +47,7 @@ export function createS3Server(state: EmulatorState): Server {
       op = chosen.name;
       if (state.readOnly && method !== 'GET' && method !== 'HEAD') throw new S3Error('AccessDenied', 'This endpoint is a read-only replica');
       // Authenticate and authorize before reading the body: a refused request must change nothing.
-      const auth = SigV4Verifier.isSigned(info) ? await verifier.verify(info) : undefined;
+      const auth = SigV4Verifier.isSigned(info) ? verifier.verify(info) : undefined;
       const caller = auth ? state.users.caller(auth.accessKeyId) : ANONYMOUS;
       authorizeRequest(state, caller, op, target.bucket, target.key, { headers: req.headers, query: target.query });
       const hasBody = method === 'PUT' || method === 'POST';

@@ -52,13 +52,13 @@ export function cannedAcl(name: string, owner: string, bucketOwner: string): Gra
   }
 }
 
-const GRANT_HEADERS: Record<string, Permission> = {
-  'x-amz-grant-read': 'READ',
-  'x-amz-grant-write': 'WRITE',
-  'x-amz-grant-read-acp': 'READ_ACP',
-  'x-amz-grant-write-acp': 'WRITE_ACP',
-  'x-amz-grant-full-control': 'FULL_CONTROL',
-};
+const GRANT_HEADERS: readonly (readonly [string, Permission])[] = [
+  ['x-amz-grant-read', 'READ'],
+  ['x-amz-grant-write', 'WRITE'],
+  ['x-amz-grant-read-acp', 'READ_ACP'],
+  ['x-amz-grant-write-acp', 'WRITE_ACP'],
+  ['x-amz-grant-full-control', 'FULL_CONTROL'],
+];
 
 /** A grantee as the x-amz-grant-* headers name one: id="…", uri="…" or emailAddress="…". */
 function headerGrantee(text: string): Grantee {
@@ -81,7 +81,7 @@ export function requestedAcl(headers: Record<string, string | string[] | undefin
   };
   const canned = text('x-amz-acl');
   const grants: Grant[] = [];
-  for (const [name, permission] of Object.entries(GRANT_HEADERS)) {
+  for (const [name, permission] of GRANT_HEADERS) {
     const value = text(name);
     if (value === undefined) continue;
     for (const one of value.split(',')) if (one.trim() !== '') grants.push({ grantee: headerGrantee(one), permission });

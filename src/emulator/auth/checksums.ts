@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { S3Error } from '../errors.js';
 import { crc32c, crc64nvme } from './crc.js';
@@ -11,7 +11,7 @@ const u32 = (n: number) => {
 
 /** Every integrity value S3 takes, computed as S3 encodes it (base64 of the digest). */
 const COMPUTE: Record<string, (body: Buffer) => string> = {
-  'content-md5': (b) => createHash('md5').update(b).digest('base64'),
+  'content-md5': (b) => hash('md5', b, 'base64'),
   'x-amz-checksum-crc32': (b) => {
     const out = Buffer.alloc(4);
     out.writeUInt32BE(crc32(b) >>> 0);
@@ -19,8 +19,8 @@ const COMPUTE: Record<string, (body: Buffer) => string> = {
   },
   'x-amz-checksum-crc32c': (b) => u32(crc32c(b)),
   'x-amz-checksum-crc64nvme': (b) => crc64nvme(b).toString('base64'),
-  'x-amz-checksum-sha1': (b) => createHash('sha1').update(b).digest('base64'),
-  'x-amz-checksum-sha256': (b) => createHash('sha256').update(b).digest('base64'),
+  'x-amz-checksum-sha1': (b) => hash('sha1', b, 'base64'),
+  'x-amz-checksum-sha256': (b) => hash('sha256', b, 'base64'),
 };
 
 /** S3's names of its checksum algorithms, by the header that carries each. */
@@ -31,6 +31,8 @@ export const CHECKSUM_ALGORITHMS: Record<string, ChecksumAlgorithm> = {
   'x-amz-checksum-sha1': 'SHA1',
   'x-amz-checksum-sha256': 'SHA256',
 };
+
+const ALGORITHM_HEADERS = Object.entries(CHECKSUM_ALGORITHMS);
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 
@@ -59,7 +61,7 @@ export function checksumHeader(c: { algorithm: ChecksumAlgorithm }): string {
  */
 export function sentChecksum(...sources: Record<string, string | string[] | undefined>[]): StoredChecksum | undefined {
   for (const source of sources) {
-    for (const [name, algorithm] of Object.entries(CHECKSUM_ALGORITHMS)) {
+    for (const [name, algorithm] of ALGORITHM_HEADERS) {
       const value = source[name];
       if (typeof value === 'string') return { algorithm, value: value.trim() };
     }

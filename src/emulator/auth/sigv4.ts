@@ -1,11 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SignatureV4Base, getCanonicalHeaders, getSigningKey } from '@smithy/signature-v4';
+import { getCanonicalHeaders, getCanonicalQuery } from '@smithy/signature-v4';
 import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
 import { S3Error } from '../errors.js';
 import { headerText } from '../metadata-text.js';
 import type { KeyPair } from '../options.js';
-import { NodeSha256, hmacSha256 } from './node-sha256.js';
+import { Sha256Hmac, deriveSigningKey, sha256Hex } from './node-sha256.js';
 import { awsUriEncodePath } from './uri.js';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -31,7 +30,7 @@ export interface Authenticated {
   /** The x-amz-content-sha256 the signature covered: a hex hash, UNSIGNED-PAYLOAD or STREAMING-*. */
   payloadHash: string;
   signature: string;
-  signingKey: Uint8Array;
+  signingKey: Buffer;
   longDate: string;
   scope: string;
 }
@@ -41,27 +40,54 @@ interface Credentials {
   shortDate: string;
   region: string;
   service: string;
-  signedHeaders: string[];
+  signedHeaders: readonly string[];
   signature: string;
   longDate: string;
   payloadHash: string;
   presigned: boolean;
 }
 
-/** Exposes the Smithy signer's canonical-request and string-to-sign steps for verifying. */
-class CanonicalSigner extends SignatureV4Base {
-  constructor() {
-    // S3 signs the path as sent (no normalisation, no second encoding): uriEscapePath false.
-    super({ service: 's3', region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NodeSha256, uriEscapePath: false });
+/**
+ * Signed-header names as every SDK writes them: lower case, in order, each once. Written out
+ * below as Smithy's getCanonicalHeaders would; any other list goes through Smithy's own.
+ */
+function inCanonicalOrder(names: readonly string[]): boolean {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (name !== name.toLowerCase() || name === '__proto__' || (i > 0 && !(names[i - 1]! < name))) return false;
   }
+  return true;
+}
 
-  canonicalRequest(request: HttpRequest, headers: HeaderBag, payloadHash: string): string {
-    return this.createCanonicalRequest(request, headers, payloadHash);
-  }
+/** What getCanonicalHeaders changes in a value: line breaks, tabs, runs of spaces, a space at either end. */
+const NOT_CANONICAL = /[\r\n\t]| {2}|^ | $/;
 
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM);
+/** A header value as Smithy's getCanonicalHeaders writes it (the same three replacements), the common value untouched. */
+function canonicalValue(value: string): string {
+  return NOT_CANONICAL.test(value) ? value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '') : value;
+}
+
+/** The canonical request's header lines and signed-header list, as Smithy's createCanonicalRequest writes them. */
+export function canonicalHeaderBlock(names: readonly string[], sent: IncomingHttpHeaders): { lines: string; signed: string } {
+  if (inCanonicalOrder(names)) {
+    const lines: string[] = [];
+    // Clients sign the text they sent, hashed as UTF-8.
+    for (const name of names) lines.push(`${name}:${canonicalValue(headerText(header(sent, name) ?? ''))}`);
+    return { lines: lines.join('\n'), signed: names.join(';') };
   }
+  const headers: HeaderBag = {};
+  for (const name of names) headers[name] = headerText(header(sent, name) ?? '');
+  const canonical = getCanonicalHeaders({ headers } as HttpRequest, undefined, new Set(names));
+  const sorted = Object.keys(canonical).sort();
+  return { lines: sorted.map((name) => `${name}:${canonical[name]}`).join('\n'), signed: sorted.join(';') };
+}
+
+/**
+ * SigV4's string to sign, as the Smithy signer's createStringToSign writes it, hashed at once by
+ * OpenSSL: Smithy's goes through its Checksum interface, a promise and a JavaScript hex loop.
+ */
+function stringToSign(longDate: string, scope: string, canonicalRequest: string): string {
+  return `${ALGORITHM}\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -74,11 +100,16 @@ function single(query: QueryParameterBag, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : (v ?? undefined);
 }
 
+/** The last date parsed: requests of the same second carry the same one. */
+let lastAmzDate = { text: '', ms: NaN };
+
 /** "20240102T030405Z" to ms, or NaN. */
 function parseAmzDate(text: string): number {
+  if (text === lastAmzDate.text) return lastAmzDate.ms;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  if (!m) return NaN;
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const ms = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
+  lastAmzDate = { text, ms };
+  return ms;
 }
 
 /** SigV4 allows the Date header instead of x-amz-date; the string to sign uses its ISO form. */
@@ -96,19 +127,56 @@ function parseCredential(text: string, malformed: () => S3Error): Omit<Credentia
 /** The three fields of the Authorization header, in the order every SDK writes them. */
 const AUTH_FIELDS = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
 
-function fromHeader(authorization: string, headers: IncomingHttpHeaders): Credentials {
+/** The Authorization header's fields before its signature, parsed: the same for all a client signs in a day. */
+type AuthPrefix = Pick<Credentials, 'accessKeyId' | 'shortDate' | 'region' | 'service' | 'signedHeaders'>;
+
+const SIGNATURE_FIELD = 'Signature=';
+/** What AUTH_FIELDS wants after the last "Signature=". */
+const SIGNATURE_VALUE = /^([0-9a-fA-F]+)\s*$/;
+
+/**
+ * The fields of the Authorization header. A header whose text up to its last "Signature=" was
+ * parsed before needs only its signature checked: AUTH_FIELDS matched that text then, and its
+ * first two fields cannot end anywhere else (neither holds a comma or a blank).
+ */
+function fromHeader(authorization: string, headers: IncomingHttpHeaders, prefixes: Map<string, AuthPrefix>): Credentials {
   // Errors are built only when thrown: capturing a stack on every request is not free.
   const malformed = () => new S3Error('AuthorizationHeaderMalformed');
   if (!authorization.startsWith(ALGORITHM + ' ')) {
     throw new S3Error('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
   }
-  const m = AUTH_FIELDS.exec(authorization);
-  if (!m) throw malformed();
-  const [, credential, signedHeaders, signature] = m as unknown as [string, string, string, string];
+  const at = authorization.lastIndexOf(SIGNATURE_FIELD);
+  const prefix = at < 0 ? '' : authorization.slice(0, at);
+  let parsed = prefixes.get(prefix);
+  let signature: string;
+  if (parsed) {
+    const m = SIGNATURE_VALUE.exec(authorization.slice(at + SIGNATURE_FIELD.length));
+    if (!m) throw malformed();
+    signature = m[1]!;
+  } else {
+    const m = AUTH_FIELDS.exec(authorization);
+    if (!m) throw malformed();
+    const [, credential, signedHeaders, sent] = m as unknown as [string, string, string, string];
+    parsed = { ...parseCredential(credential, malformed), signedHeaders: signedHeaders.split(';') };
+    signature = sent;
+    // Clients, key ids and days are few; a bound against headers made up to fill it.
+    if (prefixes.size >= 256) prefixes.clear();
+    prefixes.set(prefix, parsed);
+  }
   const longDate = header(headers, 'x-amz-date') ?? fromHttpDate(header(headers, 'date'));
   const payloadHash = header(headers, 'x-amz-content-sha256');
   if (!payloadHash) throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
-  return { ...parseCredential(credential, malformed), signedHeaders: signedHeaders.split(';'), signature, longDate, payloadHash, presigned: false };
+  return {
+    accessKeyId: parsed.accessKeyId,
+    shortDate: parsed.shortDate,
+    region: parsed.region,
+    service: parsed.service,
+    signedHeaders: parsed.signedHeaders,
+    signature,
+    longDate,
+    payloadHash,
+    presigned: false,
+  };
 }
 
 function fromQuery(query: QueryParameterBag, headers: IncomingHttpHeaders): Credentials {
@@ -140,22 +208,36 @@ function fromQuery(query: QueryParameterBag, headers: IncomingHttpHeaders): Cred
   };
 }
 
+/** Compares in time that depends only on the length, as timingSafeEqual does, without making buffers of the two. */
 function sameSignature(expected: string, provided: string): boolean {
-  const a = Buffer.from(expected, 'latin1');
-  const b = Buffer.from(provided, 'latin1');
-  return a.length === b.length && timingSafeEqual(a, b);
+  if (expected.length !== provided.length) return false;
+  let differ = 0;
+  for (let i = 0; i < expected.length; i++) differ |= expected.charCodeAt(i) ^ provided.charCodeAt(i);
+  return differ === 0;
+}
+
+/** A day's signing key for one key id, and its HMAC ready to use. */
+interface SigningKey {
+  key: Buffer;
+  hmac: Sha256Hmac;
 }
 
 /**
  * Checks AWS Signature V4 (Authorization header or presigned query) against the key pairs.
- * The canonical request and string to sign come from the Smithy signer, the library the
- * AWS SDK signs with; only the final HMAC and the comparison are here.
+ * The canonical query comes from the Smithy signer, the library the AWS SDK signs with; the
+ * canonical headers too when the signed-header list is unusual. The rest is written out as
+ * Smithy writes it (test/emulator/sigv4-verifier.test.ts holds it to Smithy's output), so that a
+ * request costs one SHA-256 and one HMAC and no promise.
  */
 export class SigV4Verifier {
   private readonly secrets: Map<string, string>;
-  private readonly signer = new CanonicalSigner();
-  /** Derived keys per (key id, date, region, service): four HMACs saved on nearly every request. */
-  private readonly signingKeys = new Map<string, Uint8Array>();
+  /**
+   * Derived keys by key id and date: four HMACs saved on nearly every request. Region and service
+   * are checked before (always ours), and a key id's secret is fixed for the verifier's life.
+   */
+  private readonly signingKeys = new Map<string, SigningKey>();
+  /** Authorization headers up to their signature, parsed (see fromHeader). */
+  private readonly authPrefixes = new Map<string, AuthPrefix>();
 
   constructor(
     keys: readonly KeyPair[],
@@ -169,9 +251,10 @@ export class SigV4Verifier {
     return info.headers.authorization !== undefined || single(info.query, 'X-Amz-Algorithm') !== undefined;
   }
 
-  async verify(info: SignedRequestInfo): Promise<Authenticated> {
+  /** Synchronous: the request it checks is not held up by a promise, nor its caller by an await. */
+  verify(info: SignedRequestInfo): Authenticated {
     const authorization = header(info.headers, 'authorization');
-    const creds = authorization !== undefined ? fromHeader(authorization, info.headers) : fromQuery(info.query, info.headers);
+    const creds = authorization !== undefined ? fromHeader(authorization, info.headers, this.authPrefixes) : fromQuery(info.query, info.headers);
     const secret = this.secrets.get(creds.accessKeyId);
     if (secret === undefined) throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: creds.accessKeyId });
     if (creds.service !== 's3' || creds.region !== this.region) {
@@ -191,24 +274,22 @@ export class SigV4Verifier {
     if (creds.presigned && signedAt - Date.now() > MAX_SKEW_MS) throw new S3Error('AccessDenied', 'Request is not valid yet');
     if (!creds.signedHeaders.includes('host')) throw new S3Error('AccessDenied', 'Host must be a signed header');
 
-    const headers: HeaderBag = {};
-    for (const name of creds.signedHeaders) headers[name] = headerText(header(info.headers, name) ?? ''); // clients sign the text they sent, hashed as UTF-8
-    const canonicalHeaders = getCanonicalHeaders({ headers } as HttpRequest, undefined, new Set(creds.signedHeaders));
+    const { lines, signed } = canonicalHeaderBlock(creds.signedHeaders, info.headers);
+    // The path is taken as it comes (S3 signs it encoded once, not normalised).
+    const rest = `\n${getCanonicalQuery({ query: info.query } as HttpRequest)}\n${lines}\n\n${signed}\n${creds.payloadHash}`;
     const scope = `${creds.shortDate}/${creds.region}/${creds.service}/aws4_request`;
-    const signingKey = await this.signingKey(creds, secret);
-    const query = info.query;
-    const expected = async (path: string) => {
-      const request = { method: info.method, path, query, headers } as HttpRequest;
-      const canonicalRequest = this.signer.canonicalRequest(request, canonicalHeaders, creds.payloadHash);
-      const stringToSign = await this.signer.stringToSign(creds.longDate, scope, canonicalRequest);
-      return { signature: hmacSha256(signingKey, stringToSign).toString('hex'), canonicalRequest, stringToSign };
+    const key = this.signingKey(creds, secret);
+    const expected = (path: string) => {
+      const canonicalRequest = `${info.method}\n${path}${rest}`;
+      const toSign = stringToSign(creds.longDate, scope, canonicalRequest);
+      return { signature: key.hmac.digest(toSign, 'hex'), canonicalRequest, stringToSign: toSign };
     };
     // Clients encode keys with different safe sets; canonical form first, then the path as sent.
     // A path of only unreserved characters is its own canonical form (the common case).
     const canonicalPath = PLAIN_PATH.test(info.rawPath) ? info.rawPath : awsUriEncodePath(info.path);
-    let attempt = await expected(canonicalPath);
+    let attempt = expected(canonicalPath);
     if (!sameSignature(attempt.signature, creds.signature) && info.rawPath !== canonicalPath) {
-      const asSent = await expected(info.rawPath);
+      const asSent = expected(info.rawPath);
       if (sameSignature(asSent.signature, creds.signature)) attempt = asSent;
     }
     if (!sameSignature(attempt.signature, creds.signature)) {
@@ -219,18 +300,18 @@ export class SigV4Verifier {
         CanonicalRequest: attempt.canonicalRequest,
       });
     }
-    return { accessKeyId: creds.accessKeyId, payloadHash: creds.payloadHash, signature: creds.signature, signingKey, longDate: creds.longDate, scope };
+    return { accessKeyId: creds.accessKeyId, payloadHash: creds.payloadHash, signature: creds.signature, signingKey: key.key, longDate: creds.longDate, scope };
   }
 
-  private async signingKey(creds: Credentials, secret: string): Promise<Uint8Array> {
-    const cacheKey = `${creds.accessKeyId}/${creds.shortDate}/${creds.region}/${creds.service}`;
-    let key = this.signingKeys.get(cacheKey);
-    if (!key) {
-      key = await getSigningKey(NodeSha256, { accessKeyId: creds.accessKeyId, secretAccessKey: secret }, creds.shortDate, creds.region, creds.service);
-      // Dates roll over daily; a handful of entries is all a live server needs.
-      if (this.signingKeys.size > 64) this.signingKeys.clear();
-      this.signingKeys.set(cacheKey, key);
-    }
-    return key;
+  private signingKey(creds: Credentials, secret: string): SigningKey {
+    const cacheKey = `${creds.accessKeyId}/${creds.shortDate}`;
+    const cached = this.signingKeys.get(cacheKey);
+    if (cached) return cached;
+    const key = deriveSigningKey(secret, creds.shortDate, creds.region, creds.service);
+    const entry = { key, hmac: new Sha256Hmac(key) };
+    // Dates roll over daily; a handful of entries is all a live server needs.
+    if (this.signingKeys.size > 64) this.signingKeys.clear();
+    this.signingKeys.set(cacheKey, entry);
+    return entry;
   }
 }

@@ -149,6 +149,9 @@ export function writtenVersionHeader(versionId: string | undefined): OutgoingHtt
   return versionId !== undefined && versionId !== 'null' ? { 'x-amz-version-id': versionId } : {};
 }
 
+/** Headers a GET's query may set (response-content-type=...), with their parameter's name. */
+const RESPONSE_OVERRIDES = ['content-type', 'content-language', 'expires', 'cache-control', 'content-disposition', 'content-encoding'].map((name) => [name, `response-${name}`] as const);
+
 function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
     etag: version.etag,
@@ -162,11 +165,11 @@ function objectHeaders(version: ObjectVersion, request: S3Request): OutgoingHttp
   for (const name in version.metadata) headers[META_PREFIX + name] = metadataHeaderValue(version.metadata[name]!);
   // A presigned GET may ask for other response headers (response-content-type=...).
   const q = request.target.query;
-  for (const name of ['content-type', 'content-language', 'expires', 'cache-control', 'content-disposition', 'content-encoding']) {
-    const override = queryValue(q, 'response-' + name);
+  for (const [name, parameter] of RESPONSE_OVERRIDES) {
+    const override = queryValue(q, parameter);
     if (override === undefined) continue;
     // A decoded query value can hold characters no HTTP header may carry.
-    if (/[^\t\x20-\x7e\x80-\xff]/.test(override)) throw new S3Error('InvalidArgument', `response-${name} holds characters a header cannot carry`);
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(override)) throw new S3Error('InvalidArgument', `${parameter} holds characters a header cannot carry`);
     headers[name] = override;
   }
   return headers;
