@@ -86,3 +86,48 @@ export async function visitReport(file: string, options: { screenshot?: string; 
     rmSync(profile, { recursive: true, force: true });
   }
 }
+
+export interface AxisLabel {
+  text: string;
+  /** 'left' or 'right' for y axes, 'bottom' or 'top' for x axes. */
+  orient: string;
+  /** Its box, in its axis' coordinates. */
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+export interface ChartTexts {
+  id: string;
+  /** Every axis label drawn (after Vega's own overlap removal). */
+  labels: AxisLabel[];
+  /** Tooltips of up to `perMark` items of each mark that has them, as the page shows them. */
+  tooltips: string[];
+}
+
+/** Runs in the page: walks each view's scenegraph for its axis labels and tooltips. */
+const CHART_TEXTS = (perMark: number) => `(() => Object.entries(objcheck.views).map(([id, view]) => {
+  const labels = [];
+  const tooltips = [];
+  const walk = (node, orient) => {
+    if (!node) return;
+    if (node.role === 'axis' && node.items[0]) orient = node.items[0].orient;
+    if (node.role === 'axis-label') {
+      for (const it of node.items) if (it.opacity !== 0 && it.text !== '') labels.push({ text: String(it.text), orient, x1: it.bounds.x1, y1: it.bounds.y1, x2: it.bounds.x2, y2: it.bounds.y2 });
+      return;
+    }
+    let shown = 0;
+    for (const it of node.items || []) {
+      if (it.tooltip !== undefined && it.tooltip !== null && shown++ < ${perMark}) tooltips.push(objcheck.tooltipText(id, it.tooltip).replace(/<[^>]*>/g, ' '));
+      if (it.items) for (const child of it.items) walk(child, orient);
+    }
+  };
+  walk(view.scenegraph().root, undefined);
+  return { id, labels, tooltips };
+}))()`;
+
+/** The axis labels and tooltip texts of every chart on the page (for `visitReport`'s act). */
+export async function chartTexts(page: import('playwright-core').Page, perMark = 200): Promise<ChartTexts[]> {
+  return (await page.evaluate(CHART_TEXTS(perMark))) as ChartTexts[];
+}

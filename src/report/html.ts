@@ -1,6 +1,7 @@
 // The page shell: a strict Content-Security-Policy that allows inline code and nothing else
 // (which also proves the page fetches nothing), the libraries inlined, the specs as JSON.
 
+import { formatNumber } from './number-format.js';
 import type { Libraries } from './types.js';
 import type { TopLevelSpec } from './specs/common.js';
 
@@ -69,12 +70,23 @@ const BOOT = `
   function row(key, value, html) {
     return '<tr><td class="key">' + html(key) + '</td><td class="value">' + html(value) + '</td></tr>';
   }
+  var formatNumber = ${formatNumber.toString()};
+  function shown(value, kind) {
+    return kind && typeof value === 'number' ? formatNumber(value, kind) : value;
+  }
+  // For the test and whoever opens the console: a datum as its chart's tooltip shows it.
+  window.objcheck.tooltipText = function (id, value) {
+    var spec = specs.find(function (c) { return c.id === id; }).spec;
+    var options = tooltipOptions(spec.usermeta && spec.usermeta.tooltips);
+    var esc = function (v) { return String(v); };
+    return options === true ? (value !== null && typeof value === 'object' ? Object.keys(value).map(function (k) { return k + ' ' + value[k]; }).join('; ') : String(value)) : options.formatTooltip(value, esc);
+  };
   function tooltipOptions(tables) {
     if (!tables) return true;
     return { formatTooltip: function (value, html) {
       if (value === null || typeof value !== 'object') return html(value);
       var table = tables.find(function (t) { return t.when in value; });
-      var pairs = table ? table.fields.map(function (f) { return [f[1], f[2] === 'percent' && typeof value[f[0]] === 'number' ? (value[f[0]] * 100).toFixed(1) + '%' : value[f[0]]]; }) : Object.keys(value).map(function (k) { return [k, value[k]]; });
+      var pairs = table ? table.fields.map(function (f) { return [f[1], shown(value[f[0]], f[2])]; }) : Object.keys(value).map(function (k) { return [k, value[k]]; });
       return '<table>' + pairs.filter(function (p) { return p[1] !== undefined; }).map(function (p) { return row(p[0], p[1], html); }).join('') + '</table>';
     } };
   }

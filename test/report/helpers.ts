@@ -33,3 +33,11 @@ export function historyOf(events: HistoryEvent[]): History {
 export function datasets(spec: unknown): Record<string, unknown[]> {
   return ((spec as { datasets?: Record<string, unknown[]> }).datasets ?? {}) as Record<string, unknown[]>;
 }
+
+/**
+ * Numbers shown with more decimals than they mean: four or more decimals (ms are shown to 0.1,
+ * sub-ms to the µs, seconds to the ms) or a percentage to more than 0.1.
+ */
+export function overPrecise(texts: readonly string[]): string[] {
+  return texts.flatMap((t) => [...t.matchAll(/\d\.\d{4,}|\d\.\d{2,}\s?%/g)].map((m) => `${m[0]} in "${t.slice(Math.max(0, m.index - 40), m.index + 40)}"`));
+}

@@ -1,0 +1,47 @@
+// Numbers rounded to what they mean, the same on the page (tooltips, formatted in the browser)
+// and in its HTML (tables, written here): ms to 0.1 (sub-ms to the µs), fractions as
+// percentages to 0.1, times since the run started to the ms, rates to 0.1, counts whole.
+
+/** How a number reads: what it measures decides its precision. */
+export type NumberKind = 'ms' | 'percent' | 's' | 'step' | 'rate' | 'count';
+
+/**
+ * A number as a reader needs it. Self-contained (no closure over this module): the page embeds
+ * its source (`formatNumber.toString()`) to title tooltips with the same words.
+ */
+export function formatNumber(value: number, kind: NumberKind): string {
+  if (typeof value !== 'number' || !isFinite(value)) return String(value);
+  const fixed = (v: number, digits: number, trim: boolean) =>
+    v.toLocaleString('en-US', { minimumFractionDigits: trim ? 0 : digits, maximumFractionDigits: digits });
+  switch (kind) {
+    case 'ms': {
+      const a = Math.abs(value);
+      // Below a millisecond, 0.1 ms would say nothing: to the µs, and "< 0.001" rather than a 0 that is not one.
+      if (a === 0 || a >= 1) return fixed(value, 1, false);
+      return a < 0.0005 ? `${value < 0 ? '> −' : '< '}0.001` : fixed(value, 3, true);
+    }
+    case 'percent':
+      return `${fixed(value * 100, 1, false)}%`;
+    case 's':
+      return fixed(value, 3, false);
+    case 'step':
+    case 'rate':
+      return fixed(value, 1, true);
+    case 'count':
+      return fixed(Math.round(value), 0, true);
+    default:
+      return String(value);
+  }
+}
+
+/** d3-format specifiers for Vega-Lite's own formats (axes and tooltips it titles itself). */
+export const D3_FORMAT = {
+  /** A fraction on an axis: 20%, 99.5%. */
+  fraction: '.1~%',
+  /** A log axis of ms: 0.1, 1, 10, 1,000 (not 1.000000). */
+  logMs: ',.3~g',
+  /** Seconds since the run started, to the ms. */
+  s: ',.3f',
+  /** Event positions (imported histories). */
+  step: ',.1~f',
+} as const;
