@@ -30,8 +30,10 @@ export interface PageVisit {
   /** Every URL the page requested. */
   requests: string[];
   charts: ChartState[];
-  /** From navigation to every chart drawn, in ms. */
+  /** From navigation to the charts of the first two screens drawn (the others wait to be scrolled near), in ms. */
   renderMs: number;
+  /** From navigation to every chart drawn (the rest asked for by objcheck.drawAll() at once), in ms; null with drawAll false. */
+  allMs: number | null;
   text: string;
   screenshot?: string;
 }
@@ -54,8 +56,8 @@ const CHART_STATES = `[...document.querySelectorAll('div.chart')].map((d) => {
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Loads a report from disk, waits for every chart, and reports what the page did. */
-export async function visitReport(file: string, options: { screenshot?: string; timeoutMs?: number; act?: (page: import('playwright-core').Page) => Promise<void> } = {}): Promise<PageVisit> {
+/** Loads a report from disk, waits for its first screens' charts and then (unless drawAll is false) for every chart, and reports what the page did. */
+export async function visitReport(file: string, options: { screenshot?: string; timeoutMs?: number; drawAll?: boolean; act?: (page: import('playwright-core').Page) => Promise<void> } = {}): Promise<PageVisit> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'objcheck-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
@@ -72,6 +74,12 @@ export async function visitReport(file: string, options: { screenshot?: string; 
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     await page.waitForFunction(`document.body.getAttribute('data-charts') === 'done'`, undefined, { timeout: options.timeoutMs ?? 30_000 });
     const renderMs = performance.now() - t0;
+    let allMs: number | null = null;
+    if (options.drawAll !== false) {
+      // Pages written before charts were drawn on demand draw them all at once.
+      await page.evaluate('window.objcheck.drawAll ? objcheck.drawAll() : null');
+      allMs = performance.now() - t0;
+    }
     if (options.act) await options.act(page);
     const charts = (await page.evaluate(CHART_STATES)) as ChartState[];
     const text = await page.innerText('body');
@@ -80,7 +88,7 @@ export async function visitReport(file: string, options: { screenshot?: string; 
       await page.screenshot({ path: options.screenshot, fullPage: true });
       screenshot = options.screenshot;
     }
-    return { problems, requests, charts, renderMs, text, ...(screenshot ? { screenshot } : {}) };
+    return { problems, requests, charts, renderMs, allMs, text, ...(screenshot ? { screenshot } : {}) };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

@@ -158,6 +158,6 @@ ${table}
   const body = `${header(data.name, data.run, results, renderer)}
 <nav>${nav.map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`).join('')}</nav>
 ${sections.join('\n')}
-<footer><p class="muted">Self-contained: vega, vega-lite and vega-embed and all data are inside this file; it makes no network request.</p></footer>`;
+<footer><p class="muted">Self-contained: vega and vega-embed, the charts (compiled from Vega-Lite when the page was written) and all data are inside this file; it makes no network request.</p></footer>`;
   return page(`objcheck: ${data.name}`, body, charts, libraries);
 }

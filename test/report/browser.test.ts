@@ -81,6 +81,28 @@ describe.skipIf(missing !== null)('reports in headless Chromium', () => {
     expect(domain[0]).toBeGreaterThan(0);
   });
 
+  it('draws the charts of the first two screens at once, the others when scrolled near (or all on drawAll)', async () => {
+    const dir = join(tmp, 'results', 'register-synthetic-lazy');
+    await writeSyntheticRun(dir, { ops: 3000, seed: 1, visibilityDelayMs: 2 }, 'register-synthetic-lazy');
+    const rendered = `Object.fromEntries([...document.querySelectorAll('div.chart')].map((d) => [d.id, d.getAttribute('data-rendered')]))`;
+    let atLoad: Record<string, string | null> = {};
+    const v = await visitReport(await writeReport(dir, { renderer }), {
+      drawAll: false,
+      act: async (page) => {
+        atLoad = (await page.evaluate(rendered)) as Record<string, string | null>;
+        await page.locator('#chart-throughput').scrollIntoViewIfNeeded();
+        await page.waitForSelector('#chart-throughput[data-rendered="true"]', { timeout: 30_000 });
+      },
+    });
+    expect(v.problems).toEqual([]);
+    expect(v.allMs).toBeNull();
+    expect(atLoad['chart-timeline']).toBe('true');
+    // The bottom of the page waited until it was scrolled to, then was drawn with ink on it.
+    expect(atLoad['chart-throughput']).toBeNull();
+    expect(v.charts.find((c) => c.id === 'chart-throughput')).toMatchObject({ rendered: 'true', kind: 'canvas' });
+    expect(v.charts.find((c) => c.id === 'chart-throughput')!.inked).toBeGreaterThan(10);
+  });
+
   it("draws the default short run's report with nothing on the console (windows of 0 ms on a log axis)", async () => {
     const results = join(tmp, 'short-runs');
     const r = spawnSync(process.execPath, [join(import.meta.dirname, '../../dist/src/cli/main.js'), 'workload', '--time-limit', '2', '--results', results, '--name', 'short'], { encoding: 'utf8' });
