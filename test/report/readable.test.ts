@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartTexts, chromiumMissing, visitReport, type ChartTexts, type PageVisit } from '../../src/report/browser.js';
-import { writeReport } from '../../src/report/index.js';
+import { writeIndex, writeReport } from '../../src/report/index.js';
 import { formatNumber } from '../../src/report/number-format.js';
 import { rowsAxis, rowsHeight } from '../../src/report/specs/timeline.js';
 import { writeSyntheticRun } from '../../src/report/synthetic-run.js';
@@ -100,6 +100,17 @@ describe.skipIf(missing !== null)('reports in headless Chromium, read at a glanc
     expect(cx.tooltips.join(' ')).toMatch(/invoked \(ms\)\s+\d[\d,]*\.\d\s/);
     // The latency table: ms to 0.1.
     expect(v.text).toMatch(/\bget\s+[\d,]+\s+\d+\.\d\s+\d+\.\d\s/);
+  });
+
+  it("rounds the index's trend tooltips: the stale-read p99 in ms to 0.1", async () => {
+    const results = join(tmp, 'index-results');
+    await writeSyntheticRun(join(results, 'register-synthetic-a'), { ops: 1500, seed: 1, visibilityDelayMs: 2 }, 'register-synthetic-a');
+    let texts: ChartTexts[] = [];
+    const v = await visitReport(await writeIndex(results, { renderer }), { act: async (page) => void (texts = await chartTexts(page)) });
+    expect(v.problems).toEqual([]);
+    const tips = texts.flatMap((t) => t.tooltips);
+    expect(tips.filter((t) => /stale-read age p99 \(ms\) \d[\d,]*\.\d(;|$)/.test(t)).length, tips.join('\n')).toBeGreaterThan(0);
+    expect(overPrecise([...tips, ...texts.flatMap((t) => t.labels.map((l) => l.text)), v.text])).toEqual([]);
   });
 
   it('keeps the timeline\'s process labels apart at 100 processes', async () => {
