@@ -458,7 +458,7 @@ export const visibility = {
 /**
  * "stale-read window from 5,210 reads of 412 writes: 99% of reads consistent after 42.1 ms
  * [95% CI 38.0, 47.3]; 99.9% after 88.0 ms [95% CI …]; all reads after 120.4 ms (1,200 reads of
- * 140 writes); P(consistent at t = 0) 0.67". A level never reached is said as such, bounded by
+ * 140 writes); P(consistent at t = 0) 66.7%". A level never reached is said as such, bounded by
  * the largest t observed, which no reported window exceeds.
  */
 function summarizeWindows(e: Estimate, overlappingExcluded: number, atStore: boolean): string {
@@ -473,7 +473,7 @@ function summarizeWindows(e: Estimate, overlappingExcluded: number, atStore: boo
     return e.noFigure[level] ?? `${level}: ${w.reason ?? 'no figure'}`;
   });
   const left = overlappingExcluded > 0 ? `, ${count(overlappingExcluded, 'read')} of overlapping writes left out` : '';
-  const p0 = e.pAt0 === null ? '' : `; P(consistent at t = 0) ${e.pAt0.toFixed(2)}`;
+  const p0 = e.pAt0 === null ? '' : `; P(consistent at t = 0) ${(e.pAt0 * 100).toFixed(1)}%`;
   const where = atStore ? ' (t at the store, from its ground truth)' : '';
   return `stale-read window${where} from ${count(e.samples, 'read')} of ${count(e.writes, 'write')}${left}: ${parts.join('; ')}${p0}`;
 }

@@ -2,7 +2,7 @@
 // (which also proves the page fetches nothing), the libraries inlined, the specs as JSON.
 
 import { compile } from 'vega-lite';
-import { formatNumber } from './number-format.js';
+import { formatNumber } from '../util/format-number.js';
 import type { Libraries } from './types.js';
 import type { TopLevelSpec } from './specs/common.js';
 

@@ -17,7 +17,7 @@ import { partHistory } from '../../workloads/mixed.js';
 import { resultsOf } from './scoped-results.js';
 import { staleAges, visibilityData } from './staleness-data.js';
 import { latencyKind, timeAxis } from './time-axis.js';
-import { formatNumber } from './number-format.js';
+import { formatNumber } from '../util/format-number.js';
 import { historyEnd, timelineData } from './timeline-data.js';
 import type { ReportInput } from './types.js';
 import { windowsSection } from './windows-section.js';

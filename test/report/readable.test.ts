@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartTexts, chromiumMissing, visitReport, type ChartTexts, type PageVisit } from '../../src/report/browser.js';
 import { writeIndex, writeReport } from '../../src/report/index.js';
-import { formatNumber } from '../../src/report/number-format.js';
+import { formatNumber } from '../../src/util/format-number.js';
 import { rowsAxis, rowsHeight } from '../../src/report/specs/timeline.js';
 import { writeSyntheticRun } from '../../src/report/synthetic-run.js';
 import { overPrecise } from './helpers.js';
@@ -85,6 +85,9 @@ describe.skipIf(missing !== null)('reports in headless Chromium, read at a glanc
       expect(overPrecise(t.tooltips), t.id).toEqual([]);
     }
     expect(overPrecise([v.text])).toEqual([]);
+    // The visibility checker's summary in the header: P(t = 0) as a percentage, as in the note under its chart.
+    expect(v.text).toMatch(/P\(consistent at t = 0\) \d+\.\d%;?\s/);
+    expect(v.text).not.toMatch(/P\(consistent at t = 0\) [01]\.\d/);
     // Fractions are percentages, on the axes and in the tooltips.
     const ecdf = texts.find((t) => t.id === 'chart-latency-ecdf')!;
     expect(ecdf.labels.map((l) => l.text)).toEqual(expect.arrayContaining(['0%', '100%']));

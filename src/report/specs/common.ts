@@ -2,7 +2,7 @@
 
 import type { TopLevelSpec } from 'vega-lite';
 import type { Faults } from '../faults.js';
-import { D3_FORMAT } from '../number-format.js';
+import { D3_FORMAT } from '../../util/format-number.js';
 import type { TimeAxis } from '../time-axis.js';
 
 export type { TopLevelSpec };

@@ -3,9 +3,9 @@
 // Vega interprets it for every mark on every draw and zoom: for thousands of marks, seconds.
 // The page (html.ts BOOT) reads the tables from the spec's usermeta.
 
-import type { NumberKind } from '../number-format.js';
+import type { NumberKind } from '../../util/format-number.js';
 
-/** [field, title] or [field, title, kind]: a number is shown as its kind reads (number-format.ts). */
+/** [field, title] or [field, title, kind]: a number is shown as its kind reads (formatNumber in util/format-number.ts). */
 export type TooltipField = readonly [string, string] | readonly [string, string, NumberKind];
 
 /** How to title a datum that has the field `when` (the page's way to tell one layer's data from another's). */

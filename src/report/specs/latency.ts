@@ -5,7 +5,7 @@
 
 import type { Faults } from '../faults.js';
 import type { Series } from '../series.js';
-import { D3_FORMAT } from '../number-format.js';
+import { D3_FORMAT } from '../../util/format-number.js';
 import { latencyKind, timeKind, type TimeAxis } from '../time-axis.js';
 import { CONCAT_WIDTH, CONFIG, faultLayers, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
 import { DATUM_TOOLTIP, tooltipMeta } from './datum-tooltip.js';

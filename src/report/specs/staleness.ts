@@ -1,7 +1,7 @@
 // Staleness: how old the stale reads were, and how soon after a write reads reflect it.
 
 import type { Ages, Visibility } from '../staleness-data.js';
-import { D3_FORMAT } from '../number-format.js';
+import { D3_FORMAT } from '../../util/format-number.js';
 import { CONFIG, SCHEMA, type Layer, type TopLevelSpec } from './common.js';
 import { DATUM_TOOLTIP, tooltipMeta } from './datum-tooltip.js';
 
