@@ -33,7 +33,7 @@ export interface Chart {
 /** A chart as the page gets it: compiled to Vega when the page is written. */
 export interface CompiledChart {
   id: string;
-  /** The Vega spec. */
+  /** The Vega spec; null when Vega-Lite could not compile it (the page then says so in the chart's place). */
   vega: unknown;
   /** The Vega-Lite spec's tooltip tables (datum-tooltip.ts). */
   tooltips: unknown;
@@ -61,7 +61,14 @@ export function compileChart(chart: Chart): CompiledChart {
     debug: () => logger,
   };
   const usermeta = (chart.spec as { usermeta?: { tooltips?: unknown } }).usermeta;
-  return { id: chart.id, vega: compile(chart.spec, { logger: logger as never }).spec, tooltips: usermeta?.tooltips ?? null, warnings };
+  let vega: unknown = null;
+  try {
+    vega = compile(chart.spec, { logger: logger as never }).spec;
+  } catch (err) {
+    // The page says so where the chart would be, as when it compiled the spec itself.
+    say(`compile error: ${(err as Error).message}`);
+  }
+  return { id: chart.id, vega, tooltips: usermeta?.tooltips ?? null, warnings };
 }
 
 const STYLE = `
@@ -133,7 +140,8 @@ const BOOT = `
     var el = document.getElementById(c.id);
     c.warnings.forEach(function (w) { console.warn('vega-lite (' + c.id + '): ' + w); });
     var options = { mode: 'vega', ast: true, renderer: 'canvas', actions: actions, tooltip: tooltipOptions(c.tooltips) };
-    drawing[c.id] = vegaEmbed(el, c.vega, options).then(function (r) {
+    var embedding = c.vega ? vegaEmbed(el, c.vega, options) : Promise.reject(new Error(c.warnings.join('; ')));
+    drawing[c.id] = embedding.then(function (r) {
       views[c.id] = r.view;
       el.setAttribute('data-rendered', 'true');
     }, function (err) {
