@@ -53,7 +53,7 @@ export const staleReads: Checker = {
     if (reads === 0) result.summary = 'no successful reads that a write (or the initial state) can explain';
     if (ages.length > 0) {
       const a = result.ageMs as { p50: number; p99: number; max: number };
-      result.summary = `${ages.length} of ${reads} reads stale (${((ages.length / reads) * 100).toFixed(2)}%); age p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, max ${a.max.toFixed(1)} ms`;
+      result.summary = `${ages.length} of ${reads} reads stale (${((ages.length / reads) * 100).toFixed(1)}%); age p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, max ${a.max.toFixed(1)} ms`;
     }
     return result;
   },

@@ -281,7 +281,7 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
         atLeastMs: toMs(maxT),
         samples: n - from,
         writes: writesFrom[from]!,
-        reason: `${l.name} consistency not reached within the reads observed (up to ${toMs(maxT)} ms): the fitted curve ends at ${round(last.p * 100)}% consistent, over the last ${count(last.samples, 'read')} (from ${toMs(last.tFrom)} ms)`,
+        reason: `${l.name} consistency not reached within the reads observed (up to ${ms1(maxT)} ms): the fitted curve ends at ${round(last.p * 100)}% consistent, over the last ${count(last.samples, 'read')} (from ${ms1(last.tFrom)} ms)`,
       };
       noFigure[l.name] = `${l.name} not reached within the reads observed (up to ${ms1(maxT)} ms)`;
       floor = maxT;
@@ -294,14 +294,14 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
         win = { ms: toMs(w), samples: behind, writes: writesFrom[from]! };
         floor = w;
       } else {
-        win = { ms: null, samples: behind, writes: writesFrom[from]!, reason: `not enough data: ${count(behind, 'read')} at or beyond ${toMs(w)} ms; ${l.name} needs at least ${count(l.minSamples, 'read')}` };
+        win = { ms: null, samples: behind, writes: writesFrom[from]!, reason: `not enough data: ${count(behind, 'read')} at or beyond ${ms1(w)} ms; ${l.name} needs at least ${count(l.minSamples, 'read')}` };
         noFigure[l.name] = `${l.name}: not enough data (${count(behind, 'read')} at or beyond ${ms1(w)} ms; needs ${l.minSamples.toLocaleString('en-US')})`;
         // What the fit does say: it is below q up to the last read of its last block below q.
         const below = fit.filter((b) => b.p < l.q).at(-1);
         if (below) {
           floor = Math.max(floor, below.tTo);
           win.atLeastMs = toMs(floor);
-          win.reason += `; the window is at least ${toMs(floor)} ms, where the fitted curve is still below ${l.name}`;
+          win.reason += `; the window is at least ${ms1(floor)} ms, where the fitted curve is still below ${l.name}`;
           noFigure[l.name] += `, at least ${ms1(floor)} ms`;
         }
       }
@@ -320,7 +320,7 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
         writes: beyondWrites,
         // A read at `at` was inconsistent, and no lower level's window exceeds this one's.
         ...(lastBad < 0 ? {} : { atLeastMs: toMs(Math.max(at, floor)) }),
-        reason: `not enough data: ${count(beyond, 'read')} of ${count(beyondWrites, 'write')} started more than ${toMs(at)} ms after their write; 100% needs at least ${count(ALL_CONSISTENT_MIN_SAMPLES, 'read')} of ${count(ALL_CONSISTENT_MIN_WRITES, 'write')}`,
+        reason: `not enough data: ${count(beyond, 'read')} of ${count(beyondWrites, 'write')} started more than ${ms1(at)} ms after their write; 100% needs at least ${count(ALL_CONSISTENT_MIN_SAMPLES, 'read')} of ${count(ALL_CONSISTENT_MIN_WRITES, 'write')}`,
       };
 
   // Poisson bootstrap by write: each resample weighs every write by a Poisson(1) draw, and all
@@ -458,7 +458,7 @@ export const visibility = {
 /**
  * "stale-read window from 5,210 reads of 412 writes: 99% of reads consistent after 42.1 ms
  * [95% CI 38.0, 47.3]; 99.9% after 88.0 ms [95% CI …]; all reads after 120.4 ms (1,200 reads of
- * 140 writes); P(consistent at t = 0) 0.67". A level never reached is said as such, bounded by
+ * 140 writes); P(consistent at t = 0) 66.7%". A level never reached is said as such, bounded by
  * the largest t observed, which no reported window exceeds.
  */
 function summarizeWindows(e: Estimate, overlappingExcluded: number, atStore: boolean): string {
@@ -473,7 +473,7 @@ function summarizeWindows(e: Estimate, overlappingExcluded: number, atStore: boo
     return e.noFigure[level] ?? `${level}: ${w.reason ?? 'no figure'}`;
   });
   const left = overlappingExcluded > 0 ? `, ${count(overlappingExcluded, 'read')} of overlapping writes left out` : '';
-  const p0 = e.pAt0 === null ? '' : `; P(consistent at t = 0) ${e.pAt0.toFixed(2)}`;
+  const p0 = e.pAt0 === null ? '' : `; P(consistent at t = 0) ${(e.pAt0 * 100).toFixed(1)}%`;
   const where = atStore ? ' (t at the store, from its ground truth)' : '';
   return `stale-read window${where} from ${count(e.samples, 'read')} of ${count(e.writes, 'write')}${left}: ${parts.join('; ')}${p0}`;
 }

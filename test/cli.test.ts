@@ -65,13 +65,19 @@ describe('objcheck workload', () => {
     expect(r.stderr).toMatch(/^progress: 5\.\d\/10 s {2}ops [\d,]+ {2}[\d,]+ ops\/s {2}errors 0$/m);
   });
 
-  it.skipIf(spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0)('on a terminal draws a progress bar in place', async () => {
+  it.skipIf(spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0)("on a terminal draws cli-progress's bar in place, full when the time limit is reached", async () => {
     // util-linux's script gives the run a pseudo-terminal.
     const cwd = tmp();
     const r = spawnSync('script', ['-qec', `${process.execPath} ${cli} workload --time-limit 1`, '/dev/null'], { cwd, encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/\r\[#+-*\] [\d.]+\/1 s {2}ops [\d,]+ {2}[\d,]+ ops\/s {2}errors 0\x1b\[K/);
+    // Redrawn from the first column, the rest of the line cleared: the bar, how far through the limit, the counts.
+    const bar = /\x1b\[1G\[(#*)(-*)\] (\d+)% {2}[\d.]+\/1 s {2}ops [\d,]+ {2}[\d,]+ ops\/s {2}errors 0\x1b\[0K/g;
+    const drawn = [...r.stdout.matchAll(bar)];
+    expect(drawn.length).toBeGreaterThan(1);
+    for (const d of drawn) expect(d[1]!.length + d[2]!.length).toBe(24);
+    expect(drawn.at(-1)!.slice(1)).toEqual(['#'.repeat(24), '', '100']);
     expect(r.stdout).not.toMatch(/^progress: /m);
+    expect(r.stdout).toContain('verdict: VALID');
   });
 
   it('--value-size: values of that size, and the bandwidth beside ops/s in the summary and results.json', async () => {

@@ -189,10 +189,12 @@ export async function workloadCommand(given: WorkloadConfig): Promise<number> {
     const counting = countingBytes(opened.client);
     const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
     const runStartNs = recorder.now();
-    const display = showProgress(progress, () => (rec.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
     const clientFor = await faults?.splitWorkers(opened, config.concurrency, (c) => countingBytes(c, counting.bytes).client);
     faults?.start(opened, recorder, stop.signal);
     let outcome: WorkersOutcome;
+    // Made just before the workers start: a bar's redraw timer would keep the process alive if
+    // anything between threw.
+    const display = showProgress(progress, () => (rec.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
     try {
       outcome = await runWorkers(
         {

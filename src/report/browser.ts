@@ -30,8 +30,10 @@ export interface PageVisit {
   /** Every URL the page requested. */
   requests: string[];
   charts: ChartState[];
-  /** From navigation to every chart drawn, in ms. */
+  /** From navigation to the charts of the first two screens drawn (the others wait to be scrolled near), in ms. */
   renderMs: number;
+  /** From navigation to every chart drawn (the rest asked for by objcheck.drawAll() at once), in ms; null with drawAll false. */
+  allMs: number | null;
   text: string;
   screenshot?: string;
 }
@@ -54,8 +56,8 @@ const CHART_STATES = `[...document.querySelectorAll('div.chart')].map((d) => {
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Loads a report from disk, waits for every chart, and reports what the page did. */
-export async function visitReport(file: string, options: { screenshot?: string; timeoutMs?: number; act?: (page: import('playwright-core').Page) => Promise<void> } = {}): Promise<PageVisit> {
+/** Loads a report from disk, waits for its first screens' charts and then (unless drawAll is false) for every chart, and reports what the page did. */
+export async function visitReport(file: string, options: { screenshot?: string; timeoutMs?: number; drawAll?: boolean; act?: (page: import('playwright-core').Page) => Promise<void> } = {}): Promise<PageVisit> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'objcheck-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
@@ -72,6 +74,12 @@ export async function visitReport(file: string, options: { screenshot?: string; 
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     await page.waitForFunction(`document.body.getAttribute('data-charts') === 'done'`, undefined, { timeout: options.timeoutMs ?? 30_000 });
     const renderMs = performance.now() - t0;
+    let allMs: number | null = null;
+    if (options.drawAll !== false) {
+      // Pages written before charts were drawn on demand draw them all at once.
+      await page.evaluate('window.objcheck.drawAll ? objcheck.drawAll() : null');
+      allMs = performance.now() - t0;
+    }
     if (options.act) await options.act(page);
     const charts = (await page.evaluate(CHART_STATES)) as ChartState[];
     const text = await page.innerText('body');
@@ -80,9 +88,54 @@ export async function visitReport(file: string, options: { screenshot?: string; 
       await page.screenshot({ path: options.screenshot, fullPage: true });
       screenshot = options.screenshot;
     }
-    return { problems, requests, charts, renderMs, text, ...(screenshot ? { screenshot } : {}) };
+    return { problems, requests, charts, renderMs, allMs, text, ...(screenshot ? { screenshot } : {}) };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+export interface AxisLabel {
+  text: string;
+  /** 'left' or 'right' for y axes, 'bottom' or 'top' for x axes. */
+  orient: string;
+  /** Its box, in its axis' coordinates. */
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+export interface ChartTexts {
+  id: string;
+  /** Every axis label drawn (after Vega's own overlap removal). */
+  labels: AxisLabel[];
+  /** Tooltips of up to `perMark` items of each mark that has them, as the page shows them. */
+  tooltips: string[];
+}
+
+/** Runs in the page: walks each view's scenegraph for its axis labels and tooltips. */
+const CHART_TEXTS = (perMark: number) => `(() => Object.entries(objcheck.views).map(([id, view]) => {
+  const labels = [];
+  const tooltips = [];
+  const walk = (node, orient) => {
+    if (!node) return;
+    if (node.role === 'axis' && node.items[0]) orient = node.items[0].orient;
+    if (node.role === 'axis-label') {
+      for (const it of node.items) if (it.opacity !== 0 && it.text !== '') labels.push({ text: String(it.text), orient, x1: it.bounds.x1, y1: it.bounds.y1, x2: it.bounds.x2, y2: it.bounds.y2 });
+      return;
+    }
+    let shown = 0;
+    for (const it of node.items || []) {
+      if (it.tooltip !== undefined && it.tooltip !== null && shown++ < ${perMark}) tooltips.push(objcheck.tooltipText(id, it.tooltip).replace(/<[^>]*>/g, ' '));
+      if (it.items) for (const child of it.items) walk(child, orient);
+    }
+  };
+  walk(view.scenegraph().root, undefined);
+  return { id, labels, tooltips };
+}))()`;
+
+/** The axis labels and tooltip texts of every chart on the page (for `visitReport`'s act). */
+export async function chartTexts(page: import('playwright-core').Page, perMark = 200): Promise<ChartTexts[]> {
+  return (await page.evaluate(CHART_TEXTS(perMark))) as ChartTexts[];
 }

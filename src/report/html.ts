@@ -1,6 +1,8 @@
 // The page shell: a strict Content-Security-Policy that allows inline code and nothing else
 // (which also proves the page fetches nothing), the libraries inlined, the specs as JSON.
 
+import { compile } from 'vega-lite';
+import { formatNumber } from '../util/format-number.js';
 import type { Libraries } from './types.js';
 import type { TopLevelSpec } from './specs/common.js';
 
@@ -26,6 +28,47 @@ export const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'u
 export interface Chart {
   id: string;
   spec: TopLevelSpec;
+}
+
+/** A chart as the page gets it: compiled to Vega when the page is written. */
+export interface CompiledChart {
+  id: string;
+  /** The Vega spec; null when Vega-Lite could not compile it (the page then says so in the chart's place). */
+  vega: unknown;
+  /** The Vega-Lite spec's tooltip tables (datum-tooltip.ts). */
+  tooltips: unknown;
+  /** Vega-Lite's warnings at compile time, said on the page's console as they were when it compiled there. */
+  warnings: string[];
+}
+
+/**
+ * Vega-Lite to Vega, here rather than in the page: the page then neither loads vega-lite nor
+ * compiles a spec per chart before drawing it.
+ */
+export function compileChart(chart: Chart): CompiledChart {
+  const warnings: string[] = [];
+  const say = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+  let level = 0;
+  const logger = {
+    level(l?: number) {
+      if (l === undefined) return level;
+      level = l;
+      return logger;
+    },
+    warn: (...a: unknown[]) => (say(...a), logger),
+    error: (...a: unknown[]) => (say(...a), logger),
+    info: () => logger,
+    debug: () => logger,
+  };
+  const usermeta = (chart.spec as { usermeta?: { tooltips?: unknown } }).usermeta;
+  let vega: unknown = null;
+  try {
+    vega = compile(chart.spec, { logger: logger as never }).spec;
+  } catch (err) {
+    // The page says so where the chart would be, as when it compiled the spec itself.
+    say(`compile error: ${(err as Error).message}`);
+  }
+  return { id: chart.id, vega, tooltips: usermeta?.tooltips ?? null, warnings };
 }
 
 const STYLE = `
@@ -54,8 +97,10 @@ tr.focused{background:#fff7d6}
 `;
 
 /**
- * Embeds every chart with vega-embed (AST interpreter: no eval, so the CSP holds), marks each
- * container with data-rendered once drawn, and wires the anomaly links to the timeline.
+ * Embeds the charts with vega-embed (AST interpreter: no eval, so the CSP holds): those of the
+ * first two screens at once (body data-charts="done" when drawn), the rest as they are scrolled
+ * near; marks each container with data-rendered once drawn, and wires the anomaly links to the
+ * timeline.
  */
 const BOOT = `
 (function () {
@@ -69,19 +114,34 @@ const BOOT = `
   function row(key, value, html) {
     return '<tr><td class="key">' + html(key) + '</td><td class="value">' + html(value) + '</td></tr>';
   }
+  var formatNumber = ${formatNumber.toString()};
+  function shown(value, kind) {
+    return kind && typeof value === 'number' ? formatNumber(value, kind) : value;
+  }
+  // For the test and whoever opens the console: a datum as its chart's tooltip shows it.
+  window.objcheck.tooltipText = function (id, value) {
+    var options = tooltipOptions(specs.find(function (c) { return c.id === id; }).tooltips);
+    var esc = function (v) { return String(v); };
+    return options === true ? (value !== null && typeof value === 'object' ? Object.keys(value).map(function (k) { return k + ' ' + value[k]; }).join('; ') : String(value)) : options.formatTooltip(value, esc);
+  };
   function tooltipOptions(tables) {
     if (!tables) return true;
     return { formatTooltip: function (value, html) {
       if (value === null || typeof value !== 'object') return html(value);
       var table = tables.find(function (t) { return t.when in value; });
-      var pairs = table ? table.fields.map(function (f) { return [f[1], f[2] === 'percent' && typeof value[f[0]] === 'number' ? (value[f[0]] * 100).toFixed(1) + '%' : value[f[0]]]; }) : Object.keys(value).map(function (k) { return [k, value[k]]; });
+      var pairs = table ? table.fields.map(function (f) { return [f[1], shown(value[f[0]], f[2])]; }) : Object.keys(value).map(function (k) { return [k, value[k]]; });
       return '<table>' + pairs.filter(function (p) { return p[1] !== undefined; }).map(function (p) { return row(p[0], p[1], html); }).join('') + '</table>';
     } };
   }
-  var pending = specs.map(function (c) {
+  // Each chart is embedded once, when first asked for.
+  var drawing = {};
+  function draw(c) {
+    if (drawing[c.id]) return drawing[c.id];
     var el = document.getElementById(c.id);
-    var options = { ast: true, renderer: 'canvas', actions: actions, tooltip: tooltipOptions(c.spec.usermeta && c.spec.usermeta.tooltips) };
-    return vegaEmbed(el, c.spec, options).then(function (r) {
+    c.warnings.forEach(function (w) { console.warn('vega-lite (' + c.id + '): ' + w); });
+    var options = { mode: 'vega', ast: true, renderer: 'canvas', actions: actions, tooltip: tooltipOptions(c.tooltips) };
+    var embedding = c.vega ? vegaEmbed(el, c.vega, options) : Promise.reject(new Error(c.warnings.join('; ')));
+    drawing[c.id] = embedding.then(function (r) {
       views[c.id] = r.view;
       el.setAttribute('data-rendered', 'true');
     }, function (err) {
@@ -90,8 +150,30 @@ const BOOT = `
       el.lastChild.textContent = 'This chart could not be drawn: ' + err;
       console.error(err);
     });
+    return drawing[c.id];
+  }
+  // The charts of the first two screens (and the timeline, which the anomaly links drive) are
+  // drawn at once; the others when scrolled to within a screen of view, or all by drawAll().
+  var now = [];
+  var later = [];
+  specs.forEach(function (c) {
+    var near = document.getElementById(c.id).getBoundingClientRect().top < 2 * window.innerHeight;
+    (near || c.id === 'chart-timeline' ? now : later).push(c);
   });
-  Promise.all(pending).then(function () { document.body.setAttribute('data-charts', 'done'); });
+  var byId = {};
+  later.forEach(function (c) { byId[c.id] = c; });
+  var observer = typeof IntersectionObserver === 'function' ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (!e.isIntersecting) return;
+      observer.unobserve(e.target);
+      draw(byId[e.target.id]);
+    });
+  }, { rootMargin: '100% 0px' }) : null;
+  later.forEach(function (c) { if (observer) observer.observe(document.getElementById(c.id)); else now.push(c); });
+  Promise.all(now.map(draw)).then(function () { document.body.setAttribute('data-charts', 'done'); });
+  window.objcheck.drawAll = function () {
+    return Promise.all(specs.map(draw)).then(function () { document.body.setAttribute('data-charts-all', 'done'); });
+  };
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('a[data-ops]');
     if (!a) return;
@@ -124,9 +206,8 @@ export function page(title: string, body: string, charts: readonly Chart[], libr
 <body>
 ${body}
 <script>${escapeScript(libraries.vega)}</script>
-<script>${escapeScript(libraries.vegaLite)}</script>
 <script>${escapeScript(libraries.vegaEmbed)}</script>
-<script type="application/json" id="objcheck-specs">${scriptJson(charts)}</script>
+<script type="application/json" id="objcheck-specs">${scriptJson(charts.map(compileChart))}</script>
 <script>${escapeScript(BOOT)}</script>
 </body>
 </html>

@@ -65,8 +65,8 @@ let cached: Promise<Libraries> | undefined;
 export function loadLibraries(): Promise<Libraries> {
   cached ??= (async () => {
     const read = (pkg: string, file: string) => readFile(join(packageDir(pkg), 'build', file), 'utf8');
-    const [vega, vegaLite, vegaEmbed] = await Promise.all([read('vega', 'vega.min.js'), read('vega-lite', 'vega-lite.min.js'), read('vega-embed', 'vega-embed.min.js')]);
-    return { vega, vegaLite, vegaEmbed };
+    const [vega, vegaEmbed] = await Promise.all([read('vega', 'vega.min.js'), read('vega-embed', 'vega-embed.min.js')]);
+    return { vega, vegaEmbed };
   })();
   return cached;
 }

@@ -16,7 +16,8 @@ import { timelineSpec } from './specs/timeline.js';
 import { partHistory } from '../history/parts.js';
 import { resultsOf } from './scoped-results.js';
 import { staleAges, visibilityData } from './staleness-data.js';
-import { timeAxis } from './time-axis.js';
+import { latencyKind, timeAxis } from './time-axis.js';
+import { formatNumber } from '../util/format-number.js';
 import { historyEnd, timelineData } from './timeline-data.js';
 import type { ReportInput } from './types.js';
 import { windowsSection } from './windows-section.js';
@@ -129,7 +130,7 @@ ${parts.join('\n')}${more}</section>`);
     );
     const cols = ['count', 'mean', 'sd', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
     const table = `<table class="latency"><thead><tr><th>f</th>${cols.map((c) => `<th class="num">${c === 'p999' ? 'p99.9' : c}</th>`).join('')}</tr></thead><tbody>${s.summary
-      .map((r) => `<tr><td>${escapeHtml(r.f)}</td>${cols.map((c) => `<td class="num">${c === 'count' ? r[c].toLocaleString('en-US') : r[c].toFixed(3)}</td>`).join('')}</tr>`)
+      .map((r) => `<tr><td>${escapeHtml(r.f)}</td>${cols.map((c) => `<td class="num">${c === 'count' ? r[c].toLocaleString('en-US') : formatNumber(r[c], latencyKind(axis))}</td>`).join('')}</tr>`)
       .join('')}</tbody></table>`;
     const sliceText = axis.unit === 's' ? `${+(s.slice * 1000).toPrecision(3)} ms` : `${s.slice} steps`;
     nav.push(['performance', 'Latency & throughput']);
@@ -157,6 +158,6 @@ ${table}
   const body = `${header(data.name, data.run, results, renderer)}
 <nav>${nav.map(([id, text]) => `<a href="#${id}">${escapeHtml(text)}</a>`).join('')}</nav>
 ${sections.join('\n')}
-<footer><p class="muted">Self-contained: vega, vega-lite and vega-embed and all data are inside this file; it makes no network request.</p></footer>`;
+<footer><p class="muted">Self-contained: vega and vega-embed, the charts (compiled from Vega-Lite when the page was written) and all data are inside this file; it makes no network request.</p></footer>`;
   return page(`objcheck: ${data.name}`, body, charts, libraries);
 }

@@ -20,3 +20,13 @@ export function timeAxis(lastEventTime: number): TimeAxis {
 export function toAxis(axis: TimeAxis, ns: number): number {
   return axis.unit === 's' ? Math.round(ns / 1e3) / 1e6 : ns;
 }
+
+/** How a time on this axis reads: seconds to the ms, or event positions. */
+export function timeKind(axis: TimeAxis): 's' | 'step' {
+  return axis.unit === 's' ? 's' : 'step';
+}
+
+/** How a latency reads: ms to 0.1, or a number of steps. */
+export function latencyKind(axis: TimeAxis): 'ms' | 'step' {
+  return axis.unit === 's' ? 'ms' : 'step';
+}

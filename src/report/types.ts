@@ -33,10 +33,9 @@ export interface RunData {
   history: History;
 }
 
-/** The minified builds of vega, vega-lite and vega-embed, inlined into every page. */
+/** The minified builds of vega and vega-embed, inlined into every page (the charts come compiled from Vega-Lite). */
 export interface Libraries {
   vega: string;
-  vegaLite: string;
   vegaEmbed: string;
 }
 

@@ -10,6 +10,7 @@ import { importHistory } from '../../checkers/linearizable/import/index.js';
 import { runCheckers } from '../../src/check/run-checkers.js';
 import { loadLibraries, renderReport, writeIndex, writeReport } from '../../src/report/index.js';
 import { chromiumMissing, visitReport, type PageVisit } from '../../src/report/browser.js';
+import { chartDiv, compileChart, page } from '../../src/report/html.js';
 import { writeSyntheticRun } from '../../src/report/synthetic-run.js';
 import { corpusDir } from '../../src/util/corpus.js';
 
@@ -79,6 +80,39 @@ describe.skipIf(missing !== null)('reports in headless Chromium', () => {
     expect(focus).toEqual(results.checkers['linearizable']!.anomalies[0]!.ops);
     expect(domain[1]! - domain[0]!).toBeLessThan(170);
     expect(domain[0]).toBeGreaterThan(0);
+  });
+
+  it('draws the charts of the first two screens at once, the others when scrolled near (or all on drawAll)', async () => {
+    const dir = join(tmp, 'results', 'register-synthetic-lazy');
+    await writeSyntheticRun(dir, { ops: 3000, seed: 1, visibilityDelayMs: 2 }, 'register-synthetic-lazy');
+    const rendered = `Object.fromEntries([...document.querySelectorAll('div.chart')].map((d) => [d.id, d.getAttribute('data-rendered')]))`;
+    let atLoad: Record<string, string | null> = {};
+    const v = await visitReport(await writeReport(dir, { renderer }), {
+      drawAll: false,
+      act: async (page) => {
+        atLoad = (await page.evaluate(rendered)) as Record<string, string | null>;
+        await page.locator('#chart-throughput').scrollIntoViewIfNeeded();
+        await page.waitForSelector('#chart-throughput[data-rendered="true"]', { timeout: 30_000 });
+      },
+    });
+    expect(v.problems).toEqual([]);
+    expect(v.allMs).toBeNull();
+    expect(atLoad['chart-timeline']).toBe('true');
+    // The bottom of the page waited until it was scrolled to, then was drawn with ink on it.
+    expect(atLoad['chart-throughput']).toBeNull();
+    expect(v.charts.find((c) => c.id === 'chart-throughput')).toMatchObject({ rendered: 'true', kind: 'canvas' });
+    expect(v.charts.find((c) => c.id === 'chart-throughput')!.inked).toBeGreaterThan(10);
+  });
+
+  it('says in the chart\'s place when Vega-Lite could not compile a spec (compiled as the page is written)', async () => {
+    const bad = compileChart({ id: 'chart-bad', spec: { mark: 'bogus', data: { values: [] } } as never });
+    expect(bad.vega).toBeNull();
+    expect(bad.warnings.join(' ')).toMatch(/compile error/);
+    const file = join(tmp, 'bad-chart.html');
+    writeFileSync(file, page('bad', chartDiv('chart-bad', 'a chart that cannot compile'), [{ id: 'chart-bad', spec: { mark: 'bogus', data: { values: [] } } as never }], await loadLibraries()));
+    const v = await visitReport(file);
+    expect(v.charts).toMatchObject([{ id: 'chart-bad', rendered: 'error' }]);
+    expect(v.text).toMatch(/This chart could not be drawn: Error: compile error/);
   });
 
   it("draws the default short run's report with nothing on the console (windows of 0 ms on a log axis)", async () => {

@@ -59,7 +59,14 @@ describe('counterexampleSpec', () => {
     const view = counterexampleView(h, cx, axis);
     const spec = counterexampleSpec(view, axis);
     expect(compileSpec(spec).warnings).toEqual([]);
-    expect(datasets(spec).ops).toEqual(view.marks);
+    // Drawn in ms since the run started (a counterexample spans milliseconds), the same ops.
+    const ops = datasets(spec).ops as typeof view.marks;
+    expect(ops.map((m) => m.i)).toEqual(view.marks.map((m) => m.i));
+    for (const [k, m] of ops.entries()) {
+      expect(m.s).toBeCloseTo(view.marks[k]!.s * 1000, 6);
+      expect(m.e).toBeCloseTo(view.marks[k]!.e * 1000, 6);
+    }
+    expect(JSON.stringify(spec)).toContain('time since the run started (ms)');
     const enc = (layersOf(spec).find((l) => (l.mark as { type: string }).type === 'bar') as unknown as { encoding: { color: { field: string } } }).encoding;
     expect(enc.color.field).toBe('role');
   });

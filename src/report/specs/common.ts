@@ -2,6 +2,8 @@
 
 import type { TopLevelSpec } from 'vega-lite';
 import type { Faults } from '../faults.js';
+import { D3_FORMAT } from '../../util/format-number.js';
+import type { TimeAxis } from '../time-axis.js';
 
 export type { TopLevelSpec };
 /** One layer of a layered chart, as vega-lite types it. */
@@ -17,19 +19,20 @@ export const ANOMALY_COLOR = '#D62728';
 export const CONCAT_WIDTH = 960;
 
 /** Shaded fault windows and a rule per nemesis event; nothing when there were no faults. */
-export function faultLayers(faults: Faults, xField = 'x'): Layer[] {
+export function faultLayers(faults: Faults, axis: TimeAxis): Layer[] {
   const layers: Layer[] = [];
+  const format = axis.unit === 's' ? D3_FORMAT.s : D3_FORMAT.step;
   if (faults.windows.length > 0) {
     layers.push({
       data: { values: faults.windows },
       mark: { type: 'rect', color: '#888', opacity: 0.18 },
       encoding: {
-        x: { field: 'from', type: 'quantitative', title: xField },
+        x: { field: 'from', type: 'quantitative', title: axis.title },
         x2: { field: 'to' },
         tooltip: [
           { field: 'fault', title: 'fault' },
-          { field: 'from', title: 'from' },
-          { field: 'to', title: 'to' },
+          { field: 'from', title: `from (${axis.unit})`, format },
+          { field: 'to', title: `to (${axis.unit})`, format },
           { field: 'open', title: 'still on at the end' },
         ],
       },
@@ -43,7 +46,7 @@ export function faultLayers(faults: Faults, xField = 'x'): Layer[] {
         x: { field: 'at', type: 'quantitative' },
         tooltip: [
           { field: 'text', title: 'nemesis' },
-          { field: 'at', title: 'at' },
+          { field: 'at', title: `at (${axis.unit})`, format },
         ],
       },
     });

@@ -2,10 +2,10 @@
 // counterexample, the longest linearizable prefix numbered in its linearization order.
 
 import type { CounterexampleView } from '../counterexample-data.js';
-import type { TimeAxis } from '../time-axis.js';
+import { timeKind, type TimeAxis } from '../time-axis.js';
 import { CONFIG, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
 import { DATUM_TOOLTIP, tooltipMeta } from './datum-tooltip.js';
-import { rowsHeight } from './timeline.js';
+import { rowsAxis, rowsHeight } from './timeline.js';
 
 export const ROLE_COLORS = {
   domain: ['stuck', 'window', 'prefix', 'other'],
@@ -26,10 +26,23 @@ export function roleLegend(): string {
     .join('; ');
 }
 
-export function counterexampleSpec(view: CounterexampleView, axis: TimeAxis): TopLevelSpec {
+/**
+ * A counterexample spans milliseconds: on a clock axis it is drawn in ms since the run started,
+ * so its ticks read 80,512.5 rather than 80.5125 (s) and its times match the latencies.
+ */
+export function inMs(view: CounterexampleView, axis: TimeAxis): { view: CounterexampleView; title: string; unit: string } {
+  if (axis.unit !== 's') return { view, title: axis.title, unit: axis.unit };
+  const ms = (s: number) => Math.round(s * 1e6) / 1e3;
+  const marks = view.marks.map((m) => ({ ...m, s: ms(m.s), e: ms(m.e), ...(m.next === undefined ? {} : { next: ms(m.next) }) }));
+  const window = view.window ? { from: ms(view.window.from), to: ms(view.window.to) } : null;
+  return { view: { ...view, marks, from: ms(view.from), to: ms(view.to), window }, title: 'time since the run started (ms)', unit: 'ms' };
+}
+
+export function counterexampleSpec(original: CounterexampleView, axis: TimeAxis): TopLevelSpec {
+  const { view, title, unit } = inMs(original, axis);
   const processes = [...new Set(view.marks.map((m) => m.p))].sort((a, b) => a - b);
-  const x = { field: 's', type: 'quantitative' as const, title: axis.title, scale: { domain: [view.from, view.to], zero: false } };
-  const y = { field: 'p', type: 'ordinal' as const, title: 'process', sort: processes, scale: { domain: processes } };
+  const x = { field: 's', type: 'quantitative' as const, title, scale: { domain: [view.from, view.to], zero: false } };
+  const y = { field: 'p', type: 'ordinal' as const, title: 'process', sort: processes, scale: { domain: processes }, axis: rowsAxis(processes) };
   const layers: Layer[] = [];
   if (view.window) {
     layers.push({
@@ -79,8 +92,8 @@ export function counterexampleSpec(view: CounterexampleView, axis: TimeAxis): To
         ['role', 'role'],
         ['order', 'place in the prefix'],
         ['i', 'invoke index'],
-        ['s', `invoked (${axis.unit})`],
-        ['e', `completed (${axis.unit})`],
+        ['s', `invoked (${unit})`, unit === 'ms' ? 'ms' : timeKind(axis)],
+        ['e', `completed (${unit})`, unit === 'ms' ? 'ms' : timeKind(axis)],
         ['t', 'outcome'],
         ['err', 'error'],
       ],

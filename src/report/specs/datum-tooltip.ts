@@ -3,8 +3,10 @@
 // Vega interprets it for every mark on every draw and zoom: for thousands of marks, seconds.
 // The page (html.ts BOOT) reads the tables from the spec's usermeta.
 
-/** [field, title] or [field, title, 'percent'] (a fraction shown as a percentage to 0.1). */
-export type TooltipField = readonly [string, string] | readonly [string, string, 'percent'];
+import type { NumberKind } from '../../util/format-number.js';
+
+/** [field, title] or [field, title, kind]: a number is shown as its kind reads (formatNumber in util/format-number.ts). */
+export type TooltipField = readonly [string, string] | readonly [string, string, NumberKind];
 
 /** How to title a datum that has the field `when` (the page's way to tell one layer's data from another's). */
 export interface TooltipTable {

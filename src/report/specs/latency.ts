@@ -5,7 +5,8 @@
 
 import type { Faults } from '../faults.js';
 import type { Series } from '../series.js';
-import type { TimeAxis } from '../time-axis.js';
+import { D3_FORMAT } from '../../util/format-number.js';
+import { latencyKind, timeKind, type TimeAxis } from '../time-axis.js';
 import { CONCAT_WIDTH, CONFIG, faultLayers, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
 import { DATUM_TOOLTIP, tooltipMeta } from './datum-tooltip.js';
 
@@ -27,7 +28,7 @@ export function latencyOverTimeSpec(s: Series, faults: Faults, axis: TimeAxis): 
       width: CONCAT_WIDTH,
       height: 140,
       layer: [
-        ...faultLayers(faults, axis.title),
+        ...faultLayers(faults, axis),
         {
           data: { values: s.latency.filter((p) => p.f === f).flatMap((p) => QUANTILES.map((quantile) => ({ s: p.s, quantile, ms: p[quantile], n: p.n }))) },
           params: [zoomX(`zoom_${f.replace(/\W/g, '_')}`)],
@@ -44,10 +45,10 @@ export function latencyOverTimeSpec(s: Series, faults: Faults, axis: TimeAxis): 
     usermeta: tooltipMeta({
       when: 'quantile',
       fields: [
-        ['s', 'slice from'],
+        ['s', 'slice from', timeKind(axis)],
         ['quantile', 'quantile'],
-        ['ms', `latency (${u})`],
-        ['n', 'ops in slice'],
+        ['ms', `latency (${u})`, latencyKind(axis)],
+        ['n', 'ops in slice', 'count'],
       ],
     }),
   };
@@ -64,8 +65,8 @@ export function latencyEcdfSpec(s: Series, axis: TimeAxis): TopLevelSpec {
     data: { values: s.ecdf.filter((p) => p.ms > 0) },
     mark: { type: 'line', interpolate: 'step-after', tooltip: DATUM_TOOLTIP },
     encoding: {
-      x: { field: 'ms', type: 'quantitative', title: `latency (${u}, log scale)`, scale: { type: 'log' } },
-      y: { field: 'q', type: 'quantitative', title: 'fraction of ops at most this slow' },
+      x: { field: 'ms', type: 'quantitative', title: `latency (${u}, log scale)`, scale: { type: 'log' }, axis: { format: D3_FORMAT.logMs } },
+      y: { field: 'q', type: 'quantitative', title: 'ops at most this slow', axis: { format: D3_FORMAT.fraction } },
       color: { field: 'f', type: 'nominal', title: 'f' },
     },
     config: CONFIG,
@@ -73,8 +74,8 @@ export function latencyEcdfSpec(s: Series, axis: TimeAxis): TopLevelSpec {
       when: 'q',
       fields: [
         ['f', 'f'],
-        ['ms', `latency (${u})`],
-        ['q', 'fraction', 'percent'],
+        ['ms', `latency (${u})`, latencyKind(axis)],
+        ['q', 'ops at most this slow', 'percent'],
       ],
     }),
   };
@@ -88,7 +89,7 @@ export function jitterSpec(s: Series, faults: Faults, axis: TimeAxis): TopLevelS
     { f: p.f, s: p.s, measure: 'standard deviation', value: p.sd },
   ]);
   const layers: Layer[] = [
-    ...faultLayers(faults, axis.title),
+    ...faultLayers(faults, axis),
     {
       data: { values: rows },
       params: [zoomX()],
@@ -112,9 +113,9 @@ export function jitterSpec(s: Series, faults: Faults, axis: TimeAxis): TopLevelS
       when: 'measure',
       fields: [
         ['f', 'f'],
-        ['s', 'slice from'],
+        ['s', 'slice from', timeKind(axis)],
         ['measure', 'measure'],
-        ['value', u],
+        ['value', u, latencyKind(axis)],
       ],
     }),
   };
@@ -124,7 +125,7 @@ export function jitterSpec(s: Series, faults: Faults, axis: TimeAxis): TopLevelS
 export function throughputSpec(s: Series, faults: Faults, axis: TimeAxis): TopLevelSpec {
   const per = axis.unit === 's' ? 'ops/s' : 'ops/step';
   const layers: Layer[] = [
-    ...faultLayers(faults, axis.title),
+    ...faultLayers(faults, axis),
     {
       data: { values: s.throughput },
       params: [zoomX()],
@@ -149,8 +150,8 @@ export function throughputSpec(s: Series, faults: Faults, axis: TimeAxis): TopLe
       fields: [
         ['f', 'f'],
         ['outcome', 'outcome'],
-        ['s', 'slice from'],
-        ['rate', per],
+        ['s', 'slice from', timeKind(axis)],
+        ['rate', per, 'rate'],
       ],
     }),
   };

@@ -2,13 +2,26 @@
 
 import type { Faults } from '../faults.js';
 import type { TimelineData } from '../timeline-data.js';
-import type { TimeAxis } from '../time-axis.js';
+import { latencyKind, timeKind, type TimeAxis } from '../time-axis.js';
 import { ANOMALY_COLOR, CONFIG, faultLayers, OUTCOME_COLORS, SCHEMA, zoomX, type Layer, type TopLevelSpec } from './common.js';
 import { DATUM_TOOLTIP, tooltipMeta, type TooltipTable } from './datum-tooltip.js';
 
 /** Rows get 14 px each, within bounds that keep a 500-process run on one screen. */
 export function rowsHeight(rows: number): number {
   return Math.min(640, Math.max(80, rows * 14));
+}
+
+/** A process label needs this many px of height (10 px text and a gap) not to touch the next. */
+export const LABEL_PX = 13;
+
+/**
+ * The y axis of a chart of rows: every row labelled while labels fit (14 px a row), else every
+ * k-th row from the first, k as small as keeps labels apart (at 100 rows in 640 px: every 3rd).
+ * Given as the axis' values, so the page measures no text to thin them.
+ */
+export function rowsAxis<T>(rows: readonly T[], height = rowsHeight(rows.length)): { values?: T[] } {
+  const k = Math.ceil(LABEL_PX / (height / Math.max(1, rows.length)));
+  return k <= 1 ? {} : { values: rows.filter((_, i) => i % k === 0) };
 }
 
 /** What the tooltip of an op (OpMark, told by its description `d`) and of a cell (by its count `n`) shows. */
@@ -21,9 +34,9 @@ export function timelineTooltips(axis: TimeAxis): TooltipTable[] {
         ['i', 'invoke index'],
         ['p', 'process'],
         ['t', 'outcome'],
-        ['s', `invoked (${axis.unit})`],
-        ['e', `completed (${axis.unit})`],
-        ['l', axis.unit === 's' ? 'latency (ms)' : 'latency (steps)'],
+        ['s', `invoked (${axis.unit})`, timeKind(axis)],
+        ['e', `completed (${axis.unit})`, timeKind(axis)],
+        ['l', axis.unit === 's' ? 'latency (ms)' : 'latency (steps)', latencyKind(axis)],
         ['err', 'error'],
         ['a', 'anomalies'],
       ],
@@ -32,9 +45,9 @@ export function timelineTooltips(axis: TimeAxis): TooltipTable[] {
       when: 'n',
       fields: [
         ['p', 'process'],
-        ['s', 'from'],
-        ['e', 'to'],
-        ['n', 'ops'],
+        ['s', `from (${axis.unit})`, timeKind(axis)],
+        ['e', `to (${axis.unit})`, timeKind(axis)],
+        ['n', 'ops', 'count'],
         ['ok', 'ok'],
         ['fail', 'fail'],
         ['info', 'info/open'],
@@ -55,8 +68,8 @@ export function timelineSpec(data: TimelineData, faults: Faults, axis: TimeAxis)
   const x = { field: 's', type: 'quantitative' as const, title: axis.title, scale: { domain: [0, data.end], zero: false } };
   // The domain gives the rows' order; a `sort` as well would add a per-mark formula of one
   // comparison per process (interpreted, so slow on big runs) to compute the same order.
-  const y = { field: 'p', type: 'ordinal' as const, title: 'process', scale: { domain: data.processes } };
-  const layers: Layer[] = [...faultLayers(faults, axis.title)];
+  const y = { field: 'p', type: 'ordinal' as const, title: 'process', scale: { domain: data.processes }, axis: rowsAxis(data.processes) };
+  const layers: Layer[] = [...faultLayers(faults, axis)];
   if (data.cells.length > 0) {
     layers.push({
       data: { name: 'cells' },

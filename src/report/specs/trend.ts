@@ -19,7 +19,7 @@ export function trendSpec(title: string, points: readonly TrendPoint[]): TopLeve
     { field: 'run', title: 'run' },
     { field: 'start', type: 'temporal', title: 'started', format: '%Y-%m-%d %H:%M:%S' },
     { field: 'anomalies', title: 'anomalies' },
-    { field: 'staleP99', title: 'stale-read age p99 (ms)' },
+    { field: 'staleP99', title: 'stale-read age p99 (ms)', format: ',.1f' },
   ] as const;
   const anomalies = {
     width: CONCAT_WIDTH,
