@@ -46,7 +46,7 @@ async function run(spec: RunSpec) {
       opTimeoutMs: spec.opTimeoutMs ?? 1000,
       seed: spec.seed ?? 7,
       keys: spec.keys ?? 3,
-      ...(spec.lagSpanMs === undefined ? {} : { lagSpanMs: spec.lagSpanMs }),
+      ...(spec.lagSpanMs === undefined ? {} : { tuning: { lagSpanMs: spec.lagSpanMs } }),
       stop: spec.stop ?? new AbortController().signal,
     },
     progress,

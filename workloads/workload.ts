@@ -50,6 +50,9 @@ export interface WorkloadOptions {
   lagSpanMs?: number;
 }
 
+/** The options of particular workloads (all but seed and keys): the runner passes them to the generator untouched. */
+export type WorkloadTuning = Omit<WorkloadOptions, 'seed' | 'keys'>;
+
 /** What `execute` gets besides the op: the per-op deadline and the run's --value-size. */
 export interface ExecuteOptions extends CallOptions {
   /** Bytes of every value written (workloads/values.ts); a body is never shorter than its header. */

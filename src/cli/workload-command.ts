@@ -1,22 +1,22 @@
 import { join, resolve } from 'node:path';
 import { applyBaseline, type Baseline } from '../check/baseline.js';
-import { runCheckers } from '../check/run-checkers.js';
+import { runCheckers, type Results } from '../check/run-checkers.js';
 import { readGroundTruth, type GroundTruthEvent } from '../history/ground-truth.js';
 import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
 import { readHistory } from '../history/read.js';
 import { bandwidth } from '../history/stats.js';
 import { Recorder } from '../history/recorder.js';
-import { defaultRunName, discardRunFolder, makeRunFolder, markLatest, planRunFolder, writeJsonAtomic } from '../runner/run-folder.js';
+import { defaultRunName, discardRunFolder, makeRunFolder, markLatest, planRunFolder, writeJsonAtomic, type RunFolder } from '../runner/run-folder.js';
 import { FaultSession } from '../nemesis/session.js';
 import { runFinalPhase, type FinalPhaseOutcome } from '../runner/final-phase.js';
 import { countingBytes } from '../runner/byte-counter.js';
 import { runWorkers, type Progress, type StopReason, type WorkersOutcome } from '../runner/run-workers.js';
 import { targets } from '../targets/registry.js';
-import type { OpenTarget } from '../targets/target.js';
+import type { OpenTarget, Target } from '../targets/target.js';
 import type { ProbeResult } from '../probe/run-probe.js';
 import { toolInfo } from '../util/tool-info.js';
 import { workloadFor } from '../../workloads/registry.js';
-import type { Workload } from '../../workloads/workload.js';
+import type { Workload, WorkloadTuning } from '../../workloads/workload.js';
 import { EXIT, UserError, exitCodeOf } from '../util/errors.js';
 import { showProgress } from './progress.js';
 import { openOptions, openTarget, type TargetConfig } from './target-config.js';
@@ -88,8 +88,54 @@ interface RunRecord {
   finalPhase?: { quiesceS: number } & FinalPhaseOutcome;
 }
 
-/** `objcheck workload`: run, record, check, report. Returns the exit code. */
+/** `objcheck workload`: resolve, open the target, run, check, report; returns the exit code. */
 export async function workloadCommand(given: WorkloadConfig): Promise<number> {
+  const run = resolveRun(given);
+  const session = startSession(run);
+  try {
+    await openRunTarget(run, session);
+    await recordRun(run, session);
+    const results = await checkRun(run, session);
+    await reportRun(run, results);
+    return exitCodeOf(results);
+  } finally {
+    await session.close();
+  }
+}
+
+/** What the options resolve to before anything is opened: the workload, the target, the run folder, run.json's record. */
+interface ResolvedRun {
+  workload: Workload;
+  config: WorkloadConfig;
+  /** The emulator's knobs turned on for the workload, as command-line words. */
+  added: string[];
+  target: Target;
+  name: string;
+  resultsDir: string;
+  folder: RunFolder;
+  record: RunRecord;
+  /** process.hrtime.bigint() at the start: the history's times count from it. */
+  origin: bigint;
+}
+
+/** The run's moving parts, from the target's opening to its closing; `close` releases them. */
+interface Session {
+  recorder?: Recorder;
+  opened?: OpenTarget;
+  faults?: FaultSession;
+  /** Aborted on the first SIGINT/SIGTERM, or when the target goes down. */
+  stop: AbortController;
+  phase: 'running' | 'checking';
+  /** Why the target went down, if it did. */
+  downReason?: string;
+  /** The workers' client, counting the bytes moved. */
+  counting?: ReturnType<typeof countingBytes>;
+  closeTarget(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Phase 1: the options resolved (the emulator's defaults for the workload included), nothing opened yet. */
+function resolveRun(given: WorkloadConfig): ResolvedRun {
   const workload = workloadFor(given.workload, given.mix);
   // The emulator can do what the workload needs: turn that on, and say so.
   const { config, added } = withEmulatorDefaults(given, workload);
@@ -98,9 +144,6 @@ export async function workloadCommand(given: WorkloadConfig): Promise<number> {
   const origin = process.hrtime.bigint();
   const resultsDir = resolve(config.results);
   const name = config.name ?? defaultRunName(workload.name, target.name, start);
-  const folder = planRunFolder(resultsDir, name);
-  // Made once the target is open and can run the workload (below).
-  let recorder: Recorder | undefined;
   const record: RunRecord = {
     name,
     complete: false,
@@ -114,166 +157,202 @@ export async function workloadCommand(given: WorkloadConfig): Promise<number> {
     tool: toolInfo(),
   };
   if (added.length > 0) process.stderr.write(`${emulatorDefaultsLine(workload.name, added)}\n`);
+  return { workload, config, added, target, name, resultsDir, folder: planRunFolder(resultsDir, name), record, origin };
+}
 
+/** Signals, the exit hook and the faults, for the life of the run; the session closes them all. */
+function startSession(run: ResolvedRun): Session {
+  const { config, folder, name } = run;
+  const session: Session = {
+    stop: new AbortController(),
+    phase: 'running',
+    ...(config.nemesis.length > 0 ? { faults: new FaultSession(config.nemesis, config.nemesisInterval * 1000, config.seed) } : {}),
+    async closeTarget() {
+      await session.faults?.heal();
+      const o = session.opened;
+      session.opened = undefined;
+      await o?.close().catch((err: unknown) => {
+        process.stderr.write(`warning: closing the target failed (its objects under objcheck/${name}/ may remain): ${(err as Error).message}\n`);
+      });
+    },
+    async close() {
+      await session.closeTarget();
+      await session.faults?.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('exit', onExit);
+    },
+  };
   // Whatever ends the process, what was recorded reaches the disk.
-  const onExit = () => recorder?.close();
-  process.on('exit', onExit);
-  const stop = new AbortController();
-  let phase: 'running' | 'checking' = 'running';
+  const onExit = () => session.recorder?.close();
   const onSignal = (signal: NodeJS.Signals) => {
-    if (phase === 'running' && !stop.signal.aborted) {
+    if (session.phase === 'running' && !session.stop.signal.aborted) {
       process.stderr.write(`\n${signal}: stopping; operations in flight are recorded as indeterminate (again to quit at once)\n`);
-      stop.abort();
+      session.stop.abort();
       return;
     }
+    const recorder = session.recorder;
     recorder?.close();
     if (!recorder) discardRunFolder(folder);
-    process.stderr.write(`\n${signal}: quitting; ${!recorder ? 'the run had not started' : `the history in ${folder.dir} is kept${phase === 'checking' ? '; re-check it with `objcheck check`' : ' and marked incomplete'}`}\n`);
+    process.stderr.write(`\n${signal}: quitting; ${!recorder ? 'the run had not started' : `the history in ${folder.dir} is kept${session.phase === 'checking' ? '; re-check it with `objcheck check`' : ' and marked incomplete'}`}\n`);
     process.exit(EXIT.unknown);
   };
+  process.on('exit', onExit);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return session;
+}
 
-  const faults = config.nemesis.length > 0 ? new FaultSession(config.nemesis, config.nemesisInterval * 1000, config.seed) : undefined;
-  let opened: OpenTarget | undefined;
-  const closeTarget = async (): Promise<void> => {
-    await faults?.heal();
-    const o = opened;
-    opened = undefined;
-    await o?.close().catch((err: unknown) => {
-      process.stderr.write(`warning: closing the target failed (its objects under objcheck/${name}/ may remain): ${(err as Error).message}\n`);
-    });
-  };
+/** Phase 2: the target open under the run's prefix, the workload supported, the run folder and recorder made, the probe run if asked. */
+async function openRunTarget(run: ResolvedRun, session: Session): Promise<void> {
+  const { config, target, folder, record, workload, name, origin } = run;
+  const { faults } = session;
   try {
-    try {
-      // Say what we wait for only when the wait is noticeable (starting a server, a preflight).
-      const slow = setTimeout(() => process.stderr.write(`opening ${target.name}…\n`), 300);
-      opened = await openTarget(target, {
-        prefix: `objcheck/${name}/`,
-        seed: config.seed,
-        ...openOptions(config),
-        concurrency: config.concurrency,
-        latencyMs: config.latency,
-        ...(config.readTarget !== undefined ? { readTarget: config.readTarget } : {}),
-        ...(config.partSize !== undefined ? { partSize: config.partSize } : {}),
-        ...(faults?.connectThrough ? { connectThrough: faults.connectThrough } : {}),
-        ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
-      }).finally(() => clearTimeout(slow));
-    } catch (err) {
-      discardRunFolder(folder);
-      throw err;
-    }
-    record.target = opened.describe();
-    const unsupported = workload.unsupported?.(opened.client);
-    if (unsupported) {
-      discardRunFolder(folder);
-      throw new UserError(`the ${workload.name} workload is not supported by this target (${target.name}): ${unsupported}`);
-    }
-    makeRunFolder(folder);
-    const rec = (recorder = new Recorder(folder.history, { origin }));
+    // Say what we wait for only when the wait is noticeable (starting a server, a preflight).
+    const slow = setTimeout(() => process.stderr.write(`opening ${target.name}…\n`), 300);
+    session.opened = await openTarget(target, {
+      prefix: `objcheck/${name}/`,
+      seed: config.seed,
+      ...openOptions(config),
+      concurrency: config.concurrency,
+      latencyMs: config.latency,
+      ...(config.readTarget !== undefined ? { readTarget: config.readTarget } : {}),
+      ...(config.partSize !== undefined ? { partSize: config.partSize } : {}),
+      ...(faults?.connectThrough ? { connectThrough: faults.connectThrough } : {}),
+      ...(config.groundTruth ? { groundTruth: { path: join(folder.dir, 'ground-truth.jsonl'), origin } } : {}),
+    }).finally(() => clearTimeout(slow));
+  } catch (err) {
+    discardRunFolder(folder);
+    throw err;
+  }
+  const opened = session.opened;
+  record.target = opened.describe();
+  const unsupported = workload.unsupported?.(opened.client);
+  if (unsupported) {
+    discardRunFolder(folder);
+    throw new UserError(`the ${workload.name} workload is not supported by this target (${target.name}): ${unsupported}`);
+  }
+  makeRunFolder(folder);
+  session.recorder = new Recorder(folder.history, { origin });
+  writeJsonAtomic(folder.runJson, record);
+  if (config.probe) {
+    const { probeAccess, probeVerdict, runProbe } = await import('../probe/run-probe.js');
+    record.probe = await runProbe(probeAccess(opened, target.name, '--probe'));
+    process.stderr.write(`probe: ${probeVerdict(record.probe, true)}\n`);
     writeJsonAtomic(folder.runJson, record);
-    if (config.probe) {
-      const { probeAccess, probeVerdict, runProbe } = await import('../probe/run-probe.js');
-      record.probe = await runProbe(probeAccess(opened, target.name, '--probe'));
-      process.stderr.write(`probe: ${probeVerdict(record.probe, true)}\n`);
-      writeJsonAtomic(folder.runJson, record);
-    }
-    let downReason: string | undefined;
-    opened.down?.addEventListener('abort', () => {
-      downReason = String((opened!.down!.reason as Error)?.message ?? opened!.down!.reason);
-      process.stderr.write(`\nthe target is down: ${downReason}; stopping\n`);
-      stop.abort();
-    });
+  }
+  opened.down?.addEventListener('abort', () => {
+    session.downReason = String((opened.down!.reason as Error)?.message ?? opened.down!.reason);
+    process.stderr.write(`\nthe target is down: ${session.downReason}; stopping\n`);
+    session.stop.abort();
+  });
+}
 
-    const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
-    const counting = countingBytes(opened.client);
-    const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
-    const runStartNs = recorder.now();
-    const clientFor = await faults?.splitWorkers(opened, config.concurrency, (c) => countingBytes(c, counting.bytes).client);
-    faults?.start(opened, recorder, stop.signal);
-    let outcome: WorkersOutcome;
-    // Made just before the workers start: a bar's redraw timer would keep the process alive if
-    // anything between threw.
-    const display = showProgress(progress, () => (rec.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
-    try {
-      outcome = await runWorkers(
-        {
-          workload,
-          client: counting.client,
-          ...(clientFor ? { clientFor } : {}),
-          recorder,
-          concurrency: config.concurrency,
-          limits: { timeLimitMs, ops: config.ops, rate: config.rate },
-          opTimeoutMs: config.opTimeout,
-          seed: config.seed,
-          keys: config.keys,
-          ...(config.maxAge !== undefined ? { maxAge: config.maxAge } : {}),
-          ...(config.lagSpanMs !== undefined ? { lagSpanMs: config.lagSpanMs } : {}),
-          valueSize: config.valueSize,
-          stop: stop.signal,
-        },
-        progress,
-      );
-    } finally {
-      display.stop();
-    }
-    const reason = outcome.reason;
-    if (faults) record.nemesis = { faults: config.nemesis, intervalS: config.nemesisInterval, count: await faults.heal() };
-    // After faults, the final phase shows what they cost: lost writes, a store slow to converge.
-    const quiesce = config.quiesce ?? (faults ? 1 : undefined);
-    if (quiesce !== undefined && reason !== 'interrupted') {
-      process.stderr.write(`final phase: ${quiesce} s of quiet, then every worker reads every key until they agree\n`);
-      const final = await runFinalPhase({
+/** Phase 3: the workers (with faults), then the final phase if any; the history closed and run.json saying how the run ended. */
+async function recordRun(run: ResolvedRun, session: Session): Promise<void> {
+  const { config, folder, record, workload } = run;
+  const { faults, stop } = session;
+  const opened = session.opened!;
+  const recorder = session.recorder!;
+  const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
+  const counting = (session.counting = countingBytes(opened.client));
+  const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
+  const runStartNs = recorder.now();
+  const clientFor = await faults?.splitWorkers(opened, config.concurrency, (c) => countingBytes(c, counting.bytes).client);
+  faults?.start(opened, recorder, stop.signal);
+  let outcome: WorkersOutcome;
+  // Made just before the workers start: a bar's redraw timer would keep the process alive if
+  // anything between threw.
+  const display = showProgress(progress, () => (recorder.now() - runStartNs) / 1e6, timeLimitMs, config.ops);
+  try {
+    outcome = await runWorkers(
+      {
         workload,
         client: counting.client,
+        ...(clientFor ? { clientFor } : {}),
         recorder,
-        processes: outcome.processes,
+        concurrency: config.concurrency,
+        limits: { timeLimitMs, ops: config.ops, rate: config.rate },
+        opTimeoutMs: config.opTimeout,
         seed: config.seed,
         keys: config.keys,
-        quiesceMs: quiesce * 1000,
-        convergeTimeoutMs: 30_000,
-        opTimeoutMs: config.opTimeout,
+        tuning: workloadTuning(config),
+        valueSize: config.valueSize,
         stop: stop.signal,
-      });
-      record.finalPhase = { quiesceS: quiesce, ...final };
-    }
-    record.complete = reason !== 'interrupted' && !record.finalPhase?.interrupted && !downReason;
-    if (record.complete) recorder.end();
-    recorder.close();
-    phase = 'checking';
-    record.stopReason = downReason ? 'target-down' : reason;
-    if (downReason) record.error = downReason;
-    record.end = new Date().toISOString();
-    if (config.rate) record.lateOps = progress.late;
-    writeJsonAtomic(folder.runJson, record);
-
-    const history = await readHistory(folder.history);
-    const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
-    // The emulator's record is whole only once it has stopped: close the target first.
-    let groundTruth: GroundTruthEvent[] | undefined;
-    if (config.groundTruth) {
-      await closeTarget();
-      groundTruth = readGroundTruth(join(folder.dir, 'ground-truth.jsonl'));
-    }
-    const checked = await runCheckers(history, checkers, record.complete, groundTruth ? { groundTruth } : undefined);
-    const results = config.baseline ? applyBaseline(checked, config.baseline, target.name) : checked;
-    results.stats.bytes = bandwidth(counting.bytes, results.stats.durationS);
-    writeJsonAtomic(folder.resultsJson, results);
-    markLatest(resultsDir, folder.dir);
-    const { reportAfterRun } = await import('../report/main.js');
-    const report = await reportAfterRun(folder.dir, resultsDir);
-    if (report.warning) process.stderr.write(`warning: ${report.warning}\n`);
-    if (added.length > 0) process.stdout.write(`${emulatorDefaultsLine(workload.name, added)}\n`);
-    process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n${report.report ? `report: ${report.report}\n` : ''}`);
-    if (!record.complete) process.stdout.write(`the run ${downReason ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
-    return exitCodeOf(results);
+      },
+      progress,
+    );
   } finally {
-    await closeTarget();
-    await faults?.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('exit', onExit);
+    display.stop();
   }
+  const reason = outcome.reason;
+  if (faults) record.nemesis = { faults: config.nemesis, intervalS: config.nemesisInterval, count: await faults.heal() };
+  // After faults, the final phase shows what they cost: lost writes, a store slow to converge.
+  const quiesce = config.quiesce ?? (faults ? 1 : undefined);
+  if (quiesce !== undefined && reason !== 'interrupted') {
+    process.stderr.write(`final phase: ${quiesce} s of quiet, then every worker reads every key until they agree\n`);
+    const final = await runFinalPhase({
+      workload,
+      client: counting.client,
+      recorder,
+      processes: outcome.processes,
+      seed: config.seed,
+      keys: config.keys,
+      quiesceMs: quiesce * 1000,
+      convergeTimeoutMs: 30_000,
+      opTimeoutMs: config.opTimeout,
+      stop: stop.signal,
+    });
+    record.finalPhase = { quiesceS: quiesce, ...final };
+  }
+  const downReason = session.downReason;
+  record.complete = reason !== 'interrupted' && !record.finalPhase?.interrupted && !downReason;
+  if (record.complete) recorder.end();
+  recorder.close();
+  session.phase = 'checking';
+  record.stopReason = downReason ? 'target-down' : reason;
+  if (downReason) record.error = downReason;
+  record.end = new Date().toISOString();
+  if (config.rate) record.lateOps = progress.late;
+  writeJsonAtomic(folder.runJson, record);
+}
+
+/** Phase 4: the history read back and checked (with the store's ground truth when recorded); results.json written. */
+async function checkRun(run: ResolvedRun, session: Session): Promise<Results> {
+  const { config, folder, record, workload, target, resultsDir } = run;
+  const history = await readHistory(folder.history);
+  const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
+  // The emulator's record is whole only once it has stopped: close the target first.
+  let groundTruth: GroundTruthEvent[] | undefined;
+  if (config.groundTruth) {
+    await session.closeTarget();
+    groundTruth = readGroundTruth(join(folder.dir, 'ground-truth.jsonl'));
+  }
+  const checked = await runCheckers(history, checkers, record.complete, groundTruth ? { groundTruth } : undefined);
+  const results = config.baseline ? applyBaseline(checked, config.baseline, target.name) : checked;
+  results.stats.bytes = bandwidth(session.counting!.bytes, results.stats.durationS);
+  writeJsonAtomic(folder.resultsJson, results);
+  markLatest(resultsDir, folder.dir);
+  return results;
+}
+
+/** Phase 5: report.html, and the summary on stdout. */
+async function reportRun(run: ResolvedRun, results: Results): Promise<void> {
+  const { added, folder, record, resultsDir, workload } = run;
+  const { reportAfterRun } = await import('../report/main.js');
+  const report = await reportAfterRun(folder.dir, resultsDir);
+  if (report.warning) process.stderr.write(`warning: ${report.warning}\n`);
+  if (added.length > 0) process.stdout.write(`${emulatorDefaultsLine(workload.name, added)}\n`);
+  process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n${report.report ? `report: ${report.report}\n` : ''}`);
+  if (!record.complete) process.stdout.write(`the run ${record.stopReason === 'target-down' ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
+}
+
+/** The options of particular workloads that the command line gave (the runner passes them on untouched). */
+function workloadTuning(config: WorkloadConfig): WorkloadTuning {
+  return {
+    ...(config.maxAge !== undefined ? { maxAge: config.maxAge } : {}),
+    ...(config.lagSpanMs !== undefined ? { lagSpanMs: config.lagSpanMs } : {}),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Recorder } from '../history/recorder.js';
 import type { TargetClient } from '../targets/target.js';
 import { sleep } from '../util/sleep.js';
 import { Performer, recordOp } from './perform.js';
-import { AFTER_UPDATE, type OpSpec, type Workload } from '../../workloads/workload.js';
+import { AFTER_UPDATE, type OpSpec, type Workload, type WorkloadTuning } from '../../workloads/workload.js';
 
 export interface RunLimits {
   /** Stop taking new operations after this long. */
@@ -24,10 +24,8 @@ export interface WorkerOptions {
   opTimeoutMs: number;
   seed: number;
   keys: number;
-  /** Seconds of Cache-Control max-age, for the cache workload. */
-  maxAge?: number;
-  /** ms over which the pbs workload plans its reads after each write. */
-  lagSpanMs?: number;
+  /** The workload's own options (the cache workload's max-age, pbs's lag span…), for its generator. */
+  tuning?: WorkloadTuning;
   /** Bytes of each value written (default: workloads/values.ts's DEFAULT_VALUE_SIZE). */
   valueSize?: number;
   /** Aborted on SIGINT/SIGTERM: no new operations; those in flight are cut short. */
@@ -61,12 +59,7 @@ export interface WorkersOutcome {
 
 export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<WorkersOutcome> {
   const { workload, client, recorder, limits, stop } = options;
-  const generator = workload.generator({
-    seed: options.seed,
-    keys: options.keys,
-    ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
-    ...(options.lagSpanMs !== undefined ? { lagSpanMs: options.lagSpanMs } : {}),
-  });
+  const generator = workload.generator({ ...options.tuning, seed: options.seed, keys: options.keys });
   // Limits count from the first operation, not from process start: opening a target (starting
   // a cluster, a preflight) can take longer than the run itself.
   const startNs = recorder.now();

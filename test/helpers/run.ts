@@ -46,7 +46,7 @@ export async function recordRun(spec: TestRun): Promise<History> {
         opTimeoutMs: 2000,
         seed: spec.seed ?? 1,
         keys: spec.keys ?? 3,
-        ...(spec.maxAge !== undefined ? { maxAge: spec.maxAge } : {}),
+        ...(spec.maxAge !== undefined ? { tuning: { maxAge: spec.maxAge } } : {}),
         valueSize: spec.valueSize,
         stop: new AbortController().signal,
       },
