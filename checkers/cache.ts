@@ -2,8 +2,9 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, Checker } from './checker.js';
 import { changeLagList, type ChangeRule } from './windows/change-lag.js';
 import { checkWindows } from './windows/check-windows.js';
-import { formatMs } from './staleness/stats.js';
+
 import type { CachedWrite } from '../src/history/op-values.js';
+import { formatNsAsMs } from '../src/util/format-number.js';
 
 const RULES: ChangeRule[] = [{ f: 'put', window: 'cache', shows: (put, read) => read.value === (put.invokeValue as CachedWrite).body }];
 
@@ -27,7 +28,7 @@ function judge(history: History): Anomaly[] {
         kind: 'stale-beyond-max-age',
         key: put.key!,
         ops: [put.invokeIndex, previous.invokeIndex],
-        explanation: `reads through the cache still returned an overwritten value ${formatMs(lagNs)} after put(${put.key}, ${(put.invokeValue as CachedWrite).body}) completed, beyond the ${maxAgeMs(previous) / 1000} s max-age of the copy it replaced`,
+        explanation: `reads through the cache still returned an overwritten value ${formatNsAsMs(lagNs)} after put(${put.key}, ${(put.invokeValue as CachedWrite).body}) completed, beyond the ${maxAgeMs(previous) / 1000} s max-age of the copy it replaced`,
       },
     ];
   });

@@ -1,8 +1,9 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { casArgs, isRefused } from '../src/history/conditional.js';
-import { describeOp, formatSeconds } from './describe.js';
+import { describeOp } from './describe.js';
 import { interleave } from './staleness/stats.js';
+import { formatSeconds } from '../src/util/format-number.js';
 
 const READS = new Set(['read', 'get']);
 const WRITES = new Set(['put', 'write', 'cas']);

@@ -1,9 +1,10 @@
 import type { History, Op } from '../src/history/event.js';
 import type { CheckOptions, CheckResult, Checker } from './checker.js';
-import { describeOp, formatSeconds } from './describe.js';
+import { describeOp } from './describe.js';
 import { keyDelta, type KeyDelta } from './staleness/delta.js';
 import { isRead, RegisterIndex } from './staleness/register-index.js';
-import { distribution, formatMs, toMs } from './staleness/stats.js';
+import { distribution, toMs } from './staleness/stats.js';
+import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 /** How many keys the result lists by name, worst first. */
 const LISTED_KEYS = 10;
@@ -41,9 +42,9 @@ export function describeDelta(d: KeyDelta): WorstDelta {
   else if (d.delta === Infinity) explanation = `no shift of reads makes ${d.key} linearizable: writes are ordered against each other by what was read`;
   else if (d.read && d.before) {
     explanation =
-      `${d.key} needs Δ = ${formatMs(d.delta)}${bound}: ${describeOp(d.read)}, started at ${formatSeconds(d.read.invokeTime)}, ` +
+      `${d.key} needs Δ = ${formatNsAsMs(d.delta)}${bound}: ${describeOp(d.read)}, started at ${formatSeconds(d.read.invokeTime)}, ` +
       `is linearizable only if it started before ${describeOp(d.before)} completed at ${formatSeconds(d.before.completeTime!)}`;
-  } else explanation = `${d.key} needs Δ = ${formatMs(d.delta)}${bound}`;
+  } else explanation = `${d.key} needs Δ = ${formatNsAsMs(d.delta)}${bound}`;
   return { key: d.key, deltaMs: d.delta === Infinity ? null : toMs(d.delta), approximate: d.approximate, ops, explanation };
 }
 

@@ -13,7 +13,3 @@ function show(v: unknown): string {
   return v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
 }
 
-/** History time (ns since start) as seconds with millisecond precision. */
-export function formatSeconds(ns: number): string {
-  return `${(ns / 1e9).toFixed(3)} s`;
-}

@@ -1,7 +1,8 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { describeOp, formatSeconds } from './describe.js';
-import { distribution, formatMs, interleave } from './staleness/stats.js';
+import { describeOp } from './describe.js';
+import { distribution, interleave } from './staleness/stats.js';
+import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 /** A write that may have happened: ok, or info/open (which completes "at infinity"). */
 interface W {
@@ -98,7 +99,7 @@ export const listConsistency = {
                 k,
                 [ifAbsent.op.invokeIndex],
                 `${head(list)} did not include ${k}, though ${describeOp(ifAbsent.op)} had completed at ${formatSeconds(ifAbsent.op.completeTime!)}, ` +
-                  `${formatMs(age)} before the LIST began, and no delete of ${k} could explain its absence`,
+                  `${formatNsAsMs(age)} before the LIST began, and no delete of ${k} could explain its absence`,
               ),
             );
           }
@@ -114,7 +115,7 @@ export const listConsistency = {
                 k,
                 [ifPresent.op.invokeIndex],
                 `${head(list)} included ${k}, though ${describeOp(ifPresent.op)} had completed at ${formatSeconds(ifPresent.op.completeTime!)}, ` +
-                  `${formatMs(age)} before the LIST began, after every PUT of ${k} that could explain it`,
+                  `${formatNsAsMs(age)} before the LIST began, after every PUT of ${k} that could explain it`,
               ),
             );
           }

@@ -2,8 +2,9 @@ import type { History, Op } from '../src/history/event.js';
 import type { LockAcquired, ReleaseArgs } from '../src/history/op-values.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { isRefused, refusedBecause } from '../src/history/conditional.js';
-import { describeOp, formatSeconds } from './describe.js';
-import { distribution, formatMs } from './staleness/stats.js';
+import { describeOp } from './describe.js';
+import { distribution } from './staleness/stats.js';
+import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 // The lock workload's history: src/history/op-values.ts says what its ops carry.
 
@@ -88,7 +89,7 @@ export const mutualExclusion = {
             kind: 'overlapping-holds',
             key,
             ops: [a.acquire.invokeIndex, b.acquire.invokeIndex],
-            explanation: `${key}: process ${a.acquire.process} held it ${span(a)}, and process ${b.acquire.process} ${span(b)}: both acquires were acknowledged, and the holds overlap by ${formatMs(overlap)}`,
+            explanation: `${key}: process ${a.acquire.process} held it ${span(a)}, and process ${b.acquire.process} ${span(b)}: both acquires were acknowledged, and the holds overlap by ${formatNsAsMs(overlap)}`,
           });
         }
       }

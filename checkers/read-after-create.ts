@@ -1,7 +1,8 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { describeOp, formatSeconds } from './describe.js';
-import { distribution, formatMs } from './staleness/stats.js';
+import { describeOp } from './describe.js';
+import { distribution } from './staleness/stats.js';
+import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 /** Reads: the workloads' gets, and new-object's `probe` (a GET sent before the key's PUT). */
 const READS = new Set(['get', 'read', 'probe', 'final-get']);
@@ -112,7 +113,7 @@ function explain(read: Op, created: Op, t: number, before: Op | undefined): Anom
     key: read.key,
     ops: before ? [read.invokeIndex, created.invokeIndex, before.invokeIndex] : [read.invokeIndex, created.invokeIndex],
     explanation:
-      `${describeOp(read)} at ${formatSeconds(read.invokeTime)} returned not-found ${formatMs(t)} after ` +
+      `${describeOp(read)} at ${formatSeconds(read.invokeTime)} returned not-found ${formatNsAsMs(t)} after ` +
       `${describeOp(created)} had completed at ${formatSeconds(created.completeTime!)}; ${why}`,
   };
 }

@@ -2,7 +2,8 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { casArgs, mayHaveWritten } from '../src/history/conditional.js';
 import { isCorrupt } from '../src/history/corrupt-read.js';
-import { describeOp, formatSeconds } from './describe.js';
+import { describeOp } from './describe.js';
+import { formatSeconds } from '../src/util/format-number.js';
 
 // head and set-meta: the metadata workload's version register (workloads/metadata.ts).
 const READS = new Set(['get', 'read', 'head']);

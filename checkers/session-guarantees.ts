@@ -1,8 +1,9 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
-import { describeOp, formatSeconds } from './describe.js';
+import { describeOp } from './describe.js';
 import { isRead, RegisterIndex, upperBound, writeOf, type Source } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
+import { formatSeconds } from '../src/util/format-number.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
 // number: a worker continues under a new number after an info, so a session ends at its first

@@ -1,8 +1,9 @@
 import type { History } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { describeOp, formatSeconds } from './describe.js';
+import { describeOp } from './describe.js';
 import { isRead, readFacts, RegisterIndex, type ReadFacts, type Write } from './staleness/register-index.js';
-import { distribution, formatMs } from './staleness/stats.js';
+import { distribution } from './staleness/stats.js';
+import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 /**
  * A read is definitely stale when every write that could explain what it returned had been
@@ -76,7 +77,7 @@ function staleAnomaly(facts: ReadFacts, by: Write, age: number, lag: number): An
     key,
     ops,
     explanation:
-      `${describeOp(op)} at ${formatSeconds(op.invokeTime)} was ${formatMs(age)} stale: ${what} came from ${from}, ` +
+      `${describeOp(op)} at ${formatSeconds(op.invokeTime)} was ${formatNsAsMs(age)} stale: ${what} came from ${from}, ` +
       `superseded by ${describeOp(by.op!)}, which completed at ${formatSeconds(by.op!.completeTime!)}; the read missed ${lag} completed write${lag === 1 ? '' : 's'}`,
   };
 }

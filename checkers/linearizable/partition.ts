@@ -7,6 +7,7 @@ import type { FastOutcome } from './fast-register.js';
 import type { Model, SearchHints } from './model.js';
 import { getEntry } from './registry.js';
 import { wglSearch, type SearchResult } from './wgl.js';
+import { formatEventTime } from '../../src/util/format-number.js';
 
 export interface Budget {
   /** Time allowed for each partition, in milliseconds. */
@@ -140,11 +141,6 @@ export function checkPartition(modelName: string, ops: readonly Op[], budget: Bu
 
 // ---- counterexamples ----
 
-export function fmtTime(ns: number | null): string {
-  if (ns === null) return 'never';
-  if (ns >= 1e6) return `${(ns / 1e9).toFixed(3)} s`;
-  return `${ns} ns`;
-}
 
 function ref(model: Model<unknown>, op: Op): OpRef {
   return {
@@ -177,8 +173,8 @@ function fastStory(
 ): Pick<Counterexample, 'explanation' | 'window'> {
   const at = (i: number | undefined): Op | undefined => (i === undefined || i < 0 ? undefined : ops[i]);
   const d = (op: Op | undefined): string => (op ? model.describe(op) : 'the initial state');
-  const inv = (op: Op): string => fmtTime(op.invokeTime);
-  const done = (op: Op): string => fmtTime(op.completeTime);
+  const inv = (op: Op): string => formatEventTime(op.invokeTime);
+  const done = (op: Op): string => formatEventTime(op.completeTime);
   const r = fast.roles;
   let explanation: string;
   switch (fast.kind) {
@@ -350,7 +346,7 @@ function counterexample(
   let explanation = 'No order of the ops respects both real time and the model.';
   if (stuck) {
     explanation =
-      `${model.describe(stuck)} (invoked at ${fmtTime(stuck.invokeTime)}, completed at ${fmtTime(stuck.completeTime)}) cannot take effect: ` +
+      `${model.describe(stuck)} (invoked at ${formatEventTime(stuck.invokeTime)}, completed at ${formatEventTime(stuck.completeTime)}) cannot take effect: ` +
       `the longest linearizable prefix found has ${prefix?.length ?? 0} ops and leaves ${prefix?.state ?? model.describeState(model.init())}, ` +
       `and no other order of the ops before its completion lets it take effect.`;
   }

@@ -1,9 +1,10 @@
 import type { History, Op } from '../../src/history/event.js';
 import { FINAL_PHASE } from '../../src/history/op-values.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from '../checker.js';
-import { describeOp, formatSeconds } from '../describe.js';
+import { describeOp } from '../describe.js';
 import { READ_FS, RegisterIndex, type KeyWrites, type Source } from './register-index.js';
 import { distribution, interleave } from './stats.js';
+import { formatSeconds } from '../../src/util/format-number.js';
 
 export interface LostWritesOptions extends CheckOptions {
   /**

@@ -32,10 +32,6 @@ export function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-/** A duration in ns as milliseconds for people: "12.345 ms". */
-export function formatMs(ns: number): string {
-  return `${(ns / 1e6).toFixed(3)} ms`;
-}
 
 /** ns → ms for the JSON figures. */
 export function toMs(ns: number): number {

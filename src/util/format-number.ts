@@ -1,6 +1,26 @@
 // Numbers for people, rounded to what they mean: one place, so the CLI, the report and the
 // checkers' sentences say a figure the same way.
 
+/** History time (ns since the run started) as seconds to the ms: "12.345 s". */
+export function formatSeconds(ns: number): string {
+  return `${(ns / 1e9).toFixed(3)} s`;
+}
+
+/** A duration in ns as ms to the µs, for sentences about single ops: "12.345 ms". */
+export function formatNsAsMs(ns: number): string {
+  return `${(ns / 1e6).toFixed(3)} ms`;
+}
+
+/**
+ * An event's time in a counterexample: seconds for our histories (ns since the start), the event
+ * position for imported ones (whose times are positions, below a millisecond); "never" for none.
+ */
+export function formatEventTime(ns: number | null): string {
+  if (ns === null) return 'never';
+  if (ns >= 1e6) return formatSeconds(ns);
+  return `${ns} ns`;
+}
+
 /** A duration in ms to 0.1 ms ("7.5 ms", "1,204.0 ms"); null or infinite as "∞". */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '∞ ms';
