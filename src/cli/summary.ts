@@ -1,5 +1,6 @@
 import type { Results } from '../check/run-checkers.js';
 import { formatBytes } from '../util/format-bytes.js';
+import { formatNumber } from '../util/format-number.js';
 
 /** The end-of-run text: ops by f and outcome, latency, each checker's verdict. */
 export function formatSummary(results: Results): string {
@@ -16,7 +17,7 @@ export function formatSummary(results: Results): string {
   for (const f of [...fs, 'all']) {
     const counts = f === 'all' ? outcomes.map((o) => fs.reduce((n, g) => n + (stats.ops[g]![o] ?? 0), 0)) : outcomes.map((o) => stats.ops[f]![o] ?? 0);
     const l = stats.latencyMs[f];
-    table.push([f, ...counts.map((n) => n.toLocaleString('en-US')), ...(l && timed ? [l.p50, l.p99, l.max].map((x) => x.toFixed(2)) : ['-', '-', '-'])]);
+    table.push([f, ...counts.map((n) => n.toLocaleString('en-US')), ...(l && timed ? [l.p50, l.p99, l.max].map((x) => formatNumber(x, 'ms')) : ['-', '-', '-'])]);
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   for (const row of table) lines.push('  ' + row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));

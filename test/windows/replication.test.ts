@@ -59,7 +59,7 @@ describe('replication workload against the emulator', () => {
       expect(median).toBeGreaterThanOrEqual(120);
       // Measured at the client, the window also holds a replica read's legs, which load stretches:
       // at most 20% over the lag plus the run's own p99 replica-read latency (the summary's table).
-      const readP99 = Number(/^\s+read\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d.]+\s+([\d.]+)/m.exec(r.stdout)?.[1]);
+      const readP99 = Number(/^\s+read\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,.]+\s+([\d,.]+)/m.exec(r.stdout)?.[1]?.replaceAll(',', ''));
       expect(readP99, r.stdout).toBeGreaterThan(0);
       expect(median, r.stdout).toBeLessThanOrEqual(180 + readP99);
     } finally {
