@@ -4,7 +4,7 @@ import { Users } from './access/users.js';
 import { Buckets } from './buckets.js';
 import { runtimeFaults, type RuntimeFaults } from './faults.js';
 import { GroundTruthLog } from './ground-truth.js';
-import { MultipartUploads } from './handlers/multipart.js';
+import { MultipartUploads } from './handlers/multipart-uploads.js';
 import type { EmulatorState } from './handlers/types.js';
 import { Cluster } from './models/cluster.js';
 import { resolveOptions, type EmulatorOptions, type KeyPair, type ResolvedOptions } from './options.js';

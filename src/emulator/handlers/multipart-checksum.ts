@@ -4,14 +4,11 @@
 // or FULL_OBJECT (the algorithm over the whole body; what a CRC of the parts combines to). The
 // completion is refused with BadDigest when the checksum it expects differs. An upload started
 // without an algorithm keeps none.
-import { checksumHeader, computeChecksum, CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type StoredChecksum } from '../auth/checksums.js';
+import { checksumHeader, computeChecksum, CHECKSUM_ALGORITHMS, type StoredChecksum } from '../auth/checksums.js';
 import { S3Error } from '../errors.js';
 import { header, type S3Request } from './types.js';
+import type { UploadChecksum } from './multipart-uploads.js';
 
-export interface UploadChecksum {
-  algorithm: ChecksumAlgorithm;
-  type: 'COMPOSITE' | 'FULL_OBJECT';
-}
 
 /** The checksum an upload asks for at its start (x-amz-checksum-algorithm, x-amz-checksum-type), if any. */
 export function requestedUploadChecksum(request: S3Request): UploadChecksum | undefined {

@@ -6,7 +6,7 @@ import type { GroundTruthLog } from '../ground-truth.js';
 import type { Payload } from '../http/payload.js';
 import type { RequestTarget } from '../http/request-target.js';
 import type { ResolvedOptions } from '../options.js';
-import type { MultipartUploads } from './multipart.js';
+import type { MultipartUploads } from './multipart-uploads.js';
 
 export interface EmulatorState {
   options: ResolvedOptions;
