@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CheckResult, Validity } from '../../checkers/checker.js';
 import { combineValidity } from '../../checkers/checker.js';
 import { UserError } from '../util/errors.js';
-import type { Results } from './run-checkers.js';
+import type { BaselineOutcome, Results } from './run-checkers.js';
 
 export interface KnownDeviation {
   checker: string;
@@ -23,14 +23,6 @@ export interface Baseline {
   known: KnownDeviation[];
 }
 
-/** What a baseline made of one run's results. */
-export interface BaselineOutcome {
-  file: string;
-  known: number;
-  new: number;
-  /** The verdict with the known anomalies forgiven: what the exit code follows. */
-  valid: Validity;
-}
 
 const FIELDS = new Set(['checker', 'kind', 'target', 'why']);
 

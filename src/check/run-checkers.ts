@@ -1,7 +1,15 @@
 import { combineValidity, type CheckOptions, type CheckResult, type Checker, type Validity } from '../../checkers/checker.js';
 import type { History } from '../history/event.js';
-import type { BaselineOutcome } from './baseline.js';
 import { historyStats, type HistoryStats } from '../history/stats.js';
+
+/** What a baseline (baseline.ts) made of one run's results. */
+export interface BaselineOutcome {
+  file: string;
+  known: number;
+  new: number;
+  /** The verdict with the known anomalies forgiven: what the exit code follows. */
+  valid: Validity;
+}
 
 export interface Results {
   /** false if any checker found anomalies; otherwise unknown if any could not decide or the run was incomplete. */
