@@ -254,8 +254,9 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
   // rate there is below 1 − q: zero of n independent trials bounds it by 3/n (the rule of three),
   // and the independent trials are writes, not reads (a write's reads share its propagation). With
   // 1/(1 − q) reads, a stale rate of 1 − q leaves none a third of the time: the cap at 1000 reads
-  // once put a 99.9% window at 43 ms where the truth was 65. With 1000 reads of 100 writes there,
-  // it is the 100% window (what was observed, not a bound on what was not).
+  // once put a 99.9% window at 43 ms where the truth was 65. With 1000 reads of 3000 writes there
+  // (as many as cap the 99.9% window), it is the 100% window: what was observed, not a bound on
+  // what was not.
   let lastBad = n - 1;
   while (lastBad >= 0 && s[lastBad]!.consistent) lastBad--;
   const at = lastBad < 0 ? 0 : ts[lastBad]!;
@@ -457,8 +458,8 @@ export const visibility = {
 
 /**
  * "stale-read window from 5,210 reads of 412 writes: 99% of reads consistent after 42.1 ms
- * [95% CI 38.0, 47.3]; 99.9% after 88.0 ms [95% CI …]; all reads after 120.4 ms (1,200 reads of
- * 140 writes); P(consistent at t = 0) 66.7%". A level never reached is said as such, bounded by
+ * [95% CI 38.0, 47.3]; 99.9% after 88.0 ms [95% CI …]; all reads after 120.4 ms (3,200 reads of
+ * 3,140 writes); P(consistent at t = 0) 66.7%". A level never reached is said as such, bounded by
  * the largest t observed, which no reported window exceeds.
  */
 function summarizeWindows(e: Estimate, overlappingExcluded: number, atStore: boolean): string {
