@@ -11,30 +11,23 @@ import {
   PutBucketAclCommand,
   PutObjectAclCommand,
   PutObjectCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions } from '../../src/emulator/index.js';
 import { send } from './raw.js';
-import { failure, readText, sdkClient, withEmulator } from './sdk.js';
+import { closedAfterEach, failure, readText, sdkClient, withEmulator } from './sdk.js';
 
 const OWNER = { accessKeyId: 'owner', secretAccessKey: 'owner-secret', userId: 'owner-id', displayName: 'The Owner' };
 const OTHER = { accessKeyId: 'other', secretAccessKey: 'other-secret', userId: 'other-id', displayName: 'Someone Else' };
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 
-let open: { emulator: RunningEmulator; clients: S3Client[] } | undefined;
-afterEach(async () => {
-  if (!open) return;
-  for (const c of open.clients) c.destroy();
-  await open.emulator.close();
-  open = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 /** An emulator with two users; `accessControl` decides whether the second one is held to ACLs. */
 async function start(options: EmulatorOptions = {}) {
   const { emulator, s3: owner } = await withEmulator({ keys: [OWNER, OTHER], ...options });
   const other = sdkClient(emulator, OTHER);
-  open = { emulator, clients: [owner, other] };
+  closeAfterTest(emulator, [owner, other]);
   return { emulator, owner, other };
 }
 

@@ -5,30 +5,22 @@ import {
   PutBucketPolicyCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conditionsHold, parseConditions, UNKNOWN_KEY } from '../../src/emulator/access/policy-conditions.js';
 import { evaluate, parsePolicy } from '../../src/emulator/access/policy.js';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { failure, readText, sdkClient, withEmulator } from './sdk.js';
+import { closedAfterEach, failure, readText, sdkClient, withEmulator } from './sdk.js';
 
 const OWNER = { accessKeyId: 'owner', secretAccessKey: 'owner-secret', userId: 'owner-id' };
 const OTHER = { accessKeyId: 'other', secretAccessKey: 'other-secret', userId: 'other-id' };
 
-let open: { emulator: RunningEmulator; clients: S3Client[] } | undefined;
-afterEach(async () => {
-  if (!open) return;
-  for (const c of open.clients) c.destroy();
-  await open.emulator.close();
-  open = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 /** Two users, access control on with no policy delay, and bucket `bkt` owned by the first. */
 async function start() {
   const { emulator, s3: owner } = await withEmulator({ keys: [OWNER, OTHER], accessControl: { policyDelayMs: 0 } });
   const other = sdkClient(emulator, OTHER);
-  open = { emulator, clients: [owner, other] };
+  closeAfterTest(emulator, [owner, other]);
   await owner.send(new CreateBucketCommand({ Bucket: 'bkt' }));
   return { owner, other };
 }

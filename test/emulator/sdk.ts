@@ -53,6 +53,20 @@ export function put(s3: S3Client, bucket: string, key: string, body: string, ext
  * two independent clients (separate connection pools), all closed after each test.
  */
 export function twoClientEmulator(defaults: EmulatorOptions): (options: EmulatorOptions) => Promise<{ emulator: RunningEmulator; a: S3Client; b: S3Client }> {
+  const closeAfterTest = closedAfterEach();
+  return async (options) => {
+    const { emulator, s3: a } = await withEmulator({ ...defaults, ...options });
+    const b = sdkClient(emulator);
+    closeAfterTest(emulator, [a, b]);
+    return { emulator, a, b };
+  };
+}
+
+/**
+ * For a test file that opens an emulator in each test: the function that hands one over, with its
+ * clients, to be closed after the test (registered with afterEach here).
+ */
+export function closedAfterEach(): (emulator: RunningEmulator, clients: S3Client[]) => void {
   let running: { emulator: RunningEmulator; clients: S3Client[] } | undefined;
   afterEach(async () => {
     if (!running) return;
@@ -60,10 +74,7 @@ export function twoClientEmulator(defaults: EmulatorOptions): (options: Emulator
     await running.emulator.close();
     running = undefined;
   });
-  return async (options) => {
-    const { emulator, s3: a } = await withEmulator({ ...defaults, ...options });
-    const b = sdkClient(emulator);
-    running = { emulator, clients: [a, b] };
-    return { emulator, a, b };
+  return (emulator, clients) => {
+    running = { emulator, clients };
   };
 }
