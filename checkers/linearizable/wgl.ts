@@ -57,8 +57,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
   const maxEntries = Math.max(1, Math.min(budget.maxStates, Math.floor(budget.maxCacheBytes / cache.bytesPerEntry)));
   // Distinct model states are bounded too (and a JS Map holds at most 2^24 entries).
   const maxModelStates = Math.min(budget.maxStates, 8_000_000);
-  const prune = prunings(model, hints, ops, list, table);
-  const { isRead, isOpt, isBlind, prevTwin, placed } = prune;
+  const { isRead, isOpt, isBlind, prevTwin, placed, unreachable } = prunings(model, hints, ops, list, table);
 
   // ---- the search: the configuration is (ops placed, state sid, flag); a stack of the entries placed ----
   const stackEntry = new Int32Array(n + 1);
@@ -101,7 +100,7 @@ export function wglSearch<S>(model: Model<S>, ops: readonly Op[], budget: Search
       if (isRead[o] === 0) continue;
       const next = memoFrom[o] === sid ? memoTo[o]! : table.transition(sid, o);
       if (next >= 0) return e;
-      if (prune.unreachable !== undefined && prune.unreachable(o, sid)) {
+      if (unreachable !== undefined && unreachable(o, sid)) {
         deadEnd(o);
         return -2;
       }
