@@ -148,6 +148,7 @@ function targetOptions(y: Argv, { targets }: WorkloadModules) {
     .option('keep-objects', { type: 'boolean', default: false, describe: "leave the run's objects in the bucket (default: delete them at the end)" })
     .option('start', { type: 'boolean', default: false, describe: 'start the store first where the target knows how (minio: docker compose; rgw: a throwaway Ceph cluster)' })
     .option('osds', { type: 'number', describe: 'rgw --start: storage daemons (OSDs) in the cluster, 1 to 9 (default 1; with 3, writes need 2 copies)', coerce: osdCount })
+    .option('netns', { type: 'boolean', default: false, describe: 'rgw --start: each daemon in a network namespace of its own, on a bridge objcheck makes, for the net-* faults (root only)' })
     .option('client', {
       type: 'string',
       choices: S3_CLIENT_KINDS,
@@ -168,6 +169,7 @@ type TargetArgs = {
   'keep-objects': boolean;
   start: boolean;
   osds?: number;
+  netns: boolean;
   client?: string;
 };
 
@@ -183,6 +185,7 @@ function targetConfig(argv: TargetArgs): TargetConfig {
     keepObjects: argv['keep-objects'],
     start: argv.start,
     osds: argv.osds,
+    ...(argv.netns ? { netns: true } : {}),
     ...(argv.client !== undefined ? { client: argv.client as S3ClientKind } : {}),
     emulatorFlags: emulatorFlags(argv),
   };

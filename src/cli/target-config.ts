@@ -13,6 +13,8 @@ export interface TargetConfig {
   keepObjects: boolean;
   start: boolean;
   osds?: number;
+  /** rgw --start: each daemon in its own network namespace. */
+  netns?: boolean;
   /** S3-compatible targets: the workers' client (absent: lean). */
   client?: S3ClientKind;
   /** The emulator's flags, for --target emulator. */
@@ -30,6 +32,7 @@ export function openOptions(c: TargetConfig) {
     keepObjects: c.keepObjects,
     start: c.start,
     osds: c.osds,
+    ...(c.netns ? { netns: true } : {}),
     ...(c.client !== undefined ? { client: c.client } : {}),
     emulatorFlags: c.emulatorFlags,
   } satisfies Partial<TargetOptions>;

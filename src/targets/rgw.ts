@@ -27,9 +27,10 @@ export const rgwTarget: Target = {
     const began = Date.now();
     const cluster = await startCephCluster({
       osds,
+      ...(options.netns ? { netns: true } : {}),
       progress: (step) => process.stderr.write(`ceph: ${((Date.now() - began) / 1000).toFixed(1)} s: starting ${step}\n`),
     });
-    process.stderr.write(`ceph: cluster of ${osds} OSD${osds > 1 ? 's' : ''} ready in ${(cluster.startMs / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`ceph: cluster of ${osds} OSD${osds > 1 ? 's' : ''}${cluster.network ? `, each daemon in its own network namespace on ${cluster.network.layout.subnet}.0/24,` : ''} ready in ${(cluster.startMs / 1000).toFixed(1)} s\n`);
     return openS3Target(
       {
         target: 'rgw',
@@ -38,11 +39,12 @@ export const rgwTarget: Target = {
         bucket: 'objcheck',
         forcePathStyle: true,
         credentials: cluster.credentials,
-        extra: { ceph: cephVersion(), osds, started: true, startS: cluster.startMs / 1000 },
+        extra: { ceph: cephVersion(), osds, started: true, startS: cluster.startMs / 1000, ...(cluster.network ? { netns: { subnet: `${cluster.network.layout.subnet}.0/24`, nodes: cluster.network.layout.nodes.map((n) => ({ name: n.name, ip: n.ip })) } } : {}) },
         onClose: () => cluster.stop(),
         down: cluster.radosgw.down.signal,
         process: cluster.radosgw,
         nodes: new Map(cluster.osds.map((d) => [d.spec.name, d])),
+        ...(cluster.network ? { network: cluster.network } : {}),
       },
       { ...options, createBucket: true },
     );

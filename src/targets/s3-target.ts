@@ -1,6 +1,6 @@
 import type { BucketOwner } from './s3-access.js';
 import type { S3Connection } from './s3-client.js';
-import type { InternalFaultControl, OpenTarget, ProcessControl, S3ClientKind, TargetCapabilities, TargetClient, TargetOptions } from './target.js';
+import type { InternalFaultControl, NetworkControl, OpenTarget, ProcessControl, S3ClientKind, TargetCapabilities, TargetClient, TargetOptions } from './target.js';
 
 /** What a capability may build on: the run's client, the bucket's owner, and another client on the same prefix with other credentials. */
 export interface CapabilityContext {
@@ -35,6 +35,8 @@ export interface S3Endpoint {
   notRunning?: string;
   /** Nodes of a cluster we started, for the node faults. */
   nodes?: ReadonlyMap<string, ProcessControl>;
+  /** The network between them, when they run on one of ours, for the network faults. */
+  network?: NetworkControl;
 }
 
 /**
@@ -100,6 +102,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     process: e.process,
     internal: e.internal,
     nodes: e.nodes,
+    ...(e.network ? { network: e.network } : {}),
     connect: (other) => connect(e.credentials, other),
     s3: {
       client: s3,

@@ -112,6 +112,8 @@ export interface TargetOptions {
   start?: boolean;
   /** For a cluster the target starts (rgw --start): how many storage daemons. */
   osds?: number;
+  /** For a cluster the target starts: each daemon in a network namespace of its own (root only). */
+  netns?: boolean;
   /** The emulator's own flags (`--consistency quorum --replicas 3 …`), parsed by the emulator. */
   emulatorFlags?: string[];
   /** Network faults: maps the store's endpoint to the one the client must use (a proxy's). */
@@ -152,7 +154,24 @@ export interface OpenTarget {
   s3?: S3Access;
   /** For a store whose insides we control (the emulator): replica partitions, clock skew. */
   internal?: InternalFaultControl;
+  /** For a cluster on a network of our own (rgw --start --netns): partitions between its daemons. */
+  network?: NetworkControl;
   close(): Promise<void>;
+}
+
+/**
+ * The network between a cluster's daemons, each on a host of its own (a network namespace): the
+ * network faults cut it as a partition cuts real hosts. The workers stay on the host side.
+ */
+export interface NetworkControl {
+  /** The daemons, by name: "mon", "mgr", "osd.0"…, "rgw". */
+  readonly nodes: readonly string[];
+  /** Cuts every node of `a` off from every node of `b`, both ways; each still reaches the host. */
+  split(a: readonly string[], b: readonly string[]): void;
+  /** Takes a node's link down: it reaches nothing, not even the host. */
+  isolate(node: string): void;
+  /** Undoes every cut. */
+  heal(): void;
 }
 
 export interface S3Access {

@@ -7,11 +7,16 @@ export interface CephConfSpec {
   /** The monitor's msgr2 and legacy ports: free ports, so that two clusters can run at once. */
   monPorts: { v2: number; v1: number };
   rgwPort: number;
+  /**
+   * With a network of its own (netns.ts): the monitor's and radosgw's addresses on it, and the
+   * /24 every daemon binds in. Without: all on loopback.
+   */
+  network?: { monIp: string; rgwIp: string; cidr: string };
 }
 
 /** The monitor's address as Ceph writes it, for ceph.conf and monmaptool. */
-export function monAddress(p: CephConfSpec['monPorts']): string {
-  return `[v2:127.0.0.1:${p.v2},v1:127.0.0.1:${p.v1}]`;
+export function monAddress(p: CephConfSpec['monPorts'], ip = '127.0.0.1'): string {
+  return `[v2:${ip}:${p.v2},v1:${ip}:${p.v1}]`;
 }
 
 /**
@@ -23,8 +28,8 @@ export function cephConf(s: CephConfSpec): string {
   const d = s.dir;
   return `[global]
 fsid = ${s.fsid}
-mon host = ${monAddress(s.monPorts)}
-auth cluster required = none
+mon host = ${monAddress(s.monPorts, s.network?.monIp)}
+${s.network ? `public network = ${s.network.cidr}\ncluster network = ${s.network.cidr}\n` : ''}auth cluster required = none
 auth service required = none
 auth client required = none
 ms mon cluster mode = crc
@@ -61,7 +66,7 @@ bluestore block size = 4294967296
 bluestore fsck on mkfs = false
 osd memory target = 939524096
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:${s.rgwPort} tcp_nodelay=1
+rgw frontends = beast endpoint=${s.network?.rgwIp ?? '127.0.0.1'}:${s.rgwPort} tcp_nodelay=1
 rgw data = ${d}/rgw
 `;
 }
