@@ -41,7 +41,12 @@ export function makeRunFolder(folder: RunFolder): void {
  * opens with the target). planRunFolder saw it absent, so all in it is this run's.
  */
 export function discardRunFolder(folder: RunFolder): void {
-  rmSync(folder.dir, { recursive: true, force: true });
+  try {
+    rmSync(folder.dir, { recursive: true, force: true });
+  } catch {
+    // Never in place of the error that failed the setup (a results folder we may not even
+    // look into says EACCES here): what could not be made needs no removing.
+  }
 }
 
 /** Writes JSON through a temporary file and a rename, so a reader never sees half a file. */

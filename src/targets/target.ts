@@ -170,6 +170,8 @@ export interface NetworkControl {
   split(a: readonly string[], b: readonly string[]): void;
   /** Takes a node's link down: it reaches nothing, not even the host. */
   isolate(node: string): void;
+  /** Brings an isolated node's link up again. */
+  reconnect(node: string): void;
   /** Undoes every cut. */
   heal(): void;
 }

@@ -240,6 +240,12 @@ export class ClusterNetwork implements NetworkControl {
     ip(['link', 'set', n.hostLink, 'down']);
   }
 
+  reconnect(name: string): void {
+    const n = this.node(name);
+    this.isolated.delete(n);
+    ip(['link', 'set', n.hostLink, 'up']);
+  }
+
   heal(): void {
     for (const [a, b] of this.splits.splice(0)) ipAll(splitCommands(a, b, 'delete'));
     for (const n of this.isolated) ipAll([['link', 'set', n.hostLink, 'up']]);
