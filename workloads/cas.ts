@@ -45,6 +45,8 @@ export const casWorkload: Workload = {
   reads: new Set(['read']),
   checkers: ['read-validity', 'linearizable', 'create-once'],
   model: 'cas-register',
+  // Every key the run used: each slot moves to a new key, generation by generation, as it runs.
+  finalReads: (_options, keysUsed) => [...keysUsed].sort().map((key) => ({ f: 'read', key })),
 
   generator({ seed, keys }: WorkloadOptions): OpGenerator {
     const random = new Random(seed);

@@ -78,8 +78,13 @@ export function mixedWorkload(parts: readonly MixPart[]): Workload {
 
     followUp: (op, value) => of(op).followUp?.(op, value),
 
-    finalReads(options) {
-      return parts.flatMap((p) => (p.workload.finalReads?.(options) ?? []).map((op) => prefixed(p.workload.name, op)));
+    finalReads(options, keysUsed) {
+      return parts.flatMap((p) => {
+        // A part's own keys, as its generator named them (without the part's prefix).
+        const own = `${p.workload.name}/`;
+        const used = new Set([...keysUsed].filter((k) => k.startsWith(own)).map((k) => k.slice(own.length)));
+        return (p.workload.finalReads?.(options, used) ?? []).map((op) => prefixed(p.workload.name, op));
+      });
     },
   };
 }

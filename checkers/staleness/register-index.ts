@@ -3,6 +3,7 @@
 // O(log n). Order is by event index, not time: the recorder writes events in the order they
 // happened, so indices are a total order with no ties, while times may tie at ns resolution.
 
+import { casArgs, isRefused } from '../../src/history/conditional.js';
 import type { History, Op } from '../../src/history/event.js';
 
 /**
@@ -15,7 +16,7 @@ const DELETE_F = 'delete';
 
 /**
  * A write that may have taken effect: ok, info or open. Failed writes definitely did not happen
- * and are not writes here. A delete writes null.
+ * and are not writes here. A delete writes null; a cas its new value, unless it was refused.
  */
 export interface Write {
   /** null for the initial state, which "wrote" null before the history began. */
@@ -80,6 +81,7 @@ export function writeOf(op: Op): Write | undefined {
   let value: unknown;
   if (op.f === DELETE_F) value = null;
   else if (PUT_FS.has(op.f) && op.invokeValue !== undefined) value = op.invokeValue;
+  else if (casArgs(op) !== undefined && !isRefused(op)) value = casArgs(op)![1];
   else return undefined;
   return { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity };
 }

@@ -15,6 +15,7 @@ export class Recorder {
   private index = 0;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private readonly keys = new Set<string>();
 
   constructor(
     readonly file: string,
@@ -35,7 +36,10 @@ export class Recorder {
     if (this.closed) throw new Error('recorder is closed');
     // Field order is fixed so that histories diff and grep well.
     const event: HistoryEvent = { index: this.index++, time: this.now(), process: input.process, type: input.type, f: input.f };
-    if (input.key !== undefined) event.key = input.key;
+    if (input.key !== undefined) {
+      event.key = input.key;
+      if (input.type === 'invoke') this.keys.add(input.key);
+    }
     if (input.value !== undefined) event.value = input.value;
     if (input.error !== undefined) event.error = input.error;
     this.buffer.push(JSON.stringify(event));
@@ -50,6 +54,11 @@ export class Recorder {
   /** Records the end marker: call once, last, and only when the run ended normally. */
   end(): void {
     this.event('nemesis', 'info', END_OF_HISTORY);
+  }
+
+  /** Every key an op was invoked on so far, for a final phase that reads what was used. */
+  get keysUsed(): ReadonlySet<string> {
+    return this.keys;
   }
 
   get recorded(): number {

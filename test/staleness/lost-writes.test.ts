@@ -41,6 +41,16 @@ describe('lost-writes', () => {
     expect(await check([0, 'invoke', 'put', 'k', 1], [0, 'ok', 'put', 'k'], [0, 'invoke', 'delete', 'k'], [0, 'ok', 'delete', 'k'], ...finals(null))).toMatchObject({ valid: true });
   });
 
+  it('counts a cas that took effect as a write of its new value, and a refused one as none', async () => {
+    const created: Steps = [[0, 'invoke', 'cas', 'k', [null, 1]], [0, 'ok', 'cas', 'k'], [0, 'invoke', 'cas', 'k', [1, 2]], [0, 'ok', 'cas', 'k']];
+    expect(await check(...created, ...finals(2, 2))).toMatchObject({ valid: true, acknowledgedWrites: 2 });
+    const lost = await check(...created, ...finals(1, 1));
+    expect(lost).toMatchObject({ valid: false, lostWrites: 1 });
+    expect(lost.anomalies[0]!.explanation).toMatch(/^cas\(k, \[1,2\]\), acknowledged .* is lost/);
+    const refused: Steps = [...created, [1, 'invoke', 'cas', 'k', [5, 6]], [1, 'ok', 'cas', 'k', { refused: 'PreconditionFailed' }]];
+    expect(await check(...refused, ...finals(2))).toMatchObject({ valid: true, acknowledgedWrites: 2 });
+  });
+
   it('does not flag concurrent last writes, or a survivor that an indeterminate write explains', async () => {
     const concurrent: Steps = [[0, 'invoke', 'put', 'k', 1], [1, 'invoke', 'put', 'k', 2], [0, 'ok', 'put', 'k'], [1, 'ok', 'put', 'k']];
     expect(await check(...concurrent, ...finals(1, 1))).toMatchObject({ valid: true, lostWrites: 0 });
