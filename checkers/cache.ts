@@ -1,10 +1,11 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, Checker } from './checker.js';
+import { evidenceOp } from './evidence.js';
+import { toAnomaly } from './explain.js';
 import { changeLagList, type ChangeRule } from './windows/change-lag.js';
 import { checkWindows } from './windows/check-windows.js';
 
 import type { CachedWrite } from '../src/history/op-values.js';
-import { formatNsAsMs } from '../src/util/format-number.js';
 
 const RULES: ChangeRule[] = [{ f: 'put', window: 'cache', shows: (put, read) => read.value === (put.invokeValue as CachedWrite).body }];
 
@@ -24,12 +25,10 @@ function judge(history: History): Anomaly[] {
     const previous = puts[position.get(put)! - 1];
     if (!previous || lagNs <= maxAgeMs(previous) * 1e6) return [];
     return [
-      {
-        kind: 'stale-beyond-max-age',
-        key: put.key!,
-        ops: [put.invokeIndex, previous.invokeIndex],
-        explanation: `reads through the cache still returned an overwritten value ${formatNsAsMs(lagNs)} after put(${put.key}, ${(put.invokeValue as CachedWrite).body}) completed, beyond the ${maxAgeMs(previous) / 1000} s max-age of the copy it replaced`,
-      },
+      toAnomaly(
+        { kind: 'stale-beyond-max-age', key: put.key!, put: evidenceOp(put), body: (put.invokeValue as CachedWrite).body, previous: evidenceOp(previous), lagNs, maxAgeMs: maxAgeMs(previous) },
+        [put.invokeIndex, previous.invokeIndex],
+      ),
     ];
   });
 }

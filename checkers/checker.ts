@@ -1,19 +1,24 @@
 import type { GroundTruthEvent } from '../src/history/ground-truth.js';
 import type { History } from '../src/history/event.js';
+import type { Evidence } from './evidence.js';
 
 /** true: no anomaly; false: anomalies found; 'unknown': the checker could not decide. */
 export type Validity = true | false | 'unknown';
 
 /**
- * One anomaly: data first (kind, key, the ops involved as invoke indices into the history),
- * then one sentence for people, so the CLI summary and the report say the same thing.
+ * One anomaly: data first (kind, key, the ops involved as invoke indices into the history, the
+ * evidence), then one sentence for people made from the evidence (checkers/explain.ts), so the
+ * CLI summary, JUnit and the report say the same thing. Checkers make it with `toAnomaly`.
  */
 export interface Anomaly {
   kind: string;
   key?: string;
   /** Invoke-event indices of the ops involved, in the order the explanation names them. */
   ops: number[];
+  /** The evidence's sentence (explain.ts), kept in results.json for readers without this code. */
   explanation: string;
+  /** What the checker found, as data. Every checker sets it; only results.json written before it existed lacks it. */
+  evidence?: Evidence;
   /** Set by a baseline (src/check/baseline.ts), not by checkers: why this deviation is known. */
   known?: string;
 }

@@ -1,9 +1,9 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { casArgs, isRefused } from '../src/history/conditional.js';
-import { describeOp } from './describe.js';
+import { evidenceOp } from './evidence.js';
+import { toAnomaly } from './explain.js';
 import { interleave } from './staleness/stats.js';
-import { formatSeconds } from '../src/util/format-number.js';
 
 const READS = new Set(['read', 'get']);
 const WRITES = new Set(['put', 'write', 'cas']);
@@ -71,23 +71,13 @@ export const createOnce = {
       else if (won.length === 0) figures.keysNoWinner++;
       else {
         figures.keysSeveralWinners++;
-        add({
-          kind: 'several-creators-won',
-          key,
-          ops: won.map((c) => c.invokeIndex),
-          explanation: `${won.length} creators of ${key} (If-None-Match: *) all succeeded: ${won.map(span).join('; ')}; at most one may`,
-        });
+        add(toAnomaly({ kind: 'several-creators-won', key, creators: won.map((c) => evidenceOp(c)) }, won.map((c) => c.invokeIndex)));
       }
       checkReads(key, k, won, add, figures);
       for (const c of k.creators) {
         if (!refusedCreator(c)) continue;
         if (k.writes.some((w) => w !== c && w.type !== 'fail' && !isRefused(w) && w.invokeIndex < c.completeIndex!)) continue;
-        add({
-          kind: 'refused-without-object',
-          key,
-          ops: [c.invokeIndex],
-          explanation: `${span(c)} was refused, yet no write of ${key} had been invoked before it completed: there was nothing to conflict with`,
-        });
+        add(toAnomaly({ kind: 'refused-without-object', key, creator: evidenceOp(c) }, [c.invokeIndex]));
       }
     }
     const counts = Object.fromEntries([...found].map(([kind, list]) => [kind, list.length]));
@@ -114,12 +104,7 @@ function checkReads(key: string, k: KeyOps, won: Op[], add: (a: Anomaly) => void
     if (r.value === null) {
       if (firstWin && r.invokeIndex > firstWin.completeIndex!) {
         figures.readsChecked++;
-        add({
-          kind: 'winner-not-seen',
-          key,
-          ops: [r.invokeIndex, firstWin.invokeIndex],
-          explanation: `${describeOp(r)} at ${formatSeconds(r.invokeTime)} returned not-found after ${span(firstWin)} had won`,
-        });
+        add(toAnomaly({ kind: 'winner-not-seen', key, read: evidenceOp(r), winner: evidenceOp(firstWin) }, [r.invokeIndex, firstWin.invokeIndex]));
       }
       continue;
     }
@@ -127,12 +112,7 @@ function checkReads(key: string, k: KeyOps, won: Op[], add: (a: Anomaly) => void
     if (!c) continue;
     figures.readsChecked++;
     if (c.type === 'fail' || isRefused(c)) {
-      add({
-        kind: 'loser-read',
-        key,
-        ops: [r.invokeIndex, c.invokeIndex],
-        explanation: `${describeOp(r)} at ${formatSeconds(r.invokeTime)} returned the value of ${span(c)}, which the store refused`,
-      });
+      add(toAnomaly({ kind: 'loser-read', key, read: evidenceOp(r), creator: evidenceOp(c) }, [r.invokeIndex, c.invokeIndex]));
       continue;
     }
     const v = JSON.stringify(r.value);
@@ -141,18 +121,8 @@ function checkReads(key: string, k: KeyOps, won: Op[], add: (a: Anomaly) => void
   // Several ok creators are reported once, above; disagreement then adds nothing.
   if (winners.size > 1 && won.length <= 1) {
     const who = [...winners.values()];
-    add({
-      kind: 'readers-disagree',
-      key,
-      ops: who.map((o) => o.invokeIndex),
-      explanation: `the winner of ${key} is not agreed on: ${who.map((o) => `${describeOp(o)} at ${formatSeconds(o.invokeTime)}`).join(' but ')}`,
-    });
+    add(toAnomaly({ kind: 'readers-disagree', key, witnesses: who.map((o) => evidenceOp(o)) }, who.map((o) => o.invokeIndex)));
   }
-}
-
-function span(op: Op): string {
-  const end = op.completeTime === null ? 'never completed' : formatSeconds(op.completeTime);
-  return `${describeOp(op)} [${formatSeconds(op.invokeTime)}, ${end}]`;
 }
 
 function byKey(ops: readonly Op[]): Map<string, KeyOps> {

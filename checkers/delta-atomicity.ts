@@ -1,10 +1,10 @@
 import type { History, Op } from '../src/history/event.js';
 import type { CheckOptions, CheckResult, Checker } from './checker.js';
-import { describeOp } from './describe.js';
+import { evidenceOp, type DeltaEvidence } from './evidence.js';
+import { explain } from './explain.js';
 import { keyDelta, type KeyDelta } from './staleness/delta.js';
 import { isRead, RegisterIndex } from './staleness/register-index.js';
 import { distribution, toMs } from './staleness/stats.js';
-import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 /** How many keys the result lists by name, worst first. */
 const LISTED_KEYS = 10;
@@ -14,7 +14,9 @@ export interface WorstDelta {
   deltaMs: number | null;
   approximate: boolean;
   ops: number[];
+  /** The evidence's sentence (checkers/explain.ts). */
   explanation: string;
+  evidence: DeltaEvidence;
 }
 
 /** Δ per key (see staleness/delta.ts), read by the visibility checker too. */
@@ -36,16 +38,15 @@ export function deltaAtomicity(history: History, index = new RegisterIndex(histo
 
 export function describeDelta(d: KeyDelta): WorstDelta {
   const ops = [d.read, d.before].filter((o): o is Op => o !== undefined).map((o) => o.invokeIndex);
-  const bound = d.approximate ? ' (an upper bound: a null read there had several possible deletes)' : '';
-  let explanation: string;
-  if (d.delta === 0) explanation = `every key is linearizable as recorded (Δ = 0)`;
-  else if (d.delta === Infinity) explanation = `no shift of reads makes ${d.key} linearizable: writes are ordered against each other by what was read`;
-  else if (d.read && d.before) {
-    explanation =
-      `${d.key} needs Δ = ${formatNsAsMs(d.delta)}${bound}: ${describeOp(d.read)}, started at ${formatSeconds(d.read.invokeTime)}, ` +
-      `is linearizable only if it started before ${describeOp(d.before)} completed at ${formatSeconds(d.before.completeTime!)}`;
-  } else explanation = `${d.key} needs Δ = ${formatNsAsMs(d.delta)}${bound}`;
-  return { key: d.key, deltaMs: d.delta === Infinity ? null : toMs(d.delta), approximate: d.approximate, ops, explanation };
+  const evidence: DeltaEvidence = {
+    kind: 'needs-delta',
+    key: d.key,
+    deltaNs: d.delta === Infinity ? null : d.delta,
+    approximate: d.approximate,
+    read: d.read ? evidenceOp(d.read) : null,
+    before: d.before ? evidenceOp(d.before) : null,
+  };
+  return { key: d.key, deltaMs: d.delta === Infinity ? null : toMs(d.delta), approximate: d.approximate, ops, explanation: explain(evidence), evidence };
 }
 
 /** The key with the largest Δ: the observed stale-read window. */

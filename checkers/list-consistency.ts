@@ -1,8 +1,9 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { describeOp } from './describe.js';
+import { describeCall } from './describe.js';
+import { evidenceOp } from './evidence.js';
+import { toAnomaly } from './explain.js';
 import { distribution, interleave } from './staleness/stats.js';
-import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 /** A write that may have happened: ok, or info/open (which completes "at infinity"). */
 interface W {
@@ -73,13 +74,13 @@ export const listConsistency = {
         counts.duplicate++;
         const seen = new Set<string>();
         const twice = returned.filter((k) => seen.has(k) || !seen.add(k));
-        if (found.duplicate.length < max) found.duplicate.push(anomaly('duplicate-key', list, twice[0]!, [], `${head(list)} returned ${twice.length} key(s) more than once: ${sample(twice)}`));
+        if (found.duplicate.length < max) found.duplicate.push(toAnomaly({ kind: 'duplicate-key', key: twice[0]!, ...listed(list), duplicates: twice.slice(0, SAMPLE), duplicateCount: twice.length }, [list.invokeIndex]));
       }
       for (const k of present) {
         const kw = writes.get(k);
         if (kw && invokedBefore(kw.puts, list.completeIndex!) > 0) continue;
         counts.phantom++;
-        if (found.phantom.length < max) found.phantom.push(anomaly('phantom-key', list, k, [], `${head(list)} returned ${k}, which no PUT invoked before the LIST completed wrote`));
+        if (found.phantom.length < max) found.phantom.push(toAnomaly({ kind: 'phantom-key', key: k, ...listed(list) }, [list.invokeIndex]));
       }
       for (const k of universe) {
         const kw = writes.get(k)!;
@@ -91,34 +92,12 @@ export const listConsistency = {
           const age = list.invokeTime - ifAbsent.op.completeTime!;
           missingAges.push(age);
           counts.missing++;
-          if (found.missing.length < max) {
-            found.missing.push(
-              anomaly(
-                'missing-key',
-                list,
-                k,
-                [ifAbsent.op.invokeIndex],
-                `${head(list)} did not include ${k}, though ${describeOp(ifAbsent.op)} had completed at ${formatSeconds(ifAbsent.op.completeTime!)}, ` +
-                  `${formatNsAsMs(age)} before the LIST began, and no delete of ${k} could explain its absence`,
-              ),
-            );
-          }
+          if (found.missing.length < max) found.missing.push(toAnomaly({ kind: 'missing-key', key: k, ...listed(list), put: evidenceOp(ifAbsent.op), ageNs: age }, [list.invokeIndex, ifAbsent.op.invokeIndex]));
         } else if (present.has(k) && ifPresent) {
           const age = list.invokeTime - ifPresent.op.completeTime!;
           extraAges.push(age);
           counts.extra++;
-          if (found.extra.length < max) {
-            found.extra.push(
-              anomaly(
-                'extra-key',
-                list,
-                k,
-                [ifPresent.op.invokeIndex],
-                `${head(list)} included ${k}, though ${describeOp(ifPresent.op)} had completed at ${formatSeconds(ifPresent.op.completeTime!)}, ` +
-                  `${formatNsAsMs(age)} before the LIST began, after every PUT of ${k} that could explain it`,
-              ),
-            );
-          }
+          if (found.extra.length < max) found.extra.push(toAnomaly({ kind: 'extra-key', key: k, ...listed(list), delete: evidenceOp(ifPresent.op), ageNs: age }, [list.invokeIndex, ifPresent.op.invokeIndex]));
         }
       }
       if (counts.missing + counts.extra + counts.phantom + counts.duplicate > before) listsWithAnomalies++;
@@ -155,16 +134,12 @@ export const listConsistency = {
   },
 } satisfies Checker;
 
-function head(list: Op): string {
-  return `list(${list.key ?? ''}) at ${formatSeconds(list.invokeTime)}`;
-}
+/** How many of a LIST's duplicated keys its evidence names. */
+const SAMPLE = 5;
 
-function sample(keys: readonly string[]): string {
-  return keys.length <= 5 ? keys.join(', ') : `${keys.slice(0, 5).join(', ')}, …`;
-}
-
-function anomaly(kind: string, list: Op, key: string, others: number[], explanation: string): Anomaly {
-  return { kind, key, ops: [list.invokeIndex, ...others], explanation };
+/** The LIST as evidence, named by its call: what it returned is in the history, too long to repeat. */
+function listed(list: Op) {
+  return { list: evidenceOp(list, describeCall(list)), prefix: list.key ?? '' };
 }
 
 function indexWrites(ops: readonly Op[]): Map<string, KeyWrites> {

@@ -2,9 +2,9 @@ import type { History, Op } from '../src/history/event.js';
 import type { LockAcquired, ReleaseArgs } from '../src/history/op-values.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { isRefused, refusedBecause } from '../src/history/conditional.js';
-import { describeOp } from './describe.js';
+import { evidenceOp, type HoldEvidence } from './evidence.js';
+import { toAnomaly } from './explain.js';
 import { distribution } from './staleness/stats.js';
-import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 // The lock workload's history: src/history/op-values.ts says what its ops carry.
 
@@ -50,12 +50,7 @@ export const mutualExclusion = {
         figures.releases++;
         if (isRefused(op)) {
           figures.releasesRefused++;
-          add({
-            kind: 'release-refused',
-            key: op.key,
-            ops: [op.invokeIndex],
-            explanation: `${describeOp(op)} at ${formatSeconds(op.invokeTime)} was refused (${refusedBecause(op)}): the lock was no longer as its holder's acquire had left it, though the holder had not released it`,
-          });
+          add(toAnomaly({ kind: 'release-refused', key: op.key, release: evidenceOp(op), refusal: refusedBecause(op) }, [op.invokeIndex]));
         }
         continue;
       }
@@ -85,12 +80,7 @@ export const mutualExclusion = {
           figures.overlappingHolds++;
           const overlap = Math.min(until(a, endTime), until(b, endTime)) - b.acquire.completeTime!;
           overlapsMs.push(overlap);
-          add({
-            kind: 'overlapping-holds',
-            key,
-            ops: [a.acquire.invokeIndex, b.acquire.invokeIndex],
-            explanation: `${key}: process ${a.acquire.process} held it ${span(a)}, and process ${b.acquire.process} ${span(b)}: both acquires were acknowledged, and the holds overlap by ${formatNsAsMs(overlap)}`,
-          });
+          add(toAnomaly({ kind: 'overlapping-holds', key, first: held(a), second: held(b), overlapNs: overlap }, [a.acquire.invokeIndex, b.acquire.invokeIndex]));
         }
       }
     }
@@ -107,7 +97,6 @@ function until(h: Hold, endTime: number): number {
   return h.release ? h.release.invokeTime : endTime;
 }
 
-function span(h: Hold): string {
-  const end = h.release ? `until ${formatSeconds(h.release.invokeTime)} (release invoked)` : 'until the end (never released)';
-  return `from ${formatSeconds(h.acquire.completeTime!)} (acquire(${h.acquire.key}, ${String(h.acquire.invokeValue)}) acknowledged) ${end}`;
+function held(h: Hold): HoldEvidence {
+  return { acquire: evidenceOp(h.acquire), token: h.acquire.invokeValue, release: h.release ? evidenceOp(h.release) : null };
 }

@@ -1,8 +1,8 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { describeOp } from './describe.js';
+import { evidenceOp } from './evidence.js';
+import { toAnomaly } from './explain.js';
 import { distribution } from './staleness/stats.js';
-import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 /** Reads: the workloads' gets, and new-object's `probe` (a GET sent before the key's PUT). */
 const READS = new Set(['get', 'read', 'probe', 'final-get']);
@@ -51,7 +51,7 @@ export const readAfterCreate = {
       const probe = facts.notFoundBefore.find((o) => o.f === 'probe');
       if (probe) onProbed++;
       if (facts.notFoundBefore.length === 0) unexplained++;
-      if (anomalies.length < max) anomalies.push(explain(read, created, t, probe ?? facts.notFoundBefore[0]));
+      if (anomalies.length < max) anomalies.push(anomalyOf(read, created, t, probe ?? facts.notFoundBefore[0]));
     }
     const probedKeys = [...keys.values()].filter((k) => k.created && k.notFoundBefore.some((o) => o.f === 'probe')).length;
     const invisibleKeys = [...invisible.keys()];
@@ -104,16 +104,9 @@ function factsByKey(ops: readonly Op[]): Map<string, KeyFacts> {
   return keys;
 }
 
-function explain(read: Op, created: Op, t: number, before: Op | undefined): Anomaly {
-  const why = before
-    ? `${read.key} had been seen absent before: ${describeOp(before)} at ${formatSeconds(before.invokeTime)}${before.f === 'probe' ? ' (probed)' : ', overlapping the create'}`
-    : `no read had seen ${read.key} absent before (not negative caching)`;
-  return {
-    kind: 'not-found-after-create',
-    key: read.key,
-    ops: before ? [read.invokeIndex, created.invokeIndex, before.invokeIndex] : [read.invokeIndex, created.invokeIndex],
-    explanation:
-      `${describeOp(read)} at ${formatSeconds(read.invokeTime)} returned not-found ${formatNsAsMs(t)} after ` +
-      `${describeOp(created)} had completed at ${formatSeconds(created.completeTime!)}; ${why}`,
-  };
+function anomalyOf(read: Op, created: Op, t: number, before: Op | undefined): Anomaly {
+  return toAnomaly(
+    { kind: 'not-found-after-create', key: read.key, read: evidenceOp(read), create: evidenceOp(created), windowNs: t, seenAbsent: before ? evidenceOp(before) : null },
+    before ? [read.invokeIndex, created.invokeIndex, before.invokeIndex] : [read.invokeIndex, created.invokeIndex],
+  );
 }

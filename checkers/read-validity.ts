@@ -2,8 +2,8 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { casArgs, mayHaveWritten } from '../src/history/conditional.js';
 import { isCorrupt } from '../src/history/corrupt-read.js';
-import { describeOp } from './describe.js';
-import { formatSeconds } from '../src/util/format-number.js';
+import { evidenceOp } from './evidence.js';
+import { toAnomaly } from './explain.js';
 
 // head and set-meta: the metadata workload's version register (workloads/metadata.ts).
 const READS = new Set(['get', 'read', 'head']);
@@ -45,7 +45,7 @@ export const readValidity = {
       if (read.type !== 'ok' || !READS.has(read.f)) continue;
       reads++;
       if (read.value === null || read.value === undefined) continue;
-      const anomaly = explain(read, writes.get(JSON.stringify(read.value)) ?? []);
+      const anomaly = anomalyOf(read, writes.get(JSON.stringify(read.value)) ?? []);
       if (!anomaly) continue;
       invalid++;
       if (anomaly.kind === 'corrupt-read') corrupt++;
@@ -58,49 +58,26 @@ export const readValidity = {
   },
 } satisfies Checker;
 
-function explain(read: Op, candidates: Op[]): Anomaly | undefined {
-  const readText = `${describeOp(read)} at ${formatSeconds(read.invokeTime)}`;
+function anomalyOf(read: Op, candidates: Op[]): Anomaly | undefined {
+  const key = read.key;
   if (isCorrupt(read.value)) {
     const c = read.value;
-    const of = c.id === undefined ? '' : ` (its header names value ${c.id})`;
-    return {
-      kind: 'corrupt-read',
-      key: read.key,
-      ops: [read.invokeIndex],
-      explanation: `${read.f}(${read.key}) at ${formatSeconds(read.invokeTime)} returned a body that fails its own verification${of}: ${c.corrupt}`,
-    };
+    return toAnomaly({ kind: 'corrupt-read', key, read: evidenceOp(read), corruption: c.corrupt, ...(c.id === undefined ? {} : { headerValue: c.id }) }, [read.invokeIndex]);
   }
   const sameKey = candidates.filter((w) => w.key === read.key);
-  if (candidates.length === 0) {
-    return { kind: 'phantom-value', key: read.key, ops: [read.invokeIndex], explanation: `${readText} returned a value that no operation ever wrote` };
-  }
+  if (candidates.length === 0) return toAnomaly({ kind: 'phantom-value', key, read: evidenceOp(read) }, [read.invokeIndex]);
   if (sameKey.length === 0) {
     const w = candidates[0]!;
-    return {
-      kind: 'value-from-other-key',
-      key: read.key,
-      ops: [read.invokeIndex, w.invokeIndex],
-      explanation: `${readText} returned the value written to ${w.key} by ${describeOp(w)}, not one written to ${read.key}`,
-    };
+    return toAnomaly({ kind: 'value-from-other-key', key, read: evidenceOp(read), write: evidenceOp(w), writeKey: w.key }, [read.invokeIndex, w.invokeIndex]);
   }
   const possible = sameKey.filter(mayHaveWritten);
   if (possible.length === 0) {
     const w = sameKey[0]!;
-    return {
-      kind: 'value-of-failed-write',
-      key: read.key,
-      ops: [read.invokeIndex, w.invokeIndex],
-      explanation: `${readText} returned the value of ${describeOp(w)}, which definitely ${w.type === 'fail' ? `failed (${w.error ?? 'fail'})` : 'was refused'}`,
-    };
+    return toAnomaly({ kind: 'value-of-failed-write', key, read: evidenceOp(read), write: evidenceOp(w) }, [read.invokeIndex, w.invokeIndex]);
   }
   if (possible.every((w) => w.invokeIndex > read.completeIndex!)) {
     const w = possible[0]!;
-    return {
-      kind: 'value-from-the-future',
-      key: read.key,
-      ops: [read.invokeIndex, w.invokeIndex],
-      explanation: `${readText} returned the value of ${describeOp(w)}, which was invoked only at ${formatSeconds(w.invokeTime)}, after the read completed`,
-    };
+    return toAnomaly({ kind: 'value-from-the-future', key, read: evidenceOp(read), write: evidenceOp(w) }, [read.invokeIndex, w.invokeIndex]);
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
 import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
-import { describeOp } from './describe.js';
+import { evidenceOp, type OlderRead } from './evidence.js';
+import { toAnomaly } from './explain.js';
 import { isRead, RegisterIndex, upperBound, writeOf, type Source } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
-import { formatSeconds } from '../src/util/format-number.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
 // number: a worker continues under a new number after an info, so a session ends at its first
@@ -182,20 +182,9 @@ function crossSession(
   return out;
 }
 
-function at(op: Op): string {
-  return `${describeOp(op)} at ${formatSeconds(op.invokeTime)}`;
-}
-
-/** Why the read's value is older: the write(s) it could have come from, all completed before `before` was invoked. */
-function olderBecause(read: Op, src: Source, before: Op): string {
-  if (read.value === null) {
-    const d = src.newest.op;
-    return d
-      ? `the latest delete it could have read, ${describeOp(d)}, completed at ${formatSeconds(d.completeTime!)}, before ${describeOp(before)} was invoked at ${formatSeconds(before.invokeTime)}`
-      : `no delete could explain the null, and ${describeOp(before)} was invoked at ${formatSeconds(before.invokeTime)}`;
-  }
-  const w = src.newest.op!;
-  return `${describeOp(w)} completed at ${formatSeconds(w.completeTime!)}, before ${describeOp(before)} was invoked at ${formatSeconds(before.invokeTime)}`;
+/** The read, what it could have read (the newest such write), and the op it is definitely older than. */
+function older(read: Op, src: Source, floor: Op): OlderRead {
+  return { read: evidenceOp(read), notFound: read.value === null, source: src.newest.op ? evidenceOp(src.newest.op) : null, floor: evidenceOp(floor) };
 }
 
 function sourceOps(src: Source): number[] {
@@ -203,41 +192,26 @@ function sourceOps(src: Source): number[] {
 }
 
 function ryw(read: Op, write: Op, src: Source): Anomaly {
-  return {
-    kind: 'read-your-writes',
-    key: read.key,
-    ops: [write.invokeIndex, read.invokeIndex, ...sourceOps(src)],
-    explanation: `process ${read.process} wrote ${describeOp(write)}, then ${at(read)} returned a value definitely older: ${olderBecause(read, src, write)}`,
-  };
+  return toAnomaly({ kind: 'read-your-writes', key: read.key!, ...older(read, src, write) }, [write.invokeIndex, read.invokeIndex, ...sourceOps(src)]);
 }
 
 function mr(read: Op, earlier: Floor, src: Source): Anomaly {
-  return {
-    kind: 'monotonic-reads',
-    key: read.key,
-    ops: [earlier.op.invokeIndex, read.invokeIndex, earlier.write.invokeIndex, ...sourceOps(src)],
-    explanation: `process ${read.process} read ${at(earlier.op)}, then ${at(read)}, which is definitely older: ${olderBecause(read, src, earlier.write)}`,
-  };
+  return toAnomaly(
+    { kind: 'monotonic-reads', key: read.key!, earlierRead: evidenceOp(earlier.op), ...older(read, src, earlier.write) },
+    [earlier.op.invokeIndex, read.invokeIndex, earlier.write.invokeIndex, ...sourceOps(src)],
+  );
 }
 
 function mw(read: Op, floor: Op, obs: Observed, src: Source): Anomaly {
-  return {
-    kind: 'monotonic-writes',
-    key: read.key,
-    ops: [floor.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
-    explanation:
-      `process ${floor.process} wrote ${describeOp(floor)} before ${describeOp(obs.write)}; process ${read.process} saw the latter (${at(obs.read)}), ` +
-      `then ${at(read)} returned a value definitely older than the former: ${olderBecause(read, src, floor)}`,
-  };
+  return toAnomaly(
+    { kind: 'monotonic-writes', key: read.key!, observedWrite: evidenceOp(obs.write), observerRead: evidenceOp(obs.read), ...older(read, src, floor) },
+    [floor.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
+  );
 }
 
 function wfr(read: Op, floor: Floor, obs: Observed, src: Source): Anomaly {
-  return {
-    kind: 'writes-follow-reads',
-    key: read.key,
-    ops: [floor.op.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
-    explanation:
-      `process ${floor.op.process} read ${describeOp(floor.op)} before writing ${describeOp(obs.write)}; process ${read.process} saw that write (${at(obs.read)}), ` +
-      `then ${at(read)} returned a value definitely older than the one read: ${olderBecause(read, src, floor.write)}`,
-  };
+  return toAnomaly(
+    { kind: 'writes-follow-reads', key: read.key!, writerRead: evidenceOp(floor.op), observedWrite: evidenceOp(obs.write), observerRead: evidenceOp(obs.read), ...older(read, src, floor.write) },
+    [floor.op.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
+  );
 }

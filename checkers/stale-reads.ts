@@ -1,9 +1,9 @@
 import type { History } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
-import { describeOp } from './describe.js';
+import { evidenceOp } from './evidence.js';
+import { toAnomaly } from './explain.js';
 import { isRead, readFacts, RegisterIndex, type ReadFacts, type Write } from './staleness/register-index.js';
 import { distribution } from './staleness/stats.js';
-import { formatNsAsMs, formatSeconds } from '../src/util/format-number.js';
 
 /**
  * A read is definitely stale when every write that could explain what it returned had been
@@ -60,24 +60,22 @@ export const staleReads: Checker = {
   },
 };
 
-function describeSource(w: Write, key: string): string {
-  if (w.op === null) return `the initial state (no ${key})`;
-  return `${describeOp(w.op)}, completed at ${formatSeconds(w.op.completeTime!)}`;
-}
-
 function staleAnomaly(facts: ReadFacts, by: Write, age: number, lag: number): Anomaly {
   const { op, source } = facts;
-  const key = op.key!;
-  const what = op.value === null ? 'not-found' : 'its value';
-  // For null the freshest source stands for all of them: every other delete completed earlier.
-  const from = op.value === null ? `${describeSource(source.newest, key)}${source.newest.op ? ', the latest delete' : ''}` : describeSource(source.newest, key);
-  const ops = [op.invokeIndex, ...(source.newest.op ? [source.newest.op.invokeIndex] : []), by.op!.invokeIndex];
-  return {
-    kind: 'stale-read',
-    key,
+  const from = source.newest.op;
+  const ops = [op.invokeIndex, ...(from ? [from.invokeIndex] : []), by.op!.invokeIndex];
+  return toAnomaly(
+    {
+      kind: 'stale-read',
+      key: op.key!,
+      read: evidenceOp(op),
+      notFound: op.value === null,
+      // For null the freshest source stands for all of them: every other delete completed earlier.
+      source: from ? evidenceOp(from) : null,
+      supersededBy: evidenceOp(by.op!),
+      ageNs: age,
+      missedWrites: lag,
+    },
     ops,
-    explanation:
-      `${describeOp(op)} at ${formatSeconds(op.invokeTime)} was ${formatNsAsMs(age)} stale: ${what} came from ${from}, ` +
-      `superseded by ${describeOp(by.op!)}, which completed at ${formatSeconds(by.op!.completeTime!)}; the read missed ${lag} completed write${lag === 1 ? '' : 's'}`,
-  };
+  );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readValidity } from '../checkers/read-validity.js';
 import { historyOf } from '../src/history/build.js';
 import { events } from './helpers/events.js';
+import { okOp } from './helpers/evidence.js';
 
 const check = (...steps: Parameters<typeof events>) => readValidity.check(historyOf(events(...steps)));
 
@@ -25,7 +26,15 @@ describe('read-validity', () => {
   it('flags a value no one wrote', async () => {
     const r = await check([0, 'invoke', 'put', 'k', 1], [0, 'ok', 'put', 'k'], [1, 'invoke', 'get', 'k'], [1, 'ok', 'get', 'k', 99]);
     expect(r.valid).toBe(false);
-    expect(r.anomalies).toEqual([{ kind: 'phantom-value', key: 'k', ops: [2], explanation: 'get(k) → 99 at 0.002 s returned a value that no operation ever wrote' }]);
+    expect(r.anomalies).toEqual([
+      {
+        kind: 'phantom-value',
+        key: 'k',
+        ops: [2],
+        explanation: 'get(k) → 99 at 0.002 s returned a value that no operation ever wrote',
+        evidence: { kind: 'phantom-value', key: 'k', read: okOp(2, 1, 'get(k) → 99', 2, 3) },
+      },
+    ]);
   });
 
   it('flags a value written to another key', async () => {

@@ -31,7 +31,7 @@ export type FastOutcome =
       kind: FastViolationKind;
       /** Indices into the input ops; the clusters' ops that show the violation, in the order named. */
       witness: number[];
-      /** Roles for the explanation: indices into the input ops, -1 for the initial state. */
+      /** Roles for the evidence (partition.ts): indices into the input ops, -1 for the initial state. */
       roles: FastRoles;
     };
 

@@ -3,6 +3,7 @@
 
 import type { History, Op } from '../../src/history/event.js';
 import { combineValidity, type Anomaly, type CheckOptions, type CheckResult, type Checker } from '../checker.js';
+import { toAnomaly } from '../explain.js';
 import { checkPartition, DEFAULT_BUDGET, type Budget, type Counterexample, type PartitionResult } from './partition.js';
 import { getHints, getModel } from './registry.js';
 
@@ -121,7 +122,7 @@ export function summarize(modelName: string, results: readonly PartitionResult[]
       }
       const cx = r.counterexample;
       const ops = cx.window ? cx.window.ops.map((o) => o.index) : cx.stuck.map((o) => o.index);
-      anomalies.push({ kind: 'not-linearizable', key: r.key, ops, explanation: cx.explanation });
+      anomalies.push(toAnomaly(cx.evidence, ops));
       counterexamples.push(cx);
     }
   }

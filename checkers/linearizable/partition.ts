@@ -3,11 +3,12 @@
 
 import type { Op } from '../../src/history/event.js';
 import type { Validity } from '../checker.js';
+import { evidenceOp, type ClusterEvidence, type EvidenceOp, type NotLinearizableEvidence } from '../evidence.js';
+import { explain } from '../explain.js';
 import type { FastOutcome } from './fast-register.js';
 import type { Model, SearchHints } from './model.js';
 import { getEntry } from './registry.js';
 import { wglSearch, type SearchResult } from './wgl.js';
-import { formatEventTime } from '../../src/util/format-number.js';
 
 export interface Budget {
   /** Time allowed for each partition, in milliseconds. */
@@ -45,7 +46,9 @@ export interface Counterexample {
   stuck: OpRef[];
   /** A small set of ops that cannot be linearized together, when one was found cheaply. */
   window: { ops: OpRef[]; from: number; to: number; how: string } | null;
-  /** One sentence for people. */
+  /** What shows the key is not linearizable, as data. */
+  evidence: NotLinearizableEvidence;
+  /** The evidence's sentence (checkers/explain.ts). */
   explanation: string;
 }
 
@@ -162,7 +165,7 @@ function prefixOf(model: Model<unknown>, ops: readonly Op[], sr: SearchResult): 
   };
 }
 
-/** The fast algorithm's account of a violation: a sentence and the ops of its two clusters. */
+/** The fast algorithm's account of a violation: its evidence and the window of its two clusters' ops. */
 function fastStory(
   model: Model<unknown>,
   key: string,
@@ -170,57 +173,35 @@ function fastStory(
   fast: Extract<FastOutcome, { valid: false }>,
   whole: readonly Op[],
   real: (op: Op) => Op,
-): Pick<Counterexample, 'explanation' | 'window'> {
+): Pick<Counterexample, 'evidence' | 'window'> {
+  // The ops as they were in the sub-history (later completions open), named in the model's words.
+  const ev = (op: Op): EvidenceOp => evidenceOp(op, model.describe(op));
   const at = (i: number | undefined): Op | undefined => (i === undefined || i < 0 ? undefined : ops[i]);
-  const d = (op: Op | undefined): string => (op ? model.describe(op) : 'the initial state');
-  const inv = (op: Op): string => formatEventTime(op.invokeTime);
-  const done = (op: Op): string => formatEventTime(op.completeTime);
   const r = fast.roles;
-  let explanation: string;
+  const of = { kind: 'not-linearizable', key } as const;
+  let evidence: NotLinearizableEvidence;
   switch (fast.kind) {
     case 'unwritten-value': {
       const rd = at(r.read)!;
       // The violation's sub-history ends when the read completes; a put of the value may come later.
       const later = whole.find((o) => o.f === 'put' && o.type !== 'fail' && JSON.stringify(o.invokeValue) === JSON.stringify(rd.value));
-      explanation = later
-        ? `${d(rd)} completed at ${done(rd)}, before ${d(later)} was invoked.`
-        : `${d(rd)} (invoked at ${inv(rd)}) returned a value that no put wrote (or whose put failed).`;
+      evidence = { ...of, cause: 'unwritten-value', read: ev(rd), laterPut: later ? ev(later) : null };
       break;
     }
-    case 'read-before-write': {
-      const rd = at(r.read)!;
-      const w = at(r.write)!;
-      explanation = `${d(rd)} completed at ${done(rd)}, before ${d(w)} was invoked at ${inv(w)}.`;
+    case 'read-before-write':
+    case 'null-without-source':
+      evidence = { ...of, cause: fast.kind, read: ev(at(r.read)!), write: ev(at(r.write)!) };
       break;
-    }
-    case 'null-without-source': {
-      const rd = at(r.read)!;
-      const w = at(r.write)!;
-      explanation = `${d(rd)} invoked at ${inv(rd)}, but ${d(w)} had completed at ${done(w)} and no delete of ${key} was in progress or invoked after that put was invoked, so the object existed.`;
-      break;
-    }
     case 'cluster-conflict': {
-      const A = at(r.a);
-      const B = at(r.b)!;
-      const C = at(r.c);
-      const D = at(r.d)!;
-      const wv = at(r.writeV);
-      const written = wv ? (wv.f === 'delete' ? `the object was deleted by ${d(wv)}` : `${showWritten(wv)} was written`) : 'the start';
-      const aText = A ? (A === wv ? `${written}` : `${d(A)} had completed at ${done(A)}`) : 'the start';
-      const aWhen = A ? ` (${d(A)} completed at ${done(A)})` : '';
-      if (!C) {
-        // The other group is the initial state's: it took effect at the start, before anything.
-        explanation = `${d(D)} invoked at ${inv(D)} still saw the initial state (no object), but ${A ? `${d(A)} had completed at ${done(A)}` : 'another write had taken effect'}; once ${written} the initial state cannot come back.`;
-      } else if (!wv) {
-        // This group is the initial state's: its null reads came after the other value took effect.
-        const wu = at(r.writeU);
-        const by = wu && wu !== C ? ` (${showWritten(wu)} was written by ${d(wu)})` : '';
-        explanation = `${d(B)} invoked at ${inv(B)} still saw the initial state (no object), but ${d(C)} had completed at ${done(C)}${by}; once another value was written the initial state cannot come back.`;
-      } else if (C === D) {
-        explanation = `${d(B)} invoked at ${inv(B)}, but ${d(C)} had completed at ${done(C)}, after ${aText}${A === wv ? aWhen : ''}; ${d(C)} was invoked at ${inv(C)}.`;
-      } else {
-        explanation = `${d(B)} invoked at ${inv(B)}, but ${d(C)} had completed at ${done(C)}, and ${d(D)} was invoked at ${inv(D)}, after ${aText}${A === wv ? aWhen : ''}: the ops on these two values cannot be ordered one group after the other.`;
-      }
+      const cluster = (write: number | undefined, firstDone: number | undefined, lastInvoked: number | undefined): ClusterEvidence => {
+        const w = at(write);
+        const first = at(firstDone);
+        const c: ClusterEvidence = { write: w ? ev(w) : null, firstDone: first ? ev(first) : null, lastInvoked: ev(at(lastInvoked)!) };
+        const v = w?.invokeValue;
+        if (typeof v === 'number' || typeof v === 'string') c.value = v;
+        return c;
+      };
+      evidence = { ...of, cause: 'cluster-conflict', v: cluster(r.writeV, r.a, r.b), u: cluster(r.writeU, r.c, r.d) };
       break;
     }
   }
@@ -233,13 +214,8 @@ function fastStory(
       to: Math.max(...times),
       how: 'the writes and reads of two values that cannot be ordered (a non-linearizable sub-history)',
     },
-    explanation,
+    evidence,
   };
-}
-
-function showWritten(w: Op): string {
-  const v = w.invokeValue;
-  return typeof v === 'number' || typeof v === 'string' ? JSON.stringify(v) : 'its value';
 }
 
 /** Ops of `ops` as they were just after event `cut`: later completions become open. */
@@ -334,22 +310,25 @@ function counterexample(
 
   const fast = fastVerdict(hints, sub);
   if (fast?.applies && !fast.valid) {
-    const story = fastStory(model, key, sub, fast, ops, real);
+    const { evidence, window } = fastStory(model, key, sub, fast, ops, real);
     const witness = new Set(fast.witness.map((i) => sub[i]!.invokeIndex));
     // The search's stuck op when it is one of the two clusters' ops; else the cluster op that
     // completed last (the violation shows once it completes).
     const last = [...witness].map((ix) => sub.find((o) => o.invokeIndex === ix)!).sort((a, b) => (a.completeIndex ?? Infinity) - (b.completeIndex ?? Infinity)).at(-1)!;
     const named = stuck && witness.has(stuck.invokeIndex) ? stuck : last;
-    return { key, prefix: named === stuck ? prefix : null, stuck: [ref(model, real(named))], ...story };
+    return { key, prefix: named === stuck ? prefix : null, stuck: [ref(model, real(named))], window, evidence, explanation: explain(evidence) };
   }
 
-  let explanation = 'No order of the ops respects both real time and the model.';
-  if (stuck) {
-    explanation =
-      `${model.describe(stuck)} (invoked at ${formatEventTime(stuck.invokeTime)}, completed at ${formatEventTime(stuck.completeTime)}) cannot take effect: ` +
-      `the longest linearizable prefix found has ${prefix?.length ?? 0} ops and leaves ${prefix?.state ?? model.describeState(model.init())}, ` +
-      `and no other order of the ops before its completion lets it take effect.`;
-  }
+  const evidence: NotLinearizableEvidence = stuck
+    ? {
+        kind: 'not-linearizable',
+        key,
+        cause: 'cannot-take-effect',
+        op: evidenceOp(stuck, model.describe(stuck)),
+        prefixLength: prefix?.length ?? 0,
+        state: prefix?.state ?? model.describeState(model.init()),
+      }
+    : { kind: 'not-linearizable', key, cause: 'no-order' };
   let window: Counterexample['window'] = null;
   if (end !== undefined) {
     const last = sub.find((o) => o.completeIndex === end && o.type === 'ok')!;
@@ -366,5 +345,5 @@ function counterexample(
       how: `the shortest non-linearizable prefix ends when ${model.describe(last)} completes; these ops were in progress then`,
     };
   }
-  return { key, prefix, stuck: stuck ? [ref(model, real(stuck))] : [], window, explanation };
+  return { key, prefix, stuck: stuck ? [ref(model, real(stuck))] : [], window, evidence, explanation: explain(evidence) };
 }

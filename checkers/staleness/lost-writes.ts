@@ -1,10 +1,10 @@
 import type { History, Op } from '../../src/history/event.js';
 import { FINAL_PHASE } from '../../src/history/op-values.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from '../checker.js';
-import { describeOp } from '../describe.js';
+import { evidenceOp } from '../evidence.js';
+import { toAnomaly } from '../explain.js';
 import { READ_FS, RegisterIndex, type KeyWrites, type Source } from './register-index.js';
 import { distribution, interleave } from './stats.js';
-import { formatSeconds } from '../../src/util/format-number.js';
 
 export interface LostWritesOptions extends CheckOptions {
   /**
@@ -123,16 +123,13 @@ function lostOn(kw: KeyWrites, reads: readonly { op: Op; src: Source }[]): Anoma
     // Not the last write: something acknowledged was invoked after it completed.
     if (w.cmp < lastInvoked) continue;
     if (!(newestSeen < w.inv)) continue;
-    const named = reads.slice(0, NAMED_READS).map((r) => describeOp(r.op));
-    const more = reads.length > NAMED_READS ? ` and ${reads.length - NAMED_READS} more` : '';
-    out.push({
-      kind: 'lost-write',
-      key: kw.key,
-      ops: [w.op!.invokeIndex, ...reads.slice(0, NAMED_READS).map((r) => r.op.invokeIndex)],
-      explanation:
-        `${describeOp(w.op!)}, acknowledged at ${formatSeconds(w.op!.completeTime!)} and never overwritten, is lost: ` +
-        `every final read returned a value whose every possible write completed before it was invoked (${named.join(', ')}${more})`,
-    });
+    const named = reads.slice(0, NAMED_READS).map((r) => r.op);
+    out.push(
+      toAnomaly(
+        { kind: 'lost-write', key: kw.key, write: evidenceOp(w.op!), finalReads: named.map((o) => evidenceOp(o)), moreReads: reads.length - named.length },
+        [w.op!.invokeIndex, ...named.map((o) => o.invokeIndex)],
+      ),
+    );
   }
   return out;
 }
@@ -154,11 +151,6 @@ function divergence(key: string, reads: readonly { op: Op }[]): Anomaly {
   const byValue = new Map<string, Op>();
   for (const op of last.values()) if (!byValue.has(JSON.stringify(op.value))) byValue.set(JSON.stringify(op.value), op);
   const ops = [...byValue.values()];
-  return {
-    kind: 'not-converged',
-    key,
-    ops: ops.map((o) => o.invokeIndex),
-    explanation: `the workers' last final reads of ${key} disagree after the quiet pause: ${ops.map((o) => `process ${o.process} ${describeOp(o)} at ${formatSeconds(o.invokeTime)}`).join('; ')}`,
-  };
+  return toAnomaly({ kind: 'not-converged', key, finalReads: ops.map((o) => evidenceOp(o)) }, ops.map((o) => o.invokeIndex));
 }
 

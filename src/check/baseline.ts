@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { CheckResult, Validity } from '../../checkers/checker.js';
 import { combineValidity } from '../../checkers/checker.js';
+import { sentence } from '../../checkers/explain.js';
 import { UserError } from '../util/errors.js';
 import type { BaselineOutcome, Results } from './run-checkers.js';
 
@@ -98,7 +99,7 @@ export function baselineFrom(results: Results, target: string | undefined): { kn
   for (const [checker, r] of Object.entries(results.checkers)) {
     for (const a of r.anomalies) {
       const k = `${checker}\u0000${a.kind}`;
-      if (!seen.has(k)) seen.set(k, { checker, kind: a.kind, ...(target ? { target } : {}), why: `seen in this run: ${a.explanation.slice(0, 120)}` });
+      if (!seen.has(k)) seen.set(k, { checker, kind: a.kind, ...(target ? { target } : {}), why: `seen in this run: ${sentence(a).slice(0, 120)}` });
     }
   }
   return { known: [...seen.values()] };

@@ -1,3 +1,4 @@
+import { sentence } from '../../checkers/explain.js';
 import type { Results } from '../check/run-checkers.js';
 import { formatBytes } from '../util/format-bytes.js';
 import { formatNumber } from '../util/format-number.js';
@@ -26,7 +27,7 @@ export function formatSummary(results: Results): string {
     const verdict = r.valid === true ? 'valid' : r.valid === false ? `INVALID (${r.anomalies.length} anomal${r.anomalies.length === 1 ? 'y' : 'ies'} listed)` : `unknown${r.reason ? `: ${r.reason}` : ''}`;
     lines.push(`  ${name}: ${verdict}`);
     if (r.summary) lines.push(`    ${r.summary}`);
-    for (const a of r.anomalies.slice(0, 5)) lines.push(`    - ${a.known !== undefined ? '(known) ' : ''}${a.kind}: ${a.explanation}`);
+    for (const a of r.anomalies.slice(0, 5)) lines.push(`    - ${a.known !== undefined ? '(known) ' : ''}${a.kind}: ${sentence(a)}`);
     if (r.anomalies.length > 5) lines.push(`    … and ${r.anomalies.length - 5} more in results.json`);
   }
   const overall = results.valid === true ? 'VALID' : results.valid === false ? 'ANOMALIES FOUND' : 'UNKNOWN';

@@ -1,6 +1,7 @@
-// The anomaly table: data first (kind, key, ops), then the checker's own sentence, so that the
-// CLI summary and the page say the same thing. Each op links to the timeline.
+// The anomaly table: data first (kind, key, ops), then the sentence of its evidence
+// (checkers/explain.ts), so that the CLI summary and the page say the same thing. Each op links to the timeline.
 
+import { sentence } from '../../checkers/explain.js';
 import type { Op } from '../history/event.js';
 import type { AnomalyRef } from './anomaly-index.js';
 import { escapeHtml } from './html.js';
@@ -27,7 +28,7 @@ export function anomalyTable(anomalies: readonly AnomalyRef[], opsByIndex: Reado
     const all = a.ops.length > 1 ? ` ${link(a.ops, 'all')}` : '';
     // A baseline's known deviation says so, with why; the rest are new.
     const known = a.known !== undefined ? ` <span class="known" title="${escapeHtml(a.known)}">known</span>` : '';
-    return `<tr id="anomaly-${a.n}"${a.known !== undefined ? ' class="known"' : ''}><td>${escapeHtml(a.checker)}</td><td>${escapeHtml(a.kind)}${known}</td><td>${escapeHtml(a.key ?? '')}</td><td>${ops}${all}</td><td>${escapeHtml(a.explanation)}${cx ? ` <a href="#${cx}">(counterexample)</a>` : ''}</td></tr>`;
+    return `<tr id="anomaly-${a.n}"${a.known !== undefined ? ' class="known"' : ''}><td>${escapeHtml(a.checker)}</td><td>${escapeHtml(a.kind)}${known}</td><td>${escapeHtml(a.key ?? '')}</td><td>${ops}${all}</td><td>${escapeHtml(sentence(a))}${cx ? ` <a href="#${cx}">(counterexample)</a>` : ''}</td></tr>`;
   });
   const more = anomalies.length > MAX_ROWS ? `<p class="note">The first ${MAX_ROWS} of ${anomalies.length} anomalies are shown; results.json has them all.</p>` : '';
   const head = '<thead><tr><th>checker</th><th>kind</th><th>key</th><th>ops</th><th>explanation</th></tr></thead>';

@@ -2,6 +2,7 @@
 // with the longest linearizable prefix found and the op that could not be placed after it.
 
 import type { CheckResult } from '../../checkers/checker.js';
+import { sentence } from '../../checkers/explain.js';
 import type { Counterexample } from '../../checkers/linearizable/partition.js';
 import type { History } from '../history/event.js';
 import { historyEnd, opMark, type OpMark } from './timeline-data.js';
@@ -77,7 +78,7 @@ export function counterexampleView(history: History, cx: Counterexample, axis: T
   labelRoom(marks);
   return {
     key: cx.key,
-    explanation: cx.explanation,
+    explanation: sentence(cx),
     how: cx.window?.how ?? null,
     marks,
     from: toAxis(axis, from),

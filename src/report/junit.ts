@@ -1,6 +1,7 @@
 // JUnit XML for CI systems: a test suite per run, a test case per checker; anomalies are
-// failures (with the checkers' own sentences), undecided checkers are skipped.
+// failures (with the sentences checkers/explain.ts makes of their evidence), undecided checkers are skipped.
 
+import { sentence } from '../../checkers/explain.js';
 import type { Results } from '../check/run-checkers.js';
 import { checkerWords } from './verdict.js';
 
@@ -32,7 +33,7 @@ export function toJUnit(runs: readonly JUnitRun[]): string {
       let body = '';
       if (r.valid === false) {
         f++;
-        const lines = r.anomalies.slice(0, LISTED).map((a) => `${a.kind}${a.key !== undefined ? ` [${a.key}]` : ''} ops ${a.ops.join(',')}: ${a.explanation}`);
+        const lines = r.anomalies.slice(0, LISTED).map((a) => `${a.kind}${a.key !== undefined ? ` [${a.key}]` : ''} ops ${a.ops.join(',')}: ${sentence(a)}`);
         if (r.anomalies.length > LISTED) lines.push(`… and ${r.anomalies.length - LISTED} more in results.json`);
         const message = `${checkerWords(r)}${r.summary ? `; ${r.summary}` : ''}`;
         body = `<failure message="${xmlEscape(message)}" type="anomalies">${xmlEscape(lines.join('\n'))}</failure>`;

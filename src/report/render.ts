@@ -78,7 +78,7 @@ ${faultNote}</section>`);
       const stuck = view.stuck.length ? `<p><b>Cannot take effect after it</b>: ${view.stuck.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}.</p>` : '';
       const windowText = cx.window ? `<p class="window"><b>Window</b> (${cx.window.ops.length} ops): ${escapeHtml(cx.window.how)}.</p>` : '';
       return `<article id="${id}" class="counterexample"><h3>Key <code>${escapeHtml(cx.key || '(the register)')}</code>: not linearizable</h3>
-<p class="explanation">${escapeHtml(cx.explanation)}</p>
+<p class="explanation">${escapeHtml(view.explanation)}</p>
 ${windowText}${prefix}${stuck}
 ${chartDiv(`chart-${id}`, `counterexample on key ${cx.key}`)}
 <p class="note">Colours: ${roleLegend()}. Prefix ops are numbered in their linearization order.${view.note ? ` ${escapeHtml(view.note)}` : ''}</p></article>`;

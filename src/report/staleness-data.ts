@@ -15,8 +15,9 @@ export interface Ages {
 }
 
 /**
- * Each stale-read anomaly names the read first and the superseding write last: age = read start -
- * that write's completion (docs/checkers.md). results.json lists at most maxAnomalies of them;
+ * Each stale-read anomaly's evidence carries its age (read start - the superseding write's
+ * completion); one from a results.json without evidence names the read first and that write last
+ * (docs/checkers.md). results.json lists at most maxAnomalies of them;
  * when it lists fewer than it counted, the ages come from re-running stale-reads on the history.
  */
 export function staleAges(history: History, result: CheckResult | undefined): Ages | null {
@@ -32,6 +33,10 @@ export function staleAges(history: History, result: CheckResult | undefined): Ag
   const byIndex = new Map<number, Op>(history.ops.map((o) => [o.invokeIndex, o]));
   const ages: number[] = [];
   for (const a of anomalies) {
+    if (a.evidence?.kind === 'stale-read') {
+      ages.push(a.evidence.ageNs / 1e6);
+      continue;
+    }
     const read = byIndex.get(a.ops[0]!);
     const by = byIndex.get(a.ops.at(-1)!);
     if (read && by?.completeTime != null) ages.push((read.invokeTime - by.completeTime) / 1e6);

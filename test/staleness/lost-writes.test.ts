@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lostWrites } from '../../checkers/staleness/lost-writes.js';
 import { historyOf } from '../../src/history/build.js';
 import { events } from '../helpers/events.js';
+import { okOp } from '../helpers/evidence.js';
 
 type Steps = Parameters<typeof events>;
 const check = (...steps: Steps) => lostWrites.check(historyOf(events(...steps)));
@@ -30,6 +31,13 @@ describe('lost-writes', () => {
         ops: [2, 4, 6],
         explanation:
           'put(k, 2), acknowledged at 0.003 s and never overwritten, is lost: every final read returned a value whose every possible write completed before it was invoked (final-get(k) → 1, final-get(k) → 1)',
+        evidence: {
+          kind: 'lost-write',
+          key: 'k',
+          write: okOp(2, 0, 'put(k, 2)', 2, 3),
+          finalReads: [okOp(4, 10, 'final-get(k) → 1', 4, 5), okOp(6, 11, 'final-get(k) → 1', 6, 7)],
+          moreReads: 0,
+        },
       },
     ]);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sessionGuarantees } from '../../checkers/session-guarantees.js';
 import { historyOf } from '../../src/history/build.js';
 import { events } from '../helpers/events.js';
+import { okOp } from '../helpers/evidence.js';
 
 const check = (...steps: Parameters<typeof events>) => sessionGuarantees.check(historyOf(events(...steps)));
 const verdicts = (r: Awaited<ReturnType<typeof check>>) =>
@@ -25,6 +26,14 @@ describe('session-guarantees', () => {
         key: 'k',
         ops: [2, 4, 0],
         explanation: 'process 0 wrote put(k, 2), then get(k) → 1 at 0.004 s returned a value definitely older: put(k, 1) completed at 0.001 s, before put(k, 2) was invoked at 0.002 s',
+        evidence: {
+          kind: 'read-your-writes',
+          key: 'k',
+          read: okOp(4, 0, 'get(k) → 1', 4, 5),
+          notFound: false,
+          source: okOp(0, 0, 'put(k, 1)', 0, 1),
+          floor: okOp(2, 0, 'put(k, 2)', 2, 3),
+        },
       },
     ]);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { staleReads } from '../../checkers/stale-reads.js';
 import { historyOf } from '../../src/history/build.js';
 import { events } from '../helpers/events.js';
+import { okOp } from '../helpers/evidence.js';
 
 // events() puts event i at i ms, so ages below are read off the event indices.
 const check = (...steps: Parameters<typeof events>) => staleReads.check(historyOf(events(...steps)));
@@ -27,6 +28,16 @@ describe('stale-reads', () => {
         ops: [4, 0, 2],
         explanation:
           'get(k) → 1 at 0.004 s was 1.000 ms stale: its value came from put(k, 1), completed at 0.001 s, superseded by put(k, 2), which completed at 0.003 s; the read missed 1 completed write',
+        evidence: {
+          kind: 'stale-read',
+          key: 'k',
+          read: okOp(4, 1, 'get(k) → 1', 4, 5),
+          notFound: false,
+          source: okOp(0, 0, 'put(k, 1)', 0, 1),
+          supersededBy: okOp(2, 0, 'put(k, 2)', 2, 3),
+          ageNs: 1e6,
+          missedWrites: 1,
+        },
       },
     ]);
   });

@@ -5,6 +5,7 @@ import { cacheWorkload } from '../../workloads/cache.js';
 import { recordRun } from '../helpers/run.js';
 import { H } from '../linearizable/helpers.js';
 import { expectNear, expectZero, objcheckWorkload, windowsOf } from './helpers.js';
+import { okOp } from '../helpers/evidence.js';
 
 describe('cache checker', () => {
   it('measures staleness after each overwrite and flags what outlives the max-age of the replaced copy', () => {
@@ -26,6 +27,15 @@ describe('cache checker', () => {
         key: 'c',
         ops: [4, 0],
         explanation: 'reads through the cache still returned an overwritten value 1.000 ms after put(c, 2) completed, beyond the 0 s max-age of the copy it replaced',
+        evidence: {
+          kind: 'stale-beyond-max-age',
+          key: 'c',
+          put: okOp(4, 0, 'put(c, {"body":2,"cacheControl":"max-age=60"})', 5, 6),
+          body: 2,
+          previous: okOp(0, 0, 'create(c, {"body":1,"cacheControl":"max-age=0"})', 1, 2),
+          lagNs: 1e6,
+          maxAgeMs: 0,
+        },
       },
     ]);
   });
