@@ -236,7 +236,13 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
     .option('probe', { type: 'boolean', default: false, describe: "first check the store against S3's documented rules (objcheck probe); the table goes in run.json and the report" })
     .option('nemesis-interval', { type: 'number', default: 2, describe: 'seconds each fault lasts, and each quiet period between faults', coerce: positive('nemesis-interval') })
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
-    .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
+    .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>, the --start-at time when given)' })
+    .option('shard', { type: 'string', describe: 'run shard I of N (I from 0): process numbers of its own, its folder <results>/<name>/shard-I; join the shards with objcheck merge' })
+    .option('start-at', { type: 'string', describe: 'ISO time (e.g. 2026-12-07T05:30:00Z) at which the workers start: the same for every shard, so that they overlap' })
+    .option('keys-mode', { type: 'string', choices: ['shared', 'disjoint'], describe: 'with --shard: every shard on the same keys (shared, the default: anomalies across clients) or each on its own (disjoint: exact checks)' })
+    .option('clock-error-ms', { type: 'number', describe: "bound on this machine's clock error in ms, for objcheck merge (default: chrony's, when chronyc answers)", coerce: nonNegativeOpt('clock-error-ms') })
+    .option('clock-offset-ms', { type: 'number', describe: 'TEST ONLY: shift this run\'s wall-clock anchor by so many ms, as a clock that is off would (to see what ε is for)' })
+    .group(['shard', 'start-at', 'keys-mode', 'clock-error-ms', 'clock-offset-ms'], 'Shards (many machines, one test; see docs/architecture.md):')
     .check((argv) => {
       if (argv['read-target'] !== undefined && argv.workload !== 'replication') throw new UserError('--read-target applies to --workload replication only');
       if (argv['lag-span'] !== undefined && argv.workload !== 'pbs') throw new UserError('--lag-span applies to --workload pbs only');
@@ -249,6 +255,8 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
           throw new UserError(`--mix: ${(err as Error).message}`);
         }
       }
+      if (argv['keys-mode'] !== undefined && argv.shard === undefined) throw new UserError('--keys-mode applies with --shard only');
+      if (argv['clock-offset-ms'] !== undefined && !Number.isFinite(argv['clock-offset-ms'])) throw new UserError(`--clock-offset-ms must be a number of ms, got ${show(argv['clock-offset-ms'])}`);
       if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
         throw new UserError(`--seed must be a whole number from 0 to 4294967295, got ${show(argv.seed)}`);
       }
@@ -304,6 +312,7 @@ export async function main(args: string[]): Promise<number> {
           nemesisInterval: argv['nemesis-interval']!,
           results: argv.results,
           name: argv.name,
+          ...(await shardOptions(argv)),
         });
       },
     )
@@ -397,6 +406,17 @@ export async function main(args: string[]): Promise<number> {
     });
   await parser.parseAsync();
   return code ?? EXIT.valid;
+}
+
+/** --shard, --start-at, --keys-mode and the clock flags, parsed (src/runner/shard.ts says what they mean). */
+async function shardOptions(argv: { shard?: string; 'start-at'?: string; 'keys-mode'?: string; 'clock-error-ms'?: number; 'clock-offset-ms'?: number }) {
+  const { parseShard, parseStartAt } = await import('../runner/shard.js');
+  return {
+    ...(argv.shard !== undefined ? { shard: parseShard(argv.shard), keysMode: (argv['keys-mode'] ?? 'shared') as 'shared' | 'disjoint' } : {}),
+    ...(argv['start-at'] !== undefined ? { startAt: parseStartAt(argv['start-at']) } : {}),
+    ...(argv['clock-error-ms'] !== undefined ? { clockErrorMs: argv['clock-error-ms'] } : {}),
+    ...(argv['clock-offset-ms'] !== undefined ? { clockOffsetMs: argv['clock-offset-ms'] } : {}),
+  };
 }
 
 /** Reads --baseline before anything runs: a bad file is a usage error, not a failed run. */
