@@ -274,8 +274,8 @@ export async function main(args: string[]): Promise<number> {
   let code: number | undefined;
   const [{ default: yargs }, check, work] = await Promise.all([
     import('yargs'),
-    args[0] === 'workload' || args[0] === 'probe' || args[0] === 'report' ? undefined : loadCheck(),
-    args[0] === 'check' || args[0] === 'report' ? undefined : loadWorkload(),
+    args[0] === 'workload' || args[0] === 'probe' || args[0] === 'report' || args[0] === 'merge' ? undefined : loadCheck(),
+    args[0] === 'check' || args[0] === 'report' || args[0] === 'merge' ? undefined : loadWorkload(),
   ]);
   const parser = yargs(args)
     .scriptName('objcheck')
@@ -366,7 +366,7 @@ export async function main(args: string[]): Promise<number> {
     // variadic positionals, yargs#2011): refuse it plainly instead.
     .check((argv) => {
       for (const [key, value] of Object.entries(argv)) {
-        if (key !== '_' && key !== 'files' && key !== 'checkers' && key !== 'nemesis' && key !== 'runs' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
+        if (key !== '_' && key !== 'files' && key !== 'folders' && key !== 'checkers' && key !== 'nemesis' && key !== 'runs' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
       }
       return true;
     })
@@ -377,6 +377,19 @@ export async function main(args: string[]): Promise<number> {
       async (argv) => {
         const { probeCommand } = await import('./probe-command.js');
         code = await probeCommand({ ...targetConfig(argv), json: argv.json });
+      },
+    )
+    .command(
+      'merge <folders..>',
+      'join the shards of one test (objcheck workload --shard) into one run: one history on one timeline, checked and reported',
+      (y) =>
+        y
+          .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'shard folders (<run>/shard-I), or the run folder that holds them' })
+          .option('out', { type: 'string', demandOption: true, describe: 'the merged run folder to write (new, or empty)' })
+          .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') }),
+      async (argv) => {
+        const { mergeCommand } = await import('./merge-command.js');
+        code = await mergeCommand({ folders: argv.folders as string[], out: argv.out, checkTimeout: argv['check-timeout'] });
       },
     )
     .command(
@@ -392,7 +405,7 @@ export async function main(args: string[]): Promise<number> {
         code = await reportCommand({ runs: (argv.runs as string[] | undefined) ?? [], junit: argv.junit, index: argv.index });
       },
     )
-    .demandCommand(1, 'name a command: workload, check, baseline, probe or report')
+    .demandCommand(1, 'name a command: workload, check, baseline, probe, report or merge')
     .strict()
     .help()
     .alias('help', 'h')
@@ -432,7 +445,7 @@ async function loadBaseline(file: string) {
  */
 export function inUserWords(message: string, args: readonly string[]): string {
   const command = args[0];
-  const help = command && ['workload', 'check', 'baseline', 'probe', 'report'].includes(command) ? `objcheck ${command} --help` : 'objcheck --help';
+  const help = command && ['workload', 'check', 'baseline', 'probe', 'report', 'merge'].includes(command) ? `objcheck ${command} --help` : 'objcheck --help';
   if (/^Not enough non-option arguments/.test(message) && command === 'check') return `objcheck check needs at least one history file or run folder (${help})`;
   const invalid = /^Invalid values?: Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/.exec(message);
   if (invalid) return `--${invalid[1]} ${invalid[2]} is not one of ${invalid[3]!.replace(/"/g, '')}`;
