@@ -386,10 +386,15 @@ export async function main(args: string[]): Promise<number> {
         y
           .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'shard folders (<run>/shard-I), or the run folder that holds them' })
           .option('out', { type: 'string', demandOption: true, describe: 'the merged run folder to write (new, or empty)' })
-          .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') }),
+          .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
+          .option('clock-error-ms', {
+            type: 'number',
+            describe: "take every shard's clock error ε as this many ms instead of its run.json's (a what-if: 0 shows what the merge would claim with no bound; below the truth it is unsound)",
+            coerce: nonNegativeOpt('clock-error-ms'),
+          }),
       async (argv) => {
         const { mergeCommand } = await import('./merge-command.js');
-        code = await mergeCommand({ folders: argv.folders as string[], out: argv.out, checkTimeout: argv['check-timeout'] });
+        code = await mergeCommand({ folders: argv.folders as string[], out: argv.out, checkTimeout: argv['check-timeout'], ...(argv['clock-error-ms'] !== undefined ? { clockErrorMs: argv['clock-error-ms'] } : {}) });
       },
     )
     .command(

@@ -22,6 +22,11 @@ export interface MergeConfig {
   folders: string[];
   out: string;
   checkTimeout?: number;
+  /**
+   * --clock-error-ms: every shard's ε taken as this instead of what its run.json says (a what-if:
+   * 0 shows what the merge would claim without the bound; less than the truth is unsound).
+   */
+  clockErrorMs?: number;
 }
 
 /** What run.json of a shard says that the merge needs. */
@@ -55,6 +60,9 @@ export async function mergeCommand(config: MergeConfig): Promise<number> {
   const dirs = shardFolders(config.folders);
   if (dirs.length === 0) throw new UserError('objcheck merge needs at least one shard folder (<run>/shard-I, written by objcheck workload --shard)');
   const runs = dirs.map(readShardRun);
+  if (config.clockErrorMs !== undefined) {
+    for (const r of runs) if (r.clock) r.clock = { ...r.clock, epsilonMs: config.clockErrorMs, source: 'flag', detail: `objcheck merge --clock-error-ms ${config.clockErrorMs} (the shard said: ${r.clock.epsilonMs === null ? 'unknown' : `${r.clock.epsilonMs} ms`}, ${r.clock.detail})` };
+  }
   const first = runs[0]!;
   const workloadName = first.workload;
   for (const r of runs) {
@@ -63,7 +71,7 @@ export async function mergeCommand(config: MergeConfig): Promise<number> {
   const keysMode = first.shard?.keysMode ?? 'shared';
   for (const r of runs) if ((r.shard?.keysMode ?? 'shared') !== keysMode) throw new UserError(`${r.dir}: --keys-mode ${r.shard?.keysMode ?? 'shared'}, but ${first.dir}'s is ${keysMode}: shards of different tests`);
   if (keysMode === 'shared') {
-    const unbounded = runs.find((r) => r.clock?.epsilonMs == null);
+    const unbounded = runs.find((r) => r.clock !== undefined && r.clock.epsilonMs === null);
     if (unbounded) {
       throw new UserError(
         `${unbounded.dir}: its clock error ε is unknown (${unbounded.clock?.detail ?? 'no clock in run.json'}); shards on shared keys are checked across machines only with a bound: run them with chrony, or with --clock-error-ms`,
@@ -73,7 +81,14 @@ export async function mergeCommand(config: MergeConfig): Promise<number> {
   const shards: ShardHistory[] = [];
   for (const r of runs) {
     const history = await readHistory(join(r.dir, 'history.jsonl'));
-    if (!r.clock) throw new UserError(`${join(r.dir, 'run.json')}: no "clock" (its workers never started, or an objcheck before shards wrote it): it cannot be placed on the merged timeline`);
+    if (!r.clock) {
+      // Stopped before its workers began (run.json gets its clock then): nothing to place.
+      if (history.events.length > 0) throw new UserError(`${join(r.dir, 'run.json')}: no "clock" (written by an objcheck without shards?): its history cannot be placed on the merged timeline`);
+      r.clock = { anchor: { wallMs: 0, monoNs: 0 }, epsilonMs: 0, source: 'none', detail: 'the shard stopped before its workers started: no history' };
+      r.complete = false;
+      shards.push({ name: basename(r.dir), clock: r.clock, epsilonMs: 0, events: [] });
+      continue;
+    }
     shards.push({ name: basename(r.dir), clock: r.clock, epsilonMs: r.clock.epsilonMs ?? 0, events: history.events, ...(keysMode === 'disjoint' ? { keyPrefix: `${basename(r.dir)}/` } : {}), ...(r.shard ? { shard: r.shard } : {}) });
     r.complete = r.complete === true && history.ended === true;
   }

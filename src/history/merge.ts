@@ -53,7 +53,8 @@ export interface MergedHistory {
 export function mergeHistories(shards: readonly ShardHistory[]): MergedHistory {
   const renumbered = processesCollide(shards);
   const maxEpsNs = Math.max(0, ...shards.map((s) => s.epsilonMs * 1e6));
-  const originWallNs = Math.min(...shards.map((s) => wallNs(s.clock, 0))) - maxEpsNs;
+  const placed = shards.filter((s) => s.events.length > 0);
+  const originWallNs = placed.length === 0 ? 0 : Math.min(...placed.map((s) => wallNs(s.clock, 0))) - maxEpsNs;
   let lastFinal: { shard: number; index: number; at: number } | undefined;
   const all: { sortNs: number; timeNs: number; shard: number; event: HistoryEvent }[] = [];
   shards.forEach((s, shard) => {
