@@ -242,7 +242,9 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
     .option('keys-mode', { type: 'string', choices: ['shared', 'disjoint'], describe: 'with --shard: every shard on the same keys (shared, the default: anomalies across clients) or each on its own (disjoint: exact checks)' })
     .option('clock-error-ms', { type: 'number', describe: "bound on this machine's clock error in ms, for objcheck merge (default: chrony's, when chronyc answers)", coerce: nonNegativeOpt('clock-error-ms') })
     .option('clock-offset-ms', { type: 'number', describe: 'TEST ONLY: shift this run\'s wall-clock anchor by so many ms, as a clock that is off would (to see what ε is for)' })
-    .group(['shard', 'start-at', 'keys-mode', 'clock-error-ms', 'clock-offset-ms'], 'Shards (many machines, one test; see docs/architecture.md):')
+    .option('upload', { type: 'string', describe: "with --shard: put the shard's folder in s3://bucket/prefix/<name>/shard-I/ (credentials: the AWS default chain), where objcheck merge s3://bucket/prefix/<name> finds it" })
+    .option('upload-endpoint', { type: 'string', describe: 'an S3-compatible endpoint for --upload (default: AWS)', coerce: url('upload-endpoint') })
+    .group(['shard', 'start-at', 'keys-mode', 'clock-error-ms', 'clock-offset-ms', 'upload', 'upload-endpoint'], 'Shards (many machines, one test; see docs/architecture.md):')
     .check((argv) => {
       if (argv['read-target'] !== undefined && argv.workload !== 'replication') throw new UserError('--read-target applies to --workload replication only');
       if (argv['lag-span'] !== undefined && argv.workload !== 'pbs') throw new UserError('--lag-span applies to --workload pbs only');
@@ -256,6 +258,8 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
         }
       }
       if (argv['keys-mode'] !== undefined && argv.shard === undefined) throw new UserError('--keys-mode applies with --shard only');
+      if (argv.upload !== undefined && argv.shard === undefined) throw new UserError('--upload applies with --shard only');
+      if (argv['upload-endpoint'] !== undefined && argv.upload === undefined) throw new UserError('--upload-endpoint applies with --upload only');
       if (argv['clock-offset-ms'] !== undefined && !Number.isFinite(argv['clock-offset-ms'])) throw new UserError(`--clock-offset-ms must be a number of ms, got ${show(argv['clock-offset-ms'])}`);
       if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
         throw new UserError(`--seed must be a whole number from 0 to 4294967295, got ${show(argv.seed)}`);
@@ -384,9 +388,10 @@ export async function main(args: string[]): Promise<number> {
       'join the shards of one test (objcheck workload --shard) into one run: one history on one timeline, checked and reported',
       (y) =>
         y
-          .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'shard folders (<run>/shard-I), or the run folder that holds them' })
+          .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'shard folders (<run>/shard-I), or the run folder that holds them, or s3://bucket/prefix/<name> (what --upload put there)' })
           .option('out', { type: 'string', demandOption: true, describe: 'the merged run folder to write (new, or empty)' })
           .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
+          .option('upload-endpoint', { type: 'string', describe: 'an S3-compatible endpoint for s3:// folders (default: AWS)', coerce: url('upload-endpoint') })
           .option('clock-error-ms', {
             type: 'number',
             describe: "take every shard's clock error ε as this many ms instead of its run.json's (a what-if: 0 shows what the merge would claim with no bound; below the truth it is unsound)",
@@ -394,7 +399,13 @@ export async function main(args: string[]): Promise<number> {
           }),
       async (argv) => {
         const { mergeCommand } = await import('./merge-command.js');
-        code = await mergeCommand({ folders: argv.folders as string[], out: argv.out, checkTimeout: argv['check-timeout'], ...(argv['clock-error-ms'] !== undefined ? { clockErrorMs: argv['clock-error-ms'] } : {}) });
+        code = await mergeCommand({
+          folders: argv.folders as string[],
+          out: argv.out,
+          checkTimeout: argv['check-timeout'],
+          ...(argv['clock-error-ms'] !== undefined ? { clockErrorMs: argv['clock-error-ms'] } : {}),
+          ...(argv['upload-endpoint'] !== undefined ? { uploadEndpoint: argv['upload-endpoint'] } : {}),
+        });
       },
     )
     .command(
@@ -427,9 +438,12 @@ export async function main(args: string[]): Promise<number> {
 }
 
 /** --shard, --start-at, --keys-mode and the clock flags, parsed (src/runner/shard.ts says what they mean). */
-async function shardOptions(argv: { shard?: string; 'start-at'?: string; 'keys-mode'?: string; 'clock-error-ms'?: number; 'clock-offset-ms'?: number }) {
+async function shardOptions(argv: { shard?: string; 'start-at'?: string; 'keys-mode'?: string; 'clock-error-ms'?: number; 'clock-offset-ms'?: number; upload?: string; 'upload-endpoint'?: string }) {
   const { parseShard, parseStartAt } = await import('../runner/shard.js');
+  if (argv.upload !== undefined) (await import('../runner/s3-folder.js')).parseS3Uri(argv.upload, '--upload');
   return {
+    ...(argv.upload !== undefined ? { upload: argv.upload } : {}),
+    ...(argv['upload-endpoint'] !== undefined ? { uploadEndpoint: argv['upload-endpoint'] } : {}),
     ...(argv.shard !== undefined ? { shard: parseShard(argv.shard), keysMode: (argv['keys-mode'] ?? 'shared') as 'shared' | 'disjoint' } : {}),
     ...(argv['start-at'] !== undefined ? { startAt: parseStartAt(argv['start-at']) } : {}),
     ...(argv['clock-error-ms'] !== undefined ? { clockErrorMs: argv['clock-error-ms'] } : {}),

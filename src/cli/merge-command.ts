@@ -3,12 +3,13 @@
 // checkers, anomalies held to the clock bound (src/check/clock-bound.ts), results.json,
 // report.html. Exit codes as for a run: 0 valid, 1 anomalies, 2 unknown (a shard incomplete), 3
 // a usage error (no clock bound where one is needed, shards of different tests).
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { applyClockBound } from '../check/clock-bound.js';
 import { runCheckers } from '../check/run-checkers.js';
 import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
-import type { ClockRecord } from '../history/clock.js';
+import { widening, type ClockRecord } from '../history/clock.js';
 import { mergeHistories, type ShardHistory } from '../history/merge.js';
 import { readHistory } from '../history/read.js';
 import { writeJsonAtomic } from '../runner/run-folder.js';
@@ -27,6 +28,8 @@ export interface MergeConfig {
    * 0 shows what the merge would claim without the bound; less than the truth is unsound).
    */
   clockErrorMs?: number;
+  /** An S3-compatible endpoint for s3:// folders (default: AWS). */
+  uploadEndpoint?: string;
 }
 
 /** What run.json of a shard says that the merge needs. */
@@ -57,7 +60,7 @@ export interface MergeRecord {
 }
 
 export async function mergeCommand(config: MergeConfig): Promise<number> {
-  const dirs = shardFolders(config.folders);
+  const dirs = shardFolders(await localFolders(config.folders, config.uploadEndpoint));
   if (dirs.length === 0) throw new UserError('objcheck merge needs at least one shard folder (<run>/shard-I, written by objcheck workload --shard)');
   const runs = dirs.map(readShardRun);
   if (config.clockErrorMs !== undefined) {
@@ -89,7 +92,7 @@ export async function mergeCommand(config: MergeConfig): Promise<number> {
       shards.push({ name: basename(r.dir), clock: r.clock, epsilonMs: 0, events: [] });
       continue;
     }
-    shards.push({ name: basename(r.dir), clock: r.clock, epsilonMs: r.clock.epsilonMs ?? 0, events: history.events, ...(keysMode === 'disjoint' ? { keyPrefix: `${basename(r.dir)}/` } : {}), ...(r.shard ? { shard: r.shard } : {}) });
+    shards.push({ name: basename(r.dir), clock: r.clock, epsilonMs: widening(r.clock), events: history.events, ...(keysMode === 'disjoint' ? { keyPrefix: `${basename(r.dir)}/` } : {}), ...(r.shard ? { shard: r.shard } : {}) });
     r.complete = r.complete === true && history.ended === true;
   }
   const merged = mergeHistories(shards);
@@ -138,16 +141,44 @@ export async function mergeCommand(config: MergeConfig): Promise<number> {
   const workload = workloadFor(workloadName ?? 'register', first.config?.mix);
   const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
   const checked = await runCheckers(history, checkers, complete);
-  const results = applyClockBound(checked, history, merged.sources, runs.map((r) => r.clock!.epsilonMs ?? 0));
+  const results = applyClockBound(checked, history, merged.sources, runs.map((r) => widening(r.clock!)));
   writeJsonAtomic(join(out, 'results.json'), results);
 
   const { reportAfterRun } = await import('../report/main.js');
   const report = await reportAfterRun(out, dirname(out));
   if (report.warning) process.stderr.write(`warning: ${report.warning}\n`);
-  process.stdout.write(`merged ${runs.length} shard${runs.length === 1 ? '' : 's'} (${keysMode} keys), clock bound ${maxEps === null ? 'unknown (disjoint keys: not needed)' : `ε = ${maxEps} ms`}: every op widened by its shard's ε on both sides\n`);
+  process.stdout.write(`merged ${runs.length} shard${runs.length === 1 ? '' : 's'} (${keysMode} keys), ${maxEps === null ? 'clock bound unknown (not needed on disjoint keys): ops not widened' : `clock bound ε = ${maxEps} ms: every op widened by its shard's ε on both sides`}\n`);
   process.stdout.write(`${formatSummary(results)}\nrun folder: ${out}\n${report.report ? `report: ${report.report}\n` : ''}`);
   if (!complete) process.stdout.write(`incomplete: ${record.shards.filter((s) => !s.complete).map((s) => basename(s.folder)).join(', ')} did not end normally; the rest is checked, the verdict cannot be valid\n`);
   return exitCodeOf(results);
+}
+
+/** The folders given, those in a bucket (s3://bucket/prefix/<name>, put there by --upload) fetched into a temporary folder first. */
+async function localFolders(given: readonly string[], endpoint: string | undefined): Promise<string[]> {
+  if (!given.some((g) => g.startsWith('s3://'))) return [...given];
+  const { downloadFolder, folderClient, parseS3Uri } = await import('../runner/s3-folder.js');
+  const local: string[] = [];
+  for (const [i, g] of given.entries()) {
+    if (!g.startsWith('s3://')) {
+      local.push(g);
+      continue;
+    }
+    const place = parseS3Uri(g, 'objcheck merge');
+    const dest = join(mkdtempSync(join(tmpdir(), 'objcheck-merge-')), String(i));
+    const s3 = folderClient(place, endpoint);
+    try {
+      const n = await downloadFolder(s3, place, dest);
+      if (n === 0) throw new UserError(`${g}: no objects there (shards put their folders under s3://bucket/prefix/<name>/shard-I/ with --upload)`);
+      process.stderr.write(`fetched ${n} files from ${g} into ${dest}\n`);
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`${g}: ${(err as Error).name}: ${(err as Error).message}`);
+    } finally {
+      s3.destroy();
+    }
+    local.push(dest);
+  }
+  return local;
 }
 
 /** The folders given, a run folder holding shard-* folders standing for them, in shard order. */

@@ -75,6 +75,10 @@ export interface WorkloadConfig extends TargetConfig {
   clockErrorMs?: number;
   /** --clock-offset-ms, a test knob: this run's wall anchor shifted by so many ms. */
   clockOffsetMs?: number;
+  /** With --shard: s3://bucket/prefix to put the shard's folder in, under <prefix>/<name>/shard-I/. */
+  upload?: string;
+  /** --upload-endpoint: an S3-compatible endpoint for --upload (default: AWS). */
+  uploadEndpoint?: string;
 }
 
 /** What a run says about itself in run.json; `complete` is true only after a normal end. */
@@ -113,10 +117,15 @@ export async function workloadCommand(given: WorkloadConfig): Promise<number> {
   try {
     await openRunTarget(run, session);
     await recordRun(run, session);
-    if (sharesKeys(run.config)) return shardRecorded(run);
-    const results = await checkRun(run, session);
-    await reportRun(run, results);
-    return exitCodeOf(results);
+    let code: number;
+    if (sharesKeys(run.config)) code = shardRecorded(run);
+    else {
+      const results = await checkRun(run, session);
+      await reportRun(run, results);
+      code = exitCodeOf(results);
+    }
+    if (run.config.upload !== undefined) await uploadShard(run);
+    return code;
   } finally {
     await session.close();
   }
@@ -405,6 +414,22 @@ async function untilStartAt(config: WorkloadConfig, stop: AbortSignal): Promise<
   }
   process.stderr.write(`waiting ${(wait / 1000).toFixed(1)} s for --start-at ${new Date(config.startAt).toISOString()}\n`);
   await sleep(wait, stop).catch(() => undefined);
+}
+
+/** --upload: the shard's folder into the bucket, where objcheck merge finds it by the run's name. */
+async function uploadShard(run: ResolvedRun): Promise<void> {
+  const { config, folder, name } = run;
+  const { folderClient, parseS3Uri, uploadFolder } = await import('../runner/s3-folder.js');
+  const place = parseS3Uri(config.upload!, '--upload');
+  const s3 = folderClient(place, config.uploadEndpoint);
+  try {
+    const where = await uploadFolder(s3, folder.dir, place, `${name}/shard-${config.shard!.index}`);
+    process.stdout.write(`uploaded: ${where}\n`);
+  } catch (err) {
+    throw new UserError(`--upload ${config.upload}: ${(err as Error).name}: ${(err as Error).message} (the shard's folder is kept in ${folder.dir})`);
+  } finally {
+    s3.destroy();
+  }
 }
 
 /** A shard on keys other shards write too: its history alone is not a test (it misses their writes). */

@@ -9,9 +9,10 @@ export interface ClockRecord {
   /**
    * One instant read on both clocks: `wallMs` (Date.now(), ms since the epoch, shifted by
    * `offsetMs` when that test knob is given) and `monoNs` (the history's clock: ns since the
-   * run's origin). A history time t is at wall time wallMs + (t - monoNs) / 1e6.
+   * run's origin). A history time t is at wall time wallMs + (t - monoNs) / 1e6. `errorMs`:
+   * how far apart the two reads may be (src/runner/clock.ts); the merge adds it to ε.
    */
-  anchor: { wallMs: number; monoNs: number };
+  anchor: { wallMs: number; monoNs: number; errorMs?: number };
   /** The bound on |this wall clock - true time| in ms; null when no source gave one. */
   epsilonMs: number | null;
   source: ClockSource;
@@ -19,6 +20,11 @@ export interface ClockRecord {
   detail: string;
   /** --clock-offset-ms, a test knob: ms added to this run's wall anchor (a clock that is off). */
   offsetMs?: number;
+}
+
+/** The bound the merge holds the run's ops to: ε and the anchor's own error (0 where ε is unknown). */
+export function widening(clock: ClockRecord): number {
+  return (clock.epsilonMs ?? 0) + (clock.anchor.errorMs ?? 0);
 }
 
 /** A history time (ns since the run's origin) as ns since the epoch, through the run's anchor. */

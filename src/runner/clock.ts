@@ -3,21 +3,36 @@
 import { spawnSync } from 'node:child_process';
 import { parseChronyTracking, type ClockRecord } from '../history/clock.js';
 
+/** An anchor whose instant is known to within this is taken at once; a worse one is bettered on a later tick. */
+const GOOD_ENOUGH_NS = 20_000n;
+
 /**
- * Date.now() and the monotonic clock at one instant. Date.now() counts whole milliseconds: we
- * wait (at most a millisecond, busy) for it to tick, and read the monotonic clock at once, so
- * the anchor is exact to microseconds, not to the millisecond Date.now() would truncate.
+ * Date.now() and the monotonic clock at one instant. Date.now() counts whole milliseconds, so
+ * the instant it ticks is the wall time w.000 exactly; we watch for the tick between two reads
+ * of the monotonic clock, a before and b after each read of Date.now(): the tick to w fell after
+ * the last read that still said w - 1 (after its a) and before the read that says w (before its
+ * b). The midpoint is the anchor, half that span its error. A process preempted between two
+ * reads (a loaded machine) makes one span long, not the anchor wrong: such a tick is kept only
+ * if no better one comes within 50 ms.
  */
 export function takeAnchor(origin: bigint, offsetMs = 0): ClockRecord['anchor'] {
-  const before = Date.now();
-  let wallMs = before;
-  let mono = process.hrtime.bigint();
-  const deadline = mono + 5_000_000n;
-  while (wallMs === before && mono < deadline) {
-    wallMs = Date.now();
-    mono = process.hrtime.bigint();
+  const deadline = process.hrtime.bigint() + 50_000_000n;
+  let best: { wallMs: number; mono: bigint; span: bigint } | undefined;
+  let lastWall = Date.now();
+  let lastA = process.hrtime.bigint();
+  for (;;) {
+    const a = process.hrtime.bigint();
+    const wall = Date.now();
+    const b = process.hrtime.bigint();
+    if (wall !== lastWall) {
+      const span = b - lastA;
+      if (!best || span < best.span) best = { wallMs: wall, mono: lastA + span / 2n, span };
+      if (span <= GOOD_ENOUGH_NS || b > deadline) break;
+    }
+    lastWall = wall;
+    lastA = a;
   }
-  return { wallMs: wallMs + offsetMs, monoNs: Number(mono - origin) };
+  return { wallMs: best.wallMs + offsetMs, monoNs: Number(best.mono - origin), errorMs: Number(best.span) / 2e6 };
 }
 
 /** chrony's bound, when chronyc is installed and answers within a second; undefined otherwise. */

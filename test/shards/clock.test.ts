@@ -38,6 +38,9 @@ describe('the clock record', () => {
     // The history time of "now" through the anchor is now, to within the few ms this took.
     const t = Number(process.hrtime.bigint() - origin);
     expect(Math.abs(wallNs({ anchor: a, epsilonMs: 0, source: 'flag', detail: '' }, t) / 1e6 - now)).toBeLessThan(1000);
+    // The two clocks' reads are close: the anchor's error is what the merge adds to ε.
+    expect(a.errorMs).toBeGreaterThanOrEqual(0);
+    expect(a.errorMs).toBeLessThan(50);
     const shifted = clockRecord(origin, { clockErrorMs: 1, clockOffsetMs: 250 }, undefined);
     expect(shifted.offsetMs).toBe(250);
     expect(shifted.anchor.wallMs - (Date.now() - (Number(process.hrtime.bigint() - origin) - shifted.anchor.monoNs) / 1e6)).toBeGreaterThan(200);

@@ -117,6 +117,31 @@ describe('clock offsets (--clock-offset-ms, a test knob) within ε', () => {
   });
 });
 
+describe('disjoint keys, folders through the bucket (--upload)', () => {
+  it('each shard checks itself and puts its folder in the bucket; merge reads them from there, keys kept apart', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'objcheck-shards-'));
+    const endpoint = await startEmulator([]);
+    // No shared volume: each shard its own results folder, as pods without one.
+    const startAt = new Date(Date.now() + 6000).toISOString();
+    const exits = await Promise.all(
+      [0, 1].map((i) =>
+        run(['workload', '--target', 's3', '--endpoint', endpoint, '--bucket', 'objcheck', '--shard', `${i}/2`, '--keys-mode', 'disjoint', '--start-at', startAt, '--name', 'up', '--results', join(results, `pod-${i}`), '--time-limit', '1', '--upload', 's3://objcheck/uploads', '--upload-endpoint', endpoint]).done,
+      ),
+    );
+    for (const [i, e] of exits.entries()) {
+      expect(e.code, e.stderr).toBe(0);
+      expect(e.stdout).toMatch(/^verdict: VALID$/m);
+      expect(e.stdout).toContain(`uploaded: s3://objcheck/uploads/up/shard-${i}/`);
+    }
+    const m = await run(['merge', 's3://objcheck/uploads/up', '--upload-endpoint', endpoint, '--out', join(results, 'merged')]).done;
+    expect(m.code, m.stdout + m.stderr).toBe(0);
+    expect(m.stdout).toContain('merged 2 shards (disjoint keys), clock bound unknown (not needed on disjoint keys)');
+    const history = await readHistory(join(results, 'merged', 'history.jsonl'));
+    expect(new Set(history.ops.map((o) => o.key!.split('/')[0]))).toEqual(new Set(['shard-0', 'shard-1']));
+    expect(history.ended).toBe(true);
+  });
+});
+
 describe('merge', () => {
   it('of a killed shard: its history marked incomplete, the rest checked, the verdict says so (exit 2)', async () => {
     const results = mkdtempSync(join(tmpdir(), 'objcheck-shards-'));
