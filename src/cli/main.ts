@@ -391,7 +391,8 @@ export async function main(args: string[]): Promise<number> {
           .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'shard folders (<run>/shard-I), or the run folder that holds them, or s3://bucket/prefix/<name> (what --upload put there)' })
           .option('out', { type: 'string', demandOption: true, describe: 'the merged run folder to write (new, or empty)' })
           .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
-          .option('upload-endpoint', { type: 'string', describe: 'an S3-compatible endpoint for s3:// folders (default: AWS)', coerce: url('upload-endpoint') })
+          .option('upload', { type: 'string', describe: 'also put the merged run folder in s3://bucket/prefix/<name of --out>/' })
+          .option('upload-endpoint', { type: 'string', describe: 'an S3-compatible endpoint for s3:// folders and --upload (default: AWS)', coerce: url('upload-endpoint') })
           .option('clock-error-ms', {
             type: 'number',
             describe: "take every shard's clock error ε as this many ms instead of its run.json's (a what-if: 0 shows what the merge would claim with no bound; below the truth it is unsound)",
@@ -405,6 +406,7 @@ export async function main(args: string[]): Promise<number> {
           checkTimeout: argv['check-timeout'],
           ...(argv['clock-error-ms'] !== undefined ? { clockErrorMs: argv['clock-error-ms'] } : {}),
           ...(argv['upload-endpoint'] !== undefined ? { uploadEndpoint: argv['upload-endpoint'] } : {}),
+          ...(argv.upload !== undefined ? { upload: argv.upload } : {}),
         });
       },
     )

@@ -30,6 +30,8 @@ export interface MergeConfig {
   clockErrorMs?: number;
   /** An S3-compatible endpoint for s3:// folders (default: AWS). */
   uploadEndpoint?: string;
+  /** s3://bucket/prefix: also put the merged run folder there, under <prefix>/<out's name>/. */
+  upload?: string;
 }
 
 /** What run.json of a shard says that the merge needs. */
@@ -60,6 +62,8 @@ export interface MergeRecord {
 }
 
 export async function mergeCommand(config: MergeConfig): Promise<number> {
+  // A bad --upload is a usage error before any work, not after it.
+  if (config.upload !== undefined) (await import('../runner/s3-folder.js')).parseS3Uri(config.upload, '--upload');
   const dirs = shardFolders(await localFolders(config.folders, config.uploadEndpoint));
   if (dirs.length === 0) throw new UserError('objcheck merge needs at least one shard folder (<run>/shard-I, written by objcheck workload --shard)');
   const runs = dirs.map(readShardRun);
@@ -149,8 +153,23 @@ export async function mergeCommand(config: MergeConfig): Promise<number> {
   if (report.warning) process.stderr.write(`warning: ${report.warning}\n`);
   process.stdout.write(`merged ${runs.length} shard${runs.length === 1 ? '' : 's'} (${keysMode} keys), ${maxEps === null ? 'clock bound unknown (not needed on disjoint keys): ops not widened' : `clock bound ε = ${maxEps} ms: every op widened by its shard's ε on both sides`}\n`);
   process.stdout.write(`${formatSummary(results)}\nrun folder: ${out}\n${report.report ? `report: ${report.report}\n` : ''}`);
+  if (config.upload !== undefined) await uploadMerged(out, config.upload, config.uploadEndpoint);
   if (!complete) process.stdout.write(`incomplete: ${record.shards.filter((s) => !s.complete).map((s) => basename(s.folder)).join(', ')} did not end normally; the rest is checked, the verdict cannot be valid\n`);
   return exitCodeOf(results);
+}
+
+/** --upload: the merged run folder into the bucket (a pod's own disk goes with the pod). */
+async function uploadMerged(out: string, upload: string, endpoint: string | undefined): Promise<void> {
+  const { folderClient, parseS3Uri, uploadFolder } = await import('../runner/s3-folder.js');
+  const place = parseS3Uri(upload, '--upload');
+  const s3 = folderClient(place, endpoint);
+  try {
+    process.stdout.write(`uploaded: ${await uploadFolder(s3, out, place, basename(out))}\n`);
+  } catch (err) {
+    throw new UserError(`--upload ${upload}: ${(err as Error).name}: ${(err as Error).message} (the merged run is kept in ${out})`);
+  } finally {
+    s3.destroy();
+  }
 }
 
 /** The folders given, those in a bucket (s3://bucket/prefix/<name>, put there by --upload) fetched into a temporary folder first. */

@@ -162,6 +162,9 @@ interface Session {
   close(): Promise<void>;
 }
 
+/** Targets whose store each objcheck process makes for itself: shards on them share nothing. */
+const IN_PROCESS_STORES = ['memory', 'emulator'];
+
 /** Phase 1: the options resolved (the emulator's defaults for the workload included), nothing opened yet. */
 function resolveRun(given: WorkloadConfig): ResolvedRun {
   const workload = workloadFor(given.workload, given.mix);
@@ -175,6 +178,9 @@ function resolveRun(given: WorkloadConfig): ResolvedRun {
   const keysMode = config.keysMode ?? 'shared';
   if (shard && keysMode === 'shared' && shard.count > 1 && !SHARED_KEY_WORKLOADS.includes(workload.name)) {
     throw new UserError(`--keys-mode shared: the ${workload.name} workload's values cannot be made unique across shards (shared keys work with ${SHARED_KEY_WORKLOADS.join(', ')}); use --keys-mode disjoint`);
+  }
+  if (shard && keysMode === 'shared' && shard.count > 1 && IN_PROCESS_STORES.includes(target.name)) {
+    throw new UserError(`--keys-mode shared: the ${target.name} target is a store of this process alone, so the shards would not share keys; point every shard at one store (e.g. \`npm run emulator\`, then --target s3 --endpoint URL)`);
   }
   if (config.startAt !== undefined) msUntilStart(config.startAt, start.getTime());
   // Shards of one test name their folder alike without talking: after the common start.

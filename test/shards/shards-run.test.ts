@@ -133,10 +133,11 @@ describe('disjoint keys, folders through the bucket (--upload)', () => {
       expect(e.stdout).toMatch(/^verdict: VALID$/m);
       expect(e.stdout).toContain(`uploaded: s3://objcheck/uploads/up/shard-${i}/`);
     }
-    const m = await run(['merge', 's3://objcheck/uploads/up', '--upload-endpoint', endpoint, '--out', join(results, 'merged')]).done;
+    const m = await run(['merge', 's3://objcheck/uploads/up', '--upload-endpoint', endpoint, '--out', join(results, 'up-merged'), '--upload', 's3://objcheck/uploads']).done;
     expect(m.code, m.stdout + m.stderr).toBe(0);
+    expect(m.stdout).toContain('uploaded: s3://objcheck/uploads/up-merged/');
     expect(m.stdout).toContain('merged 2 shards (disjoint keys), clock bound unknown (not needed on disjoint keys)');
-    const history = await readHistory(join(results, 'merged', 'history.jsonl'));
+    const history = await readHistory(join(results, 'up-merged', 'history.jsonl'));
     expect(new Set(history.ops.map((o) => o.key!.split('/')[0]))).toEqual(new Set(['shard-0', 'shard-1']));
     expect(history.ended).toBe(true);
   });
