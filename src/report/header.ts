@@ -64,7 +64,8 @@ export function clockWords(run: RunInfo | null): string | undefined {
     const shards = m.shards.map((s) => `${s.folder.split('/').at(-1)}: ${ms(s.epsilonMs)} (${s.source}${s.offsetMs !== undefined ? `, test offset ${s.offsetMs} ms` : ''})${s.complete ? '' : ', incomplete'}`);
     return `ε = ${ms(m.epsilonMs)} across ${m.shards.length} shards on ${m.keysMode} keys (${shards.join('; ')}): every op widened by its shard's ε on both sides, so ops are ordered only where the clocks make it certain; an anomaly whose ops, from several shards, lie within 2ε is not decidable at this clock bound`;
   }
-  if (run?.clock) return `ε = ${ms(run.clock.epsilonMs)} (${run.clock.detail})`;
+  // A shard's own report: the bound its merge will hold it to (a lone run has no use for one).
+  if (run?.clock && run.shard) return `ε = ${ms(run.clock.epsilonMs)} (${run.clock.detail}), shard ${run.shard.index} of ${run.shard.count}`;
   return undefined;
 }
 

@@ -46,3 +46,17 @@ describe('the clock record', () => {
     expect(shifted.anchor.wallMs - (Date.now() - (Number(process.hrtime.bigint() - origin) - shifted.anchor.monoNs) / 1e6)).toBeGreaterThan(200);
   });
 });
+
+describe("the report header's clock bound", () => {
+  it('says ε for a merged run and each shard, for a shard its own, and nothing for a lone run', async () => {
+    const { clockWords } = await import('../../src/report/header.js');
+    const merged = clockWords({
+      merge: { keysMode: 'shared', epsilonMs: 2, shards: [{ folder: '/r/t/shard-0', complete: true, epsilonMs: 2, source: 'chrony' }, { folder: '/r/t/shard-1', complete: false, epsilonMs: 1, source: 'flag', offsetMs: 30 }] },
+    });
+    expect(merged).toMatch(/^ε = 2 ms across 2 shards on shared keys \(shard-0: 2 ms \(chrony\); shard-1: 1 ms \(flag, test offset 30 ms\), incomplete\): every op widened/);
+    expect(merged).toContain('not decidable at this clock bound');
+    expect(clockWords({ clock: { epsilonMs: null, source: 'none', detail: 'no chronyc' }, shard: { index: 1, count: 3 } })).toBe('ε = unknown (no chronyc), shard 1 of 3');
+    expect(clockWords({ clock: { epsilonMs: 1, source: 'flag', detail: '--clock-error-ms 1' } })).toBeUndefined();
+    expect(clockWords(null)).toBeUndefined();
+  });
+});

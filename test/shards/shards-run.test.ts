@@ -81,7 +81,10 @@ describe('3 shards against one emulator, shared keys', () => {
 
   it('quorum model: stale reads in the merged history, reads of one shard against writes of another', async () => {
     const results = mkdtempSync(join(tmpdir(), 'objcheck-shards-'));
-    const endpoint = await startEmulator(['--consistency', 'quorum', '--write-delay', 'exp:40', '--single-replica-reads']);
+    // Each replica gets a write after 1 ms or 1.5 s; a write is acknowledged by the first, and a
+    // read asks one replica: stale for up to 1.5 s, far beyond a loaded machine's latencies
+    // (with exp:40, ops 130 ms slow under a full test run hid every stale read).
+    const endpoint = await startEmulator(['--consistency', 'quorum', '--write-delay', 'mix:0.34*const:1,0.66*const:1500', '--single-replica-reads']);
     const exits = await Promise.all(shards(endpoint, results, ['--time-limit', '2', '--keys', '3', '--clock-error-ms', '1']).map((s) => s.done));
     for (const e of exits) expect(e.code, e.stderr).toBe(0);
     const m = await merge(results, 'merged');
