@@ -239,7 +239,15 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
     .option('probe', { type: 'boolean', default: false, describe: "first check the store against S3's documented rules (objcheck probe); the table goes in run.json and the report" })
     .option('nemesis-interval', { type: 'number', default: 2, describe: 'seconds each fault lasts, and each quiet period between faults', coerce: positive('nemesis-interval') })
     .option('results', { type: 'string', default: 'results', describe: 'folder that holds the run folders' })
-    .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>)' })
+    .option('name', { type: 'string', describe: 'run folder name (default: <workload>-<target>-<UTC time>, the --start-at time when given)' })
+    .option('shard', { type: 'string', describe: 'run shard I of N (I from 0): process numbers of its own, its folder <results>/<name>/shard-I; join the shards with objcheck merge' })
+    .option('start-at', { type: 'string', describe: 'ISO time (e.g. 2026-12-07T05:30:00Z) at which the workers start: the same for every shard, so that they overlap' })
+    .option('keys-mode', { type: 'string', choices: ['shared', 'disjoint'], describe: 'with --shard: every shard on the same keys (shared, the default: anomalies across clients) or each on its own (disjoint: exact checks)' })
+    .option('clock-error-ms', { type: 'number', describe: "bound on this machine's clock error in ms, for objcheck merge (default: chrony's, when chronyc answers)", coerce: nonNegativeOpt('clock-error-ms') })
+    .option('clock-offset-ms', { type: 'number', describe: 'TEST ONLY: shift this run\'s wall-clock anchor by so many ms, as a clock that is off would (to see what ε is for)' })
+    .option('upload', { type: 'string', describe: "with --shard: put the shard's folder in s3://bucket/prefix/<name>/shard-I/ (credentials: the AWS default chain), where objcheck merge s3://bucket/prefix/<name> finds it" })
+    .option('upload-endpoint', { type: 'string', describe: 'an S3-compatible endpoint for --upload (default: AWS)', coerce: url('upload-endpoint') })
+    .group(['shard', 'start-at', 'keys-mode', 'clock-error-ms', 'clock-offset-ms', 'upload', 'upload-endpoint'], 'Shards (many machines, one test; see docs/architecture.md):')
     .check((argv) => {
       if (argv['read-target'] !== undefined && argv.workload !== 'replication') throw new UserError('--read-target applies to --workload replication only');
       if (argv['lag-span'] !== undefined && argv.workload !== 'pbs') throw new UserError('--lag-span applies to --workload pbs only');
@@ -252,6 +260,10 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
           throw new UserError(`--mix: ${(err as Error).message}`);
         }
       }
+      if (argv['keys-mode'] !== undefined && argv.shard === undefined) throw new UserError('--keys-mode applies with --shard only');
+      if (argv.upload !== undefined && argv.shard === undefined) throw new UserError('--upload applies with --shard only');
+      if (argv['upload-endpoint'] !== undefined && argv.upload === undefined) throw new UserError('--upload-endpoint applies with --upload only');
+      if (argv['clock-offset-ms'] !== undefined && !Number.isFinite(argv['clock-offset-ms'])) throw new UserError(`--clock-offset-ms must be a number of ms, got ${show(argv['clock-offset-ms'])}`);
       if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
         throw new UserError(`--seed must be a whole number from 0 to 4294967295, got ${show(argv.seed)}`);
       }
@@ -269,8 +281,8 @@ export async function main(args: string[]): Promise<number> {
   let code: number | undefined;
   const [{ default: yargs }, check, work] = await Promise.all([
     import('yargs'),
-    args[0] === 'workload' || args[0] === 'probe' || args[0] === 'report' ? undefined : loadCheck(),
-    args[0] === 'check' || args[0] === 'report' ? undefined : loadWorkload(),
+    args[0] === 'workload' || args[0] === 'probe' || args[0] === 'report' || args[0] === 'merge' ? undefined : loadCheck(),
+    args[0] === 'check' || args[0] === 'report' || args[0] === 'merge' ? undefined : loadWorkload(),
   ]);
   const parser = yargs(args)
     .scriptName('objcheck')
@@ -307,6 +319,7 @@ export async function main(args: string[]): Promise<number> {
           nemesisInterval: argv['nemesis-interval']!,
           results: argv.results,
           name: argv.name,
+          ...(await shardOptions(argv)),
         });
       },
     )
@@ -360,7 +373,7 @@ export async function main(args: string[]): Promise<number> {
     // variadic positionals, yargs#2011): refuse it plainly instead.
     .check((argv) => {
       for (const [key, value] of Object.entries(argv)) {
-        if (key !== '_' && key !== 'files' && key !== 'checkers' && key !== 'nemesis' && key !== 'runs' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
+        if (key !== '_' && key !== 'files' && key !== 'folders' && key !== 'checkers' && key !== 'nemesis' && key !== 'runs' && !/[A-Z]/.test(key) && Array.isArray(value)) throw new UserError(`--${key} was given more than once`);
       }
       return true;
     })
@@ -371,6 +384,33 @@ export async function main(args: string[]): Promise<number> {
       async (argv) => {
         const { probeCommand } = await import('./probe-command.js');
         code = await probeCommand({ ...targetConfig(argv), json: argv.json });
+      },
+    )
+    .command(
+      'merge <folders..>',
+      'join the shards of one test (objcheck workload --shard) into one run: one history on one timeline, checked and reported',
+      (y) =>
+        y
+          .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'shard folders (<run>/shard-I), or the run folder that holds them, or s3://bucket/prefix/<name> (what --upload put there)' })
+          .option('out', { type: 'string', demandOption: true, describe: 'the merged run folder to write (new, or empty)' })
+          .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
+          .option('upload', { type: 'string', describe: 'also put the merged run folder in s3://bucket/prefix/<name of --out>/' })
+          .option('upload-endpoint', { type: 'string', describe: 'an S3-compatible endpoint for s3:// folders and --upload (default: AWS)', coerce: url('upload-endpoint') })
+          .option('clock-error-ms', {
+            type: 'number',
+            describe: "take every shard's clock error ε as this many ms instead of its run.json's (a what-if: 0 shows what the merge would claim with no bound; below the truth it is unsound)",
+            coerce: nonNegativeOpt('clock-error-ms'),
+          }),
+      async (argv) => {
+        const { mergeCommand } = await import('./merge-command.js');
+        code = await mergeCommand({
+          folders: argv.folders as string[],
+          out: argv.out,
+          checkTimeout: argv['check-timeout'],
+          ...(argv['clock-error-ms'] !== undefined ? { clockErrorMs: argv['clock-error-ms'] } : {}),
+          ...(argv['upload-endpoint'] !== undefined ? { uploadEndpoint: argv['upload-endpoint'] } : {}),
+          ...(argv.upload !== undefined ? { upload: argv.upload } : {}),
+        });
       },
     )
     .command(
@@ -386,7 +426,7 @@ export async function main(args: string[]): Promise<number> {
         code = await reportCommand({ runs: (argv.runs as string[] | undefined) ?? [], junit: argv.junit, index: argv.index });
       },
     )
-    .demandCommand(1, 'name a command: workload, check, baseline, probe or report')
+    .demandCommand(1, 'name a command: workload, check, baseline, probe, report or merge')
     .strict()
     .help()
     .alias('help', 'h')
@@ -402,6 +442,20 @@ export async function main(args: string[]): Promise<number> {
   return code ?? EXIT.valid;
 }
 
+/** --shard, --start-at, --keys-mode and the clock flags, parsed (src/runner/shard.ts says what they mean). */
+async function shardOptions(argv: { shard?: string; 'start-at'?: string; 'keys-mode'?: string; 'clock-error-ms'?: number; 'clock-offset-ms'?: number; upload?: string; 'upload-endpoint'?: string }) {
+  const { parseShard, parseStartAt } = await import('../runner/shard.js');
+  if (argv.upload !== undefined) (await import('../runner/s3-folder.js')).parseS3Uri(argv.upload, '--upload');
+  return {
+    ...(argv.upload !== undefined ? { upload: argv.upload } : {}),
+    ...(argv['upload-endpoint'] !== undefined ? { uploadEndpoint: argv['upload-endpoint'] } : {}),
+    ...(argv.shard !== undefined ? { shard: parseShard(argv.shard), keysMode: (argv['keys-mode'] ?? 'shared') as 'shared' | 'disjoint' } : {}),
+    ...(argv['start-at'] !== undefined ? { startAt: parseStartAt(argv['start-at']) } : {}),
+    ...(argv['clock-error-ms'] !== undefined ? { clockErrorMs: argv['clock-error-ms'] } : {}),
+    ...(argv['clock-offset-ms'] !== undefined ? { clockOffsetMs: argv['clock-offset-ms'] } : {}),
+  };
+}
+
 /** Reads --baseline before anything runs: a bad file is a usage error, not a failed run. */
 async function loadBaseline(file: string) {
   const { readBaseline } = await import('../check/baseline.js');
@@ -415,7 +469,7 @@ async function loadBaseline(file: string) {
  */
 export function inUserWords(message: string, args: readonly string[]): string {
   const command = args[0];
-  const help = command && ['workload', 'check', 'baseline', 'probe', 'report'].includes(command) ? `objcheck ${command} --help` : 'objcheck --help';
+  const help = command && ['workload', 'check', 'baseline', 'probe', 'report', 'merge'].includes(command) ? `objcheck ${command} --help` : 'objcheck --help';
   if (/^Not enough non-option arguments/.test(message) && command === 'check') return `objcheck check needs at least one history file or run folder (${help})`;
   const invalid = /^Invalid values?: Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/.exec(message);
   if (invalid) return `--${invalid[1]} ${invalid[2]} is not one of ${invalid[3]!.replace(/"/g, '')}`;

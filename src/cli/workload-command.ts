@@ -10,6 +10,10 @@ import { defaultRunName, discardRunFolder, makeRunFolder, markLatest, planRunFol
 import { FaultSession } from '../nemesis/session.js';
 import { runFinalPhase, type FinalPhaseOutcome } from '../runner/final-phase.js';
 import { countingBytes } from '../runner/byte-counter.js';
+import { clockRecord } from '../runner/clock.js';
+import { msUntilStart, SHARED_KEY_WORKLOADS, START_AT_GRACE_MS, type KeysMode, type Shard } from '../runner/shard.js';
+import type { ClockRecord } from '../history/clock.js';
+import { sleep } from '../util/sleep.js';
 import { runWorkers, type Progress, type StopReason, type WorkersOutcome } from '../runner/run-workers.js';
 import { targets } from '../targets/registry.js';
 import type { OpenTarget, Target } from '../targets/target.js';
@@ -61,6 +65,20 @@ export interface WorkloadConfig extends TargetConfig {
   /** Faults to inject (src/nemesis/registry.ts), alternating with healing every nemesisInterval s. */
   nemesis: string[];
   nemesisInterval: number;
+  /** --shard I/N: this run is shard I of N (src/runner/shard.ts); its folder is <results>/<name>/shard-I. */
+  shard?: Shard;
+  /** --start-at, ms since the epoch: the workers start then (every shard at the same instant). */
+  startAt?: number;
+  /** With --shard: the shards on the same keys (shared) or each on its own (disjoint). */
+  keysMode?: KeysMode;
+  /** --clock-error-ms: the bound on this machine's clock error, when chrony cannot say. */
+  clockErrorMs?: number;
+  /** --clock-offset-ms, a test knob: this run's wall anchor shifted by so many ms. */
+  clockOffsetMs?: number;
+  /** With --shard: s3://bucket/prefix to put the shard's folder in, under <prefix>/<name>/shard-I/. */
+  upload?: string;
+  /** --upload-endpoint: an S3-compatible endpoint for --upload (default: AWS). */
+  uploadEndpoint?: string;
 }
 
 /** What a run says about itself in run.json; `complete` is true only after a normal end. */
@@ -86,6 +104,10 @@ interface RunRecord {
   probe?: ProbeResult[];
   /** With --quiesce: how the final phase went. */
   finalPhase?: { quiesceS: number } & FinalPhaseOutcome;
+  /** The wall anchor and ε of this run's clock (src/history/clock.ts), for `objcheck merge`; set as the workers start. */
+  clock?: ClockRecord;
+  /** With --shard: which, of how many, on which keys. */
+  shard?: { index: number; count: number; keysMode: KeysMode; startAt?: string };
 }
 
 /** `objcheck workload`: resolve, open the target, run, check, report; returns the exit code. */
@@ -95,9 +117,15 @@ export async function workloadCommand(given: WorkloadConfig): Promise<number> {
   try {
     await openRunTarget(run, session);
     await recordRun(run, session);
-    const results = await checkRun(run, session);
-    await reportRun(run, results);
-    return exitCodeOf(results);
+    let code: number;
+    if (sharesKeys(run.config)) code = shardRecorded(run);
+    else {
+      const results = await checkRun(run, session);
+      await reportRun(run, results);
+      code = exitCodeOf(results);
+    }
+    if (run.config.upload !== undefined) await uploadShard(run);
+    return code;
   } finally {
     await session.close();
   }
@@ -134,6 +162,9 @@ interface Session {
   close(): Promise<void>;
 }
 
+/** Targets whose store each objcheck process makes for itself: shards on them share nothing. */
+const IN_PROCESS_STORES = ['memory', 'emulator'];
+
 /** Phase 1: the options resolved (the emulator's defaults for the workload included), nothing opened yet. */
 function resolveRun(given: WorkloadConfig): ResolvedRun {
   const workload = workloadFor(given.workload, given.mix);
@@ -143,7 +174,17 @@ function resolveRun(given: WorkloadConfig): ResolvedRun {
   const start = new Date();
   const origin = process.hrtime.bigint();
   const resultsDir = resolve(config.results);
-  const name = config.name ?? defaultRunName(workload.name, target.name, start);
+  const { shard } = config;
+  const keysMode = config.keysMode ?? 'shared';
+  if (shard && keysMode === 'shared' && shard.count > 1 && !SHARED_KEY_WORKLOADS.includes(workload.name)) {
+    throw new UserError(`--keys-mode shared: the ${workload.name} workload's values cannot be made unique across shards (shared keys work with ${SHARED_KEY_WORKLOADS.join(', ')}); use --keys-mode disjoint`);
+  }
+  if (shard && keysMode === 'shared' && shard.count > 1 && IN_PROCESS_STORES.includes(target.name)) {
+    throw new UserError(`--keys-mode shared: the ${target.name} target is a store of this process alone, so the shards would not share keys; point every shard at one store (e.g. \`npm run emulator\`, then --target s3 --endpoint URL)`);
+  }
+  if (config.startAt !== undefined) msUntilStart(config.startAt, start.getTime());
+  // Shards of one test name their folder alike without talking: after the common start.
+  const name = config.name ?? defaultRunName(workload.name, target.name, config.startAt !== undefined ? new Date(config.startAt) : start);
   const record: RunRecord = {
     name,
     complete: false,
@@ -155,9 +196,11 @@ function resolveRun(given: WorkloadConfig): ResolvedRun {
     config,
     ...(added.length > 0 ? { emulatorDefaults: added } : {}),
     tool: toolInfo(),
+    ...(shard ? { shard: { ...shard, keysMode, ...(config.startAt !== undefined ? { startAt: new Date(config.startAt).toISOString() } : {}) } } : {}),
   };
   if (added.length > 0) process.stderr.write(`${emulatorDefaultsLine(workload.name, added)}\n`);
-  return { workload, config, added, target, name, resultsDir, folder: planRunFolder(resultsDir, name), record, origin };
+  const folder = shard ? planRunFolder(join(resultsDir, name), `shard-${shard.index}`) : planRunFolder(resultsDir, name);
+  return { workload, config, added, target, name, resultsDir, folder, record, origin };
 }
 
 /** Signals, the exit hook and the faults, for the life of the run; the session closes them all. */
@@ -211,9 +254,9 @@ async function openRunTarget(run: ResolvedRun, session: Session): Promise<void> 
     // Say what we wait for only when the wait is noticeable (starting a server, a preflight).
     const slow = setTimeout(() => process.stderr.write(`opening ${target.name}…\n`), 300);
     session.opened = await openTarget(target, {
-      prefix: `objcheck/${name}/`,
       seed: config.seed,
       ...openOptions(config),
+      ...targetPlace(config, name),
       concurrency: config.concurrency,
       latencyMs: config.latency,
       ...(config.readTarget !== undefined ? { readTarget: config.readTarget } : {}),
@@ -257,6 +300,11 @@ async function recordRun(run: ResolvedRun, session: Session): Promise<void> {
   const progress: Progress = { started: 0, ok: 0, fail: 0, info: 0, late: 0 };
   const counting = (session.counting = countingBytes(opened.client));
   const timeLimitMs = config.timeLimit === undefined ? undefined : config.timeLimit * 1000;
+  await untilStartAt(config, stop.signal);
+  // The anchor is read as the workers start: the wall clock is slewed by NTP while the
+  // monotonic one is not, so an anchor near the ops maps them best.
+  record.clock = clockRecord(run.origin, config);
+  writeJsonAtomic(folder.runJson, record);
   const runStartNs = recorder.now();
   const clientFor = await faults?.splitWorkers(opened, config.concurrency, (c) => countingBytes(c, counting.bytes).client);
   faults?.start(opened, recorder, stop.signal);
@@ -279,6 +327,7 @@ async function recordRun(run: ResolvedRun, session: Session): Promise<void> {
         tuning: workloadTuning(config),
         valueSize: config.valueSize,
         stop: stop.signal,
+        ...(config.shard ? { shard: { shard: config.shard, keysMode: config.keysMode ?? 'shared' } } : {}),
       },
       progress,
     );
@@ -332,7 +381,8 @@ async function checkRun(run: ResolvedRun, session: Session): Promise<Results> {
   const results = config.baseline ? applyBaseline(checked, config.baseline, target.name) : checked;
   results.stats.bytes = bandwidth(session.counting!.bytes, results.stats.durationS);
   writeJsonAtomic(folder.resultsJson, results);
-  markLatest(resultsDir, folder.dir);
+  // A shard's folder is one level down and only part of a test: `latest` is for whole runs.
+  if (!config.shard) markLatest(resultsDir, folder.dir);
   return results;
 }
 
@@ -345,6 +395,65 @@ async function reportRun(run: ResolvedRun, results: Results): Promise<void> {
   if (added.length > 0) process.stdout.write(`${emulatorDefaultsLine(workload.name, added)}\n`);
   process.stdout.write(`${formatSummary(results)}\nrun folder: ${folder.dir}\n${report.report ? `report: ${report.report}\n` : ''}`);
   if (!record.complete) process.stdout.write(`the run ${record.stopReason === 'target-down' ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
+}
+
+/**
+ * Where the run's objects go. Shards with shared keys share the run's prefix, and keep their
+ * objects (a shard that ends first would delete what the others still read; delete the prefix
+ * after the merge); disjoint shards each have a prefix of their own, cleaned up as usual.
+ */
+function targetPlace(config: WorkloadConfig, name: string): { prefix: string; keepObjects?: boolean } {
+  if (!config.shard) return { prefix: `objcheck/${name}/` };
+  if ((config.keysMode ?? 'shared') === 'disjoint') return { prefix: `objcheck/${name}/shard-${config.shard.index}/` };
+  if (!config.keepObjects) process.stderr.write(`shard ${config.shard.index}/${config.shard.count}: shared keys: the objects under objcheck/${name}/ are kept (other shards may still read them); delete them after the merge\n`);
+  return { prefix: `objcheck/${name}/`, keepObjects: true };
+}
+
+/** With --start-at: wait for it (a SIGINT ends the wait; the workers then see the stop at once). */
+async function untilStartAt(config: WorkloadConfig, stop: AbortSignal): Promise<void> {
+  if (config.startAt === undefined) return;
+  // Checked at launch; a slow opening (a preflight, a store starting) only makes the shard late.
+  const wait = config.startAt - Date.now();
+  if (wait <= 0) {
+    if (-wait > START_AT_GRACE_MS) process.stderr.write(`warning: opening the target took past --start-at: starting ${(-wait / 1000).toFixed(1)} s late (the shards overlap less)\n`);
+    return;
+  }
+  process.stderr.write(`waiting ${(wait / 1000).toFixed(1)} s for --start-at ${new Date(config.startAt).toISOString()}\n`);
+  await sleep(wait, stop).catch(() => undefined);
+}
+
+/** --upload: the shard's folder into the bucket, where objcheck merge finds it by the run's name. */
+async function uploadShard(run: ResolvedRun): Promise<void> {
+  const { config, folder, name } = run;
+  const { folderClient, parseS3Uri, uploadFolder } = await import('../runner/s3-folder.js');
+  const place = parseS3Uri(config.upload!, '--upload');
+  const s3 = folderClient(place, config.uploadEndpoint);
+  try {
+    const where = await uploadFolder(s3, folder.dir, place, `${name}/shard-${config.shard!.index}`);
+    process.stdout.write(`uploaded: ${where}\n`);
+  } catch (err) {
+    throw new UserError(`--upload ${config.upload}: ${(err as Error).name}: ${(err as Error).message} (the shard's folder is kept in ${folder.dir})`);
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** A shard on keys other shards write too: its history alone is not a test (it misses their writes). */
+function sharesKeys(config: WorkloadConfig): boolean {
+  return config.shard !== undefined && config.shard.count > 1 && (config.keysMode ?? 'shared') === 'shared';
+}
+
+/**
+ * The end of a shard on shared keys: checked alone, its reads of other shards' writes would be
+ * "values no op wrote"; only the merge can check it. Exit 0 when it recorded to its end (a
+ * Kubernetes Job counts the pod done), 2 when not.
+ */
+function shardRecorded(run: ResolvedRun): number {
+  const { folder, record, config } = run;
+  const { index, count } = config.shard!;
+  process.stdout.write(`shard ${index}/${count} recorded (shared keys: checked only as a whole, by objcheck merge)\nrun folder: ${folder.dir}\n`);
+  if (!record.complete) process.stdout.write(`the shard ${record.stopReason === 'target-down' ? 'stopped because the target went down' : 'was interrupted'}: its history is incomplete\n`);
+  return record.complete ? EXIT.valid : EXIT.unknown;
 }
 
 /** The options of particular workloads that the command line gave (the runner passes them on untouched). */

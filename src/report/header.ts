@@ -56,6 +56,27 @@ function valueText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** The clock bound in words: a merged run's ε and its shards, or a single run's ε and its source. */
+export function clockWords(run: RunInfo | null): string | undefined {
+  const ms = (v: number | null) => (v === null ? 'unknown' : `${v} ms`);
+  if (run?.merge) {
+    const m = run.merge;
+    const shards = m.shards.map((s) => `${s.folder.split('/').at(-1)}: ${ms(s.epsilonMs)} (${s.source}${s.offsetMs !== undefined ? `, test offset ${s.offsetMs} ms` : ''})${s.complete ? '' : ', incomplete'}`);
+    return `ε = ${ms(m.epsilonMs)} across ${m.shards.length} shards on ${m.keysMode} keys (${shards.join('; ')}): every op widened by its shard's ε on both sides, so ops are ordered only where the clocks make it certain; an anomaly whose ops, from several shards, lie within 2ε is not decidable at this clock bound`;
+  }
+  // A shard's own report: the bound its merge will hold it to (a lone run has no use for one).
+  if (run?.clock && run.shard) return `ε = ${ms(run.clock.epsilonMs)} (${run.clock.detail}), shard ${run.shard.index} of ${run.shard.count}`;
+  return undefined;
+}
+
+/** Anomalies set apart by objcheck merge (src/check/clock-bound.ts): shown, never counted. */
+function undecidableList(results: Results): string {
+  const rows = Object.entries(results.checkers).flatMap(([name, r]) =>
+    Array.isArray(r.undecidable) ? (r.undecidable as { explanation: string; undecidable: string }[]).map((a) => `<li><b>${escapeHtml(name)}</b>: ${escapeHtml(a.explanation)} <span class="muted">(${escapeHtml(a.undecidable)})</span></li>`) : [],
+  );
+  return rows.length === 0 ? '' : `<details><summary>${rows.length} not decidable at this clock bound</summary><ul>${rows.join('')}</ul></details>`;
+}
+
 export function header(name: string, run: RunInfo | null, results: Results, renderer: Renderer): string {
   const tool = run?.tool;
   const commit = tool?.git ? `${tool.git.commit}${tool.git.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown';
@@ -74,6 +95,10 @@ export function header(name: string, run: RunInfo | null, results: Results, rend
     ['started', escapeHtml(run?.start ?? 'unknown')],
     ['duration', escapeHtml(durationAndRate(results))],
     ['complete', escapeHtml(complete)],
+    ...((): [string, string][] => {
+      const clock = clockWords(run);
+      return clock ? [['clock bound', escapeHtml(clock)]] : [];
+    })(),
     ['operations', opsTable(results)],
     ['tool', escapeHtml(`${tool?.name ?? 'objcheck'} ${tool?.version ?? 'unknown'}, commit ${commit}${tool?.node ? `, Node ${tool.node}` : ''}`)],
     ['report', escapeHtml(`rendered by objcheck ${renderer.version}${renderer.commit ? ` (commit ${renderer.commit})` : ''} from history.jsonl and results.json`)],
@@ -82,6 +107,7 @@ export function header(name: string, run: RunInfo | null, results: Results, rend
 <h1>objcheck report: ${escapeHtml(name)}</h1>
 <p class="big">verdict: <span class="verdict ${verdictClass(results.valid)}" id="overall-verdict">${overallWords(results.valid)}</span>${results.complete ? '' : ' <span class="muted">(the run is incomplete)</span>'}</p>
 ${checkersTable(results)}
+${undecidableList(results)}
 <dl class="facts">
 ${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('\n')}
 </dl>

@@ -22,6 +22,12 @@ export interface RunInfo {
   lateOps?: number;
   /** With --probe: the conformance probe's table. */
   probe?: ProbeResult[];
+  /** The run's clock (src/history/clock.ts): its bound ε and where it came from. */
+  clock?: { epsilonMs: number | null; source: string; detail: string; offsetMs?: number };
+  /** With --shard: which shard of how many. */
+  shard?: { index: number; count: number };
+  /** A merged run (objcheck merge): its shards and the bound their ops are held to (src/cli/merge-command.ts's MergeRecord). */
+  merge?: { keysMode: string; epsilonMs: number | null; shards: { folder: string; complete: boolean; epsilonMs: number | null; source: string; offsetMs?: number }[]; splitOps?: number };
 }
 
 /** One run, ready to render. */

@@ -2,6 +2,7 @@ import type { Recorder } from '../history/recorder.js';
 import type { TargetClient } from '../targets/target.js';
 import { sleep } from '../util/sleep.js';
 import { Performer, recordOp } from './perform.js';
+import { firstProcess, processStride, shardGenerator, type KeysMode, type Shard } from './shard.js';
 import { AFTER_UPDATE, type OpSpec, type Workload, type WorkloadTuning } from '../../workloads/workload.js';
 
 export interface RunLimits {
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   valueSize?: number;
   /** Aborted on SIGINT/SIGTERM: no new operations; those in flight are cut short. */
   stop: AbortSignal;
+  /** With --shard: process numbers no other shard uses; on shared keys, values no other shard writes. */
+  shard?: { shard: Shard; keysMode: KeysMode };
 }
 
 export type StopReason = 'time-limit' | 'ops-limit' | 'exhausted' | 'interrupted';
@@ -59,7 +62,9 @@ export interface WorkersOutcome {
 
 export async function runWorkers(options: WorkerOptions, progress: Progress): Promise<WorkersOutcome> {
   const { workload, client, recorder, limits, stop } = options;
-  const generator = workload.generator({ ...options.tuning, seed: options.seed, keys: options.keys });
+  const own = workload.generator({ ...options.tuning, seed: options.seed, keys: options.keys });
+  const shard = options.shard?.shard;
+  const generator = shard && options.shard!.keysMode === 'shared' ? shardGenerator(own, shard) : own;
   // Limits count from the first operation, not from process start: opening a target (starting
   // a cluster, a preflight) can take longer than the run itself.
   const startNs = recorder.now();
@@ -120,7 +125,8 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
     }
   };
 
-  const processes = Array.from({ length: options.concurrency }, (_, i) => i);
+  const processes = Array.from({ length: options.concurrency }, (_, i) => firstProcess(i, shard));
+  const stride = processStride(options.concurrency, shard);
   const worker = async (w: number): Promise<void> => {
     let process = processes[w]!;
     const performer = performerOf(w);
@@ -195,8 +201,9 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
         progress[outcome.type]++;
         next = outcome.type === 'ok' ? workload.followUp?.(next.op, outcome.value) : undefined;
       }
-      // Jepsen's numbering: a worker's processes are w, w + n, w + 2n…, so process % n = worker.
-      if (outcome.type === 'info') processes[w] = process = process + options.concurrency;
+      // Jepsen's numbering: a worker's processes are w, w + n, w + 2n…, so process % n = worker
+      // (with shards, n is concurrency times the shards, and a shard's numbers are its own).
+      if (outcome.type === 'info') processes[w] = process = process + stride;
     }
   };
 

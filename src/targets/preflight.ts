@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { UserError } from '../util/errors.js';
 import { httpStatus } from './s3-errors.js';
@@ -52,7 +53,8 @@ export async function preflight(s3: S3Client, run: RunBucket, options: Preflight
       throw new UserError(options.notRunning && refused(err) ? `${why}: ${options.notRunning}` : why);
     }
   }
-  const canary = '.objcheck-preflight';
+  // A name of its own: the shards of one test (objcheck workload --shard) preflight one prefix at once.
+  const canary = `.objcheck-preflight-${randomBytes(4).toString('hex')}`;
   const body = new TextEncoder().encode(`objcheck preflight ${Date.now()}`);
   const key = prefix + canary;
   try {
