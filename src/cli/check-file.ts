@@ -7,6 +7,8 @@ import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../util/errors.js';
 import type { History } from '../history/event.js';
 import { readGroundTruth } from '../history/ground-truth.js';
+import { readHistory } from '../history/read.js';
+import type { CheckProgress } from './check-progress.js';
 import { writeJsonAtomic } from '../runner/run-folder.js';
 import { linearizableChecker } from '../check/linearizable-checker.js';
 import { applyBaseline, type Baseline } from '../check/baseline.js';
@@ -45,14 +47,14 @@ interface Source {
 const MODEL_OF_FORMAT: Record<ImportFormat, string | undefined> = { jsonl: undefined, 'etcd-log': 'cas-register', 'kv-edn': 'kv', 'jepsen-edn': 'cas-register' };
 
 /** Reads one run folder or history file and runs the checkers that apply to it. */
-export async function checkFile(file: string, settings: FileCheckSettings): Promise<FileVerdict> {
+export async function checkFile(file: string, settings: FileCheckSettings, progress?: CheckProgress): Promise<FileVerdict> {
   let source: Source;
   let format: ImportFormat;
   let history;
   try {
     source = locate(file);
     format = settings.format ?? detectFormat(source.history);
-    history = await importHistory(source.history, format);
+    history = format === 'jsonl' && progress ? await readHistory(source.history, (n) => (progress.bytesRead += n)) : await importHistory(source.history, format);
   } catch (err) {
     if (err instanceof UserError) return { file, error: err.message };
     throw err;

@@ -7,9 +7,10 @@ import { EventScanner } from './scan-event.js';
 
 /**
  * Reads and checks a history file (JSON Lines). A file that breaks the format is a user
- * error naming the file, the line (from 1) and what is wrong with it.
+ * error naming the file, the line (from 1) and what is wrong with it. `onBytes` hears of each
+ * chunk read (progress).
  */
-export async function readHistory(file: string): Promise<History> {
+export async function readHistory(file: string, onBytes?: (n: number) => void): Promise<History> {
   try {
     const s = await stat(file);
     if (!s.isFile()) throw new UserError(`${file}: not a file`);
@@ -70,6 +71,7 @@ export async function readHistory(file: string): Promise<History> {
   let carry: Buffer[] = [];
   for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
     const bytes = chunk as Buffer;
+    onBytes?.(bytes.length);
     let start = 0;
     let nl = bytes.indexOf(10);
     if (nl >= 0 && carry.length > 0) {
