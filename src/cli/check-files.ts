@@ -54,6 +54,8 @@ export async function checkFiles(
   const progress = newCheckProgress(bytes);
   const display = showCheckProgress(progress, out);
   const helpers = bytes < parallelMinBytes ? 0 : Math.max(0, Math.min(cores - 1, files.length - 1));
+  // Files on several threads already: each one on its own thread (no pool inside a file).
+  if (helpers > 0) settings = { ...settings, jobs: 1 };
   const workers = Array.from({ length: helpers }, () => runWorker(files, settings, take, (i, v) => (progress.bytesRead += sizes[i]!, deliver(i, v))));
   try {
     // This thread works too, yielding between files so that the workers' requests are answered.

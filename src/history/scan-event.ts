@@ -181,7 +181,7 @@ export class EventScanner {
  * inside the object, as JSON.parse does, where adding them one by one would put the later ones
  * in a separate store (more memory and time for each of millions of events).
  */
-function eventOf(index: number, time: number, process: ProcessId, type: EventType, f: string, key: string | undefined, value: unknown, error: string | undefined): HistoryEvent {
+export function eventOf(index: number, time: number, process: ProcessId, type: EventType, f: string, key: string | undefined, value: unknown, error: string | undefined): HistoryEvent {
   if (key !== undefined) {
     if (value !== undefined) return error === undefined ? { index, time, process, type, f, key, value } : { index, time, process, type, f, key, value, error };
     return error === undefined ? { index, time, process, type, f, key } : { index, time, process, type, f, key, error };

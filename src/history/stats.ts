@@ -1,4 +1,4 @@
-import type { History } from './event.js';
+import type { History, Op } from './event.js';
 
 export interface LatencySummary {
   count: number;
@@ -36,34 +36,46 @@ export function bandwidth(counts: { written: number; read: number }, durationS: 
 
 /** Counts and latency quantiles of a history: what the summary and the report show. */
 export function historyStats(history: History): HistoryStats {
-  const ops: Record<string, Record<string, number>> = {};
-  const latencies = new Map<string, number[]>();
-  let completed = 0;
-  for (const op of history.ops) {
-    const byType = (ops[op.f] ??= { ok: 0, fail: 0, info: 0, open: 0 });
-    byType[op.type] = (byType[op.type] ?? 0) + 1;
-    if (op.completeTime !== null && op.type !== 'info') {
-      completed++;
-      let l = latencies.get(op.f);
-      if (!l) latencies.set(op.f, (l = []));
-      l.push((op.completeTime - op.invokeTime) / 1e6);
+  const acc = new StatsAccumulator();
+  for (const op of history.ops) acc.add(op.f, op.type, op.invokeTime, op.completeTime);
+  return acc.finish(history.ops[0]?.invokeTime ?? 0, history.events.at(-1)?.time ?? 0);
+}
+
+/** historyStats op by op, for a reader that never holds the ops (a history checked in compact form). */
+export class StatsAccumulator {
+  private readonly ops: Record<string, Record<string, number>> = {};
+  private readonly latencies = new Map<string, number[]>();
+  private completed = 0;
+  private total = 0;
+
+  add(f: string, type: Op['type'], invokeTime: number, completeTime: number | null): void {
+    this.total++;
+    const byType = (this.ops[f] ??= { ok: 0, fail: 0, info: 0, open: 0 });
+    byType[type] = (byType[type] ?? 0) + 1;
+    if (completeTime !== null && type !== 'info') {
+      this.completed++;
+      let l = this.latencies.get(f);
+      if (!l) this.latencies.set(f, (l = []));
+      l.push((completeTime - invokeTime) / 1e6);
     }
   }
-  const first = history.ops[0]?.invokeTime ?? 0;
-  const last = history.events.at(-1)?.time ?? 0;
-  const durationS = Math.max(0, last - first) / 1e9;
-  const latencyMs: Record<string, LatencySummary> = {};
-  // By code point: localeCompare would load ICU's collator (~10 ms) for a few ASCII names.
-  for (const [f, l] of [...latencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) latencyMs[f] = summarize(l);
-  const all = [...latencies.values()].flat();
-  if (all.length > 0) latencyMs['all'] = summarize(all);
-  return {
-    ops,
-    total: history.ops.length,
-    durationS,
-    opsPerS: durationS > 0 ? completed / durationS : 0,
-    latencyMs,
-  };
+
+  /** The stats, given the first op's invocation and the last event's time. */
+  finish(firstInvokeTime: number, lastEventTime: number): HistoryStats {
+    const durationS = Math.max(0, lastEventTime - firstInvokeTime) / 1e9;
+    const latencyMs: Record<string, LatencySummary> = {};
+    // By code point: localeCompare would load ICU's collator (~10 ms) for a few ASCII names.
+    for (const [f, l] of [...this.latencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) latencyMs[f] = summarize(l);
+    const all = [...this.latencies.values()].flat();
+    if (all.length > 0) latencyMs['all'] = summarize(all);
+    return {
+      ops: this.ops,
+      total: this.total,
+      durationS,
+      opsPerS: durationS > 0 ? this.completed / durationS : 0,
+      latencyMs,
+    };
+  }
 }
 
 function summarize(values: number[]): LatencySummary {
