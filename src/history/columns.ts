@@ -2,7 +2,7 @@
 // and strings as numbers into a table of distinct strings), so that a worker that scanned part of
 // a file hands it over by transferring a few buffers, not by cloning an object a line.
 import type { EventType, HistoryEvent, ProcessId } from './event.js';
-import { eventOf } from './scan-event.js';
+import { eventOf, type EventScanner } from './scan-event.js';
 
 /** Distinct strings by number: f, keys, errors, string values, the JSON of other values. */
 export class StringTable {
@@ -103,26 +103,47 @@ export class ColumnWriter {
   }
 
   add(e: HistoryEvent, rawLine?: string): void {
-    const c = this.c;
-    if (c.length === c.index.length) this.c = grow(c, c.length * 2);
-    const d = this.c;
-    const i = d.length++;
-    d.index[i] = e.index;
-    d.time[i] = e.time;
-    d.process[i] = e.process === 'nemesis' ? NEMESIS : e.process;
-    d.type[i] = TYPE_CODE[e.type];
-    d.f[i] = this.strings.id(e.f);
-    d.key[i] = e.key === undefined ? -1 : this.strings.id(e.key);
-    d.error[i] = e.error === undefined ? -1 : this.strings.id(e.error);
+    const i = this.next(e.index, e.time, e.process, e.type, e.f, e.key, e.error);
     const [tag, n] = encodeValue(e.value, this.strings);
-    d.valueTag[i] = tag;
-    d.value[i] = n;
-    d.raw[i] = rawLine === undefined ? -1 : this.strings.id(rawLine);
+    this.c.valueTag[i] = tag;
+    this.c.value[i] = n;
+    this.c.raw[i] = rawLine === undefined ? -1 : this.strings.id(rawLine);
   }
 
-  /** The columns, cut to their length. */
+  /** A row with the fields every event has; its number. */
+  private next(index: number, time: number, process: ProcessId, type: EventType, f: string, key: string | undefined, error: string | undefined): number {
+    if (this.c.length === this.c.index.length) this.c = grow(this.c, this.c.length * 2);
+    const d = this.c;
+    const i = d.length++;
+    d.index[i] = index;
+    d.time[i] = time;
+    d.process[i] = process === 'nemesis' ? NEMESIS : process;
+    d.type[i] = TYPE_CODE[type];
+    d.f[i] = this.strings.id(f);
+    d.key[i] = key === undefined ? -1 : this.strings.id(key);
+    d.error[i] = error === undefined ? -1 : this.strings.id(error);
+    return i;
+  }
+
+  /** The line the scanner read, from its fields (no event object). */
+  addScanned(s: EventScanner): void {
+    const i = this.next(s.index, s.time, s.process, s.type, s.f, s.key, s.error);
+    const d = this.c;
+    const v = s.value;
+    // The scanner's values are scalars: no JSON to keep.
+    if (typeof v === 'number') {
+      d.valueTag[i] = VALUE.number;
+      d.value[i] = v;
+    } else {
+      d.valueTag[i] = v === undefined ? VALUE.absent : v === null ? VALUE.null : v === true ? VALUE.true : v === false ? VALUE.false : VALUE.string;
+      d.value[i] = typeof v === 'string' ? this.strings.id(v) : 0;
+    }
+    d.raw[i] = -1;
+  }
+
+  /** The columns (longer than `length`: not copied to cut them). */
   finish(): EventColumns {
-    return grow(this.c, this.c.length);
+    return this.c;
   }
 }
 

@@ -53,6 +53,9 @@ export class KeyedOps {
   private readonly stats = new StatsAccumulator();
   private readonly order = new EventOrder<PendingOp>();
   private readonly seenF = new Set<number>();
+  /** The group of each key by its number in `strings`; groupOf finds it by name the first time. */
+  private readonly groupByKeyId: (OpGroup | undefined)[] = [];
+  private noKeyGroup: OpGroup | undefined;
   private memoryBytes = 0;
   private spillDir: string | undefined;
   private spillFd = -1;
@@ -61,6 +64,11 @@ export class KeyedOps {
   private lastTime = 0;
   private events = 0;
   private readonly removeOnExit = () => this.close();
+  /** Removes the folder on an interrupt too, then lets the signal do what it would have. */
+  private readonly removeOnSignal = (signal: NodeJS.Signals) => {
+    this.close();
+    process.kill(process.pid, signal);
+  };
 
   constructor(private readonly options: KeyedOpsOptions) {}
 
@@ -98,7 +106,7 @@ export class KeyedOps {
     const tag = c.valueTag[i]!;
     const value = tag === VALUE.string || tag === VALUE.json ? map[c.value[i]!]! : c.value[i]!;
     if (type === 0) {
-      const group = this.groupOf(this.options.byKey ? (keyString ?? '') : '');
+      const group = !this.options.byKey || key < 0 ? (this.noKeyGroup ??= this.groupOf('')) : (this.groupByKeyId[key] ??= this.groupOf(keyString!));
       if (group.inMemory * STRIDE === group.buf.length) this.grow(group);
       const slot = group.inMemory++;
       group.count++;
@@ -180,6 +188,8 @@ export class KeyedOps {
     if (this.spillDir !== undefined) rmSync(this.spillDir, { recursive: true, force: true });
     this.spillDir = undefined;
     process.off('exit', this.removeOnExit);
+    process.off('SIGINT', this.removeOnSignal);
+    process.off('SIGTERM', this.removeOnSignal);
   }
 
   private groupOf(key: string): OpGroup {
@@ -210,6 +220,9 @@ export class KeyedOps {
       this.spillDir = mkdtempSync(join(tmpdir(), 'objcheck-spill-'));
       this.spillFd = openSync(join(this.spillDir, 'ops.bin'), 'w+');
       process.on('exit', this.removeOnExit);
+      // Only when nothing else handles them (objcheck check does not): the default is to die.
+      if (process.listenerCount('SIGINT') === 0) process.once('SIGINT', this.removeOnSignal);
+      if (process.listenerCount('SIGTERM') === 0) process.once('SIGTERM', this.removeOnSignal);
     }
     const moved = new Map<OpGroup, number>();
     const biggest = [...this.groups.values()].sort((a, b) => b.buf.length - a.buf.length);

@@ -1,7 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { validateShape, HistoryFormatError } from './build.js';
 import { ColumnWriter, StringTable, type EventColumns } from './columns.js';
-import type { HistoryEvent } from './event.js';
 import { EventScanner } from './scan-event.js';
 
 /** A line that breaks the format: its number (from 1, in what was read) and what is wrong. */
@@ -38,17 +37,29 @@ export class LineReader {
   droppedTail = 0;
   private readonly scanner = new EventScanner();
 
-  constructor(private readonly onEvent: (event: unknown, text: string | undefined) => void) {}
+  /**
+   * `onScanned`, when given, takes the lines the scanner read instead of `onEvent`: their
+   * fields are the scanner's, no event object made.
+   */
+  constructor(
+    private readonly onEvent: (event: unknown, text: string | undefined) => void,
+    private readonly onScanned?: (scanner: EventScanner) => void,
+  ) {}
 
   /** The line bytes[start, end), its "\n" excluded; `last`: the file ends with it, no newline after. */
   take(bytes: Buffer, start: number, end: number, last = false): void {
     this.line++;
     // JSON has no raw line breaks inside values: a trailing \r is a CRLF file's line end.
     const crlf = end > start && bytes[end - 1] === 13;
-    const event = this.scanner.scan(bytes, start, crlf ? end - 1 : end);
-    if (event !== undefined) {
+    if (this.scanner.read(bytes, start, crlf ? end - 1 : end)) {
       this.nonBlank();
-      return this.add(event, undefined);
+      if (this.onScanned === undefined) return this.add(this.scanner.event(), undefined);
+      try {
+        return this.onScanned(this.scanner);
+      } catch (err) {
+        if (err instanceof HistoryFormatError) throw new LineError(this.line, err.what);
+        throw err;
+      }
     }
     const text = bytes.toString('utf8', start, crlf ? end - 1 : end);
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) {
@@ -112,7 +123,15 @@ export function scanChunk(file: string, start: number, end: number, size: number
   const strings = new StringTable();
   // About a line a 64 bytes (the Recorder's are ~100): columns rarely grow.
   const writer = new ColumnWriter(strings, Math.ceil((end - start) / 64) + 16);
-  const reader = new LineReader((raw, text) => writer.add(validateShape(raw) as HistoryEvent, keepRaw ? text : undefined));
+  const reader = new LineReader(
+    (raw, text) => writer.add(validateShape(raw), keepRaw ? text : undefined),
+    (s) => {
+      // The scanner's shape makes every field's type right; the format's rules on their values
+      // are validateShape's, with its words, for the rare line that breaks one.
+      if (s.f === '' || (s.error === undefined && s.process !== 'nemesis' && (s.type === 'fail' || s.type === 'info'))) validateShape(s.event());
+      writer.addScanned(s);
+    },
+  );
   const fd = openSync(file, 'r');
   let error: ChunkScan['error'];
   try {
