@@ -102,8 +102,8 @@ function threadsFor(history: string, settings: FileCheckSettings): number {
 /** A file smaller than this is read and checked on one thread: threads cost their start-up and a cold JIT. */
 export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
-/** --max-memory's default: half the machine's memory, at most 4 GiB. */
-const defaultMaxMemory = (): number => Math.min(totalmem() / 2, 4 * 1024 ** 3);
+/** --max-memory's default: a quarter of the machine's memory, at most 2 GiB (op records spill past 512 MiB). */
+const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
 
 /** The history read whole, as objects, every checker that applies run over it. */
 async function checkWhole(file: string, source: Source, format: ImportFormat, settings: FileCheckSettings, pool: ThreadPool | undefined, progress?: CheckProgress): Promise<FileVerdict> {
