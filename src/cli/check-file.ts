@@ -14,9 +14,8 @@ import { writeJsonAtomic } from '../runner/run-folder.js';
 import { linearizableChecker } from '../check/linearizable-checker.js';
 import { applyBaseline, type Baseline } from '../check/baseline.js';
 import { foldResults, runCheckers, type Results } from '../check/run-checkers.js';
-import { checkPartitionsOnPool, CHECK_BYTES_PER_OP, poolLinearizableChecker, type PartitionSource, type PoolCheckSettings } from '../check/parallel/linearizable.js';
-import { ThreadPool } from '../check/parallel/pool.js';
-import { readHistoryParallel, readKeyedOps } from '../check/parallel/read.js';
+import type { PartitionSource, PoolCheckSettings } from '../check/parallel/linearizable.js';
+import type { ThreadPool } from '../check/parallel/pool.js';
 import type { PoolData } from '../check/parallel/worker.js';
 import { modelFitError, unknownOpError } from '../check/unknown-ops.js';
 
@@ -72,13 +71,15 @@ export async function checkFile(file: string, settings: FileCheckSettings, progr
     throw err;
   }
   const threads = format === 'jsonl' ? threadsFor(source.history, settings) : 0;
-  const pool = threads > 0 ? new ThreadPool(threads, { failedAt: new SharedArrayBuffer(8) } satisfies PoolData, 2) : undefined;
+  // Loaded only for a big file: the many small files of a corpus do not pay for them.
+  const parallel = threads > 0 ? await loadParallel() : undefined;
+  const pool = parallel ? new parallel.ThreadPool(threads, { failedAt: new SharedArrayBuffer(8) } satisfies PoolData, 2) : undefined;
   try {
     // Only linearizability asked for: the history need never be objects (bounded memory).
     if (pool && settings.checkers?.length === 1 && settings.checkers[0] === 'linearizable' && settings.model === undefined) {
-      return await checkKeyed(file, source, settings, pool, progress);
+      return await checkKeyed(file, source, settings, parallel!, pool, progress);
     }
-    return await checkWhole(file, source, format, settings, pool, progress);
+    return await checkWhole(file, source, format, settings, parallel && pool ? { ...parallel, pool } : undefined, progress);
   } catch (err) {
     if (err instanceof UserError) return { file, error: err.message };
     throw err;
@@ -86,6 +87,12 @@ export async function checkFile(file: string, settings: FileCheckSettings, progr
     await pool?.close();
   }
 }
+
+type Parallel = Awaited<ReturnType<typeof loadParallel>>;
+const loadParallel = async () => {
+  const [linearizable, pool, read] = await Promise.all([import('../check/parallel/linearizable.js'), import('../check/parallel/pool.js'), import('../check/parallel/read.js')]);
+  return { ...linearizable, ...pool, ...read };
+};
 
 /** Threads to read and check one history file on: none below the size where they pay (--jobs). */
 function threadsFor(history: string, settings: FileCheckSettings): number {
@@ -106,10 +113,11 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
 
 /** The history read whole, as objects, every checker that applies run over it. */
-async function checkWhole(file: string, source: Source, format: ImportFormat, settings: FileCheckSettings, pool: ThreadPool | undefined, progress?: CheckProgress): Promise<FileVerdict> {
+async function checkWhole(file: string, source: Source, format: ImportFormat, settings: FileCheckSettings, parallel: (Parallel & { pool: ThreadPool }) | undefined, progress?: CheckProgress): Promise<FileVerdict> {
   const onBytes = progress ? (n: number) => (progress.bytesRead += n) : undefined;
-  const history = pool
-    ? await readHistoryParallel(pool, source.history, statSync(source.history).size, onBytes)
+  const pool = parallel?.pool;
+  const history = parallel
+    ? await parallel.readHistoryParallel(parallel.pool, source.history, statSync(source.history).size, onBytes)
     : format === 'jsonl' && onBytes
       ? await readHistory(source.history, onBytes)
       : await importHistory(source.history, format);
@@ -118,10 +126,10 @@ async function checkWhole(file: string, source: Source, format: ImportFormat, se
   const { model } = chosen;
   pool?.setAhead(Infinity);
   // On threads, the linearizability checker's partitions go to the pool while this thread runs the others.
-  const checkers = pool
+  const checkers = parallel
     ? chosen.checkers.map((c) =>
         c.name === 'linearizable'
-          ? poolLinearizableChecker(pool, model ?? 'register', linearizableOptions(settings), progress, maxOpsFor(settings, pool.size))
+          ? parallel.poolLinearizableChecker(parallel.pool, model ?? 'register', linearizableOptions(settings), progress, maxOpsFor(settings, parallel.pool.size, parallel.CHECK_BYTES_PER_OP))
           : c,
       )
     : chosen.checkers;
@@ -138,10 +146,10 @@ async function checkWhole(file: string, source: Source, format: ImportFormat, se
  * pool's threads into per-key op records (spilled to a temporary folder past a quarter of
  * --max-memory), each key checked on a thread; a key too big for what is left is unknown.
  */
-async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, pool: ThreadPool, progress?: CheckProgress): Promise<FileVerdict> {
+async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress?: CheckProgress): Promise<FileVerdict> {
   const size = statSync(source.history).size;
   const maxMemory = (settings.maxMemoryMb ?? 0) > 0 ? settings.maxMemoryMb! * 1e6 : defaultMaxMemory();
-  const { ops: keyed, droppedTail } = await readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes: maxMemory / 4 }, progress ? (n) => (progress.bytesRead += n) : undefined);
+  const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes: maxMemory / 4 }, progress ? (n) => (progress.bytesRead += n) : undefined);
   try {
     const { stats, open } = keyed.finish();
     // What choosing the checkers and the completeness rules look at: the ops' kinds, the nemesis events.
@@ -152,9 +160,9 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const complete = droppedTail === undefined && (source.run?.complete ?? (keyed.ended || open === 0));
     pool.broadcast({ strings: keyed.strings.strings });
     const sources: PartitionSource[] = [...keyed.groups.values()].map((g) => ({ key: g.key, count: g.count, load: () => keyed.load(g), sent: () => keyed.drop(g) }));
-    const linearizable = await checkPartitionsOnPool(pool, model, linearizableOptions(settings), sources, {
+    const linearizable = await parallel.checkPartitionsOnPool(pool, model, linearizableOptions(settings), sources, {
       window: pool.size,
-      ...maxOpsFor(settings, pool.size, maxMemory),
+      ...maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP, maxMemory),
       ...(progress ? { progress } : {}),
     });
     const checked = foldResults({ linearizable }, complete, stats.total, stats);
@@ -170,10 +178,10 @@ const linearizableOptions = (settings: FileCheckSettings) => (settings.checkTime
  * The most ops a key may have to be checked within --max-memory: half of it shared by the
  * threads, each checking one key at a time (when no bound is given, none).
  */
-function maxOpsFor(settings: FileCheckSettings, threads: number, maxMemory?: number): Pick<PoolCheckSettings, 'maxOps' | 'bound'> {
+function maxOpsFor(settings: FileCheckSettings, threads: number, bytesPerOp: number, maxMemory?: number): Pick<PoolCheckSettings, 'maxOps' | 'bound'> {
   if (!settings.maxMemoryMb) return {};
   const bytes = maxMemory ?? settings.maxMemoryMb * 1e6;
-  return { maxOps: Math.floor(bytes / 2 / threads / CHECK_BYTES_PER_OP), bound: `--max-memory ${settings.maxMemoryMb} MB` };
+  return { maxOps: Math.floor(bytes / 2 / threads / bytesPerOp), bound: `--max-memory ${settings.maxMemoryMb} MB` };
 }
 
 /** The checkers for a history (or, for a history never read whole, its outline), or why there are none. */

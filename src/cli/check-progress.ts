@@ -1,6 +1,5 @@
 import type cliProgress from 'cli-progress';
 import { formatBytes } from '../util/format-bytes.js';
-import { progressBar } from './progress.js';
 
 /**
  * How far `objcheck check` is: filled in by the reader (bytes) and the checkers' driver (keys),
@@ -49,16 +48,22 @@ export function showCheckProgress(p: CheckProgress, out: NodeJS.WriteStream = pr
   let bar: cliProgress.SingleBar | undefined;
   let redraw: NodeJS.Timeout | undefined;
   const text = () => formatCheckProgress(p, performance.now() - t0);
+  let stopped = false;
+  // cli-progress is loaded only when a bar is drawn: most checks end within the second.
   const start = setTimeout(() => {
-    // The bar on its own line, cleared when done: the verdicts that follow stay clean.
-    bar = progressBar(out, '[{bar}] {percentage}%  {text}', { clearOnComplete: true });
-    bar.start(1000, checkPermille(p), { text: text() });
-    redraw = setInterval(() => bar!.update(checkPermille(p), { text: text() }), 200);
-    redraw.unref();
+    void import('./progress.js').then(({ progressBar }) => {
+      if (stopped) return;
+      // The bar on its own line, cleared when done: the verdicts that follow stay clean.
+      bar = progressBar(out, '[{bar}] {percentage}%  {text}', { clearOnComplete: true });
+      bar.start(1000, checkPermille(p), { text: text() });
+      redraw = setInterval(() => bar!.update(checkPermille(p), { text: text() }), 200);
+      redraw.unref();
+    });
   }, afterMs);
   start.unref();
   return {
     stop() {
+      stopped = true;
       clearTimeout(start);
       if (redraw) clearInterval(redraw);
       bar?.stop();
