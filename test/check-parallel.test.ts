@@ -84,7 +84,8 @@ describe('a history file scanned in chunks (any cuts) reads as when read whole',
         fc.asyncProperty(fc.array(fc.nat({ max: text.length }), { maxLength: 6 }), async (cuts) => {
           expect(chunked(file, cuts)).toEqual(expected);
         }),
-        { numRuns: 60 },
+        // And every single cut: a rule that spans chunks breaks at one cut, not at most.
+        { numRuns: 60, examples: Array.from({ length: text.length + 1 }, (_, i) => [[i]]) },
       );
     });
   }

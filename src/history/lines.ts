@@ -81,8 +81,10 @@ export class LineReader {
   }
 
   private nonBlank(): void {
-    if (this.blankAt) throw new LineError(this.blankAt, EMPTY_LINE);
+    // Set first: a chunk whose first line that is not blank follows blank lines of the chunk
+    // before must say so (the assembler then names the earlier blank line).
     this.firstNonBlank ||= this.line;
+    if (this.blankAt) throw new LineError(this.blankAt, EMPTY_LINE);
   }
 
   private add(event: unknown, text: string | undefined): void {

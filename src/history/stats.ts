@@ -44,7 +44,8 @@ export function historyStats(history: History): HistoryStats {
 /** historyStats op by op, for a reader that never holds the ops (a history checked in compact form). */
 export class StatsAccumulator {
   private readonly ops: Record<string, Record<string, number>> = {};
-  private readonly latencies = new Map<string, number[]>();
+  /** Latencies by f, in typed arrays that grow by doubling: millions of numbers, sorted at the end. */
+  private readonly latencies = new Map<string, { ms: Float64Array; n: number }>();
   private completed = 0;
   private total = 0;
 
@@ -55,8 +56,13 @@ export class StatsAccumulator {
     if (completeTime !== null && type !== 'info') {
       this.completed++;
       let l = this.latencies.get(f);
-      if (!l) this.latencies.set(f, (l = []));
-      l.push((completeTime - invokeTime) / 1e6);
+      if (!l) this.latencies.set(f, (l = { ms: new Float64Array(1024), n: 0 }));
+      if (l.n === l.ms.length) {
+        const bigger = new Float64Array(l.n * 2);
+        bigger.set(l.ms);
+        l.ms = bigger;
+      }
+      l.ms[l.n++] = (completeTime - invokeTime) / 1e6;
     }
   }
 
@@ -65,9 +71,15 @@ export class StatsAccumulator {
     const durationS = Math.max(0, lastEventTime - firstInvokeTime) / 1e9;
     const latencyMs: Record<string, LatencySummary> = {};
     // By code point: localeCompare would load ICU's collator (~10 ms) for a few ASCII names.
-    for (const [f, l] of [...this.latencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) latencyMs[f] = summarize(l);
-    const all = [...this.latencies.values()].flat();
-    if (all.length > 0) latencyMs['all'] = summarize(all);
+    const byF = [...this.latencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [f, l] of byF) latencyMs[f] = summarize(l.ms.slice(0, l.n).sort());
+    const all = new Float64Array(byF.reduce((n, [, l]) => n + l.n, 0));
+    let at = 0;
+    for (const [, l] of byF) {
+      all.set(l.ms.subarray(0, l.n), at);
+      at += l.n;
+    }
+    if (all.length > 0) latencyMs['all'] = summarize(all.sort());
     return {
       ops: this.ops,
       total: this.total,
@@ -78,8 +90,8 @@ export class StatsAccumulator {
   }
 }
 
-function summarize(values: number[]): LatencySummary {
-  const sorted = Float64Array.from(values).sort();
+/** The summary of latencies already sorted. */
+function summarize(sorted: Float64Array): LatencySummary {
   return {
     count: sorted.length,
     p50: quantile(sorted, 0.5),
