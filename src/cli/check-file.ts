@@ -3,6 +3,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
+import { DEFAULT_BUDGET } from '../../checkers/linearizable/partition.js';
 import { loadModel, loadModels } from '../../checkers/linearizable/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../util/errors.js';
@@ -33,7 +34,8 @@ export interface FileCheckSettings {
   baseline?: Baseline;
   /**
    * Bound on the check's memory, in MB (--max-memory): a big history's op records are spilled
-   * to disk past a quarter of it, and a key that would take more than its share to check is unknown.
+   * to disk past an eighth of it, the search's cache of each thread gets a quarter of it shared,
+   * and a key that would take more than its share to check is unknown.
    */
   maxMemoryMb?: number;
   /** Threads for one big file; default the cores (OBJCHECK_JOBS). 1: this thread alone. */
@@ -109,7 +111,7 @@ function threadsFor(history: string, settings: FileCheckSettings): number {
 /** A file smaller than this is read and checked on one thread: threads cost their start-up and a cold JIT. */
 export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
-/** --max-memory's default: a quarter of the machine's memory, at most 2 GiB (op records spill past 512 MiB). */
+/** --max-memory's default: a quarter of the machine's memory, at most 2 GiB (op records spill past 256 MiB). */
 const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
 
 /** The history read whole, as objects, every checker that applies run over it. */
@@ -143,13 +145,13 @@ async function checkWhole(file: string, source: Source, format: ImportFormat, se
 
 /**
  * Linearizability alone over a big history of ours, which is never made objects: read on the
- * pool's threads into per-key op records (spilled to a temporary folder past a quarter of
+ * pool's threads into per-key op records (spilled to a temporary folder past an eighth of
  * --max-memory), each key checked on a thread; a key too big for what is left is unknown.
  */
 async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress?: CheckProgress): Promise<FileVerdict> {
   const size = statSync(source.history).size;
   const maxMemory = (settings.maxMemoryMb ?? 0) > 0 ? settings.maxMemoryMb! * 1e6 : defaultMaxMemory();
-  const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes: maxMemory / 4 }, progress ? (n) => (progress.bytesRead += n) : undefined);
+  const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes: maxMemory / 8 }, progress ? (n) => (progress.bytesRead += n) : undefined);
   try {
     const { stats, open } = keyed.finish();
     // What choosing the checkers and the completeness rules look at: the ops' kinds, the nemesis events.
@@ -160,7 +162,9 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const complete = droppedTail === undefined && (source.run?.complete ?? (keyed.ended || open === 0));
     pool.broadcast({ strings: keyed.strings.strings });
     const sources: PartitionSource[] = [...keyed.groups.values()].map((g) => ({ key: g.key, count: g.count, load: () => keyed.load(g), sent: () => keyed.drop(g) }));
-    const linearizable = await parallel.checkPartitionsOnPool(pool, model, linearizableOptions(settings), sources, {
+    // The search's cache too within the bound, when one is given: past it a key is unknown.
+    const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
+    const linearizable = await parallel.checkPartitionsOnPool(pool, model, options, sources, {
       window: pool.size,
       ...maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP, maxMemory),
       ...(progress ? { progress } : {}),

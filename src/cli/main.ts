@@ -322,7 +322,7 @@ export async function main(args: string[]): Promise<number> {
           .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
           .option('max-memory', {
             type: 'number',
-            describe: "MB the check of a big history may use (with --checkers linearizable: its ops spill to a temporary folder past a quarter of it); a key that would take more is unknown, saying so (default: a quarter of the machine's memory, at most 2 GiB)",
+            describe: "MB the check of a big history may use (with --checkers linearizable: its ops spill to a temporary folder past an eighth of it, and the search's cache gets a quarter); a key that would take more is unknown, saying so (default: a quarter of the machine's memory, at most 2 GiB)",
             coerce: positive('max-memory'),
           })
           .option('checkers', {
