@@ -13,7 +13,7 @@ import { droppedTailMessage, scanChunk } from '../src/history/lines.js';
 import { decodeOps, encodeOps, STRIDE } from '../src/history/op-records.js';
 import { readHistory } from '../src/history/read.js';
 import { ThreadPool } from '../src/check/parallel/pool.js';
-import { readHistoryParallel, readKeyedOps } from '../src/check/parallel/read.js';
+import { readKeyedOps } from '../src/check/parallel/read.js';
 import { checkFile, type FileCheckSettings, type FileVerdict } from '../src/cli/check-file.js';
 import { events, jsonl } from './helpers/events.js';
 
@@ -166,15 +166,6 @@ describe.skipIf(availableParallelism() < 2 && !process.env.CI)('one file on seve
     const two = await checkFile(file, { ...settings, jobs: 2, parallelMinBytes: 0 });
     return { one: stable(one), two: stable(two) };
   };
-
-  it('reads the same History on the pool as readHistory', async () => {
-    const pool = new ThreadPool(2, { failedAt: new SharedArrayBuffer(8) });
-    try {
-      expect(await readHistoryParallel(pool, gen, statSync(gen).size)).toEqual(await readHistory(gen));
-    } finally {
-      await pool.close();
-    }
-  });
 
   for (const checkers of [['linearizable'], undefined]) {
     it(`same verdicts, figures and anomalies on one thread and on two (${checkers ? 'linearizability alone: op records' : 'every checker: objects'})`, async () => {

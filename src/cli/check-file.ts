@@ -75,18 +75,25 @@ export async function checkFile(file: string, settings: FileCheckSettings, progr
   const threads = format === 'jsonl' ? threadsFor(source.history, settings) : 0;
   // Loaded only for a big file: the many small files of a corpus do not pay for them.
   const parallel = threads > 0 ? await loadParallel() : undefined;
-  const pool = parallel ? new parallel.ThreadPool(threads, { failedAt: new SharedArrayBuffer(8) } satisfies PoolData, 2) : undefined;
   try {
     // Only linearizability asked for: the history need never be objects (bounded memory).
-    if (pool && settings.checkers?.length === 1 && settings.checkers[0] === 'linearizable' && settings.model === undefined) {
-      return await checkKeyed(file, source, settings, parallel!, pool, progress);
+    if (parallel && settings.checkers?.length === 1 && settings.checkers[0] === 'linearizable' && settings.model === undefined) {
+      return await withPool(parallel, threads, (pool) => checkKeyed(file, source, settings, parallel, pool, progress));
     }
-    return await checkWhole(file, source, format, settings, parallel && pool ? { ...parallel, pool } : undefined, progress);
+    return await checkWhole(file, source, format, settings, parallel && { ...parallel, threads }, progress);
   } catch (err) {
     if (err instanceof UserError) return { file, error: err.message };
     throw err;
+  }
+}
+
+/** A pool of `threads` worker threads for `work`, closed after it. */
+async function withPool<T>(parallel: Parallel, threads: number, work: (pool: ThreadPool) => Promise<T>): Promise<T> {
+  const pool = new parallel.ThreadPool(threads, { failedAt: new SharedArrayBuffer(8) } satisfies PoolData, 2);
+  try {
+    return await work(pool);
   } finally {
-    await pool?.close();
+    await pool.close();
   }
 }
 
@@ -96,7 +103,7 @@ const loadParallel = async () => {
   return { ...linearizable, ...pool, ...read };
 };
 
-/** Threads to read and check one history file on: none below the size where they pay (--jobs). */
+/** Threads to read and check one history file on: the cores (OBJCHECK_JOBS), none below the size where they pay. */
 function threadsFor(history: string, settings: FileCheckSettings): number {
   const jobs = settings.jobs ?? (Number(process.env.OBJCHECK_JOBS) || availableParallelism());
   let size = 0;
@@ -114,32 +121,31 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** --max-memory's default: a quarter of the machine's memory, at most 2 GiB (op records spill past 256 MiB). */
 const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
 
-/** The history read whole, as objects, every checker that applies run over it. */
-async function checkWhole(file: string, source: Source, format: ImportFormat, settings: FileCheckSettings, parallel: (Parallel & { pool: ThreadPool }) | undefined, progress?: CheckProgress): Promise<FileVerdict> {
-  const onBytes = progress ? (n: number) => (progress.bytesRead += n) : undefined;
-  const pool = parallel?.pool;
-  const history = parallel
-    ? await parallel.readHistoryParallel(parallel.pool, source.history, statSync(source.history).size, onBytes)
-    : format === 'jsonl' && onBytes
-      ? await readHistory(source.history, onBytes)
-      : await importHistory(source.history, format);
+/**
+ * The history read whole, as objects, every checker that applies run over it. For a big file
+ * (`parallel`), the linearizability checker's partitions go to worker threads while this one
+ * runs the others. The file is read on this thread: scanning it on threads pays only when the
+ * events are never made objects (made here from columns, they cost as much as the scanner's).
+ */
+async function checkWhole(file: string, source: Source, format: ImportFormat, settings: FileCheckSettings, parallel: (Parallel & { threads: number }) | undefined, progress?: CheckProgress): Promise<FileVerdict> {
+  const history = format === 'jsonl' && progress ? await readHistory(source.history, (n) => (progress.bytesRead += n)) : await importHistory(source.history, format);
   const chosen = await chooseCheckers(source, format, settings, history);
   if ('error' in chosen) return { file, error: chosen.error };
   const { model } = chosen;
-  pool?.setAhead(Infinity);
-  // On threads, the linearizability checker's partitions go to the pool while this thread runs the others.
-  const checkers = parallel
-    ? chosen.checkers.map((c) =>
-        c.name === 'linearizable'
-          ? parallel.poolLinearizableChecker(parallel.pool, model ?? 'register', linearizableOptions(settings), progress, maxOpsFor(settings, parallel.pool.size, parallel.CHECK_BYTES_PER_OP))
-          : c,
-      )
-    : chosen.checkers;
   const complete = isComplete(history, source.run, format !== 'jsonl');
   // A run with the emulator's ground truth beside its history: measuring checkers take t there.
   const truthFile = join(source.history, '..', 'ground-truth.jsonl');
   const groundTruth = format === 'jsonl' && source.run !== undefined && existsSync(truthFile) ? readGroundTruth(truthFile) : undefined;
-  const checked = await runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
+  const run = (checkers: Checker[]) => runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
+  const checked =
+    parallel && chosen.checkers.some((c) => c.name === 'linearizable')
+      ? await withPool(parallel, parallel.threads, (pool) => {
+          // Every partition handed out at once: this thread is then busy with the other checkers.
+          pool.setAhead(Infinity);
+          const limits = maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP);
+          return run(chosen.checkers.map((c) => (c.name === 'linearizable' ? parallel.poolLinearizableChecker(pool, model ?? 'register', linearizableOptions(settings), progress, limits) : c)));
+        })
+      : await run(chosen.checkers);
   return finish(file, source, settings, checked, history.droppedTail, complete || history.droppedTail !== undefined ? 0 : openOps(history));
 }
 

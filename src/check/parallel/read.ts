@@ -1,27 +1,8 @@
-import { HistoryBuilder } from '../../history/build.js';
 import { ChunkAssembler } from '../../history/assemble.js';
-import { decodeEvent } from '../../history/columns.js';
-import type { History } from '../../history/event.js';
 import { KeyedOps, type KeyedOpsOptions } from '../../history/keyed-ops.js';
 import { droppedTailMessage } from '../../history/lines.js';
 import type { ThreadPool } from './pool.js';
 import { scanFile } from './scan-file.js';
-
-/**
- * readHistory (src/history/read.ts) on the pool's threads: the same History, or the same
- * error. The threads scan; this one makes the objects, in order.
- */
-export async function readHistoryParallel(pool: ThreadPool, file: string, size: number, onBytes?: (n: number) => void): Promise<History> {
-  const builder = new HistoryBuilder();
-  const assembler = new ChunkAssembler(file);
-  await scanFile(pool, file, size, true, (scan, bytes) => {
-    const { columns, strings } = scan;
-    assembler.add(scan, (i) => builder.add(decodeEvent(columns, i, strings)));
-    onBytes?.(bytes);
-  });
-  const history = builder.finish();
-  return assembler.droppedTail === 0 ? history : { ...history, droppedTail: droppedTailMessage(file, assembler.droppedTail) };
-}
 
 /**
  * A history file read into per-partition op records (KeyedOps) on the pool's threads, never
