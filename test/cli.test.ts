@@ -227,6 +227,19 @@ describe('objcheck check', () => {
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).valid)).toEqual(['unknown', true]);
     expect(existsSync(join(cwd, 'results'))).toBe(false);
   });
+
+  it('--max-memory: a number above 0 (exit 3 otherwise); with it, stderr not a terminal, nothing but the verdict', async () => {
+    const cwd = tmp();
+    const ok = join(cwd, 'ok.jsonl');
+    writeFileSync(ok, jsonl(events([0, 'invoke', 'put', 'k', 1], [0, 'ok', 'put', 'k'], [1, 'invoke', 'get', 'k'], [1, 'ok', 'get', 'k', 1])));
+    const bad = await objcheck(['check', '--max-memory', '0', ok], { cwd });
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('--max-memory must be a number above 0, got 0');
+    const r = await objcheck(['check', '--checkers', 'linearizable', '--max-memory', '64', ok], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('linearizable: valid');
+  });
 });
 
 const porcupine = join(corpusDir(), 'porcupine');

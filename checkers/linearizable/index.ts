@@ -44,27 +44,38 @@ export function partitionOps(modelName: string, ops: readonly Op[]): Map<string,
   return new Map([...parts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
+/** Why a partition checked after another failed may be unknown. */
+export const REDUCED_BUDGET = '(reduced budget: another partition was already found not linearizable)';
+
+/**
+ * The budget of each partition, and the reduced one of those checked after a failure (null:
+ * none), from now: one place for it, whichever thread checks the partitions.
+ */
+export function budgetsOf(options: LinearizableOptions): { full: Budget; reduced: Budget | null } {
+  const b: Budget = { ...DEFAULT_BUDGET, ...options.budget };
+  if (options.totalTimeoutMs !== undefined) {
+    const d = Date.now() + options.totalTimeoutMs;
+    b.deadline = b.deadline === undefined ? d : Math.min(b.deadline, d);
+  }
+  const after = options.afterFailure === undefined ? DEFAULT_AFTER_FAILURE : options.afterFailure;
+  const reduced: Budget | null = after ? { ...b, ...after } : null;
+  if (reduced) {
+    reduced.timeoutMs = Math.min(reduced.timeoutMs, b.timeoutMs);
+    reduced.maxStates = Math.min(reduced.maxStates, b.maxStates);
+    reduced.maxCacheBytes = Math.min(reduced.maxCacheBytes, b.maxCacheBytes);
+  }
+  return { full: b, reduced };
+}
+
 export function createLinearizableChecker(options: LinearizableOptions = {}): Checker {
   const modelName = options.model ?? 'register';
   const model = getModel(modelName);
-  const budget: Budget = { ...DEFAULT_BUDGET, ...options.budget };
   return {
     name: 'linearizable',
     description: `linearizability of every ${modelName === 'cas-register' ? 'register' : 'key'} against the ${modelName} model (${model.description})`,
     check(history: History, checkOptions?: CheckOptions): CheckResult {
       const t0 = performance.now();
-      const b: Budget = { ...budget };
-      if (options.totalTimeoutMs !== undefined) {
-        const d = Date.now() + options.totalTimeoutMs;
-        b.deadline = b.deadline === undefined ? d : Math.min(b.deadline, d);
-      }
-      const after = options.afterFailure === undefined ? DEFAULT_AFTER_FAILURE : options.afterFailure;
-      const reduced: Budget | null = after ? { ...b, ...after } : null;
-      if (reduced) {
-        reduced.timeoutMs = Math.min(reduced.timeoutMs, b.timeoutMs);
-        reduced.maxStates = Math.min(reduced.maxStates, b.maxStates);
-        reduced.maxCacheBytes = Math.min(reduced.maxCacheBytes, b.maxCacheBytes);
-      }
+      const { full: b, reduced } = budgetsOf(options);
       const parts = [...partitionOps(modelName, history.ops).values()];
       const order = parts.map((_, i) => i).sort((x, y) => parts[x]!.length - parts[y]!.length || x - y);
       const results: PartitionResult[] = new Array(parts.length);
@@ -78,7 +89,7 @@ export function createLinearizableChecker(options: LinearizableOptions = {}): Ch
         }
         if (failed && reduced) {
           reducedCount++;
-          if (r.valid === 'unknown') r.reason = `${r.reason} (reduced budget: another partition was already found not linearizable)`;
+          if (r.valid === 'unknown') r.reason = `${r.reason} ${REDUCED_BUDGET}`;
         }
         if (r.valid === false) failed = true;
         results[i] = r;

@@ -23,14 +23,26 @@ export interface Results {
   baseline?: BaselineOutcome;
 }
 
-/** Runs the checkers over a history and folds their verdicts: results.json's content. */
+/**
+ * Runs the checkers over a history and folds their verdicts: results.json's content. All are
+ * started before any is awaited: a checker that hands its work to other threads (the
+ * linearizability checker of a big file) goes on there while this thread runs the others.
+ */
 export async function runCheckers(history: History, checkers: readonly Checker[], complete: boolean, options?: CheckOptions): Promise<Results> {
+  const started = checkers.map((checker) => checker.check(history, options));
+  // Awaited in order below: one that fails while an earlier one is awaited is not unhandled.
+  for (const s of started) Promise.resolve(s).catch(() => {});
   const results: Record<string, CheckResult> = {};
-  for (const checker of checkers) results[checker.name] = await checker.check(history, options);
+  for (const [i, checker] of checkers.entries()) results[checker.name] = await started[i]!;
+  return foldResults(results, complete, history.ops.length, historyStats(history));
+}
+
+/** The checkers' results as one verdict, with the history's figures. */
+export function foldResults(results: Record<string, CheckResult>, complete: boolean, opCount: number, stats: HistoryStats): Results {
   const verdicts: Validity[] = Object.values(results).map((r) => r.valid);
   if (!complete) verdicts.push('unknown');
   // No op, no evidence: "valid" would claim what nothing showed.
-  const empty = history.ops.length === 0;
+  const empty = opCount === 0;
   if (empty) verdicts.push('unknown');
-  return { valid: combineValidity(verdicts), complete, ...(empty ? { reason: 'nothing to check: the history holds no operations' } : {}), checkers: results, stats: historyStats(history) };
+  return { valid: combineValidity(verdicts), complete, ...(empty ? { reason: 'nothing to check: the history holds no operations' } : {}), checkers: results, stats };
 }

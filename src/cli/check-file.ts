@@ -1,16 +1,23 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
+import { DEFAULT_BUDGET } from '../../checkers/linearizable/partition.js';
 import { loadModel, loadModels } from '../../checkers/linearizable/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../util/errors.js';
 import type { History } from '../history/event.js';
 import { readGroundTruth } from '../history/ground-truth.js';
+import { readHistory } from '../history/read.js';
+import type { CheckProgress } from './check-progress.js';
 import { writeJsonAtomic } from '../runner/run-folder.js';
 import { linearizableChecker } from '../check/linearizable-checker.js';
 import { applyBaseline, type Baseline } from '../check/baseline.js';
-import { runCheckers, type Results } from '../check/run-checkers.js';
+import { foldResults, runCheckers, type Results } from '../check/run-checkers.js';
+import type { PartitionSource, PoolCheckSettings } from '../check/parallel/linearizable.js';
+import type { ThreadPool } from '../check/parallel/pool.js';
+import type { PoolData } from '../check/parallel/worker.js';
 import { modelFitError, unknownOpError } from '../check/unknown-ops.js';
 
 export interface FileCheckSettings {
@@ -25,6 +32,16 @@ export interface FileCheckSettings {
   report?: boolean;
   /** Known deviations (--baseline), read once by the caller: anomalies they list are marked known. */
   baseline?: Baseline;
+  /**
+   * Bound on the check's memory, in MB (--max-memory): a big history's op records are spilled
+   * to disk past an eighth of it, the search's cache of each thread gets a quarter of it shared,
+   * and a key that would take more than its share to check is unknown.
+   */
+  maxMemoryMb?: number;
+  /** Threads for one big file; default the cores (OBJCHECK_JOBS). 1: this thread alone. */
+  jobs?: number;
+  /** Files from this size on are read and checked on several threads; default PARALLEL_MIN_BYTES. */
+  parallelMinBytes?: number;
 }
 
 /**
@@ -45,64 +62,171 @@ interface Source {
 const MODEL_OF_FORMAT: Record<ImportFormat, string | undefined> = { jsonl: undefined, 'etcd-log': 'cas-register', 'kv-edn': 'kv', 'jepsen-edn': 'cas-register' };
 
 /** Reads one run folder or history file and runs the checkers that apply to it. */
-export async function checkFile(file: string, settings: FileCheckSettings): Promise<FileVerdict> {
+export async function checkFile(file: string, settings: FileCheckSettings, progress?: CheckProgress): Promise<FileVerdict> {
   let source: Source;
   let format: ImportFormat;
-  let history;
   try {
     source = locate(file);
     format = settings.format ?? detectFormat(source.history);
-    history = await importHistory(source.history, format);
   } catch (err) {
     if (err instanceof UserError) return { file, error: err.message };
     throw err;
   }
+  const threads = format === 'jsonl' ? threadsFor(source.history, settings) : 0;
+  // Loaded only for a big file: the many small files of a corpus do not pay for them.
+  const parallel = threads > 0 ? await loadParallel() : undefined;
+  try {
+    // Only linearizability asked for: the history need never be objects (bounded memory).
+    if (parallel && settings.checkers?.length === 1 && settings.checkers[0] === 'linearizable' && settings.model === undefined) {
+      return await withPool(parallel, threads, (pool) => checkKeyed(file, source, settings, parallel, pool, progress));
+    }
+    return await checkWhole(file, source, format, settings, parallel && { ...parallel, threads }, progress);
+  } catch (err) {
+    if (err instanceof UserError) return { file, error: err.message };
+    throw err;
+  }
+}
+
+/** A pool of `threads` worker threads for `work`, closed after it. */
+async function withPool<T>(parallel: Parallel, threads: number, work: (pool: ThreadPool) => Promise<T>): Promise<T> {
+  const pool = new parallel.ThreadPool(threads, { failedAt: new SharedArrayBuffer(8) } satisfies PoolData, 2);
+  try {
+    return await work(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+type Parallel = Awaited<ReturnType<typeof loadParallel>>;
+const loadParallel = async () => {
+  const [linearizable, pool, read] = await Promise.all([import('../check/parallel/linearizable.js'), import('../check/parallel/pool.js'), import('../check/parallel/read.js')]);
+  return { ...linearizable, ...pool, ...read };
+};
+
+/** Threads to read and check one history file on: the cores (OBJCHECK_JOBS), none below the size where they pay. */
+function threadsFor(history: string, settings: FileCheckSettings): number {
+  const jobs = settings.jobs ?? (Number(process.env.OBJCHECK_JOBS) || availableParallelism());
+  let size = 0;
+  try {
+    size = statSync(history).size;
+  } catch {
+    return 0;
+  }
+  return jobs > 1 && size >= (settings.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? jobs : 0;
+}
+
+/** A file smaller than this is read and checked on one thread: threads cost their start-up and a cold JIT. */
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+
+/** --max-memory's default: a quarter of the machine's memory, at most 2 GiB (op records spill past 256 MiB). */
+const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
+
+/**
+ * The history read whole, as objects, every checker that applies run over it. For a big file
+ * (`parallel`), the linearizability checker's partitions go to worker threads while this one
+ * runs the others. The file is read on this thread: scanning it on threads pays only when the
+ * events are never made objects (made here from columns, they cost as much as the scanner's).
+ */
+async function checkWhole(file: string, source: Source, format: ImportFormat, settings: FileCheckSettings, parallel: (Parallel & { threads: number }) | undefined, progress?: CheckProgress): Promise<FileVerdict> {
+  const history = format === 'jsonl' && progress ? await readHistory(source.history, (n) => (progress.bytesRead += n)) : await importHistory(source.history, format);
+  const chosen = await chooseCheckers(source, format, settings, history);
+  if ('error' in chosen) return { file, error: chosen.error };
+  const { model } = chosen;
+  const complete = isComplete(history, source.run, format !== 'jsonl');
+  // A run with the emulator's ground truth beside its history: measuring checkers take t there.
+  const truthFile = join(source.history, '..', 'ground-truth.jsonl');
+  const groundTruth = format === 'jsonl' && source.run !== undefined && existsSync(truthFile) ? readGroundTruth(truthFile) : undefined;
+  const run = (checkers: Checker[]) => runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
+  const checked =
+    parallel && chosen.checkers.some((c) => c.name === 'linearizable')
+      ? await withPool(parallel, parallel.threads, (pool) => {
+          // Every partition handed out at once: this thread is then busy with the other checkers.
+          pool.setAhead(Infinity);
+          const limits = maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP);
+          return run(chosen.checkers.map((c) => (c.name === 'linearizable' ? parallel.poolLinearizableChecker(pool, model ?? 'register', linearizableOptions(settings), progress, limits) : c)));
+        })
+      : await run(chosen.checkers);
+  return finish(file, source, settings, checked, history.droppedTail, complete || history.droppedTail !== undefined ? 0 : openOps(history));
+}
+
+/**
+ * Linearizability alone over a big history of ours, which is never made objects: read on the
+ * pool's threads into per-key op records (spilled to a temporary folder past an eighth of
+ * --max-memory), each key checked on a thread; a key too big for what is left is unknown.
+ */
+async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress?: CheckProgress): Promise<FileVerdict> {
+  const size = statSync(source.history).size;
+  const maxMemory = (settings.maxMemoryMb ?? 0) > 0 ? settings.maxMemoryMb! * 1e6 : defaultMaxMemory();
+  const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes: maxMemory / 8 }, progress ? (n) => (progress.bytesRead += n) : undefined);
+  try {
+    const { stats, open } = keyed.finish();
+    // What choosing the checkers and the completeness rules look at: the ops' kinds, the nemesis events.
+    const outline: History = { events: [], ops: keyed.firstOps, nemesis: keyed.nemesis, ...(keyed.ended ? { ended: true } : {}), ...(droppedTail ? { droppedTail } : {}) };
+    const chosen = await chooseCheckers(source, 'jsonl', settings, outline);
+    if ('error' in chosen) return { file, error: chosen.error };
+    const model = chosen.model ?? 'register';
+    const complete = droppedTail === undefined && (source.run?.complete ?? (keyed.ended || open === 0));
+    pool.broadcast({ strings: keyed.strings.strings });
+    const sources: PartitionSource[] = [...keyed.groups.values()].map((g) => ({ key: g.key, count: g.count, load: () => keyed.load(g), sent: () => keyed.drop(g) }));
+    // The search's cache too within the bound, when one is given: past it a key is unknown.
+    const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
+    const linearizable = await parallel.checkPartitionsOnPool(pool, model, options, sources, {
+      window: pool.size,
+      ...maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP, maxMemory),
+      ...(progress ? { progress } : {}),
+    });
+    const checked = foldResults({ linearizable }, complete, stats.total, stats);
+    return finish(file, source, settings, checked, droppedTail, complete || droppedTail !== undefined ? 0 : open);
+  } finally {
+    keyed.close();
+  }
+}
+
+const linearizableOptions = (settings: FileCheckSettings) => (settings.checkTimeout === undefined ? {} : { totalTimeoutMs: settings.checkTimeout * 1000 });
+
+/**
+ * The most ops a key may have to be checked within --max-memory: half of it shared by the
+ * threads, each checking one key at a time (when no bound is given, none).
+ */
+function maxOpsFor(settings: FileCheckSettings, threads: number, bytesPerOp: number, maxMemory?: number): Pick<PoolCheckSettings, 'maxOps' | 'bound'> {
+  if (!settings.maxMemoryMb) return {};
+  const bytes = maxMemory ?? settings.maxMemoryMb * 1e6;
+  return { maxOps: Math.floor(bytes / 2 / threads / bytesPerOp), bound: `--max-memory ${settings.maxMemoryMb} MB` };
+}
+
+/** The checkers for a history (or, for a history never read whole, its outline), or why there are none. */
+async function chooseCheckers(source: Source, format: ImportFormat, settings: FileCheckSettings, history: History): Promise<{ checkers: Checker[]; model: string | undefined } | { error: string }> {
   let model = settings.model ?? MODEL_OF_FORMAT[format];
   // Another tool's history: only linearizability applies (and only its checker is loaded).
   const foreign = format !== 'jsonl';
-  let checkers: Checker[];
   if (foreign && settings.checkers === undefined) {
     if (model !== undefined) {
       const chosen = await loadModel(model);
       // Every model is loaded only to name the ones that take an op the chosen one has no rule for.
       const misfit = history.ops.some((o) => chosen.kind(o) === undefined) ? modelFitError(source.history, history, chosen, await loadModels()) : undefined;
-      if (misfit) return { file, error: misfit };
+      if (misfit) return { error: misfit };
     }
-    checkers = [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })];
-  } else {
-    const [registry, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('../check/select-checkers.js')]);
-    let runWorkload: Workload | undefined;
-    try {
-      runWorkload = source.run?.workload === undefined ? undefined : runWorkloadOf(registry, source.run.workload, source.run.config?.mix);
-    } catch (err) {
-      if (err instanceof UserError) return { file, error: err.message };
-      throw err;
-    }
-    model ??= runWorkload?.model;
-    if (!foreign) {
-      const unknown = unknownOpError(source.history, history, runWorkload ? [runWorkload] : [...registry.workloads.values()], settings.model === undefined ? undefined : await loadModel(settings.model));
-      if (unknown) return { file, error: unknown };
-    }
-    // A bare history in our format is most likely the register workload's.
-    const workload = runWorkload ?? registry.workloads.get('register');
-    const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
-    checkers = selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout });
+    return { checkers: [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })], model };
   }
-  const complete = isComplete(history, source.run, foreign);
-  // A run with the emulator's ground truth beside its history: measuring checkers take t there.
-  const truthFile = join(source.history, '..', 'ground-truth.jsonl');
-  let groundTruth;
-  try {
-    groundTruth = !foreign && source.run !== undefined && existsSync(truthFile) ? readGroundTruth(truthFile) : undefined;
-  } catch (err) {
-    if (err instanceof UserError) return { file, error: err.message };
-    throw err;
+  const [registry, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('../check/select-checkers.js')]);
+  const runWorkload = source.run?.workload === undefined ? undefined : runWorkloadOf(registry, source.run.workload, source.run.config?.mix);
+  model ??= runWorkload?.model;
+  if (!foreign) {
+    const unknown = unknownOpError(source.history, history, runWorkload ? [runWorkload] : [...registry.workloads.values()], settings.model === undefined ? undefined : await loadModel(settings.model));
+    if (unknown) return { error: unknown };
   }
-  const checked = await runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
+  // A bare history in our format is most likely the register workload's.
+  const workload = runWorkload ?? registry.workloads.get('register');
+  const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
+  return { checkers: selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), model };
+}
+
+/** The verdict of a checked file: the baseline applied, warnings said, a run folder's files written. */
+async function finish(file: string, source: Source, settings: FileCheckSettings, checked: Results, droppedTail: string | undefined, open: number): Promise<FileVerdict> {
   const results = settings.baseline ? applyBaseline(checked, settings.baseline, source.run?.target?.name) : checked;
-  const warnings = history.droppedTail === undefined ? [] : [history.droppedTail];
-  if (!source.run && !complete && history.droppedTail === undefined) {
-    warnings.push(`${source.history}: ${openOps(history)} op(s) never completed and nothing says the run ended normally (no run.json, no end marker): the history is incomplete`);
+  const warnings = droppedTail === undefined ? [] : [droppedTail];
+  if (!source.run && !results.complete && droppedTail === undefined) {
+    warnings.push(`${source.history}: ${open} op(s) never completed and nothing says the run ended normally (no run.json, no end marker): the history is incomplete`);
   }
   const wrote = source.folder === undefined ? [] : await writeRunFiles(source.folder, results, settings.report === true, warnings);
   return { file, results, warnings, wrote };

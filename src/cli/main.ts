@@ -336,6 +336,11 @@ export async function main(args: string[]): Promise<number> {
           .option('format', { type: 'string', choices: [...FORMATS], describe: 'history format (default: detected from each file)' })
           .option('model', { type: 'string', choices: modelNames(), describe: "linearizability model (default: the format's; register for ours)" })
           .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
+          .option('max-memory', {
+            type: 'number',
+            describe: "MB the check of a big history may use (with --checkers linearizable: its ops spill to a temporary folder past an eighth of it, and the search's cache gets a quarter); a key that would take more is unknown, saying so (default: a quarter of the machine's memory, at most 2 GiB)",
+            coerce: positive('max-memory'),
+          })
           .option('checkers', {
             type: 'string',
             describe: `comma-separated checkers (default: the workload's); one of ${[...checkers.keys()].join(', ')}`,
@@ -356,6 +361,7 @@ export async function main(args: string[]): Promise<number> {
           format: argv.format as ImportFormat | undefined,
           model: argv.model,
           checkTimeout: argv['check-timeout'],
+          ...(argv['max-memory'] !== undefined ? { maxMemoryMb: argv['max-memory'] } : {}),
           ...(argv.baseline !== undefined ? { baseline: await loadBaseline(argv.baseline) } : {}),
         });
       },

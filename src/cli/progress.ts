@@ -28,20 +28,7 @@ export function showProgress(progress: Progress, elapsedMs: () => number, timeLi
     const fraction = timeLimitMs ? elapsedMs() / timeLimitMs : opsLimit ? progress.started / opsLimit : 0;
     return Math.round(Math.min(1, fraction) * 1000);
   };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: out,
-      format: timeLimitMs || opsLimit ? '[{bar}] {percentage}%  {text}' : '{text}',
-      barsize: 24,
-      barCompleteChar: '#',
-      barIncompleteChar: '-',
-      hideCursor: false,
-      fps: 5,
-      // The bar redraws on its own timer; its own handlers would fight the run's SIGINT (exit 2).
-      gracefulExit: false,
-    },
-    cliProgress.Presets.legacy,
-  );
+  const bar = progressBar(out, timeLimitMs || opsLimit ? '[{bar}] {percentage}%  {text}' : '{text}');
   bar.start(1000, permille(), { text: text() });
   const timer = setInterval(() => bar.update(permille(), { text: text() }), 200);
   timer.unref();
@@ -52,4 +39,23 @@ export function showProgress(progress: Progress, elapsedMs: () => number, timeLi
       bar.stop();
     },
   };
+}
+
+/** cli-progress's bar as objcheck draws it: 24 wide in # and -, five frames a second, to `out`. */
+export function progressBar(out: NodeJS.WriteStream, format: string, options: cliProgress.Options = {}): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    {
+      stream: out,
+      format,
+      barsize: 24,
+      barCompleteChar: '#',
+      barIncompleteChar: '-',
+      hideCursor: false,
+      fps: 5,
+      // The bar redraws on its own timer; its own handlers would fight the CLI's SIGINT and exit codes.
+      gracefulExit: false,
+      ...options,
+    },
+    cliProgress.Presets.legacy,
+  );
 }

@@ -1,4 +1,4 @@
-import { END_OF_HISTORY, type CompletionType, type EventType, type History, type HistoryEvent, type Op } from './event.js';
+import { END_OF_HISTORY, type CompletionType, type EventType, type History, type HistoryEvent, type Op, type ProcessId } from './event.js';
 
 /** A history that breaks the format's rules. `what` is a sentence for people. */
 export class HistoryFormatError extends Error {
@@ -9,6 +9,86 @@ export class HistoryFormatError extends Error {
 
 const TYPES: ReadonlySet<string> = new Set<EventType>(['invoke', 'ok', 'fail', 'info']);
 
+/** What the order checks need of an op still open: what it was and where it began. */
+export interface OpenOp {
+  f: string;
+  key?: string;
+  invokeIndex: number;
+}
+
+/**
+ * The format's rules between events: indices one by one, time never going back, nothing after
+ * the end marker, each process's invocations paired with completions. Kept apart from what an
+ * op is made of, so that the reader of objects (HistoryBuilder) and the reader of compact
+ * columns (src/history/keyed-ops.ts) break a file on the same line with the same words.
+ */
+export class EventOrder<P extends OpenOp> {
+  private readonly open = new Map<number, P>();
+  /** Processes whose last op crashed (info): Jepsen never reuses them. */
+  private readonly crashed = new Set<number>();
+  private lastTime = 0;
+  private count = 0;
+  private ended = false;
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** An event of a valid shape, in its place: nemesis or not, before pairing. */
+  place(index: number, time: number, process: ProcessId, f: string): void {
+    if (this.ended) throw new HistoryFormatError(`an event after the end marker (index ${this.count - 1}, "f":"${END_OF_HISTORY}"), which must be the last line`);
+    if (index !== this.count) {
+      throw new HistoryFormatError(`field "index": expected ${this.count}, found ${index}`);
+    }
+    if (time < this.lastTime) {
+      throw new HistoryFormatError(`field "time": ${time} is earlier than the previous event's ${this.lastTime}; time must not go backwards`);
+    }
+    this.lastTime = time;
+    this.count++;
+    if (process === 'nemesis' && f === END_OF_HISTORY) {
+      if (this.open.size > 0) {
+        const [p, op] = this.open.entries().next().value!;
+        throw new HistoryFormatError(`field "f": the end marker comes while process ${p}'s ${op.f} (index ${op.invokeIndex}) is still open; a run that ended normally completed every op`);
+      }
+      this.ended = true;
+    }
+  }
+
+  /** An invocation of a client process: `op` is now open. */
+  invoke(process: number, f: string, op: P): void {
+    const pending = this.open.get(process);
+    if (pending) {
+      throw new HistoryFormatError(`field "process": process ${process} invokes ${f} while its ${pending.f} (index ${pending.invokeIndex}) is still open`);
+    }
+    if (this.crashed.has(process)) {
+      throw new HistoryFormatError(`field "process": process ${process} is reused after an info; a crashed process must continue under a new number`);
+    }
+    this.open.set(process, op);
+  }
+
+  /** A completion of a client process: the op it closes. */
+  complete(process: number, type: EventType, f: string, key: string | undefined): P {
+    const pending = this.open.get(process);
+    if (!pending) {
+      throw new HistoryFormatError(`field "type": ${type} for process ${process}, which has no open invocation`);
+    }
+    if (pending.f !== f) {
+      throw new HistoryFormatError(`field "f": completion says ${f} but process ${process} invoked ${pending.f}`);
+    }
+    if (pending.key !== key) {
+      throw new HistoryFormatError(`field "key": completion says ${JSON.stringify(key)} but process ${process} invoked ${JSON.stringify(pending.key)}`);
+    }
+    this.open.delete(process);
+    if (type === 'info') this.crashed.add(process);
+    return pending;
+  }
+
+  /** The ops still open, oldest process entry first. */
+  stillOpen(): IterableIterator<P> {
+    return this.open.values();
+  }
+}
+
 /**
  * Checks each event against the format and pairs invocations with completions.
  * Events go in one at a time so that a reader can say which line broke a rule.
@@ -17,48 +97,19 @@ export class HistoryBuilder {
   private readonly events: HistoryEvent[] = [];
   private readonly ops: Op[] = [];
   private readonly nemesis: HistoryEvent[] = [];
-  private readonly open = new Map<number, Op>();
-  /** Processes whose last op crashed (info): Jepsen never reuses them. */
-  private readonly crashed = new Set<number>();
-  private lastTime = 0;
-  private ended = false;
+  private readonly order = new EventOrder<Op>();
 
   add(raw: unknown): void {
     const e = validateShape(raw);
-    if (this.ended) throw new HistoryFormatError(`an event after the end marker (index ${this.events.length - 1}, "f":"${END_OF_HISTORY}"), which must be the last line`);
-    if (e.index !== this.events.length) {
-      throw new HistoryFormatError(`field "index": expected ${this.events.length}, found ${e.index}`);
-    }
-    if (e.time < this.lastTime) {
-      throw new HistoryFormatError(`field "time": ${e.time} is earlier than the previous event's ${this.lastTime}; time must not go backwards`);
-    }
-    this.lastTime = e.time;
+    this.order.place(e.index, e.time, e.process, e.f);
     this.events.push(e);
     if (e.process === 'nemesis') {
       this.nemesis.push(e);
-      if (e.f === END_OF_HISTORY) {
-        if (this.open.size > 0) {
-          const [p, op] = this.open.entries().next().value!;
-          throw new HistoryFormatError(`field "f": the end marker comes while process ${p}'s ${op.f} (index ${op.invokeIndex}) is still open; a run that ended normally completed every op`);
-        }
-        this.ended = true;
-      }
       return;
     }
-    this.pair(e, e.process);
-  }
-
-  private pair(e: HistoryEvent, process: number): void {
-    const pending = this.open.get(process);
     if (e.type === 'invoke') {
-      if (pending) {
-        throw new HistoryFormatError(`field "process": process ${process} invokes ${e.f} while its ${pending.f} (index ${pending.invokeIndex}) is still open`);
-      }
-      if (this.crashed.has(process)) {
-        throw new HistoryFormatError(`field "process": process ${process} is reused after an info; a crashed process must continue under a new number`);
-      }
       const op: Op = {
-        process,
+        process: e.process,
         f: e.f,
         type: 'open',
         invokeIndex: e.index,
@@ -68,34 +119,25 @@ export class HistoryBuilder {
       };
       if (e.key !== undefined) op.key = e.key;
       if (e.value !== undefined) op.invokeValue = e.value;
-      this.open.set(process, op);
+      this.order.invoke(e.process, e.f, op);
       this.ops.push(op);
       return;
     }
-    if (!pending) {
-      throw new HistoryFormatError(`field "type": ${e.type} for process ${process}, which has no open invocation`);
-    }
-    if (pending.f !== e.f) {
-      throw new HistoryFormatError(`field "f": completion says ${e.f} but process ${process} invoked ${pending.f}`);
-    }
-    if (pending.key !== e.key) {
-      throw new HistoryFormatError(`field "key": completion says ${JSON.stringify(e.key)} but process ${process} invoked ${JSON.stringify(pending.key)}`);
-    }
-    this.open.delete(process);
+    const pending = this.order.complete(e.process, e.type, e.f, e.key);
     pending.type = e.type as CompletionType;
     pending.completeIndex = e.index;
     pending.completeTime = e.time;
     if (e.type === 'ok' && e.value !== undefined) pending.value = e.value;
     if (e.error !== undefined) pending.error = e.error;
-    if (e.type === 'info') this.crashed.add(process);
   }
 
   finish(): History {
-    return { events: this.events, ops: this.ops, nemesis: this.nemesis, ...(this.ended ? { ended: true } : {}) };
+    return { events: this.events, ops: this.ops, nemesis: this.nemesis, ...(this.order.isEnded ? { ended: true } : {}) };
   }
 }
 
-function validateShape(raw: unknown): HistoryEvent {
+/** The event's fields as the format wants them; throws HistoryFormatError naming the first that is not. */
+export function validateShape(raw: unknown): HistoryEvent {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new HistoryFormatError('an event must be a JSON object');
   }

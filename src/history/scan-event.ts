@@ -42,48 +42,78 @@ export class EventScanner {
    */
   private readonly interned = new Map<number, string>();
 
+  /** The fields of the line last read (read() true): what eventOf makes the event of. */
+  index = 0;
+  time = 0;
+  process: ProcessId = 0;
+  type: EventType = 'invoke';
+  f = '';
+  key: string | undefined;
+  value: unknown;
+  error: string | undefined;
+
   /**
    * The event on the line `b[start, end)` (its line end excluded) when the line is exactly in
    * the Recorder's shape: what JSON.parse would give for it, the same fields in the same order.
    * Undefined for any other line.
    */
   scan(b: Buffer, start: number, end: number): HistoryEvent | undefined {
+    return this.read(b, start, end) ? this.event() : undefined;
+  }
+
+  /** The event of the line last read. */
+  event(): HistoryEvent {
+    return eventOf(this.index, this.time, this.process, this.type, this.f, this.key, this.value, this.error);
+  }
+
+  /**
+   * Whether the line `b[start, end)` is exactly in the Recorder's shape; its fields are then
+   * this scanner's (index, time…), for a reader that wants them without an object.
+   */
+  read(b: Buffer, start: number, end: number): boolean {
     // The line's closing brace also bounds the reads below: no literal holds a "}" and no
     // number does, so they stop at it; a string is bounded by `end`.
-    if (end - start < 2 || b[end - 1] !== 125 /* } */) return undefined;
+    if (end - start < 2 || b[end - 1] !== 125 /* } */) return false;
     this.b = b;
     this.p = start;
     this.end = end;
-    const event = this.fields();
-    const exact = event !== undefined && this.p === end - 1;
+    const exact = this.fields() && this.p === end - 1;
     this.b = EMPTY;
-    return exact ? event : undefined;
+    return exact;
   }
 
-  private fields(): HistoryEvent | undefined {
-    if (!this.lit(OPEN_INDEX)) return undefined;
+  private fields(): boolean {
+    if (!this.lit(OPEN_INDEX)) return false;
     const index = this.uint();
-    if (index < 0 || !this.lit(TIME)) return undefined;
+    if (index < 0 || !this.lit(TIME)) return false;
     const time = this.uint();
-    if (time < 0 || !this.lit(PROCESS)) return undefined;
+    if (time < 0 || !this.lit(PROCESS)) return false;
     let process: ProcessId;
     if (this.lit(NEMESIS)) process = 'nemesis';
     else {
       process = this.uint();
-      if (process < 0) return undefined;
+      if (process < 0) return false;
     }
-    if (!this.lit(TYPE)) return undefined;
+    if (!this.lit(TYPE)) return false;
     const type = this.eventType();
-    if (type === undefined || !this.lit(F)) return undefined;
+    if (type === undefined || !this.lit(F)) return false;
     const f = this.str();
-    if (f === undefined) return undefined;
+    if (f === undefined) return false;
     let key: string | undefined;
     let value: unknown;
     let error: string | undefined;
-    if (this.lit(KEY) && (key = this.str()) === undefined) return undefined;
-    if (this.lit(VALUE) && (value = this.scalar()) === undefined) return undefined;
-    if (this.lit(ERROR) && (error = this.str()) === undefined) return undefined;
-    return eventOf(index, time, process, type, f, key, value, error);
+    if (this.lit(KEY) && (key = this.str()) === undefined) return false;
+    if (this.lit(VALUE) && (value = this.scalar()) === undefined) return false;
+    if (this.lit(ERROR) && (error = this.str()) === undefined) return false;
+    this.index = index;
+    this.time = time;
+    this.process = process;
+    this.type = type;
+    this.f = f;
+    this.key = key;
+    this.value = value;
+    this.error = error;
+    return true;
   }
 
   private lit(t: Uint8Array): boolean {
@@ -181,7 +211,7 @@ export class EventScanner {
  * inside the object, as JSON.parse does, where adding them one by one would put the later ones
  * in a separate store (more memory and time for each of millions of events).
  */
-function eventOf(index: number, time: number, process: ProcessId, type: EventType, f: string, key: string | undefined, value: unknown, error: string | undefined): HistoryEvent {
+export function eventOf(index: number, time: number, process: ProcessId, type: EventType, f: string, key: string | undefined, value: unknown, error: string | undefined): HistoryEvent {
   if (key !== undefined) {
     if (value !== undefined) return error === undefined ? { index, time, process, type, f, key, value } : { index, time, process, type, f, key, value, error };
     return error === undefined ? { index, time, process, type, f, key } : { index, time, process, type, f, key, error };

@@ -1,4 +1,4 @@
-import type { History } from './event.js';
+import type { History, Op } from './event.js';
 
 export interface LatencySummary {
   count: number;
@@ -36,38 +36,62 @@ export function bandwidth(counts: { written: number; read: number }, durationS: 
 
 /** Counts and latency quantiles of a history: what the summary and the report show. */
 export function historyStats(history: History): HistoryStats {
-  const ops: Record<string, Record<string, number>> = {};
-  const latencies = new Map<string, number[]>();
-  let completed = 0;
-  for (const op of history.ops) {
-    const byType = (ops[op.f] ??= { ok: 0, fail: 0, info: 0, open: 0 });
-    byType[op.type] = (byType[op.type] ?? 0) + 1;
-    if (op.completeTime !== null && op.type !== 'info') {
-      completed++;
-      let l = latencies.get(op.f);
-      if (!l) latencies.set(op.f, (l = []));
-      l.push((op.completeTime - op.invokeTime) / 1e6);
-    }
-  }
-  const first = history.ops[0]?.invokeTime ?? 0;
-  const last = history.events.at(-1)?.time ?? 0;
-  const durationS = Math.max(0, last - first) / 1e9;
-  const latencyMs: Record<string, LatencySummary> = {};
-  // By code point: localeCompare would load ICU's collator (~10 ms) for a few ASCII names.
-  for (const [f, l] of [...latencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) latencyMs[f] = summarize(l);
-  const all = [...latencies.values()].flat();
-  if (all.length > 0) latencyMs['all'] = summarize(all);
-  return {
-    ops,
-    total: history.ops.length,
-    durationS,
-    opsPerS: durationS > 0 ? completed / durationS : 0,
-    latencyMs,
-  };
+  const acc = new StatsAccumulator();
+  for (const op of history.ops) acc.add(op.f, op.type, op.invokeTime, op.completeTime);
+  return acc.finish(history.ops[0]?.invokeTime ?? 0, history.events.at(-1)?.time ?? 0);
 }
 
-function summarize(values: number[]): LatencySummary {
-  const sorted = Float64Array.from(values).sort();
+/** historyStats op by op, for a reader that never holds the ops (a history checked in compact form). */
+export class StatsAccumulator {
+  private readonly ops: Record<string, Record<string, number>> = {};
+  /** Latencies by f, in typed arrays that grow by doubling: millions of numbers, sorted at the end. */
+  private readonly latencies = new Map<string, { ms: Float64Array; n: number }>();
+  private completed = 0;
+  private total = 0;
+
+  add(f: string, type: Op['type'], invokeTime: number, completeTime: number | null): void {
+    this.total++;
+    const byType = (this.ops[f] ??= { ok: 0, fail: 0, info: 0, open: 0 });
+    byType[type] = (byType[type] ?? 0) + 1;
+    if (completeTime !== null && type !== 'info') {
+      this.completed++;
+      let l = this.latencies.get(f);
+      if (!l) this.latencies.set(f, (l = { ms: new Float64Array(1024), n: 0 }));
+      if (l.n === l.ms.length) {
+        const bigger = new Float64Array(l.n * 2);
+        bigger.set(l.ms);
+        l.ms = bigger;
+      }
+      l.ms[l.n++] = (completeTime - invokeTime) / 1e6;
+    }
+  }
+
+  /** The stats, given the first op's invocation and the last event's time. */
+  finish(firstInvokeTime: number, lastEventTime: number): HistoryStats {
+    const durationS = Math.max(0, lastEventTime - firstInvokeTime) / 1e9;
+    const latencyMs: Record<string, LatencySummary> = {};
+    // By code point: localeCompare would load ICU's collator (~10 ms) for a few ASCII names.
+    const byF = [...this.latencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [f, l] of byF) latencyMs[f] = summarize(l.ms.slice(0, l.n).sort());
+    const all = new Float64Array(byF.reduce((n, [, l]) => n + l.n, 0));
+    let at = 0;
+    for (const [, l] of byF) {
+      all.set(l.ms.subarray(0, l.n), at);
+      at += l.n;
+    }
+    if (all.length > 0) latencyMs['all'] = summarize(all.sort());
+    return {
+      ops: this.ops,
+      total: this.total,
+      durationS,
+      opsPerS: durationS > 0 ? this.completed / durationS : 0,
+      latencyMs,
+    };
+  }
+}
+
+/** The summary of latencies already sorted. */
+function summarize(sorted: Float64Array): LatencySummary {
   return {
     count: sorted.length,
     p50: quantile(sorted, 0.5),

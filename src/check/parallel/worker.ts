@@ -1,0 +1,51 @@
+// A worker thread of ThreadPool (pool.ts): scans chunks of a history file into columns, and
+// checks partitions handed over as op records. What crosses is typed arrays and string tables.
+import { parentPort, workerData } from 'node:worker_threads';
+import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/linearizable/index.js';
+import { columnBuffers } from '../../history/columns.js';
+import { scanChunk } from '../../history/lines.js';
+import { decodeOps } from '../../history/op-records.js';
+
+export interface ScanJob {
+  scan: { file: string; start: number; end: number; size: number; keepRaw: boolean };
+}
+
+export interface CheckJob {
+  check: { model: string; records: Float64Array; full: Budget; reduced: Budget | null };
+}
+
+export interface PoolData {
+  /**
+   * When the first partition found not linearizable was found, plus the reduced budget's time
+   * (Date.now() ms; 0 before): shared by every thread, so that partitions started after it get
+   * the reduced budget, as when one thread checks them all in order.
+   */
+  failedAt: SharedArrayBuffer;
+}
+
+const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
+let strings: readonly string[] = [];
+
+parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | { strings: string[] })) => {
+  if ('strings' in m) {
+    strings = m.strings;
+    return;
+  }
+  try {
+    if ('scan' in m) {
+      const s = m.scan;
+      const scanned = scanChunk(s.file, s.start, s.end, s.size, s.keepRaw);
+      parentPort!.postMessage({ id: m.id, ok: scanned }, columnBuffers(scanned.columns));
+      return;
+    }
+    const { model, records, full, reduced } = m.check;
+    const at = Number(Atomics.load(failedAt, 0));
+    const budget = at > 0 && reduced ? { ...reduced, deadline: Math.min(reduced.deadline ?? Infinity, at) } : full;
+    const result = checkPartition(model, decodeOps(records, strings), budget);
+    if (result.valid === false && reduced) Atomics.compareExchange(failedAt, 0, 0n, BigInt(Date.now() + reduced.timeoutMs));
+    if (budget !== full && result.valid === 'unknown') result.reason = `${result.reason} ${REDUCED_BUDGET}`;
+    parentPort!.postMessage({ id: m.id, ok: { result, reduced: budget !== full } });
+  } catch (err) {
+    parentPort!.postMessage({ id: m.id, crash: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  }
+});

@@ -1,0 +1,253 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventOrder, type OpenOp } from './build.js';
+import { decodeEvent, EVENT_TYPES, NEMESIS, StringTable, VALUE, type EventColumns } from './columns.js';
+import type { HistoryEvent, Op } from './event.js';
+import { completeRecord, invokeRecord, isOpenRecord, STRIDE } from './op-records.js';
+import { StatsAccumulator, type HistoryStats } from './stats.js';
+
+/** The ops of one partition (a key, or the whole history for a model that has no partitions). */
+export interface OpGroup {
+  /** The partition's key ('' for ops without one, and for the one partition of an unpartitioned model). */
+  readonly key: string;
+  /** Its ops, all of them: in memory and spilled. */
+  count: number;
+  /** Records in memory (the newest; those before them are in the spill file). */
+  buf: Float64Array;
+  inMemory: number;
+  /** Where the spilled records are in the spill file, oldest first: byte position and record count. */
+  readonly spilled: { pos: number; count: number }[];
+}
+
+interface PendingOp extends OpenOp {
+  group: OpGroup;
+  slot: number;
+  /** The first op of its f, kept whole (what unknownOpError looks at). */
+  whole?: Op;
+}
+
+export interface KeyedOpsOptions {
+  /** Group by key (the model partitions by key); otherwise one group. */
+  byKey: boolean;
+  /** Bytes of records kept in memory before the oldest are spilled to a temporary file. */
+  budgetBytes: number;
+}
+
+const INITIAL_RECORDS = 64;
+const RECORD_BYTES = STRIDE * 8;
+
+/**
+ * A history's client ops grouped by partition into compact records (src/history/op-records.ts),
+ * checked against the format's rules on the way (EventOrder: the same errors as the reader of
+ * objects), with the few things the check needs besides: nemesis events, stats, the first op of
+ * each f. Over `budgetBytes` of records, the completed records of the biggest groups go to a
+ * temporary folder, so memory follows the budget, not the history; close() removes it.
+ */
+export class KeyedOps {
+  readonly strings = new StringTable();
+  readonly nemesis: HistoryEvent[] = [];
+  readonly groups = new Map<string, OpGroup>();
+  /** The first op of each f, in order of first appearance. */
+  readonly firstOps: Op[] = [];
+  private readonly stats = new StatsAccumulator();
+  private readonly order = new EventOrder<PendingOp>();
+  private readonly seenF = new Set<number>();
+  /** The group of each key by its number in `strings`; groupOf finds it by name the first time. */
+  private readonly groupByKeyId: (OpGroup | undefined)[] = [];
+  private noKeyGroup: OpGroup | undefined;
+  private memoryBytes = 0;
+  private spillDir: string | undefined;
+  private spillFd = -1;
+  private spillPos = 0;
+  private firstInvokeTime: number | undefined;
+  private lastTime = 0;
+  private events = 0;
+  private readonly removeOnExit = () => this.close();
+  /** Removes the folder on an interrupt too, then lets the signal do what it would have. */
+  private readonly removeOnSignal = (signal: NodeJS.Signals) => {
+    this.close();
+    process.kill(process.pid, signal);
+  };
+
+  constructor(private readonly options: KeyedOpsOptions) {}
+
+  get ended(): boolean {
+    return this.order.isEnded;
+  }
+
+  get eventCount(): number {
+    return this.events;
+  }
+
+  /** Bytes of records in memory now. */
+  get bytesInMemory(): number {
+    return this.memoryBytes;
+  }
+
+  /** Event i of a chunk's columns, whose strings are numbered by `map` in this.strings. */
+  add(c: EventColumns, i: number, chunkStrings: readonly string[], map: Int32Array): void {
+    const p = c.process[i]!;
+    const f = map[c.f[i]!]!;
+    const fs = this.strings.strings[f]!;
+    const index = c.index[i]!;
+    const time = c.time[i]!;
+    this.order.place(index, time, p === NEMESIS ? 'nemesis' : p, fs);
+    this.events++;
+    this.lastTime = time;
+    if (p === NEMESIS) {
+      this.nemesis.push(decodeEvent(c, i, chunkStrings));
+      return;
+    }
+    const k = c.key[i]!;
+    const key = k < 0 ? -1 : map[k]!;
+    const keyString = key < 0 ? undefined : this.strings.strings[key];
+    const type = c.type[i]!;
+    const tag = c.valueTag[i]!;
+    const value = tag === VALUE.string || tag === VALUE.json ? map[c.value[i]!]! : c.value[i]!;
+    if (type === 0) {
+      const group = !this.options.byKey || key < 0 ? (this.noKeyGroup ??= this.groupOf('')) : (this.groupByKeyId[key] ??= this.groupOf(keyString!));
+      if (group.inMemory * STRIDE === group.buf.length) this.grow(group);
+      const slot = group.inMemory++;
+      group.count++;
+      invokeRecord(group.buf, slot, index, time, p, f, key, tag, value);
+      this.firstInvokeTime ??= time;
+      const pending: PendingOp = { f: fs, invokeIndex: index, group, slot };
+      if (keyString !== undefined) pending.key = keyString;
+      if (!this.seenF.has(f)) {
+        this.seenF.add(f);
+        const whole: Op = { process: p, f: fs, type: 'open', invokeIndex: index, completeIndex: null, invokeTime: time, completeTime: null };
+        if (keyString !== undefined) whole.key = keyString;
+        if (tag !== VALUE.absent) whole.invokeValue = decodeEvent(c, i, chunkStrings).value;
+        this.firstOps.push(whole);
+        pending.whole = whole;
+      }
+      this.order.invoke(p, fs, pending);
+      return;
+    }
+    const pending = this.order.complete(p, EVENT_TYPES[type]!, fs, keyString);
+    const e = c.error[i]!;
+    const error = e < 0 ? -1 : map[e]!;
+    // As HistoryBuilder: a completion's value is the op's only when it is ok.
+    completeRecord(pending.group.buf, pending.slot, index, time, type, type === 1 ? tag : VALUE.absent, type === 1 ? value : 0, error);
+    this.stats.add(fs, EVENT_TYPES[type] as Op['type'], this.invokeTimeOf(pending), time);
+    if (pending.whole) {
+      const w = pending.whole;
+      w.type = EVENT_TYPES[type] as Op['type'];
+      w.completeIndex = index;
+      w.completeTime = time;
+      if (type === 1 && tag !== VALUE.absent) w.value = decodeEvent(c, i, chunkStrings).value;
+      if (error >= 0) w.error = this.strings.strings[error];
+    }
+  }
+
+  private invokeTimeOf(p: PendingOp): number {
+    return p.group.buf[p.slot * STRIDE + 2]!;
+  }
+
+  /** What the check needs once every event is in: the stats (open ops counted) and how many ops are open. */
+  finish(): { stats: HistoryStats; open: number } {
+    let open = 0;
+    for (const p of this.order.stillOpen()) {
+      open++;
+      this.stats.add(p.f, 'open', this.invokeTimeOf(p), null);
+    }
+    return { stats: this.stats.finish(this.firstInvokeTime ?? 0, this.lastTime), open };
+  }
+
+  /** A group's records, all of them (spilled ones read back), oldest first. */
+  load(group: OpGroup): Float64Array {
+    const out = new Float64Array(group.count * STRIDE);
+    let at = 0;
+    for (const s of group.spilled) {
+      const bytes = Buffer.from(out.buffer, at * 8, s.count * RECORD_BYTES);
+      let got = 0;
+      while (got < bytes.length) got += readSync(this.spillFd, bytes, got, bytes.length - got, s.pos + got);
+      at += s.count * STRIDE;
+    }
+    out.set(group.buf.subarray(0, group.inMemory * STRIDE), at);
+    return out;
+  }
+
+  /** Frees a group's records once checked. */
+  drop(group: OpGroup): void {
+    this.memoryBytes -= group.buf.byteLength;
+    group.buf = new Float64Array(0);
+    group.inMemory = 0;
+  }
+
+  /** Whether anything went to disk. */
+  get spilledBytes(): number {
+    return this.spillPos;
+  }
+
+  /** Removes the temporary folder, if any. Idempotent. */
+  close(): void {
+    if (this.spillFd >= 0) closeSync(this.spillFd);
+    this.spillFd = -1;
+    if (this.spillDir !== undefined) rmSync(this.spillDir, { recursive: true, force: true });
+    this.spillDir = undefined;
+    process.off('exit', this.removeOnExit);
+    process.off('SIGINT', this.removeOnSignal);
+    process.off('SIGTERM', this.removeOnSignal);
+  }
+
+  private groupOf(key: string): OpGroup {
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { key, count: 0, buf: new Float64Array(INITIAL_RECORDS * STRIDE), inMemory: 0, spilled: [] };
+      this.memoryBytes += g.buf.byteLength;
+      this.groups.set(key, g);
+    }
+    return g;
+  }
+
+  private grow(g: OpGroup): void {
+    const bigger = new Float64Array(g.buf.length * 2);
+    bigger.set(g.buf);
+    this.memoryBytes += bigger.byteLength - g.buf.byteLength;
+    g.buf = bigger;
+    if (this.memoryBytes > this.options.budgetBytes) this.spill();
+  }
+
+  /**
+   * Writes the completed records at the front of the biggest groups to the spill file until
+   * half the budget is free. An open op's record stays (its completion is still to come);
+   * the records after it stay too, so that a group's records stay in invocation order.
+   */
+  private spill(): void {
+    if (this.spillDir === undefined) {
+      this.spillDir = mkdtempSync(join(tmpdir(), 'objcheck-spill-'));
+      this.spillFd = openSync(join(this.spillDir, 'ops.bin'), 'w+');
+      process.on('exit', this.removeOnExit);
+      // Only when nothing else handles them (objcheck check does not): the default is to die.
+      if (process.listenerCount('SIGINT') === 0) process.once('SIGINT', this.removeOnSignal);
+      if (process.listenerCount('SIGTERM') === 0) process.once('SIGTERM', this.removeOnSignal);
+    }
+    const moved = new Map<OpGroup, number>();
+    const biggest = [...this.groups.values()].sort((a, b) => b.buf.length - a.buf.length);
+    for (const g of biggest) {
+      if (this.memoryBytes <= this.options.budgetBytes / 2) break;
+      let done = 0;
+      while (done < g.inMemory && !isOpenRecord(g.buf, done)) done++;
+      if (done === 0) continue;
+      const bytes = Buffer.from(g.buf.buffer, g.buf.byteOffset, done * RECORD_BYTES);
+      let put = 0;
+      while (put < bytes.length) put += writeSync(this.spillFd, bytes, put, bytes.length - put, this.spillPos + put);
+      g.spilled.push({ pos: this.spillPos, count: done });
+      this.spillPos += bytes.length;
+      const left = g.inMemory - done;
+      const smaller = new Float64Array(Math.max(INITIAL_RECORDS, left * 2) * STRIDE);
+      smaller.set(g.buf.subarray(done * STRIDE, g.inMemory * STRIDE));
+      this.memoryBytes += smaller.byteLength - g.buf.byteLength;
+      g.buf = smaller;
+      g.inMemory = left;
+      moved.set(g, done);
+    }
+    // The open ops of the groups that moved: their records are now nearer the front.
+    for (const p of this.order.stillOpen()) {
+      const by = moved.get(p.group);
+      if (by !== undefined) p.slot -= by;
+    }
+  }
+}

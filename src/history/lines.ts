@@ -1,0 +1,196 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { validateShape, HistoryFormatError } from './build.js';
+import { ColumnWriter, StringTable, type EventColumns } from './columns.js';
+import { EventScanner } from './scan-event.js';
+
+/** A line that breaks the format: its number (from 1, in what was read) and what is wrong. */
+export class LineError extends Error {
+  constructor(
+    readonly line: number,
+    readonly what: string,
+  ) {
+    super(what);
+  }
+}
+
+const DROPPED_TAIL = 'the last line is cut short (the run was stopped mid-write); dropped, and the history is incomplete';
+export const EMPTY_LINE = 'empty line inside the history';
+
+/** What to say of a dropped last line. */
+export const droppedTailMessage = (file: string, line: number): string => `${file}:${line}: ${DROPPED_TAIL}`;
+
+/**
+ * The lines of a history one by one, as bytes: lines in the Recorder's shape read by the
+ * scanner, any other decoded and given to JSON.parse, whose verdict and message stand; blank
+ * lines allowed only at the end; a broken last line without its newline dropped (a run killed
+ * mid-write), anywhere else an error. Each event goes to `onEvent`, with its line's text when
+ * JSON.parse read it; an error it throws (HistoryFormatError) is the line's.
+ */
+export class LineReader {
+  /** Lines taken so far: the number of the last one. */
+  line = 0;
+  /** The first of the blank lines seen since the last line that was not blank; 0: none. */
+  blankAt = 0;
+  /** The first line that is not blank; 0: none yet. */
+  firstNonBlank = 0;
+  /** The last line, cut short and dropped; 0: none. */
+  droppedTail = 0;
+  private readonly scanner = new EventScanner();
+
+  /**
+   * `onScanned`, when given, takes the lines the scanner read instead of `onEvent`: their
+   * fields are the scanner's, no event object made.
+   */
+  constructor(
+    private readonly onEvent: (event: unknown, text: string | undefined) => void,
+    private readonly onScanned?: (scanner: EventScanner) => void,
+  ) {}
+
+  /** The line bytes[start, end), its "\n" excluded; `last`: the file ends with it, no newline after. */
+  take(bytes: Buffer, start: number, end: number, last = false): void {
+    this.line++;
+    // JSON has no raw line breaks inside values: a trailing \r is a CRLF file's line end.
+    const crlf = end > start && bytes[end - 1] === 13;
+    if (this.scanner.read(bytes, start, crlf ? end - 1 : end)) {
+      this.nonBlank();
+      if (this.onScanned === undefined) return this.add(this.scanner.event(), undefined);
+      try {
+        return this.onScanned(this.scanner);
+      } catch (err) {
+        if (err instanceof HistoryFormatError) throw new LineError(this.line, err.what);
+        throw err;
+      }
+    }
+    const text = bytes.toString('utf8', start, crlf ? end - 1 : end);
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) {
+      this.blankAt ||= this.line;
+      return;
+    }
+    this.nonBlank();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      if (last) {
+        this.droppedTail = this.line;
+        return;
+      }
+      throw new LineError(this.line, `not valid JSON (${(err as Error).message})`);
+    }
+    this.add(parsed, text);
+  }
+
+  private nonBlank(): void {
+    // Set first: a chunk whose first line that is not blank follows blank lines of the chunk
+    // before must say so (the assembler then names the earlier blank line).
+    this.firstNonBlank ||= this.line;
+    if (this.blankAt) throw new LineError(this.blankAt, EMPTY_LINE);
+  }
+
+  private add(event: unknown, text: string | undefined): void {
+    try {
+      this.onEvent(event, text);
+    } catch (err) {
+      if (err instanceof HistoryFormatError) throw new LineError(this.line, err.what);
+      throw err;
+    }
+  }
+}
+
+/**
+ * The lines that start in bytes [start, end) of a file, scanned on their own (a worker thread's
+ * share of a big file): each line belongs to the chunk it starts in, so chunks cut anywhere
+ * cover every line once. Events are checked one by one (their fields; the order between them is
+ * the assembler's, which sees them all) and kept as columns.
+ */
+export interface ChunkScan {
+  columns: EventColumns;
+  strings: string[];
+  /** Lines that start in the chunk. */
+  lines: number;
+  /** The first line (in the chunk, from 1) that is not blank; 0: none. */
+  firstNonBlank: number;
+  /** The first of the blank lines at the chunk's end (none after them); 0: none. */
+  trailingBlank: number;
+  /** The first line that breaks the format (in the chunk); the chunk's scan stopped there. */
+  error?: { line: number; what: string };
+  /** The file's last line, cut short, dropped (in the chunk). */
+  droppedTail?: number;
+}
+
+const READ_STEP = 1 << 20;
+
+/** Scans the chunk [start, end) of `file` (of `size` bytes). `keepRaw`: keep the text of lines JSON.parse read. */
+export function scanChunk(file: string, start: number, end: number, size: number, keepRaw: boolean): ChunkScan {
+  const strings = new StringTable();
+  // About a line a 64 bytes (the Recorder's are ~100): columns rarely grow.
+  const writer = new ColumnWriter(strings, Math.ceil((end - start) / 64) + 16);
+  const reader = new LineReader(
+    (raw, text) => writer.add(validateShape(raw), keepRaw ? text : undefined),
+    (s) => {
+      // The scanner's shape makes every field's type right; the format's rules on their values
+      // are validateShape's, with its words, for the rare line that breaks one.
+      if (s.f === '' || (s.error === undefined && s.process !== 'nemesis' && (s.type === 'fail' || s.type === 'info'))) validateShape(s.event());
+      writer.addScanned(s);
+    },
+  );
+  const fd = openSync(file, 'r');
+  let error: ChunkScan['error'];
+  try {
+    // From the byte before `start`: a line starts at `start` only when that byte is a newline.
+    const from = start === 0 ? 0 : start - 1;
+    let buf = Buffer.allocUnsafe(Math.max(end - from, 0) + READ_STEP);
+    let have = readAll(fd, buf, 0, Math.min(buf.length, size - from), from);
+    // (Bytes past `have` are left over from the allocation: a newline found there is none.)
+    const first = buf.indexOf(10, 0);
+    let p = start === 0 ? 0 : first < 0 || first >= have ? have : first + 1;
+    try {
+      while (p < end - from) {
+        let nl = buf.indexOf(10, p);
+        // The chunk's last line goes on past what was read: read on until its end.
+        while ((nl < 0 || nl >= have) && from + have < size) {
+          if (have + READ_STEP > buf.length) {
+            const bigger = Buffer.allocUnsafe(buf.length * 2);
+            buf.copy(bigger, 0, 0, have);
+            buf = bigger;
+          }
+          const searchFrom = have;
+          have += readAll(fd, buf, have, Math.min(READ_STEP, size - from - have), from + have);
+          nl = buf.indexOf(10, searchFrom);
+          if (nl >= have) nl = -1;
+        }
+        if (nl < 0 || nl >= have) {
+          if (p < have) reader.take(buf, p, have, true);
+          break;
+        }
+        reader.take(buf, p, nl);
+        p = nl + 1;
+      }
+    } catch (err) {
+      if (!(err instanceof LineError)) throw err;
+      error = { line: err.line, what: err.what };
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const trailingBlank = error === undefined ? reader.blankAt : 0;
+  return {
+    columns: writer.finish(),
+    strings: strings.strings,
+    lines: reader.line,
+    firstNonBlank: reader.firstNonBlank,
+    trailingBlank,
+    ...(error ? { error } : {}),
+    ...(reader.droppedTail ? { droppedTail: reader.droppedTail } : {}),
+  };
+}
+
+function readAll(fd: number, buf: Buffer, at: number, length: number, position: number): number {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, at + got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}

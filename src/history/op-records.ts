@@ -1,0 +1,98 @@
+// Ops as fixed-width records of numbers (strings as numbers into a StringTable): the compact
+// per-key encoding that a big history is grouped into, spilled to disk and handed to the threads
+// that check it, and turned back into Op objects only there, one partition at a time.
+import { decodeValue, encodeValue, type StringTable } from './columns.js';
+import type { Op } from './event.js';
+
+/** Numbers per op. */
+export const STRIDE = 10;
+const INVOKE_INDEX = 0;
+const COMPLETE_INDEX = 1;
+const INVOKE_TIME = 2;
+const COMPLETE_TIME = 3;
+const PROCESS = 4;
+/** type + 8 × invoke value's tag + 64 × value's tag + 512 × f: exact in a double for any f number below 2^43. */
+const PACKED = 5;
+const INVOKE_VALUE = 6;
+const VALUE = 7;
+/** -1: none. */
+const ERROR = 8;
+/** -1: no key. */
+const KEY = 9;
+
+const TYPES: readonly Op['type'][] = ['open', 'ok', 'fail', 'info'];
+const TYPE_CODE: Record<Op['type'], number> = { open: 0, ok: 1, fail: 2, info: 3 };
+
+/** Writes an invocation as record `at` of `r`: an open op until completeRecord. */
+export function invokeRecord(r: Float64Array, at: number, index: number, time: number, process: number, f: number, key: number, valueTag: number, value: number): void {
+  const o = at * STRIDE;
+  r[o + INVOKE_INDEX] = index;
+  r[o + COMPLETE_INDEX] = -1;
+  r[o + INVOKE_TIME] = time;
+  r[o + COMPLETE_TIME] = -1;
+  r[o + PROCESS] = process;
+  r[o + PACKED] = valueTag * 8 + f * 512;
+  r[o + INVOKE_VALUE] = value;
+  r[o + VALUE] = 0;
+  r[o + ERROR] = -1;
+  r[o + KEY] = key;
+}
+
+/** Completes record `at`; `type`: 1 ok, 2 fail, 3 info. */
+export function completeRecord(r: Float64Array, at: number, index: number, time: number, type: number, valueTag: number, value: number, error: number): void {
+  const o = at * STRIDE;
+  r[o + COMPLETE_INDEX] = index;
+  r[o + COMPLETE_TIME] = time;
+  r[o + PACKED] += type + valueTag * 64;
+  r[o + VALUE] = value;
+  r[o + ERROR] = error;
+}
+
+/** Whether record `at` is still open. */
+export const isOpenRecord = (r: Float64Array, at: number): boolean => r[at * STRIDE + COMPLETE_INDEX] === -1;
+
+/** The records of ops, strings interned into `strings`. */
+export function encodeOps(ops: readonly Op[], strings: StringTable): Float64Array {
+  const r = new Float64Array(ops.length * STRIDE);
+  ops.forEach((op, i) => {
+    const [itag, iv] = encodeValue(op.invokeValue, strings);
+    invokeRecord(r, i, op.invokeIndex, op.invokeTime, op.process, strings.id(op.f), op.key === undefined ? -1 : strings.id(op.key), itag, iv);
+    if (op.type === 'open') return;
+    const [vtag, v] = encodeValue(op.value, strings);
+    completeRecord(r, i, op.completeIndex!, op.completeTime!, TYPE_CODE[op.type], vtag, v, op.error === undefined ? -1 : strings.id(op.error));
+  });
+  return r;
+}
+
+/** The ops of `n` records, as HistoryBuilder would have made them (same fields, same order). */
+export function decodeOps(r: Float64Array, strings: readonly string[], n = r.length / STRIDE): Op[] {
+  const ops: Op[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * STRIDE;
+    const packed = r[o + PACKED]!;
+    const f = Math.floor(packed / 512);
+    const vtag = Math.floor(packed / 64) % 8;
+    const itag = Math.floor(packed / 8) % 8;
+    const type = TYPES[packed % 8]!;
+    const completeIndex = r[o + COMPLETE_INDEX]!;
+    const op: Op = {
+      process: r[o + PROCESS]!,
+      f: strings[f]!,
+      type,
+      invokeIndex: r[o + INVOKE_INDEX]!,
+      completeIndex: completeIndex < 0 ? null : completeIndex,
+      invokeTime: r[o + INVOKE_TIME]!,
+      completeTime: completeIndex < 0 ? null : r[o + COMPLETE_TIME]!,
+    };
+    const key = r[o + KEY]!;
+    if (key >= 0) op.key = strings[key];
+    const iv = decodeValue(itag, r[o + INVOKE_VALUE]!, strings);
+    if (iv !== undefined) op.invokeValue = iv;
+    const v = decodeValue(vtag, r[o + VALUE]!, strings);
+    if (v !== undefined) op.value = v;
+    const error = r[o + ERROR]!;
+    if (error >= 0) op.error = strings[error];
+    ops[i] = op;
+  }
+  return ops;
+}

@@ -1,0 +1,219 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../bench/check/generate.js';
+import { ChunkAssembler } from '../src/history/assemble.js';
+import { HistoryBuilder } from '../src/history/build.js';
+import { decodeEvent, StringTable } from '../src/history/columns.js';
+import type { History } from '../src/history/event.js';
+import { KeyedOps } from '../src/history/keyed-ops.js';
+import { droppedTailMessage, scanChunk } from '../src/history/lines.js';
+import { decodeOps, encodeOps, STRIDE } from '../src/history/op-records.js';
+import { readHistory } from '../src/history/read.js';
+import { ThreadPool } from '../src/check/parallel/pool.js';
+import { readKeyedOps } from '../src/check/parallel/read.js';
+import { checkFile, type FileCheckSettings, type FileVerdict } from '../src/cli/check-file.js';
+import { events, jsonl } from './helpers/events.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'objcheck-parallel-'));
+const write = (name: string, text: string): string => {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+};
+
+/** What readHistory makes of a file: the history, or its error's words. */
+async function whole(file: string): Promise<History | string> {
+  try {
+    return await readHistory(file);
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The file read as chunks cut at `cuts` (byte offsets), scanned apart and put together. */
+function chunked(file: string, cuts: number[]): History | string {
+  const size = statSync(file).size;
+  const bounds = [0, ...[...new Set(cuts)].filter((c) => c > 0 && c < size).sort((a, b) => a - b), size];
+  const builder = new HistoryBuilder();
+  const assembler = new ChunkAssembler(file);
+  try {
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const scan = scanChunk(file, bounds[i]!, bounds[i + 1]!, size, true);
+      assembler.add(scan, (j) => builder.add(decodeEvent(scan.columns, j, scan.strings)));
+    }
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const h = builder.finish();
+  return assembler.droppedTail === 0 ? h : { ...h, droppedTail: droppedTailMessage(file, assembler.droppedTail) };
+}
+
+const ok = events([0, 'invoke', 'put', 'k1', 1], [1, 'invoke', 'get', 'k1'], [0, 'ok', 'put', 'k1'], [1, 'ok', 'get', 'k1', 1], [2, 'invoke', 'put', 'k2', { big: [1, 2] }], [2, 'info', 'put', 'k2'], [3, 'invoke', 'get', 'k2'], [3, 'ok', 'get', 'k2', null]);
+const lines = jsonl(ok).split('\n').slice(0, -1);
+const join_ = (ls: string[]) => ls.join('\n') + '\n';
+
+/** Files good and bad, each rule of the format broken once, at different lines. */
+const cases: Record<string, string> = {
+  valid: join_(lines),
+  crlf: lines.join('\r\n') + '\r\n',
+  'other shape (JSON.parse path)': join_(lines.map((l, i) => (i === 3 ? l.replace('{"index":3,', '{ "index": 3, "extra": true,') : l))),
+  'bad JSON': join_(lines.map((l, i) => (i === 5 ? l.slice(0, -3) : l))),
+  'blank line inside': join_([...lines.slice(0, 4), '', ...lines.slice(4)]),
+  'blank lines at the end': join_(lines) + '\n\n',
+  'blank lines then bad JSON at the end': join_(lines) + '\n\n{"index":',
+  'last line cut short': join_(lines) + '{"index":8,"ti',
+  'index gap': join_(lines.map((l, i) => (i === 6 ? l.replace('"index":6', '"index":7') : l))),
+  'time backwards': join_(lines.map((l, i) => (i === 4 ? l.replace(/"time":\d+/, '"time":0') : l))),
+  'completion without invocation': join_([...lines.slice(0, 2), lines[3]!.replace('"index":3', '"index":2'), ...lines.slice(3).map((l) => l)]),
+  'process reused after info': join_([...lines, JSON.stringify({ index: 8, time: 9e6, process: 2, type: 'invoke', f: 'get', key: 'k2' })]),
+  'bad shape (no error on info)': join_(lines.map((l, i) => (i === 5 ? l.replace(',"error":"test"', '') : l))),
+  'empty f': join_(lines.map((l, i) => (i === 7 ? l.replace('"f":"get"', '"f":""') : l))),
+};
+
+describe('a history file scanned in chunks (any cuts) reads as when read whole', () => {
+  for (const [name, text] of Object.entries(cases)) {
+    it(name, async () => {
+      const file = write(`${name.replace(/\W+/g, '-')}.jsonl`, text);
+      const expected = await whole(file);
+      if (name === 'valid' || name.startsWith('blank lines at')) expect(typeof expected).not.toBe('string');
+      if (name.startsWith('bad') || name.includes('inside') || name.includes('gap')) expect(expected).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `));
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.nat({ max: text.length }), { maxLength: 6 }), async (cuts) => {
+          expect(chunked(file, cuts)).toEqual(expected);
+        }),
+        // And every single cut: a rule that spans chunks breaks at one cut, not at most.
+        { numRuns: 60, examples: Array.from({ length: text.length + 1 }, (_, i) => [[i]]) },
+      );
+    });
+  }
+});
+
+describe('op records', () => {
+  it('give back the ops they were made of', async () => {
+    const file = write('records.jsonl', cases.valid!);
+    const h = await readHistory(file);
+    const strings = new StringTable();
+    const r = encodeOps(h.ops, strings);
+    expect(r.length).toBe(h.ops.length * STRIDE);
+    expect(decodeOps(r, strings.strings)).toEqual(h.ops);
+  });
+});
+
+describe('KeyedOps: ops by key, spilled past the budget', () => {
+  it('keeps every op of each key in order, spilled or not, and removes its folder on close', async () => {
+    const file = join(dir, 'gen-20k.jsonl');
+    await generate(file, 20_000, 20, 10, 0.05, 3);
+    const h = await readHistory(file);
+    const size = statSync(file).size;
+    const read = (budgetBytes: number) => {
+      const keyed = new KeyedOps({ byKey: true, budgetBytes });
+      const assembler = new ChunkAssembler(file);
+      for (const [a, b] of [[0, size / 3], [size / 3, size]].map(([x, y]) => [Math.floor(x!), Math.floor(y!)])) {
+        const scan = scanChunk(file, a!, b!, size, false);
+        const map = keyed.strings.merge(scan.strings);
+        assembler.add(scan, (i) => keyed.add(scan.columns, i, scan.strings, map));
+      }
+      return keyed;
+    };
+    const byKey = new Map<string, unknown[]>();
+    for (const op of h.ops) byKey.set(op.key!, [...(byKey.get(op.key!) ?? []), op]);
+    const tmpBefore = readdirSync(tmpdir()).filter((f) => f.startsWith('objcheck-spill-')).length;
+    const small = read(64 * 1024);
+    expect(small.spilledBytes).toBeGreaterThan(0);
+    expect(small.bytesInMemory).toBeLessThanOrEqual(2 * 64 * 1024);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('objcheck-spill-')).length).toBe(tmpBefore + 1);
+    for (const g of small.groups.values()) expect(decodeOps(small.load(g), small.strings.strings)).toEqual(byKey.get(g.key));
+    const { stats, open } = small.finish();
+    expect(stats).toEqual((await import('../src/history/stats.js')).historyStats(h));
+    expect(open).toBe(0);
+    small.close();
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('objcheck-spill-')).length).toBe(tmpBefore);
+    const big = read(1e9);
+    expect(big.spilledBytes).toBe(0);
+    big.close();
+  });
+});
+
+describe.skipIf(availableParallelism() < 2 && !process.env.CI)('one file on several threads', () => {
+  let gen: string;
+  let broken: string;
+  beforeAll(async () => {
+    gen = join(dir, 'gen-40k.jsonl');
+    await generate(gen, 40_000, 50, 20, 0.05, 7);
+    // Not linearizable: a get reads a value never written.
+    const text = readFileSync(gen, 'utf8').split('\n');
+    const at = text.findIndex((l, i) => i > 30_000 && /"type":"ok","f":"get","key":"k\d+","value":\d+/.test(l));
+    text[at] = text[at]!.replace(/"value":\d+}$/, '"value":999999999}');
+    broken = join(dir, 'broken.jsonl');
+    writeFileSync(broken, text.join('\n'));
+  });
+  afterAll(() => {
+    // Every spill folder removed: none of this test's left behind.
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('objcheck-spill-') && statSync(join(tmpdir(), f)).mtimeMs > Date.now() - 600_000).length).toBe(0);
+  });
+
+  /**
+   * The verdict without the figures that vary run to run: time taken, and how many partitions
+   * got the reduced budget after a failure (on threads, those already started when it came keep
+   * the full one; each verdict, anomaly and count stays the same).
+   */
+  const stable = (v: FileVerdict): unknown => JSON.parse(JSON.stringify(v, (k, x) => (k === 'ms' || k === 'reducedBudgetPartitions' ? undefined : x)));
+  const both = async (file: string, settings: FileCheckSettings) => {
+    const one = await checkFile(file, { ...settings, jobs: 1 });
+    const two = await checkFile(file, { ...settings, jobs: 2, parallelMinBytes: 0 });
+    return { one: stable(one), two: stable(two) };
+  };
+
+  for (const checkers of [['linearizable'], undefined]) {
+    it(`same verdicts, figures and anomalies on one thread and on two (${checkers ? 'linearizability alone: op records' : 'every checker: objects'})`, async () => {
+      for (const file of [gen, broken]) {
+        const { one, two } = await both(file, checkers ? { checkers } : {});
+        expect(two).toEqual(one);
+      }
+      const { one } = await both(broken, checkers ? { checkers } : {});
+      expect((one as { results: { valid: unknown } }).results.valid).toBe(false);
+    });
+  }
+
+  it('the same error, naming the file and line, for a bad line deep in a chunk', async () => {
+    const text = readFileSync(gen, 'utf8').split('\n');
+    text[51_234] = text[51_234]!.slice(0, 20);
+    const bad = join(dir, 'bad-line.jsonl');
+    writeFileSync(bad, text.join('\n'));
+    for (const checkers of [['linearizable'], undefined]) {
+      const { one, two } = await both(bad, checkers ? { checkers } : {});
+      expect(two).toEqual(one);
+      expect(two).toMatchObject({ error: expect.stringMatching(new RegExp(`bad-line\\.jsonl:51235: not valid JSON`)) });
+    }
+  });
+
+  it('--max-memory: past it the spill folder takes the records, and a key too big to check is unknown, saying why', async () => {
+    const v = await checkFile(gen, { checkers: ['linearizable'], jobs: 2, parallelMinBytes: 0, maxMemoryMb: 0.5 });
+    if ('error' in v) throw new Error(v.error);
+    expect(v.results.valid).toBe('unknown');
+    const lin = v.results.checkers['linearizable']!;
+    expect(lin.unknownPartitions).toContainEqual({ key: expect.any(String), reason: expect.stringMatching(/^key "k\d+": its [\d,]+ ops need about \d+ MB to check, more than --max-memory 0\.5 MB leaves for one key; not checked$/) });
+    // With room enough, the same file is valid.
+    const roomy = await checkFile(gen, { checkers: ['linearizable'], jobs: 2, parallelMinBytes: 0, maxMemoryMb: 64 });
+    expect(roomy).toMatchObject({ results: { valid: true } });
+  });
+
+  it('readKeyedOps removes its spill folder when the file turns out bad', async () => {
+    const text = readFileSync(gen, 'utf8').split('\n');
+    text[70_000] = '{';
+    const bad = join(dir, 'bad-late.jsonl');
+    writeFileSync(bad, text.join('\n'));
+    const pool = new ThreadPool(2, { failedAt: new SharedArrayBuffer(8) });
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('objcheck-spill-')).length;
+    try {
+      await expect(readKeyedOps(pool, bad, statSync(bad).size, { byKey: true, budgetBytes: 32 * 1024 })).rejects.toThrow(/bad-late\.jsonl:70001: not valid JSON/);
+    } finally {
+      await pool.close();
+    }
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('objcheck-spill-')).length).toBe(before);
+    expect(existsSync(bad)).toBe(true);
+  });
+});
