@@ -69,6 +69,18 @@ export function clockWords(run: RunInfo | null): string | undefined {
   return undefined;
 }
 
+/**
+ * For each counterexample of a merged run: the bound its op times carry, so that a reader of
+ * one counterexample (attached to a ticket alone) knows the bars are widened, and by how much.
+ */
+export function counterexampleClockNote(run: RunInfo | null): string | undefined {
+  if (!run?.merge) return undefined;
+  const e = run.merge.epsilonMs;
+  return e === null
+    ? 'Merged from shards whose clock bound is unknown: the order of ops from different shards is not certain.'
+    : `Merged from ${run.merge.shards.length} shards at clock bound ε = ${e} ms: each op's bar is widened by its shard's ε on both sides, so two ops are ordered here only when their clocks make it certain.`;
+}
+
 /** Anomalies set apart by objcheck merge (src/check/clock-bound.ts): shown, never counted. */
 function undecidableList(results: Results): string {
   const rows = Object.entries(results.checkers).flatMap(([name, r]) =>

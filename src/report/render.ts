@@ -5,7 +5,7 @@ import { anomalousOps, listAnomalies } from './anomaly-index.js';
 import { anomalyTable } from './anomaly-table.js';
 import { counterexamples, counterexampleView } from './counterexample-data.js';
 import { faultWindows } from './faults.js';
-import { header } from './header.js';
+import { counterexampleClockNote, header } from './header.js';
 import { probeSection } from './probe-table.js';
 import { chartDiv, escapeHtml, page, type Chart } from './html.js';
 import { series } from './series.js';
@@ -77,9 +77,10 @@ ${faultNote}</section>`);
         : '<p class="muted">No linearizable prefix was recorded.</p>';
       const stuck = view.stuck.length ? `<p><b>Cannot take effect after it</b>: ${view.stuck.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}.</p>` : '';
       const windowText = cx.window ? `<p class="window"><b>Window</b> (${cx.window.ops.length} ops): ${escapeHtml(cx.window.how)}.</p>` : '';
+      const clock = counterexampleClockNote(data.run);
       return `<article id="${id}" class="counterexample"><h3>Key <code>${escapeHtml(cx.key || '(the register)')}</code>: not linearizable</h3>
 <p class="explanation">${escapeHtml(view.explanation)}</p>
-${windowText}${prefix}${stuck}
+${clock ? `<p class="clock">${escapeHtml(clock)}</p>` : ''}${windowText}${prefix}${stuck}
 ${chartDiv(`chart-${id}`, `counterexample on key ${cx.key}`)}
 <p class="note">Colours: ${roleLegend()}. Prefix ops are numbered in their linearization order.${view.note ? ` ${escapeHtml(view.note)}` : ''}</p></article>`;
     });

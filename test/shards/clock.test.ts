@@ -58,5 +58,8 @@ describe("the report header's clock bound", () => {
     expect(clockWords({ clock: { epsilonMs: null, source: 'none', detail: 'no chronyc' }, shard: { index: 1, count: 3 } })).toBe('ε = unknown (no chronyc), shard 1 of 3');
     expect(clockWords({ clock: { epsilonMs: 1, source: 'flag', detail: '--clock-error-ms 1' } })).toBeUndefined();
     expect(clockWords(null)).toBeUndefined();
+    const { counterexampleClockNote } = await import('../../src/report/header.js');
+    expect(counterexampleClockNote({ merge: { keysMode: 'shared', epsilonMs: 120, shards: [] } })).toMatch(/^Merged from 0 shards at clock bound ε = 120 ms: each op's bar is widened/);
+    expect(counterexampleClockNote({ clock: { epsilonMs: 1, source: 'flag', detail: '--clock-error-ms 1' } })).toBeUndefined();
   });
 });
