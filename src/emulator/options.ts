@@ -4,18 +4,13 @@ import type { LegacyParams, MsRange } from './models/s3-legacy.js';
 import type { QuorumParams } from './models/quorum.js';
 import type { FsyncPolicy, PersistenceOptions } from './persist/journal.js';
 import type { AccessDelays } from './access/access-control.js';
+import type { KeyPair } from './access/users.js';
 
 export type ConsistencyModelName = 'strong' | 's3-legacy' | 'quorum';
 export const CONSISTENCY_MODELS: readonly ConsistencyModelName[] = ['strong', 's3-legacy', 'quorum'];
 
-export interface KeyPair {
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** The canonical user id that owners and ACL grants name (default: the access key id). */
-  userId?: string;
-  /** The name S3 shows beside that id (default: the user id). */
-  displayName?: string;
-}
+// Defined with the users it describes; named here too, beside the other options.
+export type { KeyPair } from './access/users.js';
 
 /** Delay distributions as spec strings (see delay-spec.ts), e.g. "exp:5" or "mix:0.9*const:1,0.1*exp:50". */
 export interface QuorumDelaySpecs {

@@ -1,8 +1,12 @@
 // A bucket's public access block (PutPublicAccessBlock): four switches that keep a bucket from
 // being opened to everyone by ACLs or by its policy, whatever those say.
-import type { Bucket } from '../buckets.js';
 import { S3Error } from '../errors.js';
 import { ALL_USERS, AUTHENTICATED_USERS, type Grant } from './acl.js';
+
+/** What of a bucket these rules read: its block (the bucket itself, without importing it). */
+interface WithBlock {
+  readonly publicAccessBlock?: PublicAccessBlock | undefined;
+}
 
 export interface PublicAccessBlock {
   /** Refuse requests that set an ACL granting everyone (or every signed caller) anything. */
@@ -24,11 +28,11 @@ export function isPublicAcl(acl: readonly Grant[]): boolean {
 }
 
 /** Throws S3's refusal when the bucket blocks public ACLs and this one is public. */
-export function checkAclAllowed(bucket: Bucket, acl: readonly Grant[] | undefined): void {
+export function checkAclAllowed(bucket: WithBlock, acl: readonly Grant[] | undefined): void {
   if (acl && bucket.publicAccessBlock?.blockPublicAcls && isPublicAcl(acl)) throw new S3Error('AccessDenied', 'Public ACLs are blocked by the bucket\'s public access block');
 }
 
 /** The grants that count: public ones are ignored while the bucket says so. */
-export function effectiveGrants(bucket: Bucket, acl: readonly Grant[]): readonly Grant[] {
+export function effectiveGrants(bucket: WithBlock, acl: readonly Grant[]): readonly Grant[] {
   return bucket.publicAccessBlock?.ignorePublicAcls ? acl.filter((g) => !isPublicGrant(g)) : acl;
 }

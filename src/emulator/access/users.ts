@@ -1,4 +1,12 @@
-import type { KeyPair } from '../options.js';
+/** A signing key the emulator accepts, and the user it stands for. */
+export interface KeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The canonical user id that owners and ACL grants name (default: the access key id). */
+  userId?: string;
+  /** The name S3 shows beside that id (default: the user id). */
+  displayName?: string;
+}
 
 /** Who sent a request: a key pair's user, or nobody (an unsigned request). */
 export interface Caller {
