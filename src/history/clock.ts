@@ -2,8 +2,8 @@
 // sit on the wall clock (the anchor), and how far that wall clock may be from true time (ε).
 // Two runs' times compare only through their anchors, and only to within ε of each.
 
-/** Where ε came from: chrony's own bound, the user's --clock-error-ms, or nowhere (ε unknown). */
-export type ClockSource = 'chrony' | 'flag' | 'none';
+/** Where ε came from: AWS ClockBound's or chrony's own bound, the user's --clock-error-ms, or nowhere (ε unknown). */
+export type ClockSource = 'clockbound' | 'chrony' | 'flag' | 'none';
 
 export interface ClockRecord {
   /**
@@ -55,5 +55,41 @@ export function parseChronyTracking(output: string): ChronyBound {
   return {
     epsilonMs: epsilonS * 1e3,
     detail: `chrony (reference ${fields[1] || fields[0]}, stratum ${fields[2]}): offset ${ms(Math.abs(offset))} + root dispersion ${ms(rootDispersion)} + root delay ${ms(rootDelay)} / 2`,
+  };
+}
+
+/** The signature of a ClockBound shared memory segment: "AMZNCB", then 0x02 0x00. */
+const CLOCKBOUND_MAGIC = [0x41, 0x4d, 0x5a, 0x4e, 0x43, 0x42, 0x02, 0x00];
+const CLOCK_STATUS = ['unknown', 'synchronized', 'free-running', 'disrupted'];
+
+/**
+ * AWS ClockBound's shared memory segment (`/var/run/clockbound/shm0`, protocol versions 1 and 2;
+ * native byte order, little-endian on x86_64 and Graviton) as a bound on this clock's error now.
+ * The daemon writes the bound as of an instant of CLOCK_MONOTONIC (whose base process.hrtime
+ * shares), the instant after which it must not be trusted, and the drift rate: the bound at
+ * `monoNowNs` is bound + (now - as of) * drift. A segment mid-update (odd generation), void, or
+ * of a clock not synchronized gives none, saying why.
+ */
+export function parseClockBound(segment: Uint8Array, monoNowNs: bigint): ChronyBound | { retry: true } {
+  const none = (why: string): ChronyBound => ({ epsilonMs: null, detail: `ClockBound: ${why}` });
+  if (segment.byteLength < 72 || !CLOCKBOUND_MAGIC.every((b, i) => segment[i] === b)) return none('the segment does not start with its magic number');
+  const v = new DataView(segment.buffer, segment.byteOffset, segment.byteLength);
+  const version = v.getUint16(12, true);
+  if (version !== 1 && version !== 2) return none(`protocol version ${version}, not 1 or 2`);
+  if (v.getUint16(14, true) % 2 === 1) return { retry: true };
+  const at = (offset: number) => v.getBigInt64(offset, true) * 1_000_000_000n + v.getBigInt64(offset + 8, true);
+  const asOf = at(16);
+  const voidAfter = at(32);
+  const boundNs = v.getBigInt64(48, true);
+  // Version 2 put a disruption marker after the bound.
+  const driftPpb = v.getUint32(version === 2 ? 64 : 56, true);
+  const status = v.getInt32(version === 2 ? 68 : 64, true);
+  if (status !== 1) return none(`the clock is ${CLOCK_STATUS[status] ?? `in status ${status}`}, not synchronized`);
+  if (monoNowNs > voidAfter) return none(`its bound is void since ${Number(monoNowNs - voidAfter) / 1e9} s`);
+  const ageNs = monoNowNs > asOf ? monoNowNs - asOf : 0n;
+  const epsilonNs = Number(boundNs) + (Number(ageNs) * driftPpb) / 1e9;
+  return {
+    epsilonMs: epsilonNs / 1e6,
+    detail: `ClockBound: bound ${(Number(boundNs) / 1e6).toPrecision(3)} ms as of ${(Number(ageNs) / 1e6).toFixed(0)} ms ago, drift ${driftPpb} ppb`,
   };
 }

@@ -1,7 +1,8 @@
 // This run's clock record (src/history/clock.ts): the wall anchor, read at one instant, and ε
 // from the best source there is.
 import { spawnSync } from 'node:child_process';
-import { parseChronyTracking, type ClockRecord } from '../history/clock.js';
+import { readFileSync } from 'node:fs';
+import { parseChronyTracking, parseClockBound, type ChronyBound, type ClockRecord } from '../history/clock.js';
 
 /** An anchor whose instant is known to within this is taken at once; a worse one is bettered on a later tick. */
 const GOOD_ENOUGH_NS = 20_000n;
@@ -42,18 +43,40 @@ export function readChrony(): ReturnType<typeof parseChronyTracking> | undefined
   return parseChronyTracking(r.stdout);
 }
 
+export const CLOCKBOUND_SEGMENT = '/var/run/clockbound/shm0';
+
+/**
+ * AWS ClockBound's bound, when its daemon runs here (its shared memory segment exists);
+ * undefined otherwise. A segment caught mid-update is read again.
+ */
+export function readClockBound(path = CLOCKBOUND_SEGMENT): ChronyBound | undefined {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    let segment: Buffer;
+    try {
+      segment = readFileSync(path);
+    } catch {
+      return undefined;
+    }
+    const b = parseClockBound(segment, process.hrtime.bigint());
+    if (!('retry' in b)) return b;
+  }
+  return { epsilonMs: null, detail: 'ClockBound: its segment stayed mid-update' };
+}
+
 /**
  * The run's clock record. --clock-error-ms, when given, is the bound (the user may know more,
- * e.g. PTP, or be testing); otherwise chrony's; otherwise none, and run.json says ε is unknown.
- * What chrony said is kept in the detail either way.
+ * e.g. PTP, or be testing); otherwise AWS ClockBound's, where its daemon runs (chrony's bound,
+ * grown by the drift since); otherwise chrony's; otherwise none, and run.json says ε is unknown.
+ * What the sources said is kept in the detail either way.
  */
-export function clockRecord(origin: bigint, options: { clockErrorMs?: number; clockOffsetMs?: number }, chrony = readChrony()): ClockRecord {
+export function clockRecord(origin: bigint, options: { clockErrorMs?: number; clockOffsetMs?: number }, chrony = readChrony(), clockBound = readClockBound()): ClockRecord {
   const anchor = takeAnchor(origin, options.clockOffsetMs);
   const offset = options.clockOffsetMs !== undefined ? { offsetMs: options.clockOffsetMs } : {};
   if (options.clockErrorMs !== undefined) {
     return { anchor, epsilonMs: options.clockErrorMs, source: 'flag', detail: `--clock-error-ms ${options.clockErrorMs}${chrony ? `; ${chrony.detail}` : ''}`, ...offset };
   }
-  if (chrony?.epsilonMs != null) return { anchor, epsilonMs: chrony.epsilonMs, source: 'chrony', detail: chrony.detail, ...offset };
+  if (clockBound?.epsilonMs != null) return { anchor, epsilonMs: clockBound.epsilonMs, source: 'clockbound', detail: clockBound.detail, ...offset };
+  if (chrony?.epsilonMs != null) return { anchor, epsilonMs: chrony.epsilonMs, source: 'chrony', detail: `${chrony.detail}${clockBound ? `; ${clockBound.detail}` : ''}`, ...offset };
   return {
     anchor,
     epsilonMs: null,

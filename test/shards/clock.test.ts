@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseChronyTracking, wallNs } from '../../src/history/clock.js';
-import { clockRecord, takeAnchor } from '../../src/runner/clock.js';
+import { parseChronyTracking, parseClockBound, wallNs } from '../../src/history/clock.js';
+import { clockRecord, readClockBound, takeAnchor } from '../../src/runner/clock.js';
 
 // `chronyc -c tracking` as chrony 4 prints it (fields: reference ID, name, stratum, reference
 // time, system time offset, last offset, RMS offset, frequency, residual frequency, skew, root
@@ -19,6 +22,66 @@ describe('chrony', () => {
     expect(parseChronyTracking('7F7F0101,,10,0.000000000,0.000000000,0.000000000,0.000000000,0.000,0.000,0.000,0.000000000,0.000000000,0.0,Not synchronised\n')).toMatchObject({ epsilonMs: null, detail: expect.stringMatching(/not synchronised/) });
     expect(parseChronyTracking('506 Cannot talk to daemon\n')).toMatchObject({ epsilonMs: null, detail: expect.stringMatching(/not its 14 fields/) });
     expect(parseChronyTracking(SYNCED.replace('0.000456000', 'x'))).toMatchObject({ epsilonMs: null });
+  });
+});
+
+/**
+ * A ClockBound segment as its daemon writes it (docs/PROTOCOL.md of aws/clock-bound): magic,
+ * size, version, generation, as-of and void-after (timespecs of CLOCK_MONOTONIC), bound (ns),
+ * then in version 2 the disruption marker, drift (ppb), status; in version 1 drift, reserved, status.
+ */
+function segment(o: { version?: 1 | 2; generation?: number; asOfNs: bigint; voidAfterNs: bigint; boundNs: bigint; driftPpb: number; status: number }): Uint8Array {
+  const version = o.version ?? 2;
+  const b = new Uint8Array(version === 2 ? 80 : 72);
+  const v = new DataView(b.buffer);
+  b.set([0x41, 0x4d, 0x5a, 0x4e, 0x43, 0x42, 0x02, 0x00], 0);
+  v.setUint32(8, b.byteLength, true);
+  v.setUint16(12, version, true);
+  v.setUint16(14, o.generation ?? 2, true);
+  const timespec = (at: number, ns: bigint) => {
+    v.setBigInt64(at, ns / 1_000_000_000n, true);
+    v.setBigInt64(at + 8, ns % 1_000_000_000n, true);
+  };
+  timespec(16, o.asOfNs);
+  timespec(32, o.voidAfterNs);
+  v.setBigInt64(48, o.boundNs, true);
+  if (version === 2) {
+    v.setUint32(64, o.driftPpb, true);
+    v.setInt32(68, o.status, true);
+  } else {
+    v.setUint32(56, o.driftPpb, true);
+    v.setInt32(64, o.status, true);
+  }
+  return b;
+}
+
+describe('AWS ClockBound', () => {
+  const base = { asOfNs: 100_000_000_000n, voidAfterNs: 110_000_000_000n, boundNs: 250_000n, driftPpb: 15_000, status: 1 };
+  it('bounds the clock error by its bound grown by the drift since it was taken (versions 1 and 2)', () => {
+    // 2 s after: 0.25 ms + 2 s * 15 ppm = 0.28 ms.
+    for (const version of [1, 2] as const) {
+      const b = parseClockBound(segment({ ...base, version }), 102_000_000_000n);
+      expect(b).toMatchObject({ epsilonMs: expect.closeTo(0.28, 9), detail: expect.stringMatching(/^ClockBound: bound 0\.250 ms as of 2000 ms ago, drift 15000 ppb$/) });
+    }
+  });
+
+  it('gives no bound for a clock not synchronized, a void bound or a segment it does not know; asks again mid-update', () => {
+    expect(parseClockBound(segment({ ...base, status: 2 }), 101_000_000_000n)).toMatchObject({ epsilonMs: null, detail: expect.stringMatching(/free-running, not synchronized/) });
+    expect(parseClockBound(segment(base), 111_000_000_000n)).toMatchObject({ epsilonMs: null, detail: expect.stringMatching(/void since 1 s/) });
+    expect(parseClockBound(new Uint8Array(80), 0n)).toMatchObject({ epsilonMs: null, detail: expect.stringMatching(/magic/) });
+    expect(parseClockBound(segment({ ...base, generation: 3 }), 101_000_000_000n)).toEqual({ retry: true });
+  });
+
+  it('is read from its segment when its daemon runs, and comes before chrony', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'objcheck-clockbound-'));
+    const path = join(dir, 'shm0');
+    const now = process.hrtime.bigint();
+    writeFileSync(path, segment({ ...base, asOfNs: now, voidAfterNs: now + 60_000_000_000n }));
+    const bound = readClockBound(path)!;
+    expect(bound.epsilonMs).toBeGreaterThanOrEqual(0.25);
+    expect(readClockBound(join(dir, 'absent'))).toBeUndefined();
+    expect(clockRecord(0n, {}, parseChronyTracking(SYNCED), bound)).toMatchObject({ source: 'clockbound', epsilonMs: bound.epsilonMs });
+    expect(clockRecord(0n, { clockErrorMs: 5 }, parseChronyTracking(SYNCED), bound)).toMatchObject({ source: 'flag', epsilonMs: 5 });
   });
 });
 
