@@ -76,6 +76,8 @@ export const netFlakyNemesis: Nemesis = {
         // The cluster is being torn down under it: stop() follows.
       }
     }, FLAP_MS);
+    // Never what keeps a run's process alive: stop() ends it, or the cluster goes with the run.
+    flapping.unref();
     return { everyMs: FLAP_MS };
   },
   async stop(ctx: NemesisContext) {
