@@ -173,6 +173,16 @@ describe('Recorder', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/^\{"index":0,"time":\d+,"process":0,"type":"invoke","f":"get","key":"k"\}\n$/);
     r.close();
   });
+
+  it('tells the keys ops were invoked on so far, from what it wrote (unflushed lines too)', () => {
+    const r = new Recorder(join(dir, 'keys.jsonl'), { flushMs: 60_000 });
+    r.event(0, 'invoke', 'read', 'r0.0');
+    r.event(0, 'ok', 'read', 'r0.0', 1);
+    r.event(1, 'invoke', 'cas', 'r1.2', [null, 3]);
+    r.event('nemesis', 'info', 'start-partition', 'not-an-op');
+    expect([...r.keysUsed()].sort()).toEqual(['r0.0', 'r1.2']);
+    r.close();
+  });
 });
 
 describe('planned ops (the pbs workload)', () => {

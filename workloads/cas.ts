@@ -46,7 +46,7 @@ export const casWorkload: Workload = {
   checkers: ['read-validity', 'linearizable', 'create-once'],
   model: 'cas-register',
   // Every key the run used: each slot moves to a new key, generation by generation, as it runs.
-  finalReads: (_options, keysUsed) => [...keysUsed].sort().map((key) => ({ f: 'read', key })),
+  finalReads: (_options, keysUsed) => [...keysUsed()].sort().map((key) => ({ f: 'read', key })),
 
   generator({ seed, keys }: WorkloadOptions): OpGenerator {
     const random = new Random(seed);

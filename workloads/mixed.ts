@@ -82,7 +82,7 @@ export function mixedWorkload(parts: readonly MixPart[]): Workload {
       return parts.flatMap((p) => {
         // A part's own keys, as its generator named them (without the part's prefix).
         const own = `${p.workload.name}/`;
-        const used = new Set([...keysUsed].filter((k) => k.startsWith(own)).map((k) => k.slice(own.length)));
+        const used = () => new Set([...keysUsed()].filter((k) => k.startsWith(own)).map((k) => k.slice(own.length)));
         return (p.workload.finalReads?.(options, used) ?? []).map((op) => prefixed(p.workload.name, op));
       });
     },

@@ -109,9 +109,9 @@ export interface Workload {
   followUp?(op: OpSpec, value: unknown): FollowUp | undefined;
   /**
    * The reads of the final phase: one of every key the workload uses, for each worker to make.
-   * `keysUsed`: every key an op was invoked on, for a workload whose keys are not known ahead.
+   * `keysUsed()`: every key an op was invoked on, for a workload whose keys are not known ahead.
    */
-  finalReads?(options: WorkloadOptions, keysUsed: ReadonlySet<string>): OpSpec[];
+  finalReads?(options: WorkloadOptions, keysUsed: () => ReadonlySet<string>): OpSpec[];
   /** Why it cannot be a part of a mix (`--mix` refuses it with this reason); absent: it can. */
   readonly runsAlone?: string;
 }

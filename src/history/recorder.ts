@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { END_OF_HISTORY, type EventType, type HistoryEvent, type ProcessId } from './event.js';
 
 export type EventInput = Omit<HistoryEvent, 'index' | 'time'>;
@@ -15,7 +15,6 @@ export class Recorder {
   private index = 0;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
-  private readonly keys = new Set<string>();
 
   constructor(
     readonly file: string,
@@ -36,10 +35,7 @@ export class Recorder {
     if (this.closed) throw new Error('recorder is closed');
     // Field order is fixed so that histories diff and grep well.
     const event: HistoryEvent = { index: this.index++, time: this.now(), process: input.process, type: input.type, f: input.f };
-    if (input.key !== undefined) {
-      event.key = input.key;
-      if (input.type === 'invoke') this.keys.add(input.key);
-    }
+    if (input.key !== undefined) event.key = input.key;
     if (input.value !== undefined) event.value = input.value;
     if (input.error !== undefined) event.error = input.error;
     this.buffer.push(JSON.stringify(event));
@@ -56,9 +52,20 @@ export class Recorder {
     this.event('nemesis', 'info', END_OF_HISTORY);
   }
 
-  /** Every key an op was invoked on so far, for a final phase that reads what was used. */
-  get keysUsed(): ReadonlySet<string> {
-    return this.keys;
+  /**
+   * Every key an op was invoked on so far, for a final phase that reads what was used: read back
+   * from the file, once, by the few workloads that ask (a set kept as the run goes would grow
+   * with every fresh key of a long run).
+   */
+  keysUsed(): Set<string> {
+    this.flush();
+    const keys = new Set<string>();
+    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+      if (line === '') continue;
+      const e = JSON.parse(line) as { type?: string; key?: unknown };
+      if (e.type === 'invoke' && typeof e.key === 'string') keys.add(e.key);
+    }
+    return keys;
   }
 
   get recorded(): number {

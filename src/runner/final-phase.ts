@@ -35,7 +35,7 @@ export interface FinalPhaseOutcome {
  * history, from the "final-phase" event on.
  */
 export async function runFinalPhase(o: FinalPhaseOptions): Promise<FinalPhaseOutcome> {
-  const reads = o.workload.finalReads?.({ seed: o.seed, keys: o.keys }, o.recorder.keysUsed) ?? [];
+  const reads = o.workload.finalReads?.({ seed: o.seed, keys: o.keys }, () => o.recorder.keysUsed()) ?? [];
   try {
     await sleep(o.quiesceMs, o.stop);
   } catch {
