@@ -22,24 +22,65 @@ export interface UndecidableAnomaly extends Anomaly {
  */
 export function applyClockBound(results: Results, history: History, sources: readonly EventSource[], epsilonMs: readonly number[]): Results {
   const opAt = new Map(history.ops.map((op) => [op.invokeIndex, op]));
+  return setApart(results, (a) => undecidableWhy(a, opAt, sources, epsilonMs), 'ops of several shards within 2ε');
+}
+
+/**
+ * A shard that did not end normally (killed) may have sent writes whose lines it never flushed:
+ * the store has them, the history does not. A read of a value in such a shard's value space
+ * (src/runner/shard.ts: i+1, n+i+1, 2n+i+1… for shard i of n) that no recorded op wrote is
+ * explained by one of those, so an anomaly that rests on it is set apart, never a violation.
+ */
+export function applyLostShardWrites(results: Results, history: History, incomplete: readonly { index: number; count: number }[]): Results {
+  if (incomplete.length === 0) return results;
+  const written = new Set<unknown>();
+  for (const op of history.ops) {
+    const v = op.invokeValue;
+    written.add(Array.isArray(v) && v.length === 2 ? v[1] : v);
+  }
+  const opAt = new Map(history.ops.map((op) => [op.invokeIndex, op]));
+  const lostWith = (v: unknown) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && !written.has(v) ? incomplete.find((s) => (v - s.index - 1) % s.count === 0) : undefined;
+  return setApart(
+    results,
+    (a) => {
+      for (const i of a.ops) {
+        const op = opAt.get(i);
+        const shard = op?.type === 'ok' ? lostWith(op.value) : undefined;
+        if (shard) return `it reads ${String(op!.value)}, a value of shard-${shard.index}, which did not end normally: a write of it may have reached the store but not its history`;
+      }
+      return undefined;
+    },
+    'values a shard that did not end normally may have written unrecorded',
+  );
+}
+
+/**
+ * The results with the anomalies `why` names moved to their checker's `undecidable` list. A
+ * checker left with no anomaly (and none omitted) is then unknown, not invalid; the overall
+ * verdict is folded again.
+ */
+function setApart(results: Results, why: (a: Anomaly) => string | undefined, because: string): Results {
   const verdicts: Validity[] = [];
   const checkers: Record<string, CheckResult> = {};
   for (const [name, r] of Object.entries(results.checkers)) {
     const kept: Anomaly[] = [];
-    const undecidable: UndecidableAnomaly[] = [];
+    const undecidable: UndecidableAnomaly[] = [...((r.undecidable as UndecidableAnomaly[] | undefined) ?? [])];
+    const before = undecidable.length;
     for (const a of r.anomalies) {
-      const why = undecidableWhy(a, opAt, sources, epsilonMs);
-      if (why) undecidable.push({ ...a, undecidable: why });
+      const w = why(a);
+      if (w) undecidable.push({ ...a, undecidable: w });
       else kept.push(a);
     }
-    if (undecidable.length === 0) {
+    if (undecidable.length === before) {
       checkers[name] = r;
       verdicts.push(r.valid);
       continue;
     }
     const omitted = typeof r.anomaliesOmitted === 'number' && r.anomaliesOmitted > 0;
     const valid: Validity = r.valid === false && kept.length === 0 && !omitted ? 'unknown' : r.valid;
-    const reason = `${undecidable.length} anomal${undecidable.length === 1 ? 'y' : 'ies'} ${UNDECIDABLE} (ops of several shards within 2ε)`;
+    const n = undecidable.length - before;
+    const reason = `${n} anomal${n === 1 ? 'y' : 'ies'} ${UNDECIDABLE} (${because})`;
     checkers[name] = { ...r, valid, anomalies: kept, undecidable, ...(valid === 'unknown' ? { reason: r.reason ? `${r.reason}; ${reason}` : reason } : {}) };
     verdicts.push(valid);
   }

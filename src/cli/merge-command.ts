@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { applyClockBound } from '../check/clock-bound.js';
+import { applyClockBound, applyLostShardWrites } from '../check/clock-bound.js';
 import { runCheckers } from '../check/run-checkers.js';
 import { checkerNamesFor, selectCheckers } from '../check/select-checkers.js';
 import { widening, type ClockRecord } from '../history/clock.js';
@@ -145,7 +145,9 @@ export async function mergeCommand(config: MergeConfig): Promise<number> {
   const workload = workloadFor(workloadName ?? 'register', first.config?.mix);
   const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
   const checked = await runCheckers(history, checkers, complete);
-  const results = applyClockBound(checked, history, merged.sources, runs.map((r) => widening(r.clock!)));
+  const bounded = applyClockBound(checked, history, merged.sources, runs.map((r) => widening(r.clock!)));
+  const lostWith = incomplete.flatMap((r) => (r.shard ? [{ index: r.shard.index, count: r.shard.count }] : []));
+  const results = applyLostShardWrites(bounded, history, lostWith);
   writeJsonAtomic(join(out, 'results.json'), results);
 
   const { reportAfterRun } = await import('../report/main.js');

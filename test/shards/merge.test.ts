@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyClockBound } from '../../src/check/clock-bound.js';
+import { applyClockBound, applyLostShardWrites } from '../../src/check/clock-bound.js';
 import { runCheckers } from '../../src/check/run-checkers.js';
 import type { ClockRecord } from '../../src/history/clock.js';
 import { historyOf as buildHistory } from '../../src/history/build.js';
@@ -101,5 +101,31 @@ describe('the clock bound (applyClockBound)', () => {
     const h = buildHistory(m.events);
     const results = await runCheckers(h, [checkers.get('stale-reads')!], true);
     expect(applyClockBound(results, h, m.sources, [100, 100]).valid).toBe(false);
+  });
+});
+
+describe('writes lost with a killed shard (applyLostShardWrites)', () => {
+  // Shard 0 of 2 writes 1, 3, 5…; shard 1 writes 2, 4…. Shard 1 was killed: a put of 4 reached
+  // the store but not its history, and shard 0 read it.
+  const steps0: Step[] = [[0, 0, 'invoke', 'put', 'k', 1], [1, 0, 'ok', 'put', 'k'], [2, 0, 'invoke', 'get', 'k'], [3, 0, 'ok', 'get', 'k', 4]];
+  const steps1: Step[] = [[0, 1, 'invoke', 'put', 'k', 2], [1, 1, 'ok', 'put', 'k']];
+  const check = async (phantom: number, incomplete: { index: number; count: number }[]) => {
+    const read = steps0.map((s): Step => (s[2] === 'ok' && s[3] === 'get' ? [s[0], s[1], s[2], s[3], s[4], phantom] : s));
+    const m = mergeHistories([shard('a', 0, 0, read), shard('b', 0, 0, steps1)]);
+    const h = buildHistory(m.events);
+    const results = await runCheckers(h, [checkers.get('read-validity')!], false);
+    return applyLostShardWrites(results, h, incomplete);
+  };
+
+  it("sets apart a read of a value in the killed shard's space that no recorded op wrote", async () => {
+    const r = await check(4, [{ index: 1, count: 2 }]);
+    expect(r.checkers['read-validity']!.anomalies).toEqual([]);
+    expect((r.checkers['read-validity']!.undecidable as { undecidable: string }[])[0]!.undecidable).toMatch(/^it reads 4, a value of shard-1, which did not end normally/);
+    expect(r.valid).toBe('unknown');
+  });
+
+  it("keeps it when the value is another shard's, or no shard was killed", async () => {
+    expect((await check(5, [{ index: 1, count: 2 }])).valid).toBe(false);
+    expect((await check(4, [])).valid).toBe(false);
   });
 });
