@@ -79,9 +79,10 @@ export function isRead(op: Op): boolean {
 export function writeOf(op: Op): Write | undefined {
   if (op.type === 'fail' || op.key === undefined) return undefined;
   let value: unknown;
+  const cas = casArgs(op);
   if (op.f === DELETE_F) value = null;
   else if (PUT_FS.has(op.f) && op.invokeValue !== undefined) value = op.invokeValue;
-  else if (casArgs(op) !== undefined && !isRefused(op)) value = casArgs(op)![1];
+  else if (cas !== undefined && !isRefused(op)) value = cas[1];
   else return undefined;
   return { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity };
 }

@@ -4,6 +4,7 @@
 // it is "not decidable at this clock bound", listed apart, never counted as a violation. This
 // sits after the checkers, on their results, so no checker needs to know about clocks.
 import { combineValidity, type Anomaly, type CheckResult, type Validity } from '../../checkers/checker.js';
+import { casArgs } from '../history/conditional.js';
 import type { History } from '../history/event.js';
 import type { EventSource } from '../history/merge.js';
 import type { Results } from './run-checkers.js';
@@ -34,10 +35,7 @@ export function applyClockBound(results: Results, history: History, sources: rea
 export function applyLostShardWrites(results: Results, history: History, incomplete: readonly { index: number; count: number }[]): Results {
   if (incomplete.length === 0) return results;
   const written = new Set<unknown>();
-  for (const op of history.ops) {
-    const v = op.invokeValue;
-    written.add(Array.isArray(v) && v.length === 2 ? v[1] : v);
-  }
+  for (const op of history.ops) written.add(casArgs(op)?.[1] ?? op.invokeValue);
   const opAt = new Map(history.ops.map((op) => [op.invokeIndex, op]));
   const lostWith = (v: unknown) =>
     typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && !written.has(v) ? incomplete.find((s) => (v - s.index - 1) % s.count === 0) : undefined;

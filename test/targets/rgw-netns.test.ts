@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/history/read.js';
 import { CEPH_INSTALL, missingCephTools } from '../../src/targets/ceph/cluster.js';
 import { createCommands, ip, networkLayout, sweepStaleNetworks } from '../../src/targets/ceph/netns.js';
+import { eventually, objcheck, processesUsing, type CliRun } from '../helpers/cluster-cli.js';
 
 // A Ceph cluster whose daemons each live in a network namespace of their own, partitioned as
 // Jepsen partitions real hosts. It needs root (namespaces, veth, a bridge) and Ceph: CI has both
@@ -17,30 +18,6 @@ if (whyNot) console.warn(`skipping the Ceph network-namespace tests: ${whyNot}`)
 
 const cli = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 
-interface CliRun {
-  code: number | null;
-  pid: number;
-  stdout: string;
-  stderr: string;
-  dir: string;
-  tmp: string;
-}
-
-/** objcheck in a child process with a TMPDIR of its own; `during` may act on it while it runs. */
-function objcheck(args: string[], during?: (child: ReturnType<typeof spawn>, stderr: () => string) => void): Promise<CliRun> {
-  const tmp = mkdtempSync(join(tmpdir(), 'objcheck-netns-'));
-  const results = join(tmp, 'results');
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, ...args, '--results', results, '--name', 'run', '--seed', '7'], { env: { ...process.env, AWS_CA_BUNDLE: '', TMPDIR: tmp } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, pid: child.pid!, stdout, stderr, dir: join(results, 'run'), tmp }));
-    during?.(child, () => stderr);
-  });
-}
-
 /** What of a run's network is left: its namespaces, links and processes. */
 function leftOver(r: CliRun): string[] {
   const ns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -49,15 +26,7 @@ function leftOver(r: CliRun): string[] {
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
     .split('\n')
     .filter((l) => new RegExp(`: oc[bvp]${r.pid}(n\\d+)?[:@]`).test(l));
-  const ps = spawnSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .filter((l) => l.includes(r.tmp) && !l.trim().startsWith('Z'));
-  return [...ns, ...links, ...ps];
-}
-
-async function eventually(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return [...ns, ...links, ...processesUsing(r.tmp)];
 }
 
 describe.skipIf(!root)('the network of a cluster: made, cut and removed', () => {
@@ -133,7 +102,7 @@ describe.skipIf(whyNot !== undefined)('Ceph with each daemon in its own network 
   }, 240_000);
 
   it('objcheck killed with SIGKILL mid-run: its watchdog removes the namespaces, links and daemons', async () => {
-    const r = await objcheck(['workload', '--target', 'rgw', '--start', '--netns', '--time-limit', '60'], (child, stderr) => {
+    const r = await objcheck(['workload', '--target', 'rgw', '--start', '--netns', '--time-limit', '60'], {}, (child, stderr) => {
       const timer = setInterval(() => {
         if (/progress:|ops\/s/.test(stderr())) {
           clearInterval(timer);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { readHistory } from '../../src/history/read.js';
 import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
 import { isRefused } from '../../src/history/conditional.js';
 import { CEPH_INSTALL, missingCephTools, startCephCluster, type CephCluster } from '../../src/targets/ceph/cluster.js';
+import { eventually, objcheck, processesUsing } from '../helpers/cluster-cli.js';
 
 // CI installs Ceph (.ci/run); a machine without it skips these tests and says why.
 const missing = missingCephTools();
@@ -14,50 +15,11 @@ if (missing.length > 0) console.warn(`skipping the Ceph RGW tests: Ceph is not i
 
 const cli = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** The run folder (workload). */
-  dir: string;
-  /** The TMPDIR the command had: where its cluster lived. */
-  tmp: string;
-}
-
-/**
- * objcheck in a child process with a TMPDIR of its own, so that what its cluster leaves behind
- * (folders, processes naming that folder) can be found. `during` may act on it while it runs.
- */
-function objcheck(args: string[], env: Record<string, string> = {}, during?: (child: ReturnType<typeof spawn>, stderr: () => string) => void): Promise<CliRun> {
-  const tmp = mkdtempSync(join(tmpdir(), 'objcheck-rgw-test-'));
-  const results = join(tmp, 'results');
-  const full = args[0] === 'workload' ? [...args, '--results', results, '--name', 'run', '--seed', '7'] : args;
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, ...full], { env: { ...process.env, AWS_CA_BUNDLE: '', TMPDIR: tmp, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr, dir: join(results, 'run'), tmp }));
-    during?.(child, () => stderr);
-  });
-}
-
-/** Live processes (not zombies of a reaped parent) whose command line names the folder. */
-function processesUsing(folder: string): string[] {
-  const ps = spawnSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' }).stdout;
-  return ps.split('\n').filter((l) => l.includes(folder) && !l.trim().startsWith('Z') && !l.includes('ps -eo'));
-}
-
 /** The cluster folders objcheck made in its TMPDIR and did not remove. */
 function clusterFolders(tmp: string): string[] {
   return readdirSync(tmp).filter((f) => f.startsWith('objcheck-ceph-'));
 }
 
-async function eventually(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-}
 
 describe('rgw target without what it needs', () => {
   const run = (args: string[], env: Record<string, string> = {}) =>

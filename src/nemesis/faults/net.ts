@@ -31,10 +31,11 @@ function cut(net: NetworkControl, random: Random): Record<string, unknown> {
     net.isolate(node);
     return { shape: 'isolate', node };
   }
-  const a = shape === 1 && osds.length > 0 ? ['mon', osds[random.int(osds.length)]!] : someOf(nodes, random);
+  const osdAndMonitor = shape === 1 && osds.length > 0;
+  const a = osdAndMonitor ? ['mon', osds[random.int(osds.length)]!] : someOf(nodes, random);
   const b = nodes.filter((n) => !a.includes(n));
   net.split(a, b);
-  return { shape: shape === 1 ? 'osd-and-monitor' : 'halves', a, b };
+  return { shape: osdAndMonitor ? 'osd-and-monitor' : 'halves', a, b };
 }
 
 export const netPartitionNemesis: Nemesis = {
