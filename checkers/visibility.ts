@@ -291,12 +291,24 @@ function estimate(collected: readonly Sample[], minBin: number, resamples: numbe
       const w = capped ? cap : c;
       const from = capped ? afterAt : firstFrom(w, false);
       const behind = n - from;
-      if (capped || behind >= l.minSamples) {
+      // The fit's last block runs to the largest t observed, so its mean t, where the
+      // interpolation puts it, says how far the reads reached, not where the curve rises: a
+      // crossing past its first read moves with the lags planned (a client that fell behind its
+      // plan once put a 99.9% window at 738 ms where WARS says 4.5 ms). Placing it at that read
+      // instead is the cap, which needs its writes (above); without them there is no figure.
+      const inLastBlock = !capped && w > last.tFrom;
+      if (capped || (behind >= l.minSamples && !inLastBlock)) {
         win = { ms: toMs(w), samples: behind, writes: writesFrom[from]! };
         floor = w;
+      } else if (inLastBlock) {
+        const block = `its last block: ${count(last.samples, 'read')} from ${ms1(last.tFrom)} ms to the last, at ${ms1(maxT)} ms`;
+        win = { ms: null, samples: behind, writes: writesFrom[from]!, reason: `not enough data: the fitted curve reaches ${l.name} only within ${block}, whose place says how far the reads reached, not where the curve rises` };
+        noFigure[l.name] = `${l.name}: not enough data (reached only within the fit's last block, from ${ms1(last.tFrom)} ms)`;
       } else {
         win = { ms: null, samples: behind, writes: writesFrom[from]!, reason: `not enough data: ${count(behind, 'read')} at or beyond ${ms1(w)} ms; ${l.name} needs at least ${count(l.minSamples, 'read')}` };
         noFigure[l.name] = `${l.name}: not enough data (${count(behind, 'read')} at or beyond ${ms1(w)} ms; needs ${l.minSamples.toLocaleString('en-US')})`;
+      }
+      if (win.ms === null) {
         // What the fit does say: it is below q up to the last read of its last block below q.
         const below = fit.filter((b) => b.p < l.q).at(-1);
         if (below) {

@@ -4,8 +4,16 @@
 // checkers), then its t-visibility samples as the store saw them (ground-truth.jsonl, exact
 // times: checkers/staleness/store-side.ts) against the WARS Monte Carlo (wars.ts) over the same
 // distributions: the largest gap over bins of t, and the 99% / 99.9% windows the run's visibility
-// checker reported (results.json), beside those of a plain isotonic fit of the same samples.
-//   npm run bench:pbs:run [-- reads=100000 [seed=1 [setting-name-substring]]]
+// checker reported (results.json) with its 95% CI, beside those of a plain isotonic fit of the
+// same samples.
+//   npm run bench:pbs:run [-- reads=1000000 [seed=1 [setting-name-substring]]]
+//   PBS_RATE=ops/s (default 3000) sets the plan's rate: the key count (an overloaded client only
+//   slows the plan down; t is the store's, exact).
+// Why 10^6 reads a setting (about 10 minutes each on a loaded 2-core machine): the isotonic
+// crossing's error falls as n^(-1/3), and at 10^5 reads the 99% and 99.9% windows of the
+// heavy-tailed settings spread past ±10% even on samples drawn from WARS itself (median of 3
+// fits outside ±10%: 19% of the time at 99%, 44–54% at 99.9%; bench:pbs:estimator); at 10^6
+// no triple of 12 fits was (the same bench: `SHARE=4 … estimator.js 1000000 12 pareto`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,11 +27,11 @@ import { READS_PER_SPAN } from '../../workloads/pbs.js';
 import { compareWithWars, relative, SETTINGS, table } from './compare.js';
 import { warsCurve } from './wars.js';
 
-const reads = Number(process.argv[2] ?? 100_000);
+const reads = Number(process.argv[2] ?? 1_000_000);
 const seed = Number(process.argv[3] ?? 1);
 const only = process.argv[4];
 /** Ops a second the run is planned at: what one client process (the lean S3 client) sustains on a loaded 2-core machine. */
-const RATE = 1500;
+const RATE = Number(process.env.PBS_RATE ?? 3000);
 /** A put's latency on a loaded 2-core machine, roughly: it only sets the key count. */
 const PUT_MS = 10;
 
@@ -53,6 +61,17 @@ function chanceSpread(samples: readonly { t: number }[], thresholds: Float64Arra
     return `${at(0.1)} … ${at(0.9)}`;
   };
   return { e99: range(e99, p99), e999: range(e999, p999) };
+}
+interface CheckerWindow {
+  ms: number | null;
+  ci95?: [number | null, number | null];
+}
+
+/** The checker's 95% CI of a window, and whether WARS's window lies inside: is the CI honest? */
+function ciCell(w: CheckerWindow | undefined, truth: number): string {
+  const [lo, hi] = w?.ci95 ?? [null, null];
+  if (lo === null || hi === null) return '[no CI]';
+  return `[${lo.toFixed(2)}, ${hi.toFixed(2)}; ${lo <= truth && truth <= hi ? 'yes' : 'no'}]`;
 }
 const results = mkdtempSync(path.join(tmpdir(), 'objcheck-pbs-'));
 const rows: string[][] = [];
@@ -91,7 +110,7 @@ try {
     const c = compareWithWars(inMs, wars);
     const chance = chanceSpread(inMs, wars.thresholdsMs, wars.windows.p99.tMs, w999);
     // The windows a user reads: the visibility checker's own (store-side t), with its CIs and caps.
-    const visibility = JSON.parse(readFileSync(path.join(results, name, 'results.json'), 'utf8')).checkers.visibility as { windows: Record<string, { ms: number | null } | undefined> };
+    const visibility = JSON.parse(readFileSync(path.join(results, name, 'results.json'), 'utf8')).checkers.visibility as { windows: Record<string, CheckerWindow | undefined> };
     const checker99 = visibility.windows['99%']?.ms ?? null;
     const checker999 = visibility.windows['99.9%']?.ms ?? null;
     gaps.push(c.maxGap);
@@ -102,8 +121,8 @@ try {
       `${inMs.length.toLocaleString('en-US')}${left ? ` (${left} left out)` : ''}`,
       `${c.maxGap.toFixed(3)} at ${c.gapAt.toFixed(2)} ms`,
       `${(c.first.observed * 100).toFixed(1)}% / ${(c.first.expected * 100).toFixed(1)}% (t ≤ ${c.first.upToMs.toFixed(2)} ms)`,
-      `${checker99?.toFixed(2) ?? '-'} / ${wars.windows.p99.tMs.toFixed(2)} (${relative(checker99, wars.windows.p99.tMs)}; fit ${relative(c.e99, wars.windows.p99.tMs)})`,
-      `${checker999?.toFixed(2) ?? '-'} / ${w999.toFixed(2)} (${relative(checker999, w999)}; fit ${relative(c.e999, w999)})`,
+      `${checker99?.toFixed(2) ?? '-'} / ${wars.windows.p99.tMs.toFixed(2)} (${relative(checker99, wars.windows.p99.tMs)}; fit ${relative(c.e99, wars.windows.p99.tMs)}) ${ciCell(visibility.windows['99%'], wars.windows.p99.tMs)}`,
+      `${checker999?.toFixed(2) ?? '-'} / ${w999.toFixed(2)} (${relative(checker999, w999)}; fit ${relative(c.e999, w999)}) ${ciCell(visibility.windows['99.9%'], w999)}`,
       `99% ${chance.e99}; 99.9% ${chance.e999}`,
       `${seconds.toFixed(0)}`,
     ]);
@@ -115,5 +134,5 @@ try {
 }
 
 console.log(`emulator runs (HTTP, pbs workload, store-side t from ground truth) against WARS: ${reads.toLocaleString('en-US')} reads a setting, seed ${seed}`);
-console.log(table(['setting (N = 3)', 'W,R', 'samples (t ≥ 0)', 'max |P_run − P_WARS| (bin)', 'first bin P: run / WARS', '99% window ms: checker / WARS (plain fit)', '99.9% window ms: checker / WARS (plain fit)', 'plain fit, same t, WARS outcomes: p10 … p90', 's'], rows));
+console.log(table(['setting (N = 3)', 'W,R', 'samples (t ≥ 0)', 'max |P_run − P_WARS| (bin)', 'first bin P: run / WARS', '99% window ms: checker / WARS (plain fit) [checker CI; WARS in it?]', '99.9% window ms: checker / WARS (plain fit) [CI; in?]', 'plain fit, same t, WARS outcomes: p10 … p90', 's'], rows));
 console.log(`largest gap over all settings: ${Math.max(...gaps).toFixed(3)} (goal ≤ 0.03)`);

@@ -326,6 +326,25 @@ describe('visibility', () => {
     expectOrdered(w, v.summary as string, 'the curve with a lucky tail');
   });
 
+  it('gives no figure where the fit reaches a level only within its last block, which reads that came late stretch', async () => {
+    // A stale rate of 1 in 200 up to 3 ms, then 2,000 writes whose reads came late, 3 ms to 1 s
+    // after them (a client behind its plan), all consistent: too few writes to cap the 99.9%
+    // window at the last stale read, and between block means the crossing would fall near
+    // 250 ms, a figure set by how late the reads came.
+    const r = new Random(5);
+    const early = Array.from({ length: 4000 }, (_, i) => [{ t: r.next() * 3, consistent: i % 200 !== 7 }]);
+    const late = Array.from({ length: 2000 }, () => [{ t: 3 + r.next() * 997, consistent: true }]);
+    const v = await visibility.check(historyOf(writesWithReads([...early, ...late])), { resamples: 20 });
+    const w = v.windows as Windows;
+    const lastStale = Math.max(...early.flat().filter((x) => !x.consistent).map((x) => x.t));
+    expect(w['99%']!.ms).not.toBeNull();
+    expect(w['99.9%']!.ms, JSON.stringify(w['99.9%'])).toBeNull();
+    expect(w['99.9%']!.reason).toContain('only within its last block');
+    expect(w['99.9%']!.atLeastMs).toBeLessThanOrEqual(lastStale + 0.001);
+    expect(v.summary).toContain('99.9%: not enough data (reached only within');
+    expectOrdered(w, v.summary as string, 'reads that came late');
+  });
+
   it('never puts the windows out of order across levels, on 200 random histories', async () => {
     const r = new Random(11);
     for (let h = 0; h < 200; h++) {
