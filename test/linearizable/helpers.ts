@@ -119,6 +119,12 @@ export function toHistory(ops: GenOp[]): History {
   return historyOf(out);
 }
 
+/** The op at linearization point i * 10, widened into a random interval around it (`spread` in units of 10). */
+export function widened(r: () => number, i: number, spread: number): { lin: number; start: number; end: number } {
+  const lin = i * 10;
+  return { lin, start: lin - r() * spread * 10, end: lin + r() * spread * 10 };
+}
+
 export interface RegisterGenOptions {
   ops: number;
   keys: number;
@@ -143,9 +149,7 @@ export function genRegister(r: () => number, o: RegisterGenOptions): GenOp[] {
   for (let i = 0; i < o.ops; i++) {
     const key = `k${Math.floor(r() * o.keys)}`;
     const x = r();
-    const lin = i * 10;
-    const start = lin - r() * o.spread * 10;
-    const end = lin + r() * o.spread * 10;
+    const { lin, start, end } = widened(r, i, o.spread);
     if (x < o.pPut) {
       const v = nextValue++;
       if (r() < o.pInfo) {
