@@ -34,7 +34,7 @@ export type SegmentOutcome =
 export interface SegmentLimits {
   /** Ops that must take effect, in one segment (overlapping one another, directly or not). */
   maxSegmentOps: number;
-  /** Configurations over all segments' searches. */
+  /** Configurations over all segments' searches, beyond 16 an op (so that a long history of short segments is never cut short). */
   maxConfigurations: number;
 }
 
@@ -129,6 +129,7 @@ export function segmentedRegisterCheck(ops: readonly Op[], limits: SegmentLimits
   let segments = 0;
   let largest = 0;
   let configurations = 0;
+  const budget = limits.maxConfigurations + 16 * must.length;
   const verdict = (valid: boolean): SegmentOutcome => ({ decided: true, valid, segments, largest, configurations });
   for (let from = 0; from < must.length; ) {
     let to = from + 1;
@@ -143,8 +144,8 @@ export function segmentedRegisterCheck(ops: readonly Op[], limits: SegmentLimits
     }
     // A crashed put whose reader completed before it was invoked cannot take effect in time.
     if (seg.some((o) => o.dl < o.inv)) return verdict(false);
-    const next = seg.length === 1 ? stepOne(seg[0]!, states, invokedBefore) : searchSegment(seg, states, invokedBefore, limits.maxConfigurations - configurations);
-    if (next === undefined) return { decided: false, reason: `more than ${limits.maxConfigurations} configurations` };
+    const next = seg.length === 1 ? stepOne(seg[0]!, states, invokedBefore) : searchSegment(seg, states, invokedBefore, budget - configurations);
+    if (next === undefined) return { decided: false, reason: `more than ${limits.maxConfigurations} configurations beyond 16 an op` };
     configurations += next.configurations;
     if (next.states.size === 0) return verdict(false);
     states = next.states;

@@ -182,13 +182,20 @@ describe('segmented register check', () => {
     expect(segmented(bad)).toBe(false);
   });
 
-  it('gives up on a segment of too many overlapping ops, and on values written twice', () => {
+  it('gives up on a segment of too many overlapping ops, past its budget, and on values written twice', () => {
     const wide = new H();
     for (let p = 0; p < 6; p++) wide.invoke(p, 'put', 'k', p + 1);
     for (let p = 0; p < 6; p++) wide.ok(p);
     const ops = prepareOps(registerModel, registerHints, wide.history().ops).ops;
     expect(segmentedRegisterCheck(ops, { maxSegmentOps: 5, maxConfigurations: 1000 })).toMatchObject({ decided: false });
     expect(segmentedRegisterCheck(ops, { maxSegmentOps: 6, maxConfigurations: 1000 })).toMatchObject({ decided: true, valid: true });
+    // The budget is beyond 16 configurations an op: six overlapping puts take more…
+    expect(segmentedRegisterCheck(ops, { maxSegmentOps: 6, maxConfigurations: 0 })).toMatchObject({ decided: false });
+    // …while a long history of ops one after another never runs out.
+    const long = new H();
+    for (let i = 0; i < 3000; i++) long.put(0, 'k', i + 1).get(1, 'k', i + 1).del(0, 'k').get(1, 'k', null);
+    const longOps = prepareOps(registerModel, registerHints, long.history().ops).ops;
+    expect(segmentedRegisterCheck(longOps, { maxSegmentOps: 6, maxConfigurations: 0 })).toMatchObject({ decided: true, valid: true, segments: 12_000 });
     const twice = prepareOps(registerModel, registerHints, new H().put(0, 'k', 1).put(0, 'k', 1).history().ops).ops;
     expect(segmentedRegisterCheck(twice)).toEqual({ decided: false, reason: 'a value is written more than once' });
   });
