@@ -15,7 +15,7 @@
 //   every null read has exactly one, the mapping is forced and the theorem applies. When some
 //   null read has two or more, we guess the likeliest source; if the theorem then holds the
 //   history is linearizable, and if not an exact search between quiescent points decides
-//   (register-segments.ts); when that finds no order or gives up, the caller searches.
+//   (register-segments.ts); when that gives up, the caller searches.
 // - an info/open write that no read observed is dropped (it may never have happened); one that
 //   was observed did happen, at some time after its invocation: its completion is +infinity.
 //
@@ -35,7 +35,9 @@ export type FastOutcome =
       witness: number[];
       /** Roles for the evidence (partition.ts): indices into the input ops, -1 for the initial state. */
       roles: FastRoles;
-    };
+    }
+  /** Exact, but with no story of its own: the search tells the violation's (partition.ts). */
+  | { applies: true; valid: false; kind: 'no-order' };
 
 export type FastViolationKind = 'unwritten-value' | 'read-before-write' | 'null-without-source' | 'cluster-conflict';
 
@@ -89,15 +91,13 @@ export function reduceRegisterOps(ops: readonly Op[]): { ops: Op[]; dropped: num
 
 /**
  * When the likeliest sources of the reads of null did not linearize: the exact search between
- * quiescent points (register-segments.ts). Its "valid" is final. Its "not valid" is too, but
- * the caller's search then tells the story of the violation (the shortest failing prefix, the
- * stuck op), which the segments do not.
+ * quiescent points (register-segments.ts) decides, both ways; a violation's story (the stuck op,
+ * the longest linearizable prefix) is then the search's, on the shortest failing prefix.
  */
 function settleNullSources(ops: readonly Op[]): FastOutcome {
   const seg = segmentedRegisterCheck(ops);
-  if (seg.decided && seg.valid) return { applies: true, valid: true };
-  const why = seg.decided ? 'no choice of sources linearizes' : seg.reason;
-  return { applies: false, reason: `a read of null could come from more than one delete, and the likeliest sources did not linearize (${why})` };
+  if (seg.decided) return seg.valid ? { applies: true, valid: true } : { applies: true, valid: false, kind: 'no-order' };
+  return { applies: false, reason: `a read of null could come from more than one delete, and the likeliest sources did not linearize (${seg.reason})` };
 }
 
 interface Cluster {

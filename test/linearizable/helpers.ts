@@ -170,6 +170,41 @@ export function genRegister(r: () => number, o: RegisterGenOptions): GenOp[] {
   return ops;
 }
 
+/**
+ * A register run sequentially (linearization point i * 10) with many deletes, then each op widened
+ * into an interval around its point (`spread` in units of 10). Crashed puts and deletes took
+ * effect or not. `mutate`: one read then returns another written value or null (valid or not).
+ */
+export function genNullHeavy(r: () => number, n: number, spread: number, pInfo: number, mutate: boolean): GenOp[] {
+  let state: number | null = null;
+  let nextValue = 1;
+  const ops: GenOp[] = [];
+  for (let i = 0; i < n; i++) {
+    const { lin, start, end } = widened(r, i, spread);
+    const x = r();
+    const type = r() < pInfo ? 'info' : 'ok';
+    const applies = type === 'ok' || r() < 0.5;
+    if (x < 0.3) {
+      const v = nextValue++;
+      if (applies) state = v;
+      ops.push({ f: 'put', key: 'k', invokeValue: v, type, lin, start, end });
+    } else if (x < 0.55) {
+      if (applies) state = null;
+      ops.push({ f: 'delete', key: 'k', type, lin, start, end });
+    } else {
+      ops.push({ f: 'get', key: 'k', value: state, type: 'ok', lin, start, end });
+    }
+  }
+  const reads = ops.filter((o) => o.f === 'get');
+  if (mutate && reads.length > 0) {
+    const read = reads[Math.floor(r() * reads.length)]!;
+    const puts = ops.filter((o) => o.f === 'put');
+    if (read.value !== null) read.value = null;
+    else if (puts.length > 0) read.value = puts[Math.floor(r() * puts.length)]!.invokeValue;
+  }
+  return ops;
+}
+
 /** Random register ops with random intervals and random read results (valid or not). */
 export function genRandomRegister(r: () => number, n: number, pDelete: number, pInfo: number): GenOp[] {
   const ops: GenOp[] = [];
