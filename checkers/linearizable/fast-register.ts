@@ -14,13 +14,15 @@
 //   from one delete. Necessary conditions give each null read its candidate sources (below); when
 //   every null read has exactly one, the mapping is forced and the theorem applies. When some
 //   null read has two or more, we guess the likeliest source; if the theorem then holds the
-//   history is linearizable, and if not the fast path does not apply (the caller searches).
+//   history is linearizable, and if not an exact search between quiescent points decides
+//   (register-segments.ts); when that gives up, the caller searches.
 // - an info/open write that no read observed is dropped (it may never have happened); one that
 //   was observed did happen, at some time after its invocation: its completion is +infinity.
 //
 // Times are event indices (unique integers), so there are no ties.
 
 import type { Op } from '../../src/history/event.js';
+import { segmentedRegisterCheck } from './register-segments.js';
 
 export type FastOutcome =
   | { applies: false; reason: string }
@@ -33,7 +35,9 @@ export type FastOutcome =
       witness: number[];
       /** Roles for the evidence (partition.ts): indices into the input ops, -1 for the initial state. */
       roles: FastRoles;
-    };
+    }
+  /** Exact, but with no story of its own: the search tells the violation's (partition.ts). */
+  | { applies: true; valid: false; kind: 'no-order' };
 
 export type FastViolationKind = 'unwritten-value' | 'read-before-write' | 'null-without-source' | 'cluster-conflict';
 
@@ -83,6 +87,17 @@ export function reduceRegisterOps(ops: readonly Op[]): { ops: Op[]; dropped: num
     out.push(op);
   }
   return { ops: out, dropped };
+}
+
+/**
+ * When the likeliest sources of the reads of null did not linearize: the exact search between
+ * quiescent points (register-segments.ts) decides, both ways; a violation's story (the stuck op,
+ * the longest linearizable prefix) is then the search's, on the shortest failing prefix.
+ */
+function settleNullSources(ops: readonly Op[]): FastOutcome {
+  const seg = segmentedRegisterCheck(ops);
+  if (seg.decided) return seg.valid ? { applies: true, valid: true } : { applies: true, valid: false, kind: 'no-order' };
+  return { applies: false, reason: `a read of null could come from more than one delete, and the likeliest sources did not linearize (${seg.reason})` };
 }
 
 interface Cluster {
@@ -158,7 +173,7 @@ export function fastRegisterCheck(ops: readonly Op[]): FastOutcome {
   // A guessed mapping that passes the theorem proves linearizability (it exhibits clusters that
   // can be ordered); one that fails proves nothing, and the caller then searches.
   let guessed = false;
-  const undecided: FastOutcome = { applies: false, reason: 'a read of null could come from more than one delete, and the likeliest sources did not linearize' };
+  const undecided = (): FastOutcome => settleNullSources(ops);
   if (nullReads.length > 0) {
     if (deletes.length === 0) {
       const c = clusterFor(INITIAL);
@@ -236,7 +251,7 @@ export function fastRegisterCheck(ops: readonly Op[]): FastOutcome {
   for (const c of clusters) {
     for (const r of c.reads) {
       if (finish(r) < start(c.write)) {
-        if (guessed) return undecided;
+        if (guessed) return undecided();
         return { applies: true, valid: false, kind: 'read-before-write', witness: [c.write, r], roles: { read: r, write: c.write } };
       }
     }
@@ -316,7 +331,7 @@ export function fastRegisterCheck(ops: readonly Op[]): FastOutcome {
       bestV = v;
     }
   }
-  if (bestU >= 0 && guessed) return undecided;
+  if (bestU >= 0 && guessed) return undecided();
   if (bestU >= 0) {
     // Name v the cluster whose latest-invoked op comes last (the "stale" read, usually).
     let v = bestV;

@@ -5,7 +5,7 @@ import type { Op } from '../../src/history/event.js';
 import type { Validity } from '../checker.js';
 import { evidenceOp, type ClusterEvidence, type EvidenceOp, type NotLinearizableEvidence } from '../evidence.js';
 import { explain } from '../explain.js';
-import type { FastOutcome } from './fast-register.js';
+import type { FastOutcome, FastRoles } from './fast-register.js';
 import type { Model, SearchHints } from './model.js';
 import { getEntry } from './registry.js';
 import { wglSearch, type SearchResult } from './wgl.js';
@@ -170,7 +170,7 @@ function fastStory(
   model: Model<unknown>,
   key: string,
   ops: readonly Op[],
-  fast: Extract<FastOutcome, { valid: false }>,
+  fast: Extract<FastOutcome, { valid: false; roles: FastRoles }>,
   whole: readonly Op[],
   real: (op: Op) => Op,
 ): Pick<Counterexample, 'evidence' | 'window'> {
@@ -309,7 +309,7 @@ function counterexample(
   const prefix = sr.valid === false ? prefixOf(model, sub.map(real), sr) : null;
 
   const fast = fastVerdict(hints, sub);
-  if (fast?.applies && !fast.valid) {
+  if (fast?.applies && !fast.valid && fast.kind !== 'no-order') {
     const { evidence, window } = fastStory(model, key, sub, fast, ops, real);
     const witness = new Set(fast.witness.map((i) => sub[i]!.invokeIndex));
     // The search's stuck op when it is one of the two clusters' ops; else the cluster op that

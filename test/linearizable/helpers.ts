@@ -119,6 +119,12 @@ export function toHistory(ops: GenOp[]): History {
   return historyOf(out);
 }
 
+/** The op at linearization point i * 10, widened into a random interval around it (`spread` in units of 10). */
+export function widened(r: () => number, i: number, spread: number): { lin: number; start: number; end: number } {
+  const lin = i * 10;
+  return { lin, start: lin - r() * spread * 10, end: lin + r() * spread * 10 };
+}
+
 export interface RegisterGenOptions {
   ops: number;
   keys: number;
@@ -143,9 +149,7 @@ export function genRegister(r: () => number, o: RegisterGenOptions): GenOp[] {
   for (let i = 0; i < o.ops; i++) {
     const key = `k${Math.floor(r() * o.keys)}`;
     const x = r();
-    const lin = i * 10;
-    const start = lin - r() * o.spread * 10;
-    const end = lin + r() * o.spread * 10;
+    const { lin, start, end } = widened(r, i, o.spread);
     if (x < o.pPut) {
       const v = nextValue++;
       if (r() < o.pInfo) {
@@ -162,6 +166,41 @@ export function genRegister(r: () => number, o: RegisterGenOptions): GenOp[] {
     } else {
       ops.push({ f: 'get', key, value: state.get(key) ?? null, type: 'ok', lin, start, end });
     }
+  }
+  return ops;
+}
+
+/**
+ * A register run sequentially (linearization point i * 10) with many deletes, then each op widened
+ * into an interval around its point (`spread` in units of 10). Crashed puts and deletes took
+ * effect or not. `mutate`: one read then returns another written value or null (valid or not).
+ */
+export function genNullHeavy(r: () => number, n: number, spread: number, pInfo: number, mutate: boolean): GenOp[] {
+  let state: number | null = null;
+  let nextValue = 1;
+  const ops: GenOp[] = [];
+  for (let i = 0; i < n; i++) {
+    const { lin, start, end } = widened(r, i, spread);
+    const x = r();
+    const type = r() < pInfo ? 'info' : 'ok';
+    const applies = type === 'ok' || r() < 0.5;
+    if (x < 0.3) {
+      const v = nextValue++;
+      if (applies) state = v;
+      ops.push({ f: 'put', key: 'k', invokeValue: v, type, lin, start, end });
+    } else if (x < 0.55) {
+      if (applies) state = null;
+      ops.push({ f: 'delete', key: 'k', type, lin, start, end });
+    } else {
+      ops.push({ f: 'get', key: 'k', value: state, type: 'ok', lin, start, end });
+    }
+  }
+  const reads = ops.filter((o) => o.f === 'get');
+  if (mutate && reads.length > 0) {
+    const read = reads[Math.floor(r() * reads.length)]!;
+    const puts = ops.filter((o) => o.f === 'put');
+    if (read.value !== null) read.value = null;
+    else if (puts.length > 0) read.value = puts[Math.floor(r() * puts.length)]!.invokeValue;
   }
   return ops;
 }

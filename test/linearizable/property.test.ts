@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLinearizableChecker } from '../../checkers/linearizable/index.js';
-import { genRegister, rng, toHistory, type GenOp } from './helpers.js';
+import { genRegister, rng, toHistory, widened, type GenOp } from './helpers.js';
 
 const params = fc.record({
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
@@ -75,9 +75,7 @@ function genCas(r: () => number, n: number, spread: number, pInfo: number, pAppl
   let state: number | null = null;
   const ops: GenOp[] = [];
   for (let i = 0; i < n; i++) {
-    const lin = i * 10;
-    const start = lin - r() * spread * 10;
-    const end = lin + r() * spread * 10;
+    const { lin, start, end } = widened(r, i, spread);
     const x = r();
     const info = r() < pInfo;
     const applied = !info || r() < pApplied;
@@ -121,9 +119,7 @@ function genKv(r: () => number, n: number, keys: number, spread: number, pInfo: 
   const ops: GenOp[] = [];
   for (let i = 0; i < n; i++) {
     const key = String(Math.floor(r() * keys));
-    const lin = i * 10;
-    const start = lin - r() * spread * 10;
-    const end = lin + r() * spread * 10;
+    const { lin, start, end } = widened(r, i, spread);
     const x = r();
     const info = r() < pInfo;
     const applied = !info || r() < pApplied;
