@@ -258,6 +258,20 @@ describe('planned ops (the pbs workload)', () => {
     expect(late.put?.op).toMatchObject({ f: 'put', value: 3 });
   });
 
+  it('drops the gets a client behind its plan would take more than a span after their put ended', () => {
+    const g = pbsGenerator({ seed: 2, keys: 1, lagSpanMs: 100 });
+    const put = g.next(0)!;
+    g.update!(put, { type: 'ok', atMs: 0 });
+    // The put ended at once: its gets are planned within (0, 100], the next put at 110.
+    const first = g.plannedAt!(0) as number;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(100);
+    // Asked at 100 ms, the gets are still worth taking; at 150 ms every one would land 50 ms past the span.
+    expect(g.plannedAt!(100)).toBe(first);
+    expect(g.plannedAt!(150)).toBeCloseTo(110, 6);
+    expect(g.next(150)).toMatchObject({ f: 'put', key: 'k0', value: 2 });
+  });
+
   it('waits for a put in flight rather than ending the run when nothing else is planned', async () => {
     // Puts take 30 ms against a 5 ms span: every key's plan runs dry while its put is in flight.
     const slowPuts = (c: TargetClient) => faulty(c, { put: async (key, body, o) => (await new Promise((r) => setTimeout(r, 30)), c.put(key, body, o)) });

@@ -13,8 +13,8 @@ export const DEFAULT_LAG_SPAN_MS = 1000;
  * open loop (a read starts at its planned time whatever the earlier ops did). Each key runs
  * cycles: a put of a new value; gets at lags drawn uniformly, READS_PER_SPAN a span, over
  * (0, span + margin] after the put's start; when the put ends, those planned more than a
- * span after its end are dropped, and the key's next put comes 10% of the span after the last
- * kept get. The margin is the 99th percentile of how long recent puts took from their start to
+ * span after its end are dropped (and so are those a client behind its plan would take that
+ * late), and the key's next put comes 10% of the span after the last kept get. The margin is the 99th percentile of how long recent puts took from their start to
  * their end. A put taken late counts from when it was taken: what it plans is never in the past,
  * so an overloaded client slows the plan down instead of falling ever further behind it.
  *
@@ -72,14 +72,20 @@ export function pbsGenerator({ seed, keys, lagSpanMs = DEFAULT_LAG_SPAN_MS }: Wo
   const latencies = new RecentLatencies(lagSpanMs);
   // The cycle of each key whose put is in flight, until update() says it ended.
   const inFlight = new Map<string, Cycle>();
-  /** The next op that is not dropped, left at the heap's top. */
-  const head = (): Planned | undefined => {
-    while (heap.length > 0 && heap[0]!.cycle !== undefined && heap[0]!.at > heap[0]!.cycle.cutoff) heapPop(heap, before);
+  /**
+   * The next op that is not dropped, left at the heap's top. A get is dropped when it is planned,
+   * or (at `nowMs`) would be taken, later than its cycle's cutoff: it would land more than a span
+   * after its put's end. Taken late, such gets would only add samples past the span while the
+   * client fell further behind: a client that cannot keep the plan's rate sheds them instead,
+   * and its gets keep landing where the plan put them.
+   */
+  const head = (nowMs = -Infinity): Planned | undefined => {
+    while (heap.length > 0 && heap[0]!.cycle !== undefined && Math.max(heap[0]!.at, nowMs) > heap[0]!.cycle.cutoff) heapPop(heap, before);
     return heap[0];
   };
   return {
     // Nothing planned while every key's put is in flight: the next comes with their update().
-    plannedAt: () => head()?.at ?? (inFlight.size > 0 ? AFTER_UPDATE : undefined),
+    plannedAt: (nowMs?: number) => head(nowMs)?.at ?? (inFlight.size > 0 ? AFTER_UPDATE : undefined),
     next(atMs?: number): OpSpec | undefined {
       if (head() === undefined) return undefined;
       const p = heapPop(heap, before)!;

@@ -36,8 +36,10 @@ export interface OpGenerator {
    * generator's. Undefined (or absent): start it as soon as a worker is free. AFTER_UPDATE:
    * nothing is planned yet, but an op in flight will plan more when its update() comes (the
    * runner waits for the next update, not taking next(), whose undefined means "no more").
+   * `nowMs`: when it is asked, on the same clock: ops that became pointless by then may be
+   * dropped (the pbs workload's gets that would land past their span).
    */
-  plannedAt?(): number | typeof AFTER_UPDATE | undefined;
+  plannedAt?(nowMs?: number): number | typeof AFTER_UPDATE | undefined;
 }
 
 export interface WorkloadOptions {

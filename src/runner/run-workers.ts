@@ -110,7 +110,8 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
       wakeOnUpdate = finish;
     });
   const untilPlanned = async (): Promise<void> => {
-    for (let at = generator.plannedAt?.(); at !== undefined; at = generator.plannedAt?.()) {
+    const plannedNow = () => generator.plannedAt?.((recorder.now() - startNs) / 1e6);
+    for (let at = plannedNow(); at !== undefined; at = plannedNow()) {
       const now = recorder.now();
       if (stop.aborted || now >= endNs) return;
       if (at === AFTER_UPDATE) {

@@ -69,7 +69,7 @@ export function shardGenerator(generator: OpGenerator, shard: Shard): OpGenerato
       return op && shardOp(op, shard);
     },
   };
-  if (generator.plannedAt) g.plannedAt = () => generator.plannedAt!();
+  if (generator.plannedAt) g.plannedAt = (nowMs?: number) => generator.plannedAt!(nowMs);
   if (generator.update) g.update = (op, outcome) => generator.update!(op, outcome);
   return g;
 }
