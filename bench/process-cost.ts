@@ -60,26 +60,30 @@ export interface WakeCosts {
 export async function wakeCosts(perSecond: number, ms: number): Promise<WakeCosts> {
   const gapMs = Math.max(1, Math.round(1000 / perSecond));
   const n = Math.max(1, Math.round(ms / gapMs));
-  // Timed in the main thread's CPU time, not the clock's: on a loaded machine a thread
-  // preempted in the middle of the work would count the other processes' time as its own.
-  const threadUs = () => {
-    const t = process.threadCpuUsage();
-    return t.user + t.system;
+  // Medians of the clock's time: the thread's own CPU time (getrusage) moves only at ticks and
+  // switches, too coarse for a few µs, and on a loaded machine the odd run of the work that is
+  // preempted midway counts other processes' time, which a median leaves out.
+  const timed = (i: number) => {
+    const start = performance.now();
+    probeWork(i);
+    return (performance.now() - start) * 1000;
   };
   for (let i = 0; i < 2000; i++) probeWork(i);
-  let start = threadUs();
-  for (let i = 0; i < 2000; i++) probeWork(i);
-  const backToBackUs = (threadUs() - start) / 2000;
-  let inWorkUs = 0;
+  const backToBackUs = median(Array.from({ length: 2000 }, (_, i) => timed(i)));
+  const inWork: number[] = [];
   const before = cpuNow();
   for (let i = 0; i < n; i++) {
     await new Promise((resolve) => setTimeout(resolve, gapMs));
-    start = threadUs();
-    probeWork(i);
-    inWorkUs += threadUs() - start;
+    inWork.push(timed(i));
   }
   const cpuUs = cpuSince(before).processUs;
-  return { wakeUs: Math.max(0, cpuUs - inWorkUs) / n, slowdown: inWorkUs / n / backToBackUs };
+  const inWorkUs = median(inWork);
+  return { wakeUs: Math.max(0, cpuUs / n - inWorkUs), slowdown: inWorkUs / backToBackUs };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
 }
 
 let sink = 0;
