@@ -193,6 +193,6 @@ function withMeta<T extends ObjectMeta>(o: T, headers: HttpResponse['headers']):
  */
 export function makeLeanClient(c: S3Connection, defaultCredentials: CredentialSource, prefix: string, partSize?: number): LeanS3Client {
   const address = s3Address(c.endpoint, c.region, c.bucket, c.forcePathStyle);
-  const pool = new HttpPool(address.origin, { connections: c.maxSockets, timeoutMs: c.requestTimeoutMs });
+  const pool = new HttpPool(address.origin, { connections: c.connections ?? c.maxSockets, timeoutMs: c.requestTimeoutMs });
   return new LeanS3Client(new S3Requests(address, c.bucket, c.region, c.credentials ?? defaultCredentials, pool), prefix, partSize);
 }

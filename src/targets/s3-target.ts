@@ -63,6 +63,7 @@ export async function openS3Target(e: S3Endpoint, options: TargetOptions): Promi
     credentials: e.credentials,
     requestTimeoutMs: options.opTimeoutMs + 1000,
     maxSockets: Math.max(16, options.concurrency * 2),
+    connections: Math.max(1, options.concurrency),
   };
   const s3 = makeS3Client(connection);
   const closers: (() => unknown)[] = [];

@@ -1,11 +1,12 @@
 // Our SigV4 signer against the SDK's own (@smithy/signature-v4): the same request signed at the
 // same instant must carry the same Authorization header, whatever the request.
+import { createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { NodeSha256 } from '../../src/emulator/auth/node-sha256.js';
 import { objectPath, s3Address } from '../../src/targets/s3-address.js';
-import { payloadHash, S3Signer, UNSIGNED_PAYLOAD, type SigningCredentials } from '../../src/targets/s3-sigv4.js';
+import { KeyedSha256, payloadHash, S3Signer, UNSIGNED_PAYLOAD, type SigningCredentials } from '../../src/targets/s3-sigv4.js';
 import { canonicalQuery } from '../../src/targets/s3-uri.js';
 
 interface Case {
@@ -108,5 +109,15 @@ describe('SigV4 signing', () => {
     expect(sign('s2', '2026-03-14T10:00:00Z')).not.toBe(first);
     expect(sign('s', '2026-03-14T10:00:00Z')).toBe(first);
     expect(sign('s', '2026-03-15T10:00:00Z')).not.toBe(first);
+  });
+
+  it('HMACs as node:crypto does, for keys up to a block and messages of any length, in any order', () => {
+    const keys = [new Uint8Array(0), new Uint8Array(32).map((_, i) => i * 7 + 200), new Uint8Array(64).fill(0xff)];
+    const messages = ['', 'AWS4-HMAC-SHA256\n20260314T150926Z\n20260314/us-east-1/s3/aws4_request\n' + 'ab'.repeat(32), 'x'.repeat(5000), 'région é 日本 \u{1F600}', 'short again'];
+    for (const key of keys) {
+      const keyed = new KeyedSha256(key);
+      for (const m of messages) expect(keyed.hex(m)).toBe(createHmac('sha256', key).update(m).digest('hex'));
+    }
+    expect(() => new KeyedSha256(new Uint8Array(65))).toThrow(/at most 64/);
   });
 });
