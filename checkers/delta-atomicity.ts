@@ -19,8 +19,19 @@ export interface WorstDelta {
   evidence: DeltaEvidence;
 }
 
-/** Δ per key (see staleness/delta.ts), read by the visibility checker too. */
-export function deltaAtomicity(history: History, index = new RegisterIndex(history)): KeyDelta[] {
+const measured = new WeakMap<History, KeyDelta[]>();
+
+/**
+ * Δ per key (see staleness/delta.ts), read by the visibility checker too: measured once a
+ * history, the list shared (it is only read).
+ */
+export function deltaAtomicity(history: History): readonly KeyDelta[] {
+  let ds = measured.get(history);
+  if (!ds) measured.set(history, (ds = measure(history, RegisterIndex.of(history))));
+  return ds;
+}
+
+function measure(history: History, index: RegisterIndex): KeyDelta[] {
   const reads = new Map<string, Op[]>();
   for (const op of history.ops) {
     if (!isRead(op)) continue;

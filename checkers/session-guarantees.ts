@@ -2,7 +2,7 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
 import { evidenceOp, type OlderRead } from './evidence.js';
 import { toAnomaly } from './explain.js';
-import { isRead, RegisterIndex, upperBound, writeOf, type Source } from './staleness/register-index.js';
+import { isRead, NOT_A_WRITE, RegisterIndex, upperBound, writtenValue, type Source } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
@@ -39,7 +39,7 @@ export const sessionGuarantees: Checker = {
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const index = new RegisterIndex(history);
+    const index = RegisterIndex.of(history);
     const sources = new Map<Op, Source>();
     const sessions = new Map<number, Op[]>();
     let unexplained = 0;
@@ -68,7 +68,7 @@ export const sessionGuarantees: Checker = {
       for (const op of ops) {
         const key = op.key;
         if (key === undefined) continue;
-        if (op.type === 'ok' && writeOf(op)) {
+        if (op.type === 'ok' && writtenValue(op) !== NOT_A_WRITE) {
           ownWrite.set(key, { inv: op.invokeIndex, op, write: op });
           continue;
         }

@@ -18,7 +18,7 @@ export const staleReads: Checker = {
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const index = new RegisterIndex(history);
+    const index = RegisterIndex.of(history);
     const anomalies: Anomaly[] = [];
     const ages: number[] = [];
     const lags: number[] = [];

@@ -386,7 +386,7 @@ export const visibility = {
     const minBin = options.minBinSamples ?? 30;
     const resamples = options.resamples ?? 200;
     const seed = options.seed ?? 1;
-    const index = new RegisterIndex(history);
+    const index = RegisterIndex.of(history);
     const overlapping = new Map<KeyWrites, Set<Write>>();
     const collected: Sample[] = [];
     let noPriorWrite = 0;
@@ -423,7 +423,7 @@ export const visibility = {
     // be is bounded by those ops' whole latencies, which are measured (count, p50, p90, p99, max, ms).
     const clientLegs = store || collected.length === 0 ? undefined : { writeLatencyMs: distribution(writeLatencies, 1e-6), readLatencyMs: distribution(readLatencies, 1e-6) };
 
-    const worst = worstDelta(deltaAtomicity(history, index));
+    const worst = worstDelta(deltaAtomicity(history));
     const result: CheckResult = {
       // A measurement, not a judgement (stale-reads judges): never false, never unknown.
       valid: true,

@@ -40,7 +40,7 @@ export const lostWrites = {
 
   check(history: History, options: LostWritesOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const index = new RegisterIndex(history);
+    const index = RegisterIndex.of(history);
     const finals = new Map<string, { op: Op; src: Source }[]>();
     let unexplained = 0;
     const start = options.finalPhaseStart ?? history.nemesis.find((e) => e.f === FINAL_PHASE)?.time;

@@ -43,7 +43,7 @@ export class SortedSamples<T extends CurveSample = CurveSample> {
   private readonly sK: Float64Array;
 
   constructor(samples: readonly T[]) {
-    this.samples = [...samples].sort((a, b) => a.t - b.t);
+    this.samples = sortByT(samples);
     const n = this.samples.length;
     this.t = Float64Array.from(this.samples, (s) => s.t);
     this.ok = Uint8Array.from(this.samples, (s) => (s.consistent ? 1 : 0));
@@ -112,6 +112,36 @@ export class SortedSamples<T extends CurveSample = CurveSample> {
     }
     return top + 1;
   }
+}
+
+/** Bits of a sample's position in sortByT's keys, below those of its t. */
+const POSITION_BITS = 20;
+/** The t's (integers from 0) that fit in the 64-bit keys beside a position. */
+const MAX_KEYED_T = 2 ** (64 - POSITION_BITS);
+
+/**
+ * The samples in t order, those of equal t in the order given (a stable sort). When the t's are
+ * integers from 0 below 2^44 (ns: about 4.9 hours) and the samples fewer than 2^20, each is a
+ * 64-bit key, t above its position, sorted natively: on a million-op history's half million
+ * reads, a fraction of the sort with a comparison function, which it gives the same order.
+ */
+function sortByT<T extends CurveSample>(samples: readonly T[]): T[] {
+  const n = samples.length;
+  const keyed = n < 2 ** POSITION_BITS && samples.every((x) => Number.isInteger(x.t) && x.t >= 0 && x.t < MAX_KEYED_T);
+  if (!keyed) return [...samples].sort((a, b) => a.t - b.t);
+  const keys = new BigUint64Array(n);
+  // Written as two 32-bit halves (little-endian: low first), no BigInt made a sample.
+  const words = new Uint32Array(keys.buffer);
+  const low = 2 ** (32 - POSITION_BITS);
+  for (let i = 0; i < n; i++) {
+    const t = samples[i]!.t;
+    words[2 * i] = ((t % low) * 2 ** POSITION_BITS + i) >>> 0;
+    words[2 * i + 1] = Math.floor(t / low);
+  }
+  keys.sort();
+  const out: T[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = samples[words[2 * i]! & (2 ** POSITION_BITS - 1)]!;
+  return out;
 }
 
 /** The fitted curve at t: linear between the blocks' mean t's, flat beyond the first and last. */

@@ -77,14 +77,21 @@ export function isRead(op: Op): boolean {
 }
 
 export function writeOf(op: Op): Write | undefined {
-  if (op.type === 'fail' || op.key === undefined) return undefined;
-  let value: unknown;
-  const cas = casArgs(op);
-  if (op.f === DELETE_F) value = null;
-  else if (PUT_FS.has(op.f) && op.invokeValue !== undefined) value = op.invokeValue;
-  else if (cas !== undefined && !isRefused(op)) value = cas[1];
-  else return undefined;
-  return { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity };
+  const value = writtenValue(op);
+  return value === NOT_A_WRITE ? undefined : { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity };
+}
+
+/** What writtenValue says of an op that is no write. */
+export const NOT_A_WRITE: unique symbol = Symbol('not a write');
+
+/** The value `op` wrote (null for a delete), or NOT_A_WRITE: writeOf without making the Write. */
+export function writtenValue(op: Op): unknown {
+  if (op.type === 'fail' || op.key === undefined) return NOT_A_WRITE;
+  if (op.f === DELETE_F) return null;
+  if (PUT_FS.has(op.f) && op.invokeValue !== undefined) return op.invokeValue;
+  // Only a cas has arguments to read: the others are no writes, and cost nothing more to say so.
+  const cas = op.f === 'cas' ? casArgs(op) : undefined;
+  return cas !== undefined && !isRefused(op) ? cas[1] : NOT_A_WRITE;
 }
 
 /** The first index in a sorted-by-`at` array whose element's `at` is > x. */
@@ -99,17 +106,36 @@ export function upperBound<T>(a: readonly T[], x: number, at: (t: T) => number):
   return lo;
 }
 
+const emptyKeyWrites = (key: string): KeyWrites => ({ key, writes: [], sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] });
+
 const byInv = (w: Write): number => w.inv;
 const byCmp = (w: Write): number => w.cmp;
 
+/** The index of each history already indexed: every staleness checker of one check builds it once. */
+const built = new WeakMap<History, RegisterIndex>();
+
 export class RegisterIndex {
+  /** The keys written (not those only read: what lost-writes counts must not depend on who asked before). */
   readonly keys = new Map<string, KeyWrites>();
+  /** Empty records of keys nobody wrote, one a key (callers may key maps by them). */
+  private readonly unwritten = new Map<string, KeyWrites>();
+
+  /**
+   * The index of `history`, built on the first call and shared by later ones: it is never
+   * changed once built, and a history is not changed once read.
+   */
+  static of(history: History): RegisterIndex {
+    let index = built.get(history);
+    if (!index) built.set(history, (index = new RegisterIndex(history)));
+    return index;
+  }
 
   constructor(history: History) {
     for (const op of history.ops) {
       const w = writeOf(op);
       if (!w) continue;
-      const kw = this.keyWrites(op.key!);
+      let kw = this.keys.get(op.key!);
+      if (!kw) this.keys.set(op.key!, (kw = emptyKeyWrites(op.key!)));
       kw.writes.push(w);
       if (w.value === null) kw.deletes.push(w);
       else {
@@ -137,11 +163,8 @@ export class RegisterIndex {
 
   /** The key's writes; an empty record for a key nobody wrote. */
   keyWrites(key: string): KeyWrites {
-    let kw = this.keys.get(key);
-    if (!kw) {
-      kw = { key, writes: [], sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] };
-      this.keys.set(key, kw);
-    }
+    let kw = this.keys.get(key) ?? this.unwritten.get(key);
+    if (!kw) this.unwritten.set(key, (kw = emptyKeyWrites(key)));
     return kw;
   }
 

@@ -79,3 +79,13 @@ describe('isotonic fit of the visibility curve', () => {
     }
   });
 });
+
+describe('SortedSamples', () => {
+  it('orders samples by t, those of equal t as given, whether their t fit the native sort or not', () => {
+    const random = new Random(5);
+    for (const scale of [1, 1e3, 1e9, 2 ** 45, 0.5]) {
+      const samples = Array.from({ length: 3000 }, (_, i) => ({ t: Math.floor(random.next() * 50) * scale, consistent: i % 3 === 0, i }));
+      expect(new SortedSamples(samples).samples.map((s) => s.i)).toEqual([...samples].sort((a, b) => a.t - b.t).map((s) => s.i));
+    }
+  });
+});
