@@ -14,9 +14,10 @@ export const DEFAULT_LAG_SPAN_MS = 1000;
  * cycles: a put of a new value; gets at lags drawn uniformly, READS_PER_SPAN a span, over
  * (0, span + margin] after the put's start; when the put ends, those planned more than a
  * span after its end are dropped (and so are those a client behind its plan would take that
- * late), and the key's next put comes 10% of the span after the last kept get. The margin is the 99th percentile of how long recent puts took from their start to
- * their end. A put taken late counts from when it was taken: what it plans is never in the past,
- * so an overloaded client slows the plan down instead of falling ever further behind it.
+ * late), and the key's next put comes 10% of the span after the last kept get. The margin is
+ * the 99th percentile of how long recent puts took from their start to their end. A put taken
+ * late counts from when it was taken: what it plans is never in the past, so an overloaded
+ * client slows the plan down instead of falling ever further behind it.
  *
  * Why so: t counts from the commit, so a get planned at lag l lands at t = l − (client leg +
  * commit latency + lateness). Planned from the put's *end*, the first gets would land only after
