@@ -1,5 +1,6 @@
 import type { Recorder } from '../history/recorder.js';
 import type { TargetClient } from '../targets/target.js';
+import { preciseSleep } from '../util/precise-sleep.js';
 import { sleep } from '../util/sleep.js';
 import { Performer, recordOp } from './perform.js';
 import { firstProcess, processStride, shardGenerator, type KeysMode, type Shard } from './shard.js';
@@ -120,9 +121,10 @@ export async function runWorkers(options: WorkerOptions, progress: Progress): Pr
       }
       const wait = startNs + at * 1e6 - now;
       if (wait <= 0) return;
-      // Timers may fire up to a millisecond early: the loop waits again until the time has come.
-      // An op planned past the time limit waits only until the limit.
-      await sleep(Math.max(1, Math.ceil(Math.min(wait, endNs - now) / 1e6 - 0.5)), stop);
+      // To the µs, not on the timers' millisecond grid: lags planned 0.3 ms apart must not
+      // start in lumps a millisecond apart (see precise-sleep.ts). An op planned past the time
+      // limit waits only until the limit; the loop asks again, as the plan may have changed.
+      await preciseSleep(Math.min(wait, endNs - now), stop);
     }
   };
 
