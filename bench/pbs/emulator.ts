@@ -13,6 +13,7 @@ import { parseDelaySpec } from '../../src/emulator/delay-spec.js';
 import { GroundTruthLog } from '../../src/emulator/ground-truth.js';
 import { QuorumKeyspace } from '../../src/emulator/models/quorum.js';
 import { md5Etag } from '../../src/emulator/object-version.js';
+import { preciseSleep } from '../../src/util/precise-sleep.js';
 import { Random } from '../../src/util/random.js';
 import { compareWithWars, relative, SETTINGS, table, type Setting } from './compare.js';
 import { warsCurve } from './wars.js';
@@ -24,7 +25,6 @@ const seed = Number(process.argv[4] ?? 1);
 
 const body = Buffer.from('v');
 const object = { body, etag: md5Etag(body), contentType: 'text/plain', metadata: {} };
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Runs the trials against one emulator keyspace; lags (ms after the write started) from `lagOf`. */
 async function emulatorSamples(s: Setting, lagOf: () => number, atOnce: number): Promise<CurveSample[]> {
@@ -40,7 +40,10 @@ async function emulatorSamples(s: Setting, lagOf: () => number, atOnce: number):
       // The read is planned from the write's start, not its return: the return's time depends
       // on the write's own delays, which would bias small t's (see workloads/pbs.ts).
       const written = ks.write({ key, object, writeId: i + 1 });
-      await sleep(Math.max(1, lagOf()));
+      // To the µs: on Node's millisecond timer grid the lags would come in lumps (no read in the
+      // write's first millisecond), and the small t's would come from the writes that committed
+      // slowly, which are more often consistent (see src/util/precise-sleep.ts).
+      await preciseSleep(lagOf() * 1e6);
       const r = await ks.read(key);
       const w = await written;
       const t = (r.startedAtNs! - w.committedAtNs!) / 1e6;

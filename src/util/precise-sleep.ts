@@ -28,8 +28,10 @@ class PreciseClock {
       const sleeper: Sleeper = { due: dueHr, seq: this.seq++, done: false, wake: resolve };
       if (signal) {
         const onAbort = () => {
-          // Left in the heap, marked: the next wake-up drops it.
+          // Marked, and dropped when it reaches the heap's top: a given-up sleeper at the top
+          // would hold the thread (and the process) until its time.
           sleeper.done = true;
+          if (this.sleepers[0] === sleeper) this.fire();
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -85,8 +87,10 @@ interface Sleeper {
 const before = (a: Sleeper, b: Sleeper): boolean => a.due < b.due || (a.due === b.due && a.seq < b.seq);
 
 // The thread: wait until the target (or until it changes), say so once, then wait for a new one.
+// getBuiltinModule, not require: an eval'd thread inherits the process's flags, and under
+// --input-type=module there is no require.
 const THREAD = `
-const { workerData, parentPort } = require('node:worker_threads');
+const { workerData, parentPort } = process.getBuiltinModule('node:worker_threads');
 const target = new BigInt64Array(workerData, 0, 1);
 const generation = new Int32Array(workerData, 8, 1);
 for (;;) {

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { preciseSleep } from '../../src/util/precise-sleep.js';
 
@@ -35,5 +37,18 @@ describe('preciseSleep', () => {
     const already = new AbortController();
     already.abort(new Error('before'));
     await expect(preciseSleep(1, already.signal)).rejects.toThrow('before');
+  });
+
+  it('does not keep the process alive for a sleep that was given up', () => {
+    const module = path.resolve('dist/src/util/precise-sleep.js');
+    // Without dropping it, the given-up minute-long sleep would hold the process for a minute.
+    const script = `const { preciseSleep } = await import(${JSON.stringify(module)});
+      const stop = new AbortController();
+      preciseSleep(60e9, stop.signal).catch(() => {});
+      await preciseSleep(1e5);
+      stop.abort();`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(0);
   });
 });
