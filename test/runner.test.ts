@@ -272,6 +272,26 @@ describe('planned ops (the pbs workload)', () => {
     expect(g.next(150)).toMatchObject({ f: 'put', key: 'k0', value: 2 });
   });
 
+  it('takes the gets that are due before a put planned earlier, when the client is behind its plan', () => {
+    const g = pbsGenerator({ seed: 3, keys: 2, lagSpanMs: 100 });
+    expect(g.next(0)).toMatchObject({ f: 'put', key: 'k0' });
+    // k1's put is planned at 55 ms; k0's gets over (0, 200]. Asked at 150 ms, every get of k0
+    // planned by then goes first (late, each lands at a larger t than planned; a late put only
+    // moves its cycle), then k1's put, and only then the gets still to come.
+    const planned: { at: number; f: string }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const at = g.plannedAt!(150) as number;
+      planned.push({ at, f: g.next(150)!.f });
+    }
+    const putAt = planned.findIndex((p) => p.f === 'put');
+    expect(putAt).toBeGreaterThan(0);
+    expect(planned[putAt]!.at).toBeCloseTo(55, 6);
+    expect(planned.slice(0, putAt).every((p) => p.f === 'get' && p.at <= 150)).toBe(true);
+    expect(planned.slice(putAt + 1).every((p) => p.f === 'get' && p.at > 150)).toBe(true);
+    // Some of those gets were planned before the put: in plan order they would have waited behind it.
+    expect(planned.slice(0, putAt).some((p) => p.at > 55)).toBe(true);
+  });
+
   it('waits for a put in flight rather than ending the run when nothing else is planned', async () => {
     // Puts take 30 ms against a 5 ms span: every key's plan runs dry while its put is in flight.
     const slowPuts = (c: TargetClient) => faulty(c, { put: async (key, body, o) => (await new Promise((r) => setTimeout(r, 30)), c.put(key, body, o)) });
