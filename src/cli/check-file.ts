@@ -136,14 +136,17 @@ async function checkWhole(file: string, source: Source, format: ImportFormat, se
   // A run with the emulator's ground truth beside its history: measuring checkers take t there.
   const truthFile = join(source.history, '..', 'ground-truth.jsonl');
   const groundTruth = format === 'jsonl' && source.run !== undefined && existsSync(truthFile) ? readGroundTruth(truthFile) : undefined;
-  const run = (checkers: Checker[]) => runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
+  const run = (checkers: Checker[], threads?: ThreadPool) => runCheckers(history, checkers, complete, groundTruth || threads ? { ...(groundTruth ? { groundTruth } : {}), ...(threads ? { threads } : {}) } : undefined);
   const checked =
-    parallel && chosen.checkers.some((c) => c.name === 'linearizable')
+    parallel && chosen.checkers.some((c) => c.name === 'linearizable' || c.handsOff)
       ? await withPool(parallel, parallel.threads, (pool) => {
-          // Every partition handed out at once: this thread is then busy with the other checkers.
+          // Every job handed out at once: this thread is then busy with the other checkers.
           pool.setAhead(Infinity);
           const limits = maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP);
-          return run(chosen.checkers.map((c) => (c.name === 'linearizable' ? parallel.poolLinearizableChecker(pool, model ?? 'register', linearizableOptions(settings), progress, limits) : c)));
+          return run(
+            chosen.checkers.map((c) => (c.name === 'linearizable' ? parallel.poolLinearizableChecker(pool, model ?? 'register', linearizableOptions(settings), progress, limits) : c)),
+            pool,
+          );
         })
       : await run(chosen.checkers);
   return finish(file, source, settings, checked, history.droppedTail, complete || history.droppedTail !== undefined ? 0 : openOps(history));
