@@ -128,7 +128,8 @@ const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
  * events are never made objects (made here from columns, they cost as much as the scanner's).
  */
 async function checkWhole(file: string, source: Source, format: ImportFormat, settings: FileCheckSettings, parallel: (Parallel & { threads: number }) | undefined, progress?: CheckProgress): Promise<FileVerdict> {
-  const history = format === 'jsonl' && progress ? await readHistory(source.history, (n) => (progress.bytesRead += n)) : await importHistory(source.history, format);
+  // Ours read without keeping its events: the checkers need only the ops (and the events' count and end).
+  const history = format === 'jsonl' ? await readHistory(source.history, progress && ((n) => (progress.bytesRead += n)), false) : await importHistory(source.history, format);
   const chosen = await chooseCheckers(source, format, settings, history);
   if ('error' in chosen) return { file, error: chosen.error };
   const { model } = chosen;

@@ -98,11 +98,21 @@ export class HistoryBuilder {
   private readonly ops: Op[] = [];
   private readonly nemesis: HistoryEvent[] = [];
   private readonly order = new EventOrder<Op>();
+  private count = 0;
+  private lastTime = 0;
+
+  /**
+   * `keepEvents` false: the events are made ops and let go (History.end says how many there
+   * were): a million-op history then holds a million objects, not three.
+   */
+  constructor(private readonly keepEvents = true) {}
 
   add(raw: unknown): void {
     const e = validateShape(raw);
     this.order.place(e.index, e.time, e.process, e.f);
-    this.events.push(e);
+    if (this.keepEvents) this.events.push(e);
+    this.count++;
+    this.lastTime = e.time;
     if (e.process === 'nemesis') {
       this.nemesis.push(e);
       return;
@@ -132,7 +142,13 @@ export class HistoryBuilder {
   }
 
   finish(): History {
-    return { events: this.events, ops: this.ops, nemesis: this.nemesis, ...(this.order.isEnded ? { ended: true } : {}) };
+    return {
+      events: this.events,
+      ops: this.ops,
+      nemesis: this.nemesis,
+      ...(this.order.isEnded ? { ended: true } : {}),
+      ...(this.keepEvents ? {} : { end: { events: this.count, time: this.lastTime } }),
+    };
   }
 }
 
