@@ -2,7 +2,7 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
 import { evidenceOp, type OlderRead } from './evidence.js';
 import { toAnomaly } from './explain.js';
-import { isRead, NOT_A_WRITE, RegisterIndex, upperBound, writtenValue, type Source } from './staleness/register-index.js';
+import { isRead, NOT_A_WRITE, readFactsOf, RegisterIndex, upperBound, writtenValue, type Source } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
@@ -40,6 +40,7 @@ export const sessionGuarantees: Checker = {
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
     const index = RegisterIndex.of(history);
+    const allFacts = readFactsOf(history);
     const ops = history.ops;
     // By the op's place in history.ops: arrays, not maps keyed by op objects.
     const sources: (Source | undefined)[] = new Array(ops.length);
@@ -51,7 +52,7 @@ export const sessionGuarantees: Checker = {
       if (session) session.push(i);
       else sessions.set(op.process, [i]);
       if (!isRead(op)) continue;
-      const s = index.sourceOf(op);
+      const s = allFacts[i]?.source;
       if (s) sources[i] = s;
       else unexplained++;
     }

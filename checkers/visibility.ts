@@ -2,7 +2,7 @@ import type { History } from '../src/history/event.js';
 import { duringFault, faultPeriods } from '../src/history/fault-periods.js';
 import type { CheckOptions, CheckResult, Checker } from './checker.js';
 import { deltaAtomicity, worstDelta } from './delta-atomicity.js';
-import { isRead, readFacts, RegisterIndex, type KeyWrites, type Write } from './staleness/register-index.js';
+import { readFactsOf, RegisterIndex, type KeyWrites, type Write } from './staleness/register-index.js';
 import { storeSideSamples } from './staleness/store-side.js';
 import { distribution, round, toMs } from './staleness/stats.js';
 import { CONFIDENCE, count, estimate, NO_SAMPLES, type Estimate, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
@@ -70,9 +70,11 @@ export const visibility = {
     }
     const writeLatencies: number[] = [];
     const readLatencies: number[] = [];
-    for (const op of store ? [] : history.ops) {
-      if (!isRead(op)) continue;
-      const facts = readFacts(index, op);
+    const allFacts = store ? [] : readFactsOf(history);
+    for (let i = 0; i < allFacts.length; i++) {
+      const facts = allFacts[i];
+      if (!facts) continue;
+      const op = facts.op;
       if (!facts) continue;
       const latest = index.latestCompletedBefore(facts.kw, op.invokeIndex);
       if (!latest) {
