@@ -20,7 +20,10 @@ export async function readHistory(file: string, onBytes?: (n: number) => void, k
     throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const builder = new HistoryBuilder(keepEvents);
-  const reader = new LineReader((event) => builder.add(event));
+  const reader = new LineReader(
+    (event) => builder.add(event),
+    (scanner) => builder.addScanned(scanner),
+  );
   const take = (bytes: Buffer, start: number, end: number, last = false): void => reader.take(bytes, start, end, last);
   // Big chunks split by hand, as bytes: a line-by-line async iterator (readline) costs a promise
   // a line, and decoding every line to a string costs as much as parsing it. "\n" is never part
