@@ -87,7 +87,7 @@ export const visibility = {
         overlappingExcluded++;
         continue;
       }
-      collected.push(op.invokeTime - latest.op!.completeTime!, facts.supersededBy === undefined, op.invokeTime, latest);
+      collected.push(op.invokeTime - latest.op!.completeTime!, facts.supersededBy === undefined, op.invokeTime, latest.inv);
       writeLatencies.push(latest.op!.completeTime! - latest.op!.invokeTime);
       readLatencies.push(op.completeTime! - op.invokeTime);
     }
@@ -175,8 +175,8 @@ class Samples {
   private ok: Uint8Array<ArrayBuffer>;
   private at: Float64Array<ArrayBuffer>;
   private unit: Int32Array<ArrayBuffer>;
-  /** The writes (or the store's write ids) numbered in the order met. */
-  private readonly units = new Map<unknown, number>();
+  /** The writes (by invoke index, or the store's write ids) numbered in the order met. */
+  private readonly units = new Map<number, number>();
 
   constructor(capacity: number) {
     this.t = new Float64Array(capacity);
@@ -185,7 +185,8 @@ class Samples {
     this.unit = new Int32Array(capacity);
   }
 
-  push(t: number, consistent: boolean, at: number, write: unknown): void {
+  /** `write`: a number that is the write's alone (its invoke index; at the store, its id). */
+  push(t: number, consistent: boolean, at: number, write: number): void {
     if (this.length === this.t.length) this.grow();
     let unit = this.units.get(write);
     if (unit === undefined) this.units.set(write, (unit = this.units.size));
