@@ -42,6 +42,16 @@ export interface CheckOptions {
    * when the run has it: measuring checkers (visibility) then take their times at the store.
    */
   groundTruth?: readonly GroundTruthEvent[];
+  /**
+   * Worker threads a checker may hand pure work to (the jobs of src/check/parallel/worker.ts),
+   * when the check has them (a big file): its answer then comes later, figures unchanged.
+   */
+  threads?: JobRunner;
+}
+
+/** Runs one job on another thread; `transfer`: buffers moved there, not copied (unusable here after). */
+export interface JobRunner {
+  run<T>(message: object, transfer?: ArrayBuffer[]): Promise<T>;
 }
 
 /** A checker is pure: history in, verdict out. */
@@ -50,6 +60,11 @@ export interface Checker {
   /** One line for --help and reports. */
   readonly description: string;
   check(history: History, options?: CheckOptions): CheckResult | Promise<CheckResult>;
+  /**
+   * It hands its work to `options.threads` when given: started before the others, so that the
+   * work goes on there while this thread runs them.
+   */
+  readonly handsOff?: boolean;
 }
 
 /** Folds verdicts: any false is false; otherwise any unknown is unknown. */

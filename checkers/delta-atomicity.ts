@@ -3,7 +3,7 @@ import type { CheckOptions, CheckResult, Checker } from './checker.js';
 import { evidenceOp, type DeltaEvidence } from './evidence.js';
 import { explain } from './explain.js';
 import { keyDelta, type KeyDelta } from './staleness/delta.js';
-import { isRead, RegisterIndex } from './staleness/register-index.js';
+import { isRead, readFactsOf, RegisterIndex, type ReadFacts } from './staleness/register-index.js';
 import { distribution, toMs } from './staleness/stats.js';
 
 /** How many keys the result lists by name, worst first. */
@@ -32,12 +32,15 @@ export function deltaAtomicity(history: History): readonly KeyDelta[] {
 }
 
 function measure(history: History, index: RegisterIndex): KeyDelta[] {
-  const reads = new Map<string, Op[]>();
-  for (const op of history.ops) {
+  // Each key's reads in history order, those nothing explains as undefined (keys in the order of their first read).
+  const reads = new Map<string, (ReadFacts | undefined)[]>();
+  const facts = readFactsOf(history);
+  for (let i = 0; i < history.ops.length; i++) {
+    const op = history.ops[i]!;
     if (!isRead(op)) continue;
     const l = reads.get(op.key!);
-    if (l) l.push(op);
-    else reads.set(op.key!, [op]);
+    if (l) l.push(facts[i]);
+    else reads.set(op.key!, [facts[i]]);
   }
   const out: KeyDelta[] = [];
   for (const [key, rs] of reads) {

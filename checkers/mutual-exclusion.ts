@@ -1,4 +1,4 @@
-import type { History, Op } from '../src/history/event.js';
+import { eventCount, lastEventTime, type History, type Op } from '../src/history/event.js';
 import type { LockAcquired, ReleaseArgs } from '../src/history/op-values.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { isRefused, refusedBecause } from '../src/history/conditional.js';
@@ -33,8 +33,8 @@ export const mutualExclusion = {
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const endIndex = history.events.length;
-    const endTime = history.events.at(-1)?.time ?? 0;
+    const endIndex = eventCount(history);
+    const endTime = lastEventTime(history);
     const byProcess = new Map<number, Op[]>();
     for (const op of history.ops) {
       const list = byProcess.get(op.process);

@@ -28,14 +28,10 @@ export const readValidity = {
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const writes = new Map<string, Op[]>();
+    const writes = new WritesByValue();
     for (const op of history.ops) {
       const v = writtenValue(op);
-      if (v === undefined) continue;
-      const id = valueId(v);
-      const list = writes.get(id);
-      if (list) list.push(op);
-      else writes.set(id, [op]);
+      if (v !== undefined) writes.add(v, op);
     }
     const anomalies: Anomaly[] = [];
     let reads = 0;
@@ -45,7 +41,7 @@ export const readValidity = {
       if (read.type !== 'ok' || !READS.has(read.f)) continue;
       reads++;
       if (read.value === null || read.value === undefined) continue;
-      const anomaly = anomalyOf(read, writes.get(valueId(read.value)) ?? []);
+      const anomaly = anomalyOf(read, writes.get(read.value) ?? []);
       if (!anomaly) continue;
       invalid++;
       if (anomaly.kind === 'corrupt-read') corrupt++;
@@ -58,8 +54,26 @@ export const readValidity = {
   },
 } satisfies Checker;
 
-/** A Map key for a value: its JSON, which for a finite number is what String makes of it, at a fraction of the cost. */
-const valueId = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(v) : JSON.stringify(v));
+/**
+ * The writes of each value, in history order. Values are equal when their JSON is: a finite
+ * number is keyed as itself (0 and -0 one key, as their JSON is), without making its text,
+ * anything else by its JSON.
+ */
+class WritesByValue {
+  private readonly numbers = new Map<number, Op[]>();
+  private readonly others = new Map<string, Op[]>();
+
+  add(v: unknown, op: Op): void {
+    const list = this.get(v);
+    if (list) list.push(op);
+    else if (typeof v === 'number' && Number.isFinite(v)) this.numbers.set(v, [op]);
+    else this.others.set(JSON.stringify(v), [op]);
+  }
+
+  get(v: unknown): Op[] | undefined {
+    return typeof v === 'number' && Number.isFinite(v) ? this.numbers.get(v) : this.others.get(JSON.stringify(v));
+  }
+}
 
 function anomalyOf(read: Op, candidates: Op[]): Anomaly | undefined {
   const key = read.key;

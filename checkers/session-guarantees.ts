@@ -2,7 +2,7 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
 import { evidenceOp, type OlderRead } from './evidence.js';
 import { toAnomaly } from './explain.js';
-import { isRead, NOT_A_WRITE, RegisterIndex, upperBound, writtenValue, type Source } from './staleness/register-index.js';
+import { isRead, NOT_A_WRITE, readFactsOf, RegisterIndex, upperBound, writtenValue, type Source } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
@@ -40,16 +40,20 @@ export const sessionGuarantees: Checker = {
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
     const index = RegisterIndex.of(history);
-    const sources = new Map<Op, Source>();
-    const sessions = new Map<number, Op[]>();
+    const allFacts = readFactsOf(history);
+    const ops = history.ops;
+    // By the op's place in history.ops: arrays, not maps keyed by op objects.
+    const sources: (Source | undefined)[] = new Array(ops.length);
+    const sessions = new Map<number, number[]>();
     let unexplained = 0;
-    for (const op of history.ops) {
-      let ops = sessions.get(op.process);
-      if (!ops) sessions.set(op.process, (ops = []));
-      ops.push(op);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      const session = sessions.get(op.process);
+      if (session) session.push(i);
+      else sessions.set(op.process, [i]);
       if (!isRead(op)) continue;
-      const s = index.sourceOf(op);
-      if (s) sources.set(op, s);
+      const s = allFacts[i]?.source;
+      if (s) sources[i] = s;
       else unexplained++;
     }
 
@@ -61,34 +65,37 @@ export const sessionGuarantees: Checker = {
     };
 
     // Pass 1, within each session: RYW and MR.
-    const brokeMR = new Set<Op>();
-    for (const ops of sessions.values()) {
-      const ownWrite = new Map<string, Floor>();
-      const readFloor = new Map<string, Floor>();
-      for (const op of ops) {
+    const brokeMR = new Uint8Array(ops.length);
+    for (const session of sessions.values()) {
+      // Per key: the session's last ok write, and the read that set its read floor (src.oldest), as places in ops.
+      const ownWrite = new Map<string, number>();
+      const readFloor = new Map<string, number>();
+      for (const i of session) {
+        const op = ops[i]!;
         const key = op.key;
         if (key === undefined) continue;
         if (op.type === 'ok' && writtenValue(op) !== NOT_A_WRITE) {
-          ownWrite.set(key, { inv: op.invokeIndex, op, write: op });
+          ownWrite.set(key, i);
           continue;
         }
-        const src = sources.get(op);
+        const src = sources[i];
         if (!src) continue;
         const newest = src.newest.cmp;
         const w = ownWrite.get(key);
-        if (w) {
+        if (w !== undefined) {
           counts['read-your-writes'].checked++;
-          if (newest < w.inv) report('read-your-writes', ryw(op, w.op, src));
+          if (newest < ops[w]!.invokeIndex) report('read-your-writes', ryw(op, ops[w]!, src));
         }
         const r = readFloor.get(key);
-        if (r) {
+        const floor = r === undefined ? undefined : sources[r]!.oldest;
+        if (floor) {
           counts['monotonic-reads'].checked++;
-          if (newest < r.inv) {
-            brokeMR.add(op);
-            report('monotonic-reads', mr(op, r, src));
+          if (newest < floor.inv) {
+            brokeMR[i] = 1;
+            report('monotonic-reads', mr(op, { inv: floor.inv, op: ops[r!]!, write: floor.op! }, src));
           }
         }
-        if (src.oldest.op && (!r || src.oldest.inv > r.inv)) readFloor.set(key, { inv: src.oldest.inv, op, write: src.oldest.op });
+        if (src.oldest.op && (!floor || src.oldest.inv > floor.inv)) readFloor.set(key, i);
       }
     }
 
@@ -98,19 +105,23 @@ export const sessionGuarantees: Checker = {
     // invoked after its value's newest write completed, which are few; for each, did the
     // observer already see a later write of the session that wrote it (MW) or read it (WFR)?
     // A read that broke monotonic reads is reported there only: every same-key case is one.
-    const readsOf = new Map<Op, Op[]>();
-    for (const [op, src] of sources) {
-      if (op.value === null || !src.oldest.op) continue;
-      const l = readsOf.get(src.oldest.op);
+    // The reads of each write (by its invoke index) that it may be the oldest source of.
+    const readsOf = new Map<number, Op[]>();
+    for (let i = 0; i < ops.length; i++) {
+      const src = sources[i];
+      const op = ops[i]!;
+      if (!src || op.value === null || !src.oldest.op) continue;
+      const l = readsOf.get(src.oldest.inv);
       if (l) l.push(op);
-      else readsOf.set(src.oldest.op, [op]);
+      else readsOf.set(src.oldest.inv, [op]);
     }
-    for (const [process, ops] of sessions) {
+    for (const [process, session] of sessions) {
       const observed = new Map<number, Observed>();
-      for (const op of ops) {
-        const src = sources.get(op);
+      for (const i of session) {
+        const src = sources[i];
         if (!src) continue;
-        if (observed.size > 0 && !brokeMR.has(op)) {
+        const op = ops[i]!;
+        if (observed.size > 0 && !brokeMR[i]) {
           counts['monotonic-writes'].checked++;
           counts['writes-follow-reads'].checked++;
           const found = crossSession(index, op, src, process, observed, readsOf);
@@ -157,7 +168,7 @@ function crossSession(
   src: Source,
   observer: number,
   observed: ReadonlyMap<number, Observed>,
-  readsOf: ReadonlyMap<Op, Op[]>,
+  readsOf: ReadonlyMap<number, Op[]>,
 ): { mw?: Found; wfr?: Found } {
   const out: { mw?: Found; wfr?: Found } = {};
   const writes = index.keyWrites(read.key!).writes;
@@ -170,7 +181,7 @@ function crossSession(
       out.mw = { floor: { inv: x.invokeIndex, op: x, write: x }, obs: byWriter };
     }
     if (out.wfr) continue;
-    for (const r0 of readsOf.get(x) ?? []) {
+    for (const r0 of readsOf.get(x.invokeIndex) ?? []) {
       if (r0.invokeIndex > read.invokeIndex) break;
       const byReader = observed.get(r0.process);
       if (r0.process !== observer && byReader && r0.invokeIndex < byReader.at) {

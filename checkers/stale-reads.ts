@@ -2,7 +2,7 @@ import type { History } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
 import { evidenceOp } from './evidence.js';
 import { toAnomaly } from './explain.js';
-import { isRead, readFacts, RegisterIndex, type ReadFacts, type Write } from './staleness/register-index.js';
+import { isRead, readFactsOf, RegisterIndex, type ReadFacts, type Write } from './staleness/register-index.js';
 import { distribution } from './staleness/stats.js';
 
 /**
@@ -19,14 +19,16 @@ export const staleReads: Checker = {
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
     const index = RegisterIndex.of(history);
+    const allFacts = readFactsOf(history);
     const anomalies: Anomaly[] = [];
     const ages: number[] = [];
     const lags: number[] = [];
     let reads = 0;
     let unexplained = 0;
-    for (const op of history.ops) {
+    for (let i = 0; i < history.ops.length; i++) {
+      const op = history.ops[i]!;
       if (!isRead(op)) continue;
-      const facts = readFacts(index, op);
+      const facts = allFacts[i];
       if (!facts) {
         unexplained++;
         continue;

@@ -16,7 +16,7 @@
 // Times here are the events' times (ns): Δ is a duration, and equal times count as concurrent.
 
 import type { Op } from '../../src/history/event.js';
-import { INITIAL, upperBound, type KeyWrites, type RegisterIndex, type Source, type Write } from './register-index.js';
+import { INITIAL, upperBound, type KeyWrites, type ReadFacts, type RegisterIndex, type Source, type Write } from './register-index.js';
 
 interface Cluster {
   write: Write;
@@ -41,8 +41,8 @@ export interface KeyDelta {
   before?: Op;
 }
 
-/** Δ for one key's ok reads (already paired with their sources by the caller). */
-export function keyDelta(index: RegisterIndex, kw: KeyWrites, reads: readonly Op[]): KeyDelta {
+/** Δ for one key's ok reads, with their sources (readFacts; undefined: a read nothing explains, left out). */
+export function keyDelta(index: RegisterIndex, kw: KeyWrites, reads: readonly (Pick<ReadFacts, 'op' | 'source'> | undefined)[]): KeyDelta {
   const clusters = new Map<Write, Cluster>();
   const cluster = (w: Write): Cluster => {
     let c = clusters.get(w);
@@ -60,9 +60,9 @@ export function keyDelta(index: RegisterIndex, kw: KeyWrites, reads: readonly Op
   let approximate = false;
   const firstRead = new Map<Write, number>();
   let counted = 0;
-  for (const r of reads) {
-    const src = index.sourceOf(r);
-    if (!src) continue;
+  for (const facts of reads) {
+    if (!facts) continue;
+    const { op: r, source: src } = facts;
     counted++;
     if (r.value === null && src.newest !== src.oldest) approximate = true;
     const c = cluster(r.value === null ? nullSource(index, kw, r, src, firstRead) : src.newest);

@@ -27,14 +27,10 @@ export function isotonicFit(samples: readonly CurveSample[]): Block[] {
 }
 
 /**
- * Samples sorted by t once, to be fitted many times with different weights (a bootstrap): each
- * fit is one O(n) pass.
+ * Samples sorted by t once, as columns (t, and 1 for consistent), to be fitted many times with
+ * different weights (a bootstrap): each fit is one O(n) pass.
  */
-export class SortedSamples<T extends CurveSample = CurveSample> {
-  /** The samples in t order. */
-  readonly samples: readonly T[];
-  private readonly t: Float64Array;
-  private readonly ok: Uint8Array;
+export class SortedCurve {
   // The pool's stack, reused by every fit.
   private readonly sFrom: Float64Array;
   private readonly sTo: Float64Array;
@@ -42,11 +38,12 @@ export class SortedSamples<T extends CurveSample = CurveSample> {
   private readonly sN: Float64Array;
   private readonly sK: Float64Array;
 
-  constructor(samples: readonly T[]) {
-    this.samples = sortByT(samples);
-    const n = this.samples.length;
-    this.t = Float64Array.from(this.samples, (s) => s.t);
-    this.ok = Uint8Array.from(this.samples, (s) => (s.consistent ? 1 : 0));
+  /** `t` ascending; `ok[i]`: 1 when sample i was consistent. */
+  constructor(
+    private readonly t: Float64Array,
+    private readonly ok: Uint8Array,
+  ) {
+    const n = t.length;
     this.sFrom = new Float64Array(n);
     this.sTo = new Float64Array(n);
     this.sT = new Float64Array(n);
@@ -114,33 +111,46 @@ export class SortedSamples<T extends CurveSample = CurveSample> {
   }
 }
 
+/** Samples sorted by t once (SortedCurve), kept in that order as objects too. */
+export class SortedSamples<T extends CurveSample = CurveSample> extends SortedCurve {
+  /** The samples in t order. */
+  readonly samples: readonly T[];
+
+  constructor(samples: readonly T[]) {
+    const order = sortOrder(Float64Array.from(samples, (s) => s.t));
+    const sorted: T[] = Array.from(order, (i) => samples[i]!);
+    super(Float64Array.from(sorted, (s) => s.t), Uint8Array.from(sorted, (s) => (s.consistent ? 1 : 0)));
+    this.samples = sorted;
+  }
+}
+
 /** Bits of a sample's position in sortByT's keys, below those of its t. */
 const POSITION_BITS = 20;
 /** The t's (integers from 0) that fit in the 64-bit keys beside a position. */
 const MAX_KEYED_T = 2 ** (64 - POSITION_BITS);
 
 /**
- * The samples in t order, those of equal t in the order given (a stable sort). When the t's are
- * integers from 0 below 2^44 (ns: about 4.9 hours) and the samples fewer than 2^20, each is a
- * 64-bit key, t above its position, sorted natively: on a million-op history's half million
+ * The positions of the t's in ascending order, equal t's in the order given (a stable sort).
+ * When the t's are integers from 0 below 2^44 (ns: about 4.9 hours) and fewer than 2^20, each is
+ * a 64-bit key, t above its position, sorted natively: on a million-op history's half million
  * reads, a fraction of the sort with a comparison function, which it gives the same order.
  */
-function sortByT<T extends CurveSample>(samples: readonly T[]): T[] {
-  const n = samples.length;
-  const keyed = n < 2 ** POSITION_BITS && samples.every((x) => Number.isInteger(x.t) && x.t >= 0 && x.t < MAX_KEYED_T);
-  if (!keyed) return [...samples].sort((a, b) => a.t - b.t);
+export function sortOrder(t: Float64Array): Uint32Array {
+  const n = t.length;
+  const keyed = n < 2 ** POSITION_BITS && t.every((x) => Number.isInteger(x) && x >= 0 && x < MAX_KEYED_T);
+  if (!keyed) return Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => t[a]! - t[b]!));
   const keys = new BigUint64Array(n);
   // Written as two 32-bit halves (little-endian: low first), no BigInt made a sample.
   const words = new Uint32Array(keys.buffer);
   const low = 2 ** (32 - POSITION_BITS);
   for (let i = 0; i < n; i++) {
-    const t = samples[i]!.t;
-    words[2 * i] = ((t % low) * 2 ** POSITION_BITS + i) >>> 0;
-    words[2 * i + 1] = Math.floor(t / low);
+    const x = t[i]!;
+    words[2 * i] = ((x % low) * 2 ** POSITION_BITS + i) >>> 0;
+    words[2 * i + 1] = Math.floor(x / low);
   }
   keys.sort();
-  const out: T[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = samples[words[2 * i]! & (2 ** POSITION_BITS - 1)]!;
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = words[2 * i]! & (2 ** POSITION_BITS - 1);
   return out;
 }
 

@@ -250,3 +250,23 @@ export function readFacts(index: RegisterIndex, op: Op): ReadFacts | undefined {
   if (s && s.cmp < op.invokeIndex) facts.supersededBy = s;
   return facts;
 }
+
+/** readFactsOf's, by history: made once, shared by the staleness checkers (never changed). */
+const factsBuilt = new WeakMap<History, readonly (ReadFacts | undefined)[]>();
+
+/**
+ * readFacts of every read of the history, by its place in history.ops; undefined for an op that
+ * is no read (isRead) or a read nothing explains. Made on the first call and shared by later
+ * ones: four checkers ask for the same reads' sources.
+ */
+export function readFactsOf(history: History): readonly (ReadFacts | undefined)[] {
+  let all = factsBuilt.get(history);
+  if (!all) {
+    const index = RegisterIndex.of(history);
+    const ops = history.ops;
+    const facts = new Array<ReadFacts | undefined>(ops.length).fill(undefined);
+    for (let i = 0; i < ops.length; i++) if (isRead(ops[i]!)) facts[i] = readFacts(index, ops[i]!);
+    factsBuilt.set(history, (all = facts));
+  }
+  return all;
+}

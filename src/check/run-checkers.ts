@@ -29,7 +29,10 @@ export interface Results {
  * linearizability checker of a big file) goes on there while this thread runs the others.
  */
 export async function runCheckers(history: History, checkers: readonly Checker[], complete: boolean, options?: CheckOptions): Promise<Results> {
-  const started = checkers.map((checker) => checker.check(history, options));
+  const started: (CheckResult | Promise<CheckResult>)[] = [];
+  // Those that hand their work to threads first: it then overlaps this thread's (the results are the same in any order).
+  const order = options?.threads ? [...checkers.keys()].sort((a, b) => Number(!checkers[a]!.handsOff) - Number(!checkers[b]!.handsOff)) : [...checkers.keys()];
+  for (const i of order) started[i] = checkers[i]!.check(history, options);
   // Awaited in order below: one that fails while an earlier one is awaited is not unhandled.
   for (const s of started) Promise.resolve(s).catch(() => {});
   const results: Record<string, CheckResult> = {};

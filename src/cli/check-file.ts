@@ -128,7 +128,8 @@ const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
  * events are never made objects (made here from columns, they cost as much as the scanner's).
  */
 async function checkWhole(file: string, source: Source, format: ImportFormat, settings: FileCheckSettings, parallel: (Parallel & { threads: number }) | undefined, progress?: CheckProgress): Promise<FileVerdict> {
-  const history = format === 'jsonl' && progress ? await readHistory(source.history, (n) => (progress.bytesRead += n)) : await importHistory(source.history, format);
+  // Ours read without keeping its events: the checkers need only the ops (and the events' count and end).
+  const history = format === 'jsonl' ? await readHistory(source.history, progress && ((n) => (progress.bytesRead += n)), false) : await importHistory(source.history, format);
   const chosen = await chooseCheckers(source, format, settings, history);
   if ('error' in chosen) return { file, error: chosen.error };
   const { model } = chosen;
@@ -136,14 +137,17 @@ async function checkWhole(file: string, source: Source, format: ImportFormat, se
   // A run with the emulator's ground truth beside its history: measuring checkers take t there.
   const truthFile = join(source.history, '..', 'ground-truth.jsonl');
   const groundTruth = format === 'jsonl' && source.run !== undefined && existsSync(truthFile) ? readGroundTruth(truthFile) : undefined;
-  const run = (checkers: Checker[]) => runCheckers(history, checkers, complete, groundTruth ? { groundTruth } : undefined);
+  const run = (checkers: Checker[], threads?: ThreadPool) => runCheckers(history, checkers, complete, groundTruth || threads ? { ...(groundTruth ? { groundTruth } : {}), ...(threads ? { threads } : {}) } : undefined);
   const checked =
-    parallel && chosen.checkers.some((c) => c.name === 'linearizable')
+    parallel && chosen.checkers.some((c) => c.name === 'linearizable' || c.handsOff)
       ? await withPool(parallel, parallel.threads, (pool) => {
-          // Every partition handed out at once: this thread is then busy with the other checkers.
+          // Every job handed out at once: this thread is then busy with the other checkers.
           pool.setAhead(Infinity);
           const limits = maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP);
-          return run(chosen.checkers.map((c) => (c.name === 'linearizable' ? parallel.poolLinearizableChecker(pool, model ?? 'register', linearizableOptions(settings), progress, limits) : c)));
+          return run(
+            chosen.checkers.map((c) => (c.name === 'linearizable' ? parallel.poolLinearizableChecker(pool, model ?? 'register', linearizableOptions(settings), progress, limits) : c)),
+            pool,
+          );
         })
       : await run(chosen.checkers);
   return finish(file, source, settings, checked, history.droppedTail, complete || history.droppedTail !== undefined ? 0 : openOps(history));

@@ -1,4 +1,5 @@
 import { END_OF_HISTORY, type CompletionType, type EventType, type History, type HistoryEvent, type Op, type ProcessId } from './event.js';
+import type { EventScanner } from './scan-event.js';
 
 /** A history that breaks the format's rules. `what` is a sentence for people. */
 export class HistoryFormatError extends Error {
@@ -98,42 +99,81 @@ export class HistoryBuilder {
   private readonly ops: Op[] = [];
   private readonly nemesis: HistoryEvent[] = [];
   private readonly order = new EventOrder<Op>();
+  private count = 0;
+  private lastTime = 0;
+
+  /**
+   * `keepEvents` false: the events are made ops and let go (History.end says how many there
+   * were): a million-op history then holds a million objects, not three.
+   */
+  constructor(private readonly keepEvents = true) {}
 
   add(raw: unknown): void {
     const e = validateShape(raw);
-    this.order.place(e.index, e.time, e.process, e.f);
-    this.events.push(e);
-    if (e.process === 'nemesis') {
-      this.nemesis.push(e);
+    this.take(e.index, e.time, e.process, e.type, e.f, e.key, e.value, e.error, e);
+  }
+
+  /**
+   * A line the scanner read: when events are not kept, a client's event goes into its op with
+   * no event object made. The scanner's shape makes every field's type right; the rules on
+   * their values are validateShape's, with its words, for the rare line that breaks one.
+   */
+  addScanned(s: EventScanner): void {
+    if (this.keepEvents || s.process === 'nemesis' || breaksValueRules(s)) return this.add(s.event());
+    this.take(s.index, s.time, s.process, s.type, s.f, s.key, s.value, s.error, undefined);
+  }
+
+  /** An event of a valid shape; `e`, its object, is there when it is kept (or a nemesis's). */
+  private take(index: number, time: number, process: ProcessId, type: EventType, f: string, key: string | undefined, value: unknown, error: string | undefined, e: HistoryEvent | undefined): void {
+    this.order.place(index, time, process, f);
+    if (this.keepEvents) this.events.push(e!);
+    this.count++;
+    this.lastTime = time;
+    if (process === 'nemesis') {
+      this.nemesis.push(e!);
       return;
     }
-    if (e.type === 'invoke') {
+    if (type === 'invoke') {
       const op: Op = {
-        process: e.process,
-        f: e.f,
+        process,
+        f,
         type: 'open',
-        invokeIndex: e.index,
+        invokeIndex: index,
         completeIndex: null,
-        invokeTime: e.time,
+        invokeTime: time,
         completeTime: null,
       };
-      if (e.key !== undefined) op.key = e.key;
-      if (e.value !== undefined) op.invokeValue = e.value;
-      this.order.invoke(e.process, e.f, op);
+      if (key !== undefined) op.key = key;
+      if (value !== undefined) op.invokeValue = value;
+      this.order.invoke(process, f, op);
       this.ops.push(op);
       return;
     }
-    const pending = this.order.complete(e.process, e.type, e.f, e.key);
-    pending.type = e.type as CompletionType;
-    pending.completeIndex = e.index;
-    pending.completeTime = e.time;
-    if (e.type === 'ok' && e.value !== undefined) pending.value = e.value;
-    if (e.error !== undefined) pending.error = e.error;
+    const pending = this.order.complete(process, type, f, key);
+    pending.type = type as CompletionType;
+    pending.completeIndex = index;
+    pending.completeTime = time;
+    if (type === 'ok' && value !== undefined) pending.value = value;
+    if (error !== undefined) pending.error = error;
   }
 
   finish(): History {
-    return { events: this.events, ops: this.ops, nemesis: this.nemesis, ...(this.order.isEnded ? { ended: true } : {}) };
+    return {
+      events: this.events,
+      ops: this.ops,
+      nemesis: this.nemesis,
+      ...(this.order.isEnded ? { ended: true } : {}),
+      ...(this.keepEvents ? {} : { end: { events: this.count, time: this.lastTime } }),
+    };
   }
+}
+
+/**
+ * Whether a line the scanner read breaks a rule on its fields' values (an empty f; a client's
+ * fail or info that does not say why): validateShape then says which, as for any other line.
+ */
+export function breaksValueRules(s: EventScanner): boolean {
+  return s.f === '' || (s.error === undefined && s.process !== 'nemesis' && (s.type === 'fail' || s.type === 'info'));
 }
 
 /** The event's fields as the format wants them; throws HistoryFormatError naming the first that is not. */

@@ -32,13 +32,24 @@ export const VALUE = { absent: 0, null: 1, true: 2, false: 3, number: 4, string:
 
 /** A value as (tag, number): a number as itself, a string or other JSON as its number in `strings`. */
 export function encodeValue(v: unknown, strings: StringTable): [number, number] {
-  if (v === undefined) return [VALUE.absent, 0];
-  if (v === null) return [VALUE.null, 0];
-  if (v === true) return [VALUE.true, 0];
-  if (v === false) return [VALUE.false, 0];
-  if (typeof v === 'number') return [VALUE.number, v];
-  if (typeof v === 'string') return [VALUE.string, strings.id(v)];
-  return [VALUE.json, strings.id(JSON.stringify(v))];
+  return [valueTag(v), valueNumber(v, strings)];
+}
+
+/** encodeValue's tag alone: for a writer that makes no pair a value. */
+export function valueTag(v: unknown): number {
+  if (v === undefined) return VALUE.absent;
+  if (v === null) return VALUE.null;
+  if (v === true) return VALUE.true;
+  if (v === false) return VALUE.false;
+  if (typeof v === 'number') return VALUE.number;
+  return typeof v === 'string' ? VALUE.string : VALUE.json;
+}
+
+/** encodeValue's number alone. */
+export function valueNumber(v: unknown, strings: StringTable): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return strings.id(v);
+  return v === undefined || v === null || v === true || v === false ? 0 : strings.id(JSON.stringify(v));
 }
 
 /** The value a (tag, number) pair stands for; objects and arrays are parsed anew, one per use. */

@@ -55,6 +55,12 @@ export interface History {
   nemesis: HistoryEvent[];
   /** The history closes with the end marker: the run that wrote it ended normally. */
   ended?: boolean;
+  /**
+   * When `events` was not kept (empty: a big history read only to be checked, its events made
+   * ops and let go): how many there were and the last one's time. Read both with eventCount
+   * and lastEventTime, which take either.
+   */
+  end?: { events: number; time: number };
   /** Why the reader dropped the file's last line (torn mid-write by an interrupted run), if it did. */
   droppedTail?: string;
   /**
@@ -69,6 +75,12 @@ export interface History {
  * copied out of its run folder still says whether it is complete.
  */
 export const END_OF_HISTORY = 'end';
+
+/** How many events the history has, kept or not. */
+export const eventCount = (history: History): number => history.end?.events ?? history.events.length;
+
+/** The time of the history's last event (0 for none), kept or not. */
+export const lastEventTime = (history: History): number => history.end?.time ?? history.events.at(-1)?.time ?? 0;
 
 /** True when the op definitely ended (ok or fail); info and open ops are indeterminate. */
 export function isDeterminate(op: Op): boolean {

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { validateShape, HistoryFormatError } from './build.js';
+import { breaksValueRules, validateShape, HistoryFormatError } from './build.js';
 import { ColumnWriter, StringTable, type EventColumns } from './columns.js';
 import { EventScanner } from './scan-event.js';
 
@@ -130,7 +130,7 @@ export function scanChunk(file: string, start: number, end: number, size: number
     (s) => {
       // The scanner's shape makes every field's type right; the format's rules on their values
       // are validateShape's, with its words, for the rare line that breaks one.
-      if (s.f === '' || (s.error === undefined && s.process !== 'nemesis' && (s.type === 'fail' || s.type === 'info'))) validateShape(s.event());
+      if (breaksValueRules(s)) validateShape(s.event());
       writer.addScanned(s);
     },
   );

@@ -8,9 +8,10 @@ import { droppedTailMessage, LineError, LineReader } from './lines.js';
 /**
  * Reads and checks a history file (JSON Lines). A file that breaks the format is a user
  * error naming the file, the line (from 1) and what is wrong with it. `onBytes` hears of each
- * chunk read (progress).
+ * chunk read (progress). `keepEvents` false: the events are not kept, only their ops (see
+ * HistoryBuilder), for a reader that only checks them.
  */
-export async function readHistory(file: string, onBytes?: (n: number) => void): Promise<History> {
+export async function readHistory(file: string, onBytes?: (n: number) => void, keepEvents = true): Promise<History> {
   try {
     const s = await stat(file);
     if (!s.isFile()) throw new UserError(`${file}: not a file`);
@@ -18,8 +19,11 @@ export async function readHistory(file: string, onBytes?: (n: number) => void): 
     if (err instanceof UserError) throw err;
     throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const builder = new HistoryBuilder();
-  const reader = new LineReader((event) => builder.add(event));
+  const builder = new HistoryBuilder(keepEvents);
+  const reader = new LineReader(
+    (event) => builder.add(event),
+    (scanner) => builder.addScanned(scanner),
+  );
   const take = (bytes: Buffer, start: number, end: number, last = false): void => reader.take(bytes, start, end, last);
   // Big chunks split by hand, as bytes: a line-by-line async iterator (readline) costs a promise
   // a line, and decoding every line to a string costs as much as parsing it. "\n" is never part

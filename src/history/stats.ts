@@ -1,4 +1,4 @@
-import type { History, Op } from './event.js';
+import { lastEventTime, type History, type Op } from './event.js';
 
 export interface LatencySummary {
   count: number;
@@ -38,7 +38,7 @@ export function bandwidth(counts: { written: number; read: number }, durationS: 
 export function historyStats(history: History): HistoryStats {
   const acc = new StatsAccumulator();
   for (const op of history.ops) acc.add(op.f, op.type, op.invokeTime, op.completeTime);
-  return acc.finish(history.ops[0]?.invokeTime ?? 0, history.events.at(-1)?.time ?? 0);
+  return acc.finish(history.ops[0]?.invokeTime ?? 0, lastEventTime(history));
 }
 
 /** historyStats op by op, for a reader that never holds the ops (a history checked in compact form). */

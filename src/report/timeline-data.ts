@@ -3,7 +3,7 @@
 // not fit the marks budget) drawn one by one once zoomed in.
 
 import { describeOp } from '../../checkers/describe.js';
-import type { History, Op } from '../history/event.js';
+import { lastEventTime, type History, type Op } from '../history/event.js';
 import { aggregate, type Cell, type Outcome } from './timeline-cells.js';
 import { toAxis, type TimeAxis } from './time-axis.js';
 
@@ -76,7 +76,7 @@ export function opMark(op: Op, axis: TimeAxis, end: number, kinds?: readonly str
 
 /** The history's end: its last event (an info op's bar runs to it). */
 export function historyEnd(history: History): number {
-  return history.events.at(-1)?.time ?? 0;
+  return lastEventTime(history);
 }
 
 /**

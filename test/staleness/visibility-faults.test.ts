@@ -27,8 +27,8 @@ function history(cycles: number, faultFrom: number, faultTo: number): HistoryEve
 }
 
 describe('visibility under faults', () => {
-  it('estimates reads that began during a fault apart from the others', () => {
-    const r = visibility.check(historyOf(history(400, 101, 301)));
+  it('estimates reads that began during a fault apart from the others', async () => {
+    const r = await visibility.check(historyOf(history(400, 101, 301)));
     const byFault = r.byFault as {
       faults: number;
       during: { samples: number; consistentFraction: number; windows: Record<string, { ms: number | null; atLeastMs?: number }> };
@@ -44,7 +44,7 @@ describe('visibility under faults', () => {
     expect(r.summary).toMatch(/99% window during faults > [\d.]+ ms \(200 reads\), outside 0\.0 ms \(200 reads\)/);
   });
 
-  it('says nothing of faults when there were none', () => {
-    expect(visibility.check(historyOf(history(50, 1000, 1000))).byFault).toBeUndefined();
+  it('says nothing of faults when there were none', async () => {
+    expect((await visibility.check(historyOf(history(50, 1000, 1000)))).byFault).toBeUndefined();
   });
 });

@@ -114,6 +114,7 @@ export function poolLinearizableChecker(
   return {
     name: 'linearizable',
     description: `linearizability of every ${modelName === 'cas-register' ? 'register' : 'key'} against the ${modelName} model (${getModel(modelName).description})`,
+    handsOff: true,
     check(history: History, checkOptions?: CheckOptions): Promise<CheckResult> {
       const strings = new StringTable();
       const sources: PartitionSource[] = [...partitionOps(modelName, history.ops)].map(([key, ops]) => {

@@ -1,7 +1,10 @@
 // A worker thread of ThreadPool (pool.ts): scans chunks of a history file into columns, and
-// checks partitions handed over as op records. What crosses is typed arrays and string tables.
+// checks partitions handed over as op records, and runs the visibility checker's estimates. What
+// crosses is typed arrays and string tables.
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/linearizable/index.js';
+import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
+import type { EstimateJob } from '../../../checkers/visibility.js';
 import { columnBuffers } from '../../history/columns.js';
 import { scanChunk } from '../../history/lines.js';
 import { decodeOps } from '../../history/op-records.js';
@@ -26,7 +29,7 @@ export interface PoolData {
 const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
 
-parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | { strings: string[] })) => {
+parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | { strings: string[] })) => {
   if ('strings' in m) {
     strings = m.strings;
     return;
@@ -36,6 +39,11 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | { strings: 
       const s = m.scan;
       const scanned = scanChunk(s.file, s.start, s.end, s.size, s.keepRaw);
       parentPort!.postMessage({ id: m.id, ok: scanned }, columnBuffers(scanned.columns));
+      return;
+    }
+    if ('estimate' in m) {
+      const e = m.estimate;
+      parentPort!.postMessage({ id: m.id, ok: estimate(e.columns, e.minBin, e.resamples, e.seed) });
       return;
     }
     const { model, records, full, reduced } = m.check;
