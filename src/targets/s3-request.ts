@@ -23,6 +23,7 @@ export interface S3Request {
 /** Signed requests on one bucket: addressing, SigV4, the connection pool. */
 export class S3Requests {
   private readonly signer: S3Signer;
+  private readonly paths = new Map<string, string>();
 
   constructor(
     readonly address: S3Address,
@@ -36,9 +37,9 @@ export class S3Requests {
 
   async send(r: S3Request): Promise<HttpResponse> {
     const credentials = typeof this.credentials === 'function' ? await this.credentials() : this.credentials;
-    const path = r.key === undefined ? bucketRootPath(this.address) : objectPath(this.address, r.key);
+    const path = r.key === undefined ? bucketRootPath(this.address) : this.objectPath(r.key);
     const query = r.query ? canonicalQuery(r.query) : '';
-    const headers: Record<string, string> = { host: this.address.host, ...r.headers };
+    const headers: Record<string, string> = r.headers ? { host: this.address.host, ...r.headers } : { host: this.address.host };
     // Over TLS the body is protected in transit and S3 takes it unhashed; over plain HTTP the
     // signature must cover it.
     const hash = this.address.secure ? UNSIGNED_PAYLOAD : payloadHash(r.body);
@@ -49,7 +50,20 @@ export class S3Requests {
   close(): Promise<void> {
     return this.pool.close();
   }
+
+  /** A key's path, encoded once: a run comes back to the same keys again and again. */
+  private objectPath(key: string): string {
+    let path = this.paths.get(key);
+    if (path === undefined) {
+      if (this.paths.size >= MAX_CACHED_PATHS) this.paths.clear();
+      path = objectPath(this.address, key);
+      this.paths.set(key, path);
+    }
+    return path;
+  }
 }
+
+const MAX_CACHED_PATHS = 10_000;
 
 /**
  * What a 200 answers with: the object itself (GET or HEAD of an object: never an S3 error), an

@@ -21,6 +21,13 @@ const EMPTY_SHA256 = hash('sha256', '', 'hex');
 /** Headers proxies may change on the way, which the SDK never signs: neither do we. */
 const UNSIGNED_HEADERS = new Set(['authorization', 'cache-control', 'connection', 'expect', 'from', 'keep-alive', 'max-forwards', 'pragma', 'referer', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'user-agent', 'x-amzn-trace-id']);
 
+const WHITESPACE = /\s/;
+
+/** A header's value as SigV4 signs it: trimmed, each run of whitespace one space (most have none). */
+function canonicalValue(value: string): string {
+  return WHITESPACE.test(value) ? value.trim().replace(/\s+/g, ' ') : value;
+}
+
 export function payloadHash(body: Uint8Array | undefined): string {
   return body === undefined || body.byteLength === 0 ? EMPTY_SHA256 : hash('sha256', body, 'hex');
 }
@@ -47,8 +54,8 @@ export class S3Signer {
   ) {}
 
   /** Adds x-amz-date, x-amz-content-sha256, the session token if any, and Authorization to the request's headers. */
-  sign(request: RequestToSign, credentials: SigningCredentials, now: Date = new Date()): void {
-    const amzDate = this.amzDate(now);
+  sign(request: RequestToSign, credentials: SigningCredentials, now?: Date): void {
+    const amzDate = this.amzDate(now ? now.getTime() : Date.now());
     const day = amzDate.slice(0, 8);
     const headers = request.headers;
     headers['x-amz-date'] = amzDate;
@@ -58,7 +65,7 @@ export class S3Signer {
       .filter((name) => !UNSIGNED_HEADERS.has(name))
       .sort();
     let canonicalHeaders = '';
-    for (const name of names) canonicalHeaders += `${name}:${headers[name]!.trim().replace(/\s+/g, ' ')}\n`;
+    for (const name of names) canonicalHeaders += `${name}:${canonicalValue(headers[name]!)}\n`;
     const signedHeaders = names.join(';');
     const canonicalRequest = `${request.method}\n${request.path}\n${request.query}\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`;
     const scope = `${day}/${this.region}/${this.service}/aws4_request`;
@@ -68,9 +75,9 @@ export class S3Signer {
   }
 
   /** YYYYMMDD'T'HHMMSS'Z', formatted once a second (a request signs in well under one). */
-  private amzDate(now: Date): string {
-    const second = Math.floor(now.getTime() / 1000);
-    if (second !== this.dateOf?.second) this.dateOf = { second, text: now.toISOString().replace(/[-:]|\.\d{3}/g, '') };
+  private amzDate(nowMs: number): string {
+    const second = Math.floor(nowMs / 1000);
+    if (second !== this.dateOf?.second) this.dateOf = { second, text: new Date(nowMs).toISOString().replace(/[-:]|\.\d{3}/g, '') };
     return this.dateOf.text;
   }
 

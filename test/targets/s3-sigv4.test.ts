@@ -56,6 +56,17 @@ const cases: Case[] = [
     credentials: keys,
     region: 'us-east-1',
   },
+  {
+    name: 'header values with runs of spaces and tabs, and around them',
+    method: 'PUT',
+    endpoint: 'http://127.0.0.1:9000',
+    forcePathStyle: true,
+    key: 'k',
+    headers: { 'x-amz-meta-note': '  two  spaces\tand a tab ', 'content-type': 'text/plain' },
+    body: new TextEncoder().encode('v'),
+    credentials: keys,
+    region: 'us-east-1',
+  },
   { name: 'a multipart creation (a bare ?uploads)', method: 'POST', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, key: 'k', query: { uploads: '' }, credentials: keys, region: 'auto' },
   {
     name: 'a part upload',
