@@ -4,8 +4,8 @@
 // it is "not decidable at this clock bound", listed apart, never counted as a violation. This
 // sits after the checkers, on their results, so no checker needs to know about clocks.
 import { combineValidity, type Anomaly, type CheckResult, type Validity } from '../../checkers/checker.js';
-import { casArgs } from '../history/conditional.js';
-import type { History } from '../history/event.js';
+import { casArgs, isRefused } from '../history/conditional.js';
+import type { History, Op } from '../history/event.js';
 import type { EventSource } from '../history/merge.js';
 import type { Results } from './run-checkers.js';
 
@@ -26,19 +26,36 @@ export function applyClockBound(results: Results, history: History, sources: rea
   return setApart(results, (a) => undecidableWhy(a, opAt, sources, epsilonMs), 'ops of several shards within 2ε');
 }
 
+/** A shard that did not end normally, as applyLostShardWrites needs it. */
+export interface LostShard {
+  /** Its --shard I/N. */
+  index: number;
+  count: number;
+  /** Its last recorded event, unwidened, ns on the merged timeline (EventSource.timeNs); -Infinity when it recorded none. */
+  lastNs: number;
+}
+
 /**
- * A shard that did not end normally (killed) may have sent writes whose lines it never flushed:
- * the store has them, the history does not. A read of a value in such a shard's value space
- * (src/runner/shard.ts: i+1, n+i+1, 2n+i+1… for shard i of n) that no recorded op wrote is
- * explained by one of those, so an anomaly that rests on it is set apart, never a violation.
+ * A shard that did not end normally (killed) may have sent ops whose lines it never flushed:
+ * the store has their effects, the history does not. Two kinds of anomaly rest on such an op and
+ * are set apart, never violations:
+ * - a read of a value in the shard's value space (src/runner/shard.ts: i+1, n+i+1, 2n+i+1… for
+ *   shard i of n) that no recorded op wrote: an unrecorded put or cas wrote it;
+ * - an op that saw the key absent (a read of not-found) or was refused, ending after the shard's
+ *   last recorded event (less 2ε, the most the clocks can reorder them by): an unrecorded delete
+ *   or write of the shard explains it. Those carry no value to trace, so only time can tell.
+ * `sources` and `maxEpsilonMs` are the merge's (EventSource, the largest shard ε).
  */
-export function applyLostShardWrites(results: Results, history: History, incomplete: readonly { index: number; count: number }[]): Results {
+export function applyLostShardWrites(results: Results, history: History, incomplete: readonly LostShard[], sources: readonly EventSource[] = [], maxEpsilonMs = 0): Results {
   if (incomplete.length === 0) return results;
   const written = new Set<unknown>();
   for (const op of history.ops) written.add(casArgs(op)?.[1] ?? op.invokeValue);
   const opAt = new Map(history.ops.map((op) => [op.invokeIndex, op]));
   const lostWith = (v: unknown) =>
     typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && !written.has(v) ? incomplete.find((s) => (v - s.index - 1) % s.count === 0) : undefined;
+  const marginNs = 2 * maxEpsilonMs * 1e6;
+  const sawAbsentOrRefused = (op: Op) => op.type === 'ok' && ((op.value === null && READS.has(op.f)) || isRefused(op));
+  const endNs = (op: Op) => (op.completeIndex === null ? Infinity : (sources[op.completeIndex]?.timeNs ?? Infinity));
   return setApart(
     results,
     (a) => {
@@ -47,11 +64,24 @@ export function applyLostShardWrites(results: Results, history: History, incompl
         const shard = op?.type === 'ok' ? lostWith(op.value) : undefined;
         if (shard) return `it reads ${String(op!.value)}, a value of shard-${shard.index}, which did not end normally: a write of it may have reached the store but not its history`;
       }
+      for (const i of a.ops) {
+        const op = opAt.get(i);
+        if (!op || !sawAbsentOrRefused(op)) continue;
+        const end = endNs(op);
+        const after = incomplete.find((s) => end >= s.lastNs - marginNs);
+        if (after) {
+          const saw = isRefused(op) ? 'was refused' : 'found the key absent';
+          return `its ${op.f} of ${op.key ?? 'the key'} ${saw} after shard-${after.index}'s last recorded event (within 2ε); that shard did not end normally: a delete or write of it may have reached the store but not its history`;
+        }
+      }
       return undefined;
     },
-    'values a shard that did not end normally may have written unrecorded',
+    'ops a shard that did not end normally may have sent unrecorded',
   );
 }
+
+/** The fs of ops that read a key's value (a not-found read of one has the value null). */
+const READS = new Set(['get', 'head', 'read']);
 
 /**
  * The results with the anomalies `why` names moved to their checker's `undecidable` list. A

@@ -114,7 +114,7 @@ describe('writes lost with a killed shard (applyLostShardWrites)', () => {
     const m = mergeHistories([shard('a', 0, 0, read), shard('b', 0, 0, steps1)]);
     const h = buildHistory(m.events);
     const results = await runCheckers(h, [checkers.get('read-validity')!], false);
-    return applyLostShardWrites(results, h, incomplete);
+    return applyLostShardWrites(results, h, incomplete.map((s) => ({ ...s, lastNs: -Infinity })), m.sources);
   };
 
   it("sets apart a read of a value in the killed shard's space that no recorded op wrote", async () => {
@@ -127,5 +127,31 @@ describe('writes lost with a killed shard (applyLostShardWrites)', () => {
   it("keeps it when the value is another shard's, or no shard was killed", async () => {
     expect((await check(5, [{ index: 1, count: 2 }])).valid).toBe(false);
     expect((await check(4, [])).valid).toBe(false);
+  });
+
+  // Shard 1 deleted k at 10–11 ms; shard 0 put 1 at 20–21 ms and read not-found at 30–31 ms.
+  // Shard 1 was killed; its last recorded event is at `last` ms (ε = 1 ms each).
+  const absent = async (last: number) => {
+    const a = shard('a', 0, 1, [[20, 0, 'invoke', 'put', 'k', 1], [21, 0, 'ok', 'put', 'k'], [30, 0, 'invoke', 'get', 'k'], [31, 0, 'ok', 'get', 'k', null]]);
+    const b = shard('b', 0, 1, [[10, 1, 'invoke', 'delete', 'k'], [11, 1, 'ok', 'delete', 'k'], [last, 1, 'invoke', 'get', 'k']]);
+    const m = mergeHistories([a, b]);
+    const h = buildHistory(m.events);
+    const results = await runCheckers(h, [checkers.get('linearizable')!], false);
+    expect(results.checkers.linearizable!.valid).toBe(false);
+    const lastNs = Math.max(...m.sources.filter((s) => s.shard === 1).map((s) => s.timeNs));
+    return applyLostShardWrites(results, h, [{ index: 1, count: 2, lastNs }], m.sources, 1);
+  };
+
+  it("sets apart a read of not-found after the killed shard's last recorded event: an unrecorded delete of it explains the read", async () => {
+    const r = await absent(29.5);
+    expect(r.checkers.linearizable!.anomalies).toEqual([]);
+    expect((r.checkers.linearizable!.undecidable as { undecidable: string }[])[0]!.undecidable).toMatch(/^its get of k found the key absent after shard-1's last recorded event/);
+    expect(r.valid).toBe('unknown');
+  });
+
+  it('keeps it when the read ended more than 2ε before the killed shard last recorded anything', async () => {
+    const r = await absent(40);
+    expect(r.valid).toBe(false);
+    expect(r.checkers.linearizable!.anomalies.length).toBeGreaterThan(0);
   });
 });
