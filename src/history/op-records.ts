@@ -78,6 +78,9 @@ export function decodeOps(r: Float64Array, strings: readonly string[], n = r.len
     const itag = Math.floor(packed / 8) % 8;
     const type = TYPES[packed % 8]!;
     const completeIndex = r[o + COMPLETE_INDEX]!;
+    const key = r[o + KEY]!;
+    const error = r[o + ERROR]!;
+    // One shape for every op, as HistoryBuilder makes them (absent fields undefined).
     const op: Op = {
       process: r[o + PROCESS]!,
       f: strings[f]!,
@@ -86,15 +89,11 @@ export function decodeOps(r: Float64Array, strings: readonly string[], n = r.len
       completeIndex: completeIndex < 0 ? null : completeIndex,
       invokeTime: r[o + INVOKE_TIME]!,
       completeTime: completeIndex < 0 ? null : r[o + COMPLETE_TIME]!,
+      key: key >= 0 ? strings[key] : undefined,
+      invokeValue: decodeValue(itag, r[o + INVOKE_VALUE]!, strings),
+      value: decodeValue(vtag, r[o + VALUE]!, strings),
+      error: error >= 0 ? strings[error] : undefined,
     };
-    const key = r[o + KEY]!;
-    if (key >= 0) op.key = strings[key];
-    const iv = decodeValue(itag, r[o + INVOKE_VALUE]!, strings);
-    if (iv !== undefined) op.invokeValue = iv;
-    const v = decodeValue(vtag, r[o + VALUE]!, strings);
-    if (v !== undefined) op.value = v;
-    const error = r[o + ERROR]!;
-    if (error >= 0) op.error = strings[error];
     ops[i] = op;
   }
   return ops;
