@@ -37,7 +37,7 @@ export function resample(input: BootstrapInput, seed: number, from: number, to: 
   const count = to - from;
   const sampler = new Sampler(seed);
   sampler.skip(from * writes);
-  // Poisson(1) draws are small integers: a byte each keeps the table in cache.
+  // Poisson(1) draws are small integers (below 20): a byte each keeps the table in cache.
   const writeWeight = new Uint8Array(writes);
   const binN = new Float64Array(input.bins);
   const binK = new Float64Array(input.bins);
@@ -50,12 +50,7 @@ export function resample(input: BootstrapInput, seed: number, from: number, to: 
   const sN = new Float64Array(sT.length);
   const sK = new Float64Array(sT.length);
   for (let r = 0; r < count; r++) {
-    let maxWeight = 0;
-    for (let w = 0; w < writes; w++) {
-      const x = sampler.poisson(1);
-      writeWeight[w] = x;
-      if (x > maxWeight) maxWeight = x;
-    }
+    const maxWeight = sampler.poissonInto(1, writeWeight);
     // A stretch of consistent reads is pooled whole when every sum the pool can make is an
     // integer below 2^53: then no order of additions rounds, and the fit is the one read by read.
     const whole = sumT * maxWeight < 2 ** 53 && (n * maxWeight) ** 2 < 2 ** 53;
