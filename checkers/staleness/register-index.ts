@@ -95,7 +95,7 @@ export function writtenValue(op: Op): unknown {
 }
 
 /** The first index in a sorted-by-`at` array whose element's `at` is > x. */
-export function upperBound<T>(a: readonly T[], x: number, at: (t: T) => number): number {
+export function upperBound<T>(a: ArrayLike<T>, x: number, at: (t: T) => number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
