@@ -54,17 +54,19 @@ export const isOpenRecord = (r: Float64Array, at: number): boolean => r[at * STR
 /** The records of ops, strings interned into `strings`. */
 export function encodeOps(ops: readonly Op[], strings: StringTable): Float64Array {
   const r = new Float64Array(ops.length * STRIDE);
-  // A plain loop, no pair made a value: a million ops are encoded on the thread that runs the other checkers.
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    // Strings numbered in the order encodeValue first met them: the invocation's value, f, key.
-    const iv = valueNumber(op.invokeValue, strings);
-    invokeRecord(r, i, op.invokeIndex, op.invokeTime, op.process, strings.id(op.f), op.key === undefined ? -1 : strings.id(op.key), valueTag(op.invokeValue), iv);
-    if (op.type === 'open') continue;
-    const v = valueNumber(op.value, strings);
-    completeRecord(r, i, op.completeIndex!, op.completeTime!, TYPE_CODE[op.type], valueTag(op.value), v, op.error === undefined ? -1 : strings.id(op.error));
-  }
+  for (let i = 0; i < ops.length; i++) encodeOp(r, i, ops[i]!, strings);
   return r;
+}
+
+/** Writes `op` as record `at` of `r`. */
+export function encodeOp(r: Float64Array, at: number, op: Op, strings: StringTable): void {
+  // A plain function, no pair made a value: a million ops are encoded on the thread that runs the other checkers.
+  // Strings numbered in the order encodeValue first met them: the invocation's value, f, key.
+  const iv = valueNumber(op.invokeValue, strings);
+  invokeRecord(r, at, op.invokeIndex, op.invokeTime, op.process, strings.id(op.f), op.key === undefined ? -1 : strings.id(op.key), valueTag(op.invokeValue), iv);
+  if (op.type === 'open') return;
+  const v = valueNumber(op.value, strings);
+  completeRecord(r, at, op.completeIndex!, op.completeTime!, TYPE_CODE[op.type], valueTag(op.value), v, op.error === undefined ? -1 : strings.id(op.error));
 }
 
 /** The ops of `n` records, as HistoryBuilder would have made them (same fields, same order). */
