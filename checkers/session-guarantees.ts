@@ -99,7 +99,7 @@ export const sessionGuarantees: Checker = {
         if (observed.size > 0 && !brokeMR[i]) {
           counts['monotonic-writes'].checked++;
           counts['writes-follow-reads'].checked++;
-          const found = crossSession(c, writesOf.of(c.key[i]!), i, process, observed, readsOf);
+          const found = crossSession(c, writesOf, i, process, observed, readsOf);
           if (found.mw) {
             const { x, obs } = found.mw;
             report('monotonic-writes', () => mw(ops[i]!, x.op!, observedOf(obs), sourceOf(i)));
@@ -264,23 +264,33 @@ function readsByOldestSource(c: Columns): ReadsOf {
   return { list, start, members };
 }
 
-/** A key's writes (RegisterIndex's, in invocation order) as columns, made when the key is first asked for. */
+/**
+ * Every key's writes (RegisterIndex's, in invocation order) as columns, one after another: key
+ * k's are [start[k], start[k + 1]).
+ */
 class KeyWriteColumns {
-  private readonly made: ({ writes: readonly Write[]; inv: Float64Array; process: Float64Array; ok: Uint8Array } | undefined)[] = [];
+  readonly start: Int32Array;
+  readonly writes: Write[] = [];
+  readonly inv: Float64Array;
+  readonly process: Float64Array;
+  readonly ok: Uint8Array;
 
-  constructor(
-    private readonly index: RegisterIndex,
-    private readonly keys: readonly string[],
-  ) {}
-
-  of(key: number): { writes: readonly Write[]; inv: Float64Array; process: Float64Array; ok: Uint8Array } {
-    let m = this.made[key];
-    if (!m) {
-      const writes = this.index.keyWrites(this.keys[key]!).writes;
-      m = { writes, inv: Float64Array.from(writes, (w) => w.op!.invokeIndex), process: Float64Array.from(writes, (w) => w.op!.process), ok: Uint8Array.from(writes, (w) => (w.op!.type === 'ok' ? 1 : 0)) };
-      this.made[key] = m;
+  constructor(index: RegisterIndex, keys: readonly string[]) {
+    this.start = new Int32Array(keys.length + 1);
+    keys.forEach((key, k) => {
+      for (const w of index.keyWrites(key).writes) this.writes.push(w);
+      this.start[k + 1] = this.writes.length;
+    });
+    const n = this.writes.length;
+    this.inv = new Float64Array(n);
+    this.process = new Float64Array(n);
+    this.ok = new Uint8Array(n);
+    for (let j = 0; j < n; j++) {
+      const op = this.writes[j]!.op!;
+      this.inv[j] = op.invokeIndex;
+      this.process[j] = op.process;
+      this.ok[j] = op.type === 'ok' ? 1 : 0;
     }
-    return m;
   }
 }
 
@@ -303,7 +313,7 @@ interface ObservedOps {
  */
 function crossSession(
   c: Columns,
-  writes: { writes: readonly Write[]; inv: Float64Array; process: Float64Array; ok: Uint8Array },
+  writes: KeyWriteColumns,
   i: number,
   observer: number,
   observed: ReadonlyMap<number, Observed>,
@@ -312,7 +322,10 @@ function crossSession(
   const out: { mw?: { x: Write; obs: Observed }; wfr?: { x: Write; reader: number; obs: Observed } } = {};
   const readInv = c.inv[i]!;
   const { inv, process, ok } = writes;
-  for (let j = upperBound(inv, c.newestCmp[i]!, (t) => t); j < inv.length && !(out.mw && out.wfr); j++) {
+  const key = c.key[i]!;
+  const from = writes.start[key]!;
+  const end = writes.start[key + 1]!;
+  for (let j = upperBound(inv, c.newestCmp[i]!, (t) => t, from, end); j < end && !(out.mw && out.wfr); j++) {
     const xInv = inv[j]!;
     if (xInv > readInv) break;
     const writer = process[j]!;
