@@ -2,7 +2,7 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
 import { evidenceOp, type OlderRead } from './evidence.js';
 import { toAnomaly } from './explain.js';
-import { isRead, NOT_A_WRITE, readFactsOf, RegisterIndex, upperBound, writtenValue, type Source } from './staleness/register-index.js';
+import { isRead, NOT_A_WRITE, readFactsOf, RegisterIndex, upperBound, writtenValue, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
@@ -26,13 +26,6 @@ interface Floor {
   write: Op;
 }
 
-interface Observed {
-  /** The observed write's invoke index: every op of its session before it precedes it. */
-  at: number;
-  write: Op;
-  read: Op;
-}
-
 export const sessionGuarantees: Checker = {
   name: 'session-guarantees',
   description: "read-your-writes, monotonic reads, monotonic writes and writes-follow-reads, per process (a session ends at an info)",
@@ -42,60 +35,50 @@ export const sessionGuarantees: Checker = {
     const index = RegisterIndex.of(history);
     const allFacts = readFactsOf(history);
     const ops = history.ops;
-    // By the op's place in history.ops: arrays, not maps keyed by op objects.
-    const sources: (Source | undefined)[] = new Array(ops.length);
-    const sessions = new Map<number, number[]>();
-    let unexplained = 0;
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      const session = sessions.get(op.process);
-      if (session) session.push(i);
-      else sessions.set(op.process, [i]);
-      if (!isRead(op)) continue;
-      const s = allFacts[i]?.source;
-      if (s) sources[i] = s;
-      else unexplained++;
-    }
+    const c = columnsOf(ops, allFacts);
+    const sourceOf = (i: number): Source => allFacts[i]!.source;
+    /** What an observer saw, as objects: the write its read pinned, and the read. */
+    const observedOf = (o: Observed): ObservedOps => ({ at: o.at, write: sourceOf(o.read).oldest.op!, read: ops[o.read]! });
 
     const counts = Object.fromEntries(GUARANTEES.map((g) => [g, { checked: 0, violations: 0 }])) as Record<Guarantee, { checked: number; violations: number }>;
     const lists = Object.fromEntries(GUARANTEES.map((g) => [g, [] as Anomaly[]])) as Record<Guarantee, Anomaly[]>;
-    const report = (g: Guarantee, a: Anomaly): void => {
+    const report = (g: Guarantee, a: () => Anomaly): void => {
       counts[g].violations++;
-      if (lists[g].length < max) lists[g].push(a);
+      if (lists[g].length < max) lists[g].push(a());
     };
+    const { sessions } = c;
 
     // Pass 1, within each session: RYW and MR.
     const brokeMR = new Uint8Array(ops.length);
-    for (const session of sessions.values()) {
+    for (let s = 0; s < sessions.count; s++) {
       // Per key: the session's last ok write, and the read that set its read floor (src.oldest), as places in ops.
-      const ownWrite = new Map<string, number>();
-      const readFloor = new Map<string, number>();
-      for (const i of session) {
-        const op = ops[i]!;
-        const key = op.key;
-        if (key === undefined) continue;
-        if (op.type === 'ok' && writtenValue(op) !== NOT_A_WRITE) {
+      const ownWrite = new Map<number, number>();
+      const readFloor = new Map<number, number>();
+      for (let m = sessions.start[s]!; m < sessions.start[s + 1]!; m++) {
+        const i = sessions.members[m]!;
+        const key = c.key[i]!;
+        if (key < 0) continue;
+        if (c.okWrite[i]) {
           ownWrite.set(key, i);
           continue;
         }
-        const src = sources[i];
-        if (!src) continue;
-        const newest = src.newest.cmp;
+        if (!c.explained[i]) continue;
+        const newest = c.newestCmp[i]!;
         const w = ownWrite.get(key);
         if (w !== undefined) {
           counts['read-your-writes'].checked++;
-          if (newest < ops[w]!.invokeIndex) report('read-your-writes', ryw(op, ops[w]!, src));
+          if (newest < c.inv[w]!) report('read-your-writes', () => ryw(ops[i]!, ops[w]!, sourceOf(i)));
         }
         const r = readFloor.get(key);
-        const floor = r === undefined ? undefined : sources[r]!.oldest;
-        if (floor) {
+        if (r !== undefined) {
           counts['monotonic-reads'].checked++;
-          if (newest < floor.inv) {
+          if (newest < c.oldestInv[r]!) {
             brokeMR[i] = 1;
-            report('monotonic-reads', mr(op, { inv: floor.inv, op: ops[r!]!, write: floor.op! }, src));
+            const floor = sourceOf(r).oldest;
+            report('monotonic-reads', () => mr(ops[i]!, { inv: floor.inv, op: ops[r]!, write: floor.op! }, sourceOf(i)));
           }
         }
-        if (src.oldest.op && (!floor || src.oldest.inv > floor.inv)) readFloor.set(key, i);
+        if (c.oldestWritten[i] && (r === undefined || c.oldestInv[i]! > c.oldestInv[r]!)) readFloor.set(key, i);
       }
     }
 
@@ -105,41 +88,39 @@ export const sessionGuarantees: Checker = {
     // invoked after its value's newest write completed, which are few; for each, did the
     // observer already see a later write of the session that wrote it (MW) or read it (WFR)?
     // A read that broke monotonic reads is reported there only: every same-key case is one.
-    // The reads of each write (by its invoke index) that it may be the oldest source of.
-    const readsOf = new Map<number, Op[]>();
-    for (let i = 0; i < ops.length; i++) {
-      const src = sources[i];
-      const op = ops[i]!;
-      if (!src || op.value === null || !src.oldest.op) continue;
-      const l = readsOf.get(src.oldest.inv);
-      if (l) l.push(op);
-      else readsOf.set(src.oldest.inv, [op]);
-    }
-    for (const [process, session] of sessions) {
+    const readsOf = readsByOldestSource(c);
+    const writesOf = new KeyWriteColumns(index, c.keys);
+    for (let s = 0; s < sessions.count; s++) {
+      const process = sessions.process[s]!;
       const observed = new Map<number, Observed>();
-      for (const i of session) {
-        const src = sources[i];
-        if (!src) continue;
-        const op = ops[i]!;
+      for (let m = sessions.start[s]!; m < sessions.start[s + 1]!; m++) {
+        const i = sessions.members[m]!;
+        if (!c.explained[i]) continue;
         if (observed.size > 0 && !brokeMR[i]) {
           counts['monotonic-writes'].checked++;
           counts['writes-follow-reads'].checked++;
-          const found = crossSession(index, op, src, process, observed, readsOf);
-          if (found.mw) report('monotonic-writes', mw(op, found.mw.floor.op, found.mw.obs, src));
-          if (found.wfr) report('writes-follow-reads', wfr(op, found.wfr.floor, found.wfr.obs, src));
+          const found = crossSession(c, writesOf, i, process, observed, readsOf);
+          if (found.mw) {
+            const { x, obs } = found.mw;
+            report('monotonic-writes', () => mw(ops[i]!, x.op!, observedOf(obs), sourceOf(i)));
+          }
+          if (found.wfr) {
+            const { x, reader, obs } = found.wfr;
+            report('writes-follow-reads', () => wfr(ops[i]!, { inv: x.inv, op: ops[reader]!, write: x.op! }, observedOf(obs), sourceOf(i)));
+          }
         }
         // Only a put pins the write a read saw: a null may come from any delete or the initial state.
-        const w = src.oldest.op;
-        if (op.value !== null && w && src.newest === src.oldest && w.process !== process && (observed.get(w.process)?.at ?? -1) < w.invokeIndex) {
-          observed.set(w.process, { at: w.invokeIndex, write: w, read: op });
+        const writer = c.oldestProcess[i]!;
+        if (c.valueNotNull[i] && c.oldestWritten[i] && c.pinned[i] && writer !== process && (observed.get(writer)?.at ?? -1) < c.oldestInv[i]!) {
+          observed.set(writer, { at: c.oldestInv[i]!, read: i });
         }
       }
     }
 
     const guarantees: Record<string, { valid: Validity; checked: number; violations: number }> = {};
     for (const g of GUARANTEES) {
-      const c = counts[g];
-      guarantees[g] = { valid: c.violations === 0, ...c };
+      const n = counts[g];
+      guarantees[g] = { valid: n.violations === 0, ...n };
     }
     const anyViolation = GUARANTEES.some((g) => counts[g].violations > 0);
     const anyChecked = GUARANTEES.some((g) => counts[g].checked > 0);
@@ -147,45 +128,220 @@ export const sessionGuarantees: Checker = {
       // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
       valid: !anyViolation,
       anomalies: interleave(GUARANTEES.map((g) => lists[g]), max),
-      sessions: sessions.size,
+      sessions: sessions.count,
       guarantees,
-      unexplainedReads: unexplained,
+      unexplainedReads: c.unexplained,
     };
     if (!anyViolation && !anyChecked) result.summary = 'no session read a key after writing or reading it';
     return result;
   },
 };
 
-interface Found {
-  floor: Floor;
-  obs: Observed;
+/**
+ * What the passes read of each op, by its place in history.ops, in typed arrays made in one
+ * pass in op order: the passes go session by session, and would otherwise chase a million op
+ * and source objects across the heap in that order. The ops of each session too, in order.
+ */
+interface Columns {
+  /** The keys, numbered in order met; -1: no key. */
+  key: Int32Array;
+  keys: string[];
+  /** An ok write (it sets its session's own write of the key). */
+  okWrite: Uint8Array;
+  inv: Float64Array;
+  process: Float64Array;
+  /** An ok read some write explains (its Source below); reads nothing explains are counted. */
+  explained: Uint8Array;
+  unexplained: number;
+  /** Of its Source: the newest's completion, the oldest's invocation and writer, whether the oldest is a write (not the initial state), whether they are one. */
+  newestCmp: Float64Array;
+  oldestInv: Float64Array;
+  oldestProcess: Float64Array;
+  oldestWritten: Uint8Array;
+  pinned: Uint8Array;
+  /** The read returned a value (not null: not-found). */
+  valueNotNull: Uint8Array;
+  /** Sessions (processes) in order of their first op: the ops of session s are members[start[s]..start[s+1]). */
+  sessions: { count: number; process: Float64Array; start: Int32Array; members: Int32Array };
 }
 
-/** The first MW and the first WFR violation of `read` by the sessions its observer has seen. */
+function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined)[]): Columns {
+  const n = ops.length;
+  const keyIds = new Map<string, number>();
+  const c: Columns = {
+    key: new Int32Array(n),
+    keys: [],
+    okWrite: new Uint8Array(n),
+    inv: new Float64Array(n),
+    process: new Float64Array(n),
+    explained: new Uint8Array(n),
+    unexplained: 0,
+    newestCmp: new Float64Array(n),
+    oldestInv: new Float64Array(n),
+    oldestProcess: new Float64Array(n),
+    oldestWritten: new Uint8Array(n),
+    pinned: new Uint8Array(n),
+    valueNotNull: new Uint8Array(n),
+    sessions: { count: 0, process: new Float64Array(0), start: new Int32Array(0), members: new Int32Array(n) },
+  };
+  const sessionIds = new Map<number, number>();
+  const sessionOf = new Int32Array(n);
+  const processes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const op = ops[i]!;
+    let s = sessionIds.get(op.process);
+    if (s === undefined) {
+      sessionIds.set(op.process, (s = processes.length));
+      processes.push(op.process);
+    }
+    sessionOf[i] = s;
+    c.inv[i] = op.invokeIndex;
+    c.process[i] = op.process;
+    if (op.key === undefined) c.key[i] = -1;
+    else {
+      let k = keyIds.get(op.key);
+      if (k === undefined) {
+        keyIds.set(op.key, (k = c.keys.length));
+        c.keys.push(op.key);
+      }
+      c.key[i] = k;
+    }
+    if (op.type === 'ok' && writtenValue(op) !== NOT_A_WRITE) c.okWrite[i] = 1;
+    if (!isRead(op)) continue;
+    const src = allFacts[i]?.source;
+    if (!src) {
+      c.unexplained++;
+      continue;
+    }
+    c.explained[i] = 1;
+    c.newestCmp[i] = src.newest.cmp;
+    c.oldestInv[i] = src.oldest.inv;
+    c.oldestProcess[i] = src.oldest.op ? src.oldest.op.process : NaN;
+    c.oldestWritten[i] = src.oldest.op ? 1 : 0;
+    c.pinned[i] = src.newest === src.oldest ? 1 : 0;
+    c.valueNotNull[i] = op.value !== null ? 1 : 0;
+  }
+  const count = processes.length;
+  const start = new Int32Array(count + 1);
+  for (let i = 0; i < n; i++) start[sessionOf[i]! + 1]!++;
+  for (let s = 0; s < count; s++) start[s + 1]! += start[s]!;
+  const fill = start.slice(0, count);
+  for (let i = 0; i < n; i++) c.sessions.members[fill[sessionOf[i]!]!++] = i;
+  c.sessions = { count, process: Float64Array.from(processes), start, members: c.sessions.members };
+  return c;
+}
+
+/**
+ * The reads each write (by its invoke index) may be the oldest source of, as places in ops in
+ * op order: reads that returned a value whose oldest source is a write.
+ */
+interface ReadsOf {
+  list: Map<number, number>;
+  start: Int32Array;
+  members: Int32Array;
+}
+
+function readsByOldestSource(c: Columns): ReadsOf {
+  const n = c.inv.length;
+  const list = new Map<number, number>();
+  const listOf = new Int32Array(n).fill(-1);
+  const sizes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!c.explained[i] || !c.valueNotNull[i] || !c.oldestWritten[i]) continue;
+    let l = list.get(c.oldestInv[i]!);
+    if (l === undefined) {
+      list.set(c.oldestInv[i]!, (l = sizes.length));
+      sizes.push(0);
+    }
+    listOf[i] = l;
+    sizes[l]!++;
+  }
+  const start = new Int32Array(sizes.length + 1);
+  for (let l = 0; l < sizes.length; l++) start[l + 1] = start[l]! + sizes[l]!;
+  const fill = start.slice(0, sizes.length);
+  const members = new Int32Array(start[sizes.length]!);
+  for (let i = 0; i < n; i++) if (listOf[i]! >= 0) members[fill[listOf[i]!]!++] = i;
+  return { list, start, members };
+}
+
+/**
+ * Every key's writes (RegisterIndex's, in invocation order) as columns, one after another: key
+ * k's are [start[k], start[k + 1]).
+ */
+class KeyWriteColumns {
+  readonly start: Int32Array;
+  readonly writes: Write[] = [];
+  readonly inv: Float64Array;
+  readonly process: Float64Array;
+  readonly ok: Uint8Array;
+
+  constructor(index: RegisterIndex, keys: readonly string[]) {
+    this.start = new Int32Array(keys.length + 1);
+    keys.forEach((key, k) => {
+      for (const w of index.keyWrites(key).writes) this.writes.push(w);
+      this.start[k + 1] = this.writes.length;
+    });
+    const n = this.writes.length;
+    this.inv = new Float64Array(n);
+    this.process = new Float64Array(n);
+    this.ok = new Uint8Array(n);
+    for (let j = 0; j < n; j++) {
+      const op = this.writes[j]!.op!;
+      this.inv[j] = op.invokeIndex;
+      this.process[j] = op.process;
+      this.ok[j] = op.type === 'ok' ? 1 : 0;
+    }
+  }
+}
+
+/** What an observer saw of a session: the invoke index of the write its read pinned, and that read (a place in ops). */
+interface Observed {
+  at: number;
+  read: number;
+}
+
+/** Observed, as the anomalies tell it. */
+interface ObservedOps {
+  at: number;
+  write: Op;
+  read: Op;
+}
+
+/**
+ * The first MW and the first WFR violation of read `i` by the sessions its observer has seen:
+ * for MW the write x, for WFR x and the read of it (a place in ops).
+ */
 function crossSession(
-  index: RegisterIndex,
-  read: Op,
-  src: Source,
+  c: Columns,
+  writes: KeyWriteColumns,
+  i: number,
   observer: number,
   observed: ReadonlyMap<number, Observed>,
-  readsOf: ReadonlyMap<number, Op[]>,
-): { mw?: Found; wfr?: Found } {
-  const out: { mw?: Found; wfr?: Found } = {};
-  const writes = index.keyWrites(read.key!).writes;
-  for (let i = upperBound(writes, src.newest.cmp, (w) => w.inv); i < writes.length && !(out.mw && out.wfr); i++) {
-    const x = writes[i]!.op!;
-    if (x.invokeIndex > read.invokeIndex) break;
-    const byWriter = observed.get(x.process);
+  readsOf: ReadsOf,
+): { mw?: { x: Write; obs: Observed }; wfr?: { x: Write; reader: number; obs: Observed } } {
+  const out: { mw?: { x: Write; obs: Observed }; wfr?: { x: Write; reader: number; obs: Observed } } = {};
+  const readInv = c.inv[i]!;
+  const { inv, process, ok } = writes;
+  const key = c.key[i]!;
+  const from = writes.start[key]!;
+  const end = writes.start[key + 1]!;
+  for (let j = upperBound(inv, c.newestCmp[i]!, (t) => t, from, end); j < end && !(out.mw && out.wfr); j++) {
+    const xInv = inv[j]!;
+    if (xInv > readInv) break;
+    const writer = process[j]!;
+    const byWriter = observed.get(writer);
     // x precedes the observed write in its session, so it completed: ok, or it was a definite fail.
-    if (!out.mw && x.type === 'ok' && x.process !== observer && byWriter && x.invokeIndex < byWriter.at) {
-      out.mw = { floor: { inv: x.invokeIndex, op: x, write: x }, obs: byWriter };
-    }
+    if (!out.mw && ok[j] && writer !== observer && byWriter && xInv < byWriter.at) out.mw = { x: writes.writes[j]!, obs: byWriter };
     if (out.wfr) continue;
-    for (const r0 of readsOf.get(x.invokeIndex) ?? []) {
-      if (r0.invokeIndex > read.invokeIndex) break;
-      const byReader = observed.get(r0.process);
-      if (r0.process !== observer && byReader && r0.invokeIndex < byReader.at) {
-        out.wfr = { floor: { inv: x.invokeIndex, op: r0, write: x }, obs: byReader };
+    const l = readsOf.list.get(xInv);
+    if (l === undefined) continue;
+    for (let m = readsOf.start[l]!; m < readsOf.start[l + 1]!; m++) {
+      const r0 = readsOf.members[m]!;
+      if (c.inv[r0]! > readInv) break;
+      const reader = c.process[r0]!;
+      const byReader = observed.get(reader);
+      if (reader !== observer && byReader && c.inv[r0]! < byReader.at) {
+        out.wfr = { x: writes.writes[j]!, reader: r0, obs: byReader };
         break;
       }
     }
@@ -213,14 +369,14 @@ function mr(read: Op, earlier: Floor, src: Source): Anomaly {
   );
 }
 
-function mw(read: Op, floor: Op, obs: Observed, src: Source): Anomaly {
+function mw(read: Op, floor: Op, obs: ObservedOps, src: Source): Anomaly {
   return toAnomaly(
     { kind: 'monotonic-writes', key: read.key!, observedWrite: evidenceOp(obs.write), observerRead: evidenceOp(obs.read), ...older(read, src, floor) },
     [floor.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
   );
 }
 
-function wfr(read: Op, floor: Floor, obs: Observed, src: Source): Anomaly {
+function wfr(read: Op, floor: Floor, obs: ObservedOps, src: Source): Anomaly {
   return toAnomaly(
     { kind: 'writes-follow-reads', key: read.key!, writerRead: evidenceOp(floor.op), observedWrite: evidenceOp(obs.write), observerRead: evidenceOp(obs.read), ...older(read, src, floor.write) },
     [floor.op.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],

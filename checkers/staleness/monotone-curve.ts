@@ -64,13 +64,6 @@ export class SortedCurve {
     return blocks;
   }
 
-  /** levelCrossing of the weighted fit at each level, without building its blocks: for a bootstrap's many refits. */
-  crossings(levels: readonly number[], weight?: ArrayLike<number>): (number | null)[] {
-    const count = this.pool(weight);
-    const { sT, sN, sK } = this;
-    return levels.map((level) => crossing(count, (i) => sT[i]! / sN[i]!, (i) => sK[i]! / sN[i]!, level));
-  }
-
   /** Pools the weighted samples into the stack; returns how many blocks it holds. */
   private pool(weight?: ArrayLike<number>): number {
     const { t, ok, sFrom, sTo, sT, sN, sK } = this;
@@ -176,7 +169,7 @@ export function levelCrossing(blocks: readonly Block[], level: number): number |
 }
 
 /** levelCrossing over `count` blocks given by their mean t and fitted value. */
-function crossing(count: number, tMean: (i: number) => number, p: (i: number) => number, level: number): number | null {
+export function crossing(count: number, tMean: (i: number) => number, p: (i: number) => number, level: number): number | null {
   let i = 0;
   while (i < count && p(i) < level) i++;
   if (i === count) return null;

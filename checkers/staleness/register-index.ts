@@ -94,10 +94,10 @@ export function writtenValue(op: Op): unknown {
   return cas !== undefined && !isRefused(op) ? cas[1] : NOT_A_WRITE;
 }
 
-/** The first index in a sorted-by-`at` array whose element's `at` is > x. */
-export function upperBound<T>(a: readonly T[], x: number, at: (t: T) => number): number {
-  let lo = 0;
-  let hi = a.length;
+/** The first index in a sorted-by-`at` array (or its part [from, to)) whose element's `at` is > x; `to` when none. */
+export function upperBound<T>(a: ArrayLike<T>, x: number, at: (t: T) => number, from = 0, to = a.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (at(a[mid]!) <= x) lo = mid + 1;
@@ -245,10 +245,9 @@ export function readFacts(index: RegisterIndex, op: Op): ReadFacts | undefined {
   const source = index.sourceOf(op);
   if (!source) return undefined;
   const kw = index.keyWrites(op.key!);
-  const facts: ReadFacts = { op, kw, source };
   const s = index.supersederOf(kw, source.newest);
-  if (s && s.cmp < op.invokeIndex) facts.supersededBy = s;
-  return facts;
+  // One shape for all (supersededBy undefined when not stale): the checkers read half a million of them.
+  return { op, kw, source, supersededBy: s && s.cmp < op.invokeIndex ? s : undefined };
 }
 
 /** readFactsOf's, by history: made once, shared by the staleness checkers (never changed). */

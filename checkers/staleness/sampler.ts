@@ -5,6 +5,7 @@
 
 import { Random } from '../../src/util/random.js';
 
+/** 2^12: poissonInto finds a uniform's slice in its top 12 bits. */
 const SLICES = 4096;
 
 export class Sampler {
@@ -23,31 +24,59 @@ export class Sampler {
     return this.random.next();
   }
 
+  /** Moves on as if `draws` draws had been made (each poisson() draw is one uniform). */
+  skip(draws: number): void {
+    this.random.skip(draws);
+  }
+
   /**
    * Poisson(mean) by inversion: one uniform a draw, against the distribution function tabled
    * for the mean last asked; for the small means of a Poisson bootstrap (each unit counts Poisson(1) times).
    */
   poisson(mean: number): number {
-    if (mean !== this.cdfMean) {
-      const table: number[] = [];
-      let p = Math.exp(-mean);
-      let sum = 0;
-      for (let k = 0; p > 0 || k <= mean; k++) {
-        sum += p;
-        table.push(sum);
-        p *= mean / (k + 1);
-      }
-      this.cdf = Float64Array.from(table);
-      this.cdfMean = mean;
-      this.bySlice = Int16Array.from({ length: SLICES }, (_, i) => {
-        const k = this.inverse(i / SLICES);
-        return k === this.inverse((i + 1) / SLICES - Number.EPSILON) ? k : -1;
-      });
-    }
+    this.tableFor(mean);
     const u = this.uniform();
     // Most draws are one lookup; a slice that straddles a step of the function is searched.
     const k = this.bySlice[Math.floor(u * SLICES)]!;
     return k >= 0 ? k : this.inverse(u);
+  }
+
+  /**
+   * `out` filled with Poisson(mean) draws, the ones poisson() would give one by one; returns the
+   * largest. A byte a draw: for means whose draws stay below 256 (a bootstrap's 1).
+   */
+  poissonInto(mean: number, out: Uint8Array): number {
+    this.tableFor(mean);
+    if (this.cdf.length > 256) throw new RangeError(`Poisson(${mean}) draws do not fit in a byte`);
+    const { bySlice, random } = this;
+    let max = 0;
+    for (let i = 0; i < out.length; i++) {
+      // The uniform's slice is its top 12 bits (Math.floor(u * SLICES) exactly, SLICES being 2^12).
+      const x = random.nextUint32();
+      const s = bySlice[x >>> 20]!;
+      const k = s >= 0 ? s : this.inverse(x / 4294967296);
+      out[i] = k;
+      if (k > max) max = k;
+    }
+    return max;
+  }
+
+  private tableFor(mean: number): void {
+    if (mean === this.cdfMean) return;
+    const table: number[] = [];
+    let p = Math.exp(-mean);
+    let sum = 0;
+    for (let k = 0; p > 0 || k <= mean; k++) {
+      sum += p;
+      table.push(sum);
+      p *= mean / (k + 1);
+    }
+    this.cdf = Float64Array.from(table);
+    this.cdfMean = mean;
+    this.bySlice = Int16Array.from({ length: SLICES }, (_, i) => {
+      const k = this.inverse(i / SLICES);
+      return k === this.inverse((i + 1) / SLICES - Number.EPSILON) ? k : -1;
+    });
   }
 
   /** The smallest k with cdf[k] > u. */

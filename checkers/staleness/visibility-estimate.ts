@@ -2,7 +2,7 @@
 // windows read off an isotonic fit, and their intervals from a bootstrap that resamples writes.
 // Pure and on columns, so that it runs on a worker thread as well as here, to the same figures.
 import { levelCrossing, SortedCurve, sortOrder } from './monotone-curve.js';
-import { Sampler } from './sampler.js';
+import { resample, type BootstrapInput, type Resampled } from './bootstrap.js';
 import { quantile, round, toMs } from './stats.js';
 
 /** Raw bins: [0, 0.1 ms), then eighths of a decade (0.1, 0.133, 0.178, 0.237, 0.316 ms, …). */
@@ -39,7 +39,7 @@ function rawBin(t: number): number {
   return i;
 }
 
-interface Bin {
+export interface Bin {
   from: number;
   to: number;
   samples: number;
@@ -135,12 +135,31 @@ function interval(values: Float64Array, scale: (x: number) => number | null): CI
 
 /** The curve and the windows of one set of samples (all reads, or those during faults, …). */
 export function estimate(collected: SampleColumns, minBin: number, resamples: number, seed: number): Estimate {
+  const prepared = prepareEstimate(collected, minBin);
+  if (!prepared) return noSamples();
+  return completeEstimate(prepared, resample(prepared.input, seed, 0, resamples));
+}
+
+/** The estimate of no samples. */
+export function noSamples(): Estimate {
+  const none = (): Window => ({ ms: null, samples: 0, writes: 0, reason: NO_SAMPLES });
+  const windows = Object.fromEntries([...LEVELS.map((l) => l.name), '100%'].map((name) => [name, none()]));
+  return { samples: 0, consistent: 0, writes: 0, curve: [], windows, pAt0: null, pAt0Basis: null, noFigure: {} };
+}
+
+/** An estimate before its bootstrap: its figures (the windows without intervals), its bins, and what the bootstrap resamples. */
+export interface Prepared {
+  figures: Omit<Estimate, 'curve'>;
+  bins: Bin[];
+  /** The windows whose intervals the bootstrap gives (the levels of input, in order). */
+  levels: string[];
+  input: BootstrapInput;
+}
+
+/** The samples sorted, binned and fitted (undefined when there are none): all of the estimate but its bootstrap. */
+export function prepareEstimate(collected: SampleColumns, minBin: number): Prepared | undefined {
   const n = collected.t.length;
-  if (n === 0) {
-    const none = (): Window => ({ ms: null, samples: 0, writes: 0, reason: NO_SAMPLES });
-    const windows = Object.fromEntries([...LEVELS.map((l) => l.name), '100%'].map((name) => [name, none()]));
-    return { samples: 0, consistent: 0, writes: 0, curve: [], windows, pAt0: null, pAt0Basis: null, noFigure: {} };
-  }
+  if (n === 0) return undefined;
   // In t order (stable), with the writes numbered densely in that order.
   const order = sortOrder(collected.t);
   const ts = new Float64Array(n);
@@ -302,45 +321,26 @@ export function estimate(collected: SampleColumns, minBin: number, resamples: nu
         reason: `not enough data: ${count(beyond, 'read')} of ${count(beyondWrites, 'write')} started more than ${ms1(at)} ms after their write; 100% needs at least ${count(ALL_CONSISTENT_MIN_SAMPLES, 'read')} of ${count(ALL_CONSISTENT_MIN_WRITES, 'write')}`,
       };
 
-  // Poisson bootstrap by write: each resample weighs every write by a Poisson(1) draw, and all
-  // its reads with it (they share its propagation, so they are not independent). The curve's
-  // bins and the windows' crossings are recomputed from the weighted reads.
-  const sampler = new Sampler(seed);
-  const writeWeight = new Float64Array(writes);
-  const weight = new Float64Array(n);
-  const binN = new Float64Array(bins.length);
-  const binK = new Float64Array(bins.length);
-  const binBoot = bins.map(() => new Float64Array(resamples));
-  const withFigure = LEVELS.map((l) => windows[l.name]!.ms !== null);
-  const anyFigure = withFigure.some(Boolean);
-  const levelBoot = LEVELS.map(() => new Float64Array(resamples));
-  const levels = LEVELS.map((l) => l.q);
-  for (let r = 0; r < resamples; r++) {
-    for (let w = 0; w < writes; w++) writeWeight[w] = sampler.poisson(1);
-    binN.fill(0);
-    binK.fill(0);
-    for (let i = 0; i < n; i++) {
-      const w = writeWeight[writeOf[i]!]!;
-      weight[i] = w;
-      binN[binOf[i]!] += w;
-      binK[binOf[i]!] += w * ok[i]!;
-    }
-    for (let b = 0; b < bins.length; b++) binBoot[b]![r] = binN[b]! > 0 ? binK[b]! / binN[b]! : NaN;
-    if (!anyFigure) continue;
-    const crossings = sorted.crossings(levels, weight);
-    LEVELS.forEach((_, li) => {
-      if (withFigure[li]) levelBoot[li]![r] = Math.min(caps[li]!, crossings[li] ?? Infinity);
-    });
-  }
-  LEVELS.forEach((l, li) => {
-    if (withFigure[li]) windows[l.name]!.ci95 = interval(levelBoot[li]!, (x) => (x === Infinity ? null : toMs(x)));
-  });
+  // The bootstrap resamples writes (bootstrap.ts): the bins always, the crossings of the levels with a figure.
+  const levels = LEVELS.flatMap((l, li) => (windows[l.name]!.ms !== null ? [{ name: l.name, q: l.q, cap: caps[li]! }] : []));
+  const input: BootstrapInput = { t: ts, ok, writeOf, writes, binOf, bins: bins.length, levels: levels.map(({ q, cap }) => ({ q, cap })) };
+  const figures = { samples: n, consistent, writes, windows, pAt0: round(pAt0), pAt0Basis: { samples: firstEnd + 1, upToMs: toMs(ts[firstEnd]!) }, noFigure };
+  return { figures, bins, levels: levels.map((l) => l.name), input };
+}
 
+/** The estimate from its figures and its bootstrap's resamples (all of them, in order). */
+export function completeEstimate(prepared: Omit<Prepared, 'input'>, resampled: Resampled): Estimate {
+  const { figures, bins, levels } = prepared;
+  const windows = Object.fromEntries(Object.entries(figures.windows).map(([name, w]) => [name, { ...w }]));
+  levels.forEach((name, li) => {
+    windows[name]!.ci95 = interval(resampled.levels[li]!, (x) => (x === Infinity ? null : toMs(x)));
+  });
   const curve = bins.map((b, i) => {
     const fraction = round(b.consistent / b.samples);
-    const ci = interval(binBoot[i]!, round);
+    const ci = interval(resampled.bins[i]!, round);
     return { fromMs: toMs(b.from), toMs: toMs(b.to), samples: b.samples, consistent: b.consistent, fraction, ci95: (ci[0] === null ? [fraction, fraction] : ci) as CI };
   });
-  return { samples: n, consistent, writes, curve, windows, pAt0: round(pAt0), pAt0Basis: { samples: firstEnd + 1, upToMs: toMs(ts[firstEnd]!) }, noFigure };
+  const { samples, consistent, writes, pAt0, pAt0Basis, noFigure } = figures;
+  return { samples, consistent, writes, curve, windows, pAt0, pAt0Basis, noFigure };
 }
 

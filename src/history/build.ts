@@ -142,9 +142,13 @@ export class HistoryBuilder {
         completeIndex: null,
         invokeTime: time,
         completeTime: null,
+        // Every op of one shape, the fields it lacks undefined (which JSON and the checkers read
+        // as absent): an op's fields are then read at one place in every op, not looked up.
+        key,
+        invokeValue: value,
+        value: undefined,
+        error: undefined,
       };
-      if (key !== undefined) op.key = key;
-      if (value !== undefined) op.invokeValue = value;
       this.order.invoke(process, f, op);
       this.ops.push(op);
       return;

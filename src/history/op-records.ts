@@ -54,17 +54,19 @@ export const isOpenRecord = (r: Float64Array, at: number): boolean => r[at * STR
 /** The records of ops, strings interned into `strings`. */
 export function encodeOps(ops: readonly Op[], strings: StringTable): Float64Array {
   const r = new Float64Array(ops.length * STRIDE);
-  // A plain loop, no pair made a value: a million ops are encoded on the thread that runs the other checkers.
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    // Strings numbered in the order encodeValue first met them: the invocation's value, f, key.
-    const iv = valueNumber(op.invokeValue, strings);
-    invokeRecord(r, i, op.invokeIndex, op.invokeTime, op.process, strings.id(op.f), op.key === undefined ? -1 : strings.id(op.key), valueTag(op.invokeValue), iv);
-    if (op.type === 'open') continue;
-    const v = valueNumber(op.value, strings);
-    completeRecord(r, i, op.completeIndex!, op.completeTime!, TYPE_CODE[op.type], valueTag(op.value), v, op.error === undefined ? -1 : strings.id(op.error));
-  }
+  for (let i = 0; i < ops.length; i++) encodeOp(r, i, ops[i]!, strings);
   return r;
+}
+
+/** Writes `op` as record `at` of `r`. */
+export function encodeOp(r: Float64Array, at: number, op: Op, strings: StringTable): void {
+  // A plain function, no pair made a value: a million ops are encoded on the thread that runs the other checkers.
+  // Strings numbered in the order encodeValue first met them: the invocation's value, f, key.
+  const iv = valueNumber(op.invokeValue, strings);
+  invokeRecord(r, at, op.invokeIndex, op.invokeTime, op.process, strings.id(op.f), op.key === undefined ? -1 : strings.id(op.key), valueTag(op.invokeValue), iv);
+  if (op.type === 'open') return;
+  const v = valueNumber(op.value, strings);
+  completeRecord(r, at, op.completeIndex!, op.completeTime!, TYPE_CODE[op.type], valueTag(op.value), v, op.error === undefined ? -1 : strings.id(op.error));
 }
 
 /** The ops of `n` records, as HistoryBuilder would have made them (same fields, same order). */
@@ -78,6 +80,9 @@ export function decodeOps(r: Float64Array, strings: readonly string[], n = r.len
     const itag = Math.floor(packed / 8) % 8;
     const type = TYPES[packed % 8]!;
     const completeIndex = r[o + COMPLETE_INDEX]!;
+    const key = r[o + KEY]!;
+    const error = r[o + ERROR]!;
+    // One shape for every op, as HistoryBuilder makes them (absent fields undefined).
     const op: Op = {
       process: r[o + PROCESS]!,
       f: strings[f]!,
@@ -86,15 +91,11 @@ export function decodeOps(r: Float64Array, strings: readonly string[], n = r.len
       completeIndex: completeIndex < 0 ? null : completeIndex,
       invokeTime: r[o + INVOKE_TIME]!,
       completeTime: completeIndex < 0 ? null : r[o + COMPLETE_TIME]!,
+      key: key >= 0 ? strings[key] : undefined,
+      invokeValue: decodeValue(itag, r[o + INVOKE_VALUE]!, strings),
+      value: decodeValue(vtag, r[o + VALUE]!, strings),
+      error: error >= 0 ? strings[error] : undefined,
     };
-    const key = r[o + KEY]!;
-    if (key >= 0) op.key = strings[key];
-    const iv = decodeValue(itag, r[o + INVOKE_VALUE]!, strings);
-    if (iv !== undefined) op.invokeValue = iv;
-    const v = decodeValue(vtag, r[o + VALUE]!, strings);
-    if (v !== undefined) op.value = v;
-    const error = r[o + ERROR]!;
-    if (error >= 0) op.error = strings[error];
     ops[i] = op;
   }
   return ops;

@@ -1,3 +1,4 @@
+import { valuesAtRanks } from '../util/select.js';
 import { lastEventTime, type History, type Op } from './event.js';
 
 export interface LatencySummary {
@@ -72,14 +73,14 @@ export class StatsAccumulator {
     const latencyMs: Record<string, LatencySummary> = {};
     // By code point: localeCompare would load ICU's collator (~10 ms) for a few ASCII names.
     const byF = [...this.latencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [f, l] of byF) latencyMs[f] = summarize(l.ms.slice(0, l.n).sort());
+    for (const [f, l] of byF) latencyMs[f] = summarize(l.ms.slice(0, l.n));
     const all = new Float64Array(byF.reduce((n, [, l]) => n + l.n, 0));
     let at = 0;
     for (const [, l] of byF) {
       all.set(l.ms.subarray(0, l.n), at);
       at += l.n;
     }
-    if (all.length > 0) latencyMs['all'] = summarize(all.sort());
+    if (all.length > 0) latencyMs['all'] = summarize(all);
     return {
       ops: this.ops,
       total: this.total,
@@ -90,15 +91,12 @@ export class StatsAccumulator {
   }
 }
 
-/** The summary of latencies already sorted. */
-function summarize(sorted: Float64Array): LatencySummary {
-  return {
-    count: sorted.length,
-    p50: quantile(sorted, 0.5),
-    p90: quantile(sorted, 0.9),
-    p99: quantile(sorted, 0.99),
-    max: sorted[sorted.length - 1] ?? 0,
-  };
+/** The summary of latencies (reordered: their quantiles are selected, not sorted for). */
+function summarize(values: Float64Array): LatencySummary {
+  const n = values.length;
+  const rank = (q: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+  const [p50, p90, p99, max] = valuesAtRanks(values, [rank(0.5), rank(0.9), rank(0.99), n - 1]);
+  return { count: n, p50: p50 ?? 0, p90: p90 ?? 0, p99: p99 ?? 0, max: max ?? 0 };
 }
 
 /** Nearest-rank quantile of sorted values. */

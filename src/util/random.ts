@@ -11,10 +11,23 @@ export class Random {
 
   /** A float in [0, 1). */
   next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** next() times 2^32: an integer in [0, 2^32), for callers that want its bits. */
+  nextUint32(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /**
+   * Moves on as if next() had been called `draws` times: the state only ever steps by one
+   * constant, so that parts of one sequence can be drawn on several threads, to the same numbers.
+   */
+  skip(draws: number): void {
+    this.state = (this.state + Math.imul(draws % 2 ** 32 >>> 0, 0x6d2b79f5)) >>> 0;
   }
 
   /** An integer in [0, n). */

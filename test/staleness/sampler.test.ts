@@ -16,3 +16,17 @@ describe('Sampler', () => {
     expect(xs.slice(0, 100)).toEqual(Array.from({ length: 100 }, () => again.poisson(1)));
   });
 });
+
+describe('Sampler.poissonInto', () => {
+  it('fills with the draws poisson() gives one by one, and returns the largest', () => {
+    const one = new Sampler(8);
+    const many = new Sampler(8);
+    const out = new Uint8Array(50_000);
+    const max = many.poissonInto(1, out);
+    const expected = Array.from({ length: out.length }, () => one.poisson(1));
+    expect([...out]).toEqual(expected);
+    expect(max).toBe(Math.max(...expected));
+    // And on from there, as one sequence.
+    expect(many.poisson(1)).toBe(one.poisson(1));
+  });
+});

@@ -1,9 +1,9 @@
 import type { CheckOptions, CheckResult, Checker } from '../../../checkers/checker.js';
-import { budgetsOf, partitionOps, summarize, type LinearizableOptions, type PartitionResult } from '../../../checkers/linearizable/index.js';
-import { getModel } from '../../../checkers/linearizable/registry.js';
+import { budgetsOf, summarize, type LinearizableOptions, type PartitionResult } from '../../../checkers/linearizable/index.js';
+import { getHints, getModel } from '../../../checkers/linearizable/registry.js';
 import { StringTable } from '../../history/columns.js';
-import type { History } from '../../history/event.js';
-import { encodeOps, STRIDE } from '../../history/op-records.js';
+import type { History, Op } from '../../history/event.js';
+import { encodeOp, STRIDE } from '../../history/op-records.js';
 import type { ThreadPool } from './pool.js';
 import type { CheckJob } from './worker.js';
 
@@ -117,12 +117,38 @@ export function poolLinearizableChecker(
     handsOff: true,
     check(history: History, checkOptions?: CheckOptions): Promise<CheckResult> {
       const strings = new StringTable();
-      const sources: PartitionSource[] = [...partitionOps(modelName, history.ops)].map(([key, ops]) => {
-        const records = encodeOps(ops, strings);
-        return { key, count: records.length / STRIDE, load: () => records };
-      });
+      const sources: PartitionSource[] = [...encodePartitions(modelName, history.ops, strings)].map(([key, records]) => ({ key, count: records.length / STRIDE, load: () => records }));
       pool.broadcast({ strings: strings.strings });
       return checkPartitionsOnPool(pool, modelName, options, sources, { window: Infinity, ...limits, ...(progress ? { progress } : {}) }, checkOptions);
     },
   };
+}
+
+/**
+ * partitionOps and encodeOps in one: each partition's records (its ops in invocation order),
+ * written straight from the history's ops, with no list of them made.
+ */
+function encodePartitions(modelName: string, ops: readonly Op[], strings: StringTable): Map<string, Float64Array> {
+  const partition = getHints(modelName).partition ?? (() => '');
+  const ids = new Map<string, number>();
+  const sizes: number[] = [];
+  const partOf = new Int32Array(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const k = partition(ops[i]!);
+    let id = ids.get(k);
+    if (id === undefined) {
+      ids.set(k, (id = sizes.length));
+      sizes.push(0);
+    }
+    partOf[i] = id;
+    sizes[id]!++;
+  }
+  const records = sizes.map((n) => new Float64Array(n * STRIDE));
+  const filled = new Int32Array(sizes.length);
+  for (let i = 0; i < ops.length; i++) {
+    const id = partOf[i]!;
+    encodeOp(records[id]!, filled[id]!++, ops[i]!, strings);
+  }
+  // Keys sorted as partitionOps sorts them.
+  return new Map([...ids].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, id]) => [k, records[id]!]));
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { joinResampled, resample, type BootstrapInput } from '../../checkers/staleness/bootstrap.js';
+import { levelCrossing, SortedCurve } from '../../checkers/staleness/monotone-curve.js';
+import { Sampler } from '../../checkers/staleness/sampler.js';
+import { Random } from '../../src/util/random.js';
+
+/** Reads in t order: mostly consistent, stale ones early, ties when `tie` > 1; t's scaled by `scale` (a fraction: not integers). */
+function reads(n: number, writes: number, seed: number, tie: number, scale = 1): BootstrapInput {
+  const random = new Random(seed);
+  const t = new Float64Array(n);
+  const ok = new Uint8Array(n);
+  const writeOf = new Int32Array(n);
+  const binOf = new Int32Array(n);
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    if (i % tie === 0) x += 1 + random.int(50_000);
+    t[i] = x * scale;
+    ok[i] = random.next() < 0.4 * Math.exp(-x / 2e5) ? 0 : 1;
+    writeOf[i] = random.int(writes);
+    binOf[i] = Math.floor((i * 7) / n);
+  }
+  return { t, ok, writeOf, writes, binOf, bins: 7, levels: [{ q: 0.99, cap: Infinity }, { q: 0.999, cap: 3e6 * scale }] };
+}
+
+/** The bootstrap read by read, as it was before it pooled stretches of consistent reads whole: each resample a weighted fit. */
+function readByRead(input: BootstrapInput, seed: number, resamples: number) {
+  const sampler = new Sampler(seed);
+  const curve = new SortedCurve(input.t, input.ok);
+  const bins = Array.from({ length: input.bins }, () => new Float64Array(resamples));
+  const levels = input.levels.map(() => new Float64Array(resamples));
+  for (let r = 0; r < resamples; r++) {
+    const writeWeight = Array.from({ length: input.writes }, () => sampler.poisson(1));
+    const weight = Float64Array.from(input.writeOf, (w) => writeWeight[w]!);
+    for (let b = 0; b < input.bins; b++) {
+      let n = 0;
+      let k = 0;
+      input.binOf.forEach((bin, i) => {
+        if (bin !== b) return;
+        n += weight[i]!;
+        k += weight[i]! * input.ok[i]!;
+      });
+      bins[b]![r] = n > 0 ? k / n : NaN;
+    }
+    const fit = curve.fit(weight);
+    input.levels.forEach((l, li) => (levels[li]![r] = Math.min(l.cap, levelCrossing(fit, l.q) ?? Infinity)));
+  }
+  return { bins, levels };
+}
+
+describe('the visibility bootstrap', () => {
+  it('gives, bit for bit, the figures of a weighted fit a resample, with and without ties, in integer ns and not', () => {
+    for (const [tie, scale] of [
+      [1, 1],
+      [3, 1],
+      [1, 0.37],
+      [4, 0.37],
+    ] as const) {
+      const input = reads(3000, 700, tie * 10 + (scale === 1 ? 1 : 2), tie, scale);
+      expect(resample(input, 5, 0, 40)).toEqual(readByRead(input, 5, 40));
+    }
+  });
+
+  it('gives the same figures drawn in ranges (on several threads) as in one', () => {
+    const input = reads(2000, 500, 9, 2);
+    const whole = resample(input, 3, 0, 30);
+    expect(joinResampled([resample(input, 3, 0, 7), resample(input, 3, 7, 19), resample(input, 3, 19, 30)])).toEqual(whole);
+  });
+});
