@@ -239,7 +239,11 @@ for (const [name, byKind] of results) {
     // Run by run (taken side by side), then the median of those ratios.
     const speedup = median(lean.map((m, i) => m.rate / sdk[i]!.rate));
     const cpu = median(lean.map((m, i) => sdk[i]!.cpuUs / m.cpuUs));
-    console.log(`  ${name.padEnd(10)} lean/sdk: ${speedup.toFixed(2)}x the ops/s, ${cpu.toFixed(1)}x less client CPU a request`);
+    // Where the server is the limit, no client can raise the ops/s: say how busy it was.
+    const busy = (ms: Measured[]) => (ms.every((m) => m.serverUs !== undefined) ? median(ms.map((m) => (m.rate * m.serverUs!) / 1e6)) : undefined);
+    const [leanBusy, sdkBusy] = [busy(lean), busy(sdk)];
+    const servers = leanBusy !== undefined && sdkBusy !== undefined ? `; the server busy ${leanBusy.toFixed(2)} CPU-s a second with lean, ${sdkBusy.toFixed(2)} with sdk` : '';
+    console.log(`  ${name.padEnd(10)} lean/sdk: ${speedup.toFixed(2)}x the ops/s, ${cpu.toFixed(1)}x less client CPU a request${servers}`);
   }
 }
 console.log(
