@@ -89,7 +89,7 @@ export const sessionGuarantees: Checker = {
     // observer already see a later write of the session that wrote it (MW) or read it (WFR)?
     // A read that broke monotonic reads is reported there only: every same-key case is one.
     const readsOf = readsByOldestSource(c);
-    const writesOf = new KeyWriteColumns(index, c.keys);
+    const writesOf = new KeyWriteColumns(index, c);
     for (let s = 0; s < sessions.count; s++) {
       const process = sessions.process[s]!;
       const observed = new Map<number, Observed>();
@@ -275,7 +275,8 @@ class KeyWriteColumns {
   readonly process: Float64Array;
   readonly ok: Uint8Array;
 
-  constructor(index: RegisterIndex, keys: readonly string[]) {
+  constructor(index: RegisterIndex, c: Columns) {
+    const keys = c.keys;
     this.start = new Int32Array(keys.length + 1);
     keys.forEach((key, k) => {
       for (const w of index.keyWrites(key).writes) this.writes.push(w);
@@ -285,11 +286,15 @@ class KeyWriteColumns {
     this.inv = new Float64Array(n);
     this.process = new Float64Array(n);
     this.ok = new Uint8Array(n);
-    for (let j = 0; j < n; j++) {
-      const op = this.writes[j]!.op!;
-      this.inv[j] = op.invokeIndex;
-      this.process[j] = op.process;
-      this.ok[j] = op.type === 'ok' ? 1 : 0;
+    // Filled in op order from the op columns: in key order, from the writes' ops, each would be a miss.
+    const writeAt = index.writeAt;
+    for (let i = 0; i < writeAt.length; i++) {
+      const at = writeAt[i]!;
+      if (at < 0) continue;
+      const j = this.start[c.key[i]!]! + at;
+      this.inv[j] = c.inv[i]!;
+      this.process[j] = c.process[i]!;
+      this.ok[j] = c.okWrite[i]!;
     }
   }
 }

@@ -26,10 +26,19 @@ export interface Write {
   inv: number;
   /** Completion event index; Infinity for info/open writes, which may take effect at any later time. */
   cmp: number;
+  /** Its place in its key's writes (-1 for the initial state): checkers keep figures a write in arrays by it. */
+  at: number;
+  /**
+   * The Source of a read that only this write explains ({this, this}; a delete's: {this, INITIAL}),
+   * made on first use and shared: half a million reads would otherwise make one each.
+   */
+  alone: Source | undefined;
 }
 
 /** The initial state: every key starts as "no object", definitely before every write. */
-export const INITIAL: Write = { op: null, value: null, inv: -1, cmp: -1 };
+export const INITIAL: Write = { op: null, value: null, inv: -1, cmp: -1, at: -1, alone: undefined };
+const INITIAL_SOURCE: Source = { newest: INITIAL, oldest: INITIAL };
+INITIAL.alone = INITIAL_SOURCE;
 
 /**
  * Write a definitely precedes write b when a completed before b was invoked. Writes that
@@ -55,7 +64,8 @@ export interface KeyWrites {
   writes: Write[];
   /** sufMin[i]: index in writes of the earliest-completing write among writes[i..]. */
   sufMin: Int32Array;
-  byValue: Map<unknown, Write[]>;
+  /** The writes of each value (valueKey): one Write, or several in invocation order (values are mostly written once). */
+  byValue: Map<unknown, Write | Write[]>;
   /** Non-failed deletes in invocation order, and the index of the latest-completing one of each prefix. */
   deletes: Write[];
   delMax: Int32Array;
@@ -74,11 +84,6 @@ export function valueKey(v: unknown): unknown {
 
 export function isRead(op: Op): boolean {
   return op.type === 'ok' && READ_FS.has(op.f) && op.key !== undefined;
-}
-
-export function writeOf(op: Op): Write | undefined {
-  const value = writtenValue(op);
-  return value === NOT_A_WRITE ? undefined : { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity };
 }
 
 /** What writtenValue says of an op that is no write. */
@@ -106,6 +111,11 @@ export function upperBound<T>(a: ArrayLike<T>, x: number, at: (t: T) => number, 
   return lo;
 }
 
+/** The Source of a read only `w` explains; a delete's oldest is the initial state, which reads null too. */
+function aloneOf(w: Write): Source {
+  return (w.alone ??= { newest: w, oldest: w.value === null ? INITIAL : w });
+}
+
 const emptyKeyWrites = (key: string): KeyWrites => ({ key, writes: [], sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] });
 
 const byInv = (w: Write): number => w.inv;
@@ -117,6 +127,8 @@ const built = new WeakMap<History, RegisterIndex>();
 export class RegisterIndex {
   /** The keys written (not those only read: what lost-writes counts must not depend on who asked before). */
   readonly keys = new Map<string, KeyWrites>();
+  /** By place in history.ops: the op's Write's `at` in its key's writes; -1 for an op that is no write. */
+  readonly writeAt: Int32Array;
   /** Empty records of keys nobody wrote, one a key (callers may key maps by them). */
   private readonly unwritten = new Map<string, KeyWrites>();
 
@@ -131,18 +143,24 @@ export class RegisterIndex {
   }
 
   constructor(history: History) {
-    for (const op of history.ops) {
-      const w = writeOf(op);
-      if (!w) continue;
+    const ops = history.ops;
+    this.writeAt = new Int32Array(ops.length).fill(-1);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      const value = writtenValue(op);
+      if (value === NOT_A_WRITE) continue;
       let kw = this.keys.get(op.key!);
       if (!kw) this.keys.set(op.key!, (kw = emptyKeyWrites(op.key!)));
+      this.writeAt[i] = kw.writes.length;
+      const w: Write = { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity, at: kw.writes.length, alone: undefined };
       kw.writes.push(w);
-      if (w.value === null) kw.deletes.push(w);
+      if (value === null) kw.deletes.push(w);
       else {
-        const vk = valueKey(w.value);
-        const list = kw.byValue.get(vk);
-        if (list) list.push(w);
-        else kw.byValue.set(vk, [w]);
+        const vk = valueKey(value);
+        const had = kw.byValue.get(vk);
+        if (had === undefined) kw.byValue.set(vk, w);
+        else if (Array.isArray(had)) had.push(w);
+        else kw.byValue.set(vk, [had, w]);
       }
       if (op.type === 'ok') kw.okByCmp.push(w);
     }
@@ -177,13 +195,14 @@ export class RegisterIndex {
     const kw = this.keys.get(read.key!);
     const end = read.completeIndex!;
     if (read.value === null) {
-      if (!kw || kw.deletes.length === 0) return { newest: INITIAL, oldest: INITIAL };
+      if (!kw || kw.deletes.length === 0) return INITIAL_SOURCE;
       const n = upperBound(kw.deletes, end, byInv);
-      return { newest: n === 0 ? INITIAL : kw.deletes[kw.delMax[n - 1]!]!, oldest: INITIAL };
+      return n === 0 ? INITIAL_SOURCE : aloneOf(kw.deletes[kw.delMax[n - 1]!]!);
     }
     if (read.value === undefined || !kw) return undefined;
     const candidates = kw.byValue.get(valueKey(read.value));
-    if (!candidates) return undefined;
+    if (candidates === undefined) return undefined;
+    if (!Array.isArray(candidates)) return candidates.inv > end ? undefined : aloneOf(candidates);
     let newest: Write | undefined;
     let oldest: Write | undefined;
     for (const w of candidates) {
@@ -191,7 +210,8 @@ export class RegisterIndex {
       if (!newest || w.cmp > newest.cmp) newest = w;
       oldest ??= w;
     }
-    return newest && oldest ? { newest, oldest } : undefined;
+    if (!newest || !oldest) return undefined;
+    return newest === oldest ? aloneOf(newest) : { newest, oldest };
   }
 
   /**
