@@ -119,7 +119,6 @@ function aloneOf(w: Write): Source {
 const emptyKeyWrites = (key: string): KeyWrites => ({ key, writes: [], sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] });
 
 const byInv = (w: Write): number => w.inv;
-const byCmp = (w: Write): number => w.cmp;
 
 /** The index of each history already indexed: every staleness checker of one check builds it once. */
 const built = new WeakMap<History, RegisterIndex>();
@@ -239,12 +238,6 @@ export class RegisterIndex {
       if (x.cmp < before) n++;
     }
     return n;
-  }
-
-  /** The ok write to the key that completed last before event index `before`. */
-  latestCompletedBefore(kw: KeyWrites, before: number): Write | undefined {
-    const i = upperBound(kw.okByCmp, before - 1, byCmp);
-    return i === 0 ? undefined : kw.okByCmp[i - 1];
   }
 }
 
