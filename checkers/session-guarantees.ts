@@ -2,7 +2,7 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
 import { evidenceOp, type OlderRead } from './evidence.js';
 import { toAnomaly } from './explain.js';
-import { isRead, NOT_A_WRITE, readFactsOf, RegisterIndex, upperBound, writtenValue, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
+import { isRead, readFactsOf, RegisterIndex, upperBound, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
@@ -35,7 +35,7 @@ export const sessionGuarantees: Checker = {
     const index = RegisterIndex.of(history);
     const allFacts = readFactsOf(history);
     const ops = history.ops;
-    const c = columnsOf(ops, allFacts);
+    const c = columnsOf(ops, allFacts, index.writeAt);
     const sourceOf = (i: number): Source => allFacts[i]!.source;
     /** What an observer saw, as objects: the write its read pinned, and the read. */
     const observedOf = (o: Observed): ObservedOps => ({ at: o.at, write: sourceOf(o.read).oldest.op!, read: ops[o.read]! });
@@ -165,7 +165,7 @@ interface Columns {
   sessions: { count: number; process: Float64Array; start: Int32Array; members: Int32Array };
 }
 
-function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined)[]): Columns {
+function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined)[], writeAt: Int32Array): Columns {
   const n = ops.length;
   const keyIds = new Map<string, number>();
   const c: Columns = {
@@ -206,7 +206,7 @@ function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined
       }
       c.key[i] = k;
     }
-    if (op.type === 'ok' && writtenValue(op) !== NOT_A_WRITE) c.okWrite[i] = 1;
+    if (op.type === 'ok' && writeAt[i]! >= 0) c.okWrite[i] = 1;
     if (!isRead(op)) continue;
     const src = allFacts[i]?.source;
     if (!src) {

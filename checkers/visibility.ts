@@ -2,7 +2,7 @@ import type { History } from '../src/history/event.js';
 import { duringFault, faultPeriods } from '../src/history/fault-periods.js';
 import type { CheckOptions, CheckResult, Checker } from './checker.js';
 import { deltaAtomicity, worstDelta } from './delta-atomicity.js';
-import { readFactsOf, upperBound, type KeyWrites, type Write } from './staleness/register-index.js';
+import { readFactsOf, upperBoundOf, type KeyWrites, type Write } from './staleness/register-index.js';
 import { storeSideSamples } from './staleness/store-side.js';
 import { distribution, round, toMs } from './staleness/stats.js';
 import { CONFIDENCE, count, estimate, NO_SAMPLES, type Estimate, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
@@ -77,8 +77,6 @@ function okWritesOf(kw: KeyWrites): OkWrites {
   return out;
 }
 
-const itself = (x: number): number => x;
-
 export const visibility = {
   name: 'visibility',
   description: 't-visibility: the fraction of reads that saw the latest completed write, by time since it completed; the windows for 99%, 99.9% and 100%; the worst Δ-atomicity',
@@ -110,7 +108,7 @@ export const visibility = {
       let ok = okWrites.get(facts.kw);
       if (!ok) okWrites.set(facts.kw, (ok = okWritesOf(facts.kw)));
       // The ok write of the key that completed last before the read was invoked.
-      const latest = upperBound(ok.cmp, op.invokeIndex - 1, itself) - 1;
+      const latest = upperBoundOf(ok.cmp, op.invokeIndex - 1) - 1;
       if (latest < 0) {
         noPriorWrite++;
         continue;

@@ -62,6 +62,9 @@ export interface KeyWrites {
   key: string;
   /** Non-failed puts and deletes in invocation order. */
   writes: Write[];
+  /** The writes' inv and cmp, as columns: searched in place, not through the write objects, scattered over the heap. */
+  inv: Float64Array;
+  cmp: Float64Array;
   /** sufMin[i]: index in writes of the earliest-completing write among writes[i..]. */
   sufMin: Int32Array;
   /** The writes of each value (valueKey): one Write, or several in invocation order (values are mostly written once). */
@@ -99,6 +102,18 @@ export function writtenValue(op: Op): unknown {
   return cas !== undefined && !isRefused(op) ? cas[1] : NOT_A_WRITE;
 }
 
+/** upperBound of a sorted column of numbers: the first index whose number is > x; a.length when none. */
+export function upperBoundOf(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The first index in a sorted-by-`at` array (or its part [from, to)) whose element's `at` is > x; `to` when none. */
 export function upperBound<T>(a: ArrayLike<T>, x: number, at: (t: T) => number, from = 0, to = a.length): number {
   let lo = from;
@@ -116,7 +131,7 @@ function aloneOf(w: Write): Source {
   return (w.alone ??= { newest: w, oldest: w.value === null ? INITIAL : w });
 }
 
-const emptyKeyWrites = (key: string): KeyWrites => ({ key, writes: [], sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] });
+const emptyKeyWrites = (key: string): KeyWrites => ({ key, writes: [], inv: new Float64Array(0), cmp: new Float64Array(0), sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] });
 
 const byInv = (w: Write): number => w.inv;
 
@@ -167,9 +182,16 @@ export class RegisterIndex {
       // history.ops is in invocation order already; completions are not.
       kw.okByCmp.sort((a, b) => a.cmp - b.cmp);
       const n = kw.writes.length;
+      kw.inv = new Float64Array(n);
+      kw.cmp = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const w = kw.writes[i]!;
+        kw.inv[i] = w.inv;
+        kw.cmp[i] = w.cmp;
+      }
       kw.sufMin = new Int32Array(n);
       for (let i = n - 1; i >= 0; i--) {
-        kw.sufMin[i] = i === n - 1 || kw.writes[i]!.cmp < kw.writes[kw.sufMin[i + 1]!]!.cmp ? i : kw.sufMin[i + 1]!;
+        kw.sufMin[i] = i === n - 1 || kw.cmp[i]! < kw.cmp[kw.sufMin[i + 1]!]! ? i : kw.sufMin[i + 1]!;
       }
       kw.delMax = new Int32Array(kw.deletes.length);
       for (let i = 0; i < kw.deletes.length; i++) {
@@ -223,19 +245,18 @@ export class RegisterIndex {
 
   /** Among writes to the key invoked after event index `at`, the one that completed first (if any did). */
   supersederAfter(kw: KeyWrites, at: number): Write | undefined {
-    const i = upperBound(kw.writes, at, byInv);
-    if (i >= kw.writes.length) return undefined;
-    const s = kw.writes[kw.sufMin[i]!]!;
-    return s.cmp === Infinity ? undefined : s;
+    const i = upperBoundOf(kw.inv, at);
+    if (i >= kw.inv.length) return undefined;
+    const j = kw.sufMin[i]!;
+    return kw.cmp[j] === Infinity ? undefined : kw.writes[j];
   }
 
   /** How many writes to the key were invoked after `w` completed and completed before `before`. */
   missedWrites(kw: KeyWrites, w: Write, before: number): number {
     let n = 0;
-    for (let i = upperBound(kw.writes, w.cmp, byInv); i < kw.writes.length; i++) {
-      const x = kw.writes[i]!;
-      if (x.inv >= before) break;
-      if (x.cmp < before) n++;
+    for (let i = upperBoundOf(kw.inv, w.cmp); i < kw.inv.length; i++) {
+      if (kw.inv[i]! >= before) break;
+      if (kw.cmp[i]! < before) n++;
     }
     return n;
   }
