@@ -104,15 +104,10 @@ export function writtenValue(op: Op): unknown {
 
 /** upperBound of a sorted column of numbers: the first index whose number is > x; a.length when none. */
 export function upperBoundOf(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return upperBound(a, x, itself);
 }
+
+const itself = (x: number): number => x;
 
 /** The first index in a sorted-by-`at` array (or its part [from, to)) whose element's `at` is > x; `to` when none. */
 export function upperBound<T>(a: ArrayLike<T>, x: number, at: (t: T) => number, from = 0, to = a.length): number {
