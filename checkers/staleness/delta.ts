@@ -74,20 +74,35 @@ class Clusters {
   }
 }
 
-/** Δ for one key's ok reads, with their sources (readFacts; undefined: a read nothing explains, left out). */
-export function keyDelta(index: RegisterIndex, kw: KeyWrites, reads: readonly (Pick<ReadFacts, 'op' | 'source'> | undefined)[]): KeyDelta {
-  const c = new Clusters(kw);
-  // Every acknowledged write took effect; an indeterminate one only matters if someone read it.
-  for (const w of kw.writes) if (w.op!.type === 'ok') c.of(w);
-  let approximate = false;
-  const firstRead = new Map<Write, number>();
-  let counted = 0;
-  for (const facts of reads) {
-    if (!facts) continue;
+/**
+ * Δ for one key, its ok reads given one at a time in history order, with their sources
+ * (readFacts; undefined: a read nothing explains, left out). A read at a time, so that a
+ * caller feeds every key's reads in one pass over the history rather than gather each key's
+ * reads, scattered over it, and walk them again key by key.
+ */
+export class KeyDeltaMeasure {
+  private readonly c: Clusters;
+  private approximate = false;
+  private readonly firstRead = new Map<Write, number>();
+  private counted = 0;
+
+  constructor(
+    private readonly index: RegisterIndex,
+    private readonly kw: KeyWrites,
+  ) {
+    this.c = new Clusters(kw);
+    // Every acknowledged write took effect; an indeterminate one only matters if someone read it.
+    for (const w of kw.writes) if (w.op!.type === 'ok') this.c.of(w);
+  }
+
+  /** The key's next ok read (undefined: one nothing explains, left out). */
+  add(facts: Pick<ReadFacts, 'op' | 'source'> | undefined): void {
+    if (!facts) return;
     const { op: r, source: src } = facts;
-    counted++;
-    if (r.value === null && src.newest !== src.oldest) approximate = true;
-    const at = c.of(r.value === null ? nullSource(index, kw, r, src, firstRead) : src.newest);
+    const c = this.c;
+    this.counted++;
+    if (r.value === null && src.newest !== src.oldest) this.approximate = true;
+    const at = c.of(r.value === null ? nullSource(this.index, this.kw, r, src, this.firstRead) : src.newest);
     if (r.invokeTime > c.rs[at]!) {
       c.rs[at] = r.invokeTime;
       c.rsOp[at] = r;
@@ -97,33 +112,37 @@ export function keyDelta(index: RegisterIndex, kw: KeyWrites, reads: readonly (P
       c.fOp[at] = r;
     }
   }
-  const out: KeyDelta = { key: kw.key, delta: 0, approximate, reads: counted };
-  const { ws, rs, f, s, made } = c;
-  for (const x of made) s[x] = Math.max(ws[x]!, rs[x]!);
-  // Stable, as the list of clusters in the order made was sorted before.
-  const list = made.sort((a, b) => f[a]! - f[b]!);
-  // Sweep by finish: the clusters that can conflict with v are the forward zones still open at f_v.
-  const active: number[] = [];
-  for (const v of list) {
-    let n = 0;
-    for (const u of active) {
-      if (s[u]! <= f[v]!) continue;
-      active[n++] = u;
-      if (!(f[u]! < s[v]!)) continue;
-      const uv = separation(ws[u]!, rs[u]!, f[v]!);
-      const vu = separation(ws[v]!, rs[v]!, f[u]!);
-      const chi = Math.min(uv, vu);
-      if (chi > out.delta) {
-        out.delta = chi;
-        const [moved, fixed] = uv <= vu ? [u, v] : [v, u];
-        out.read = c.rsOp[moved] ?? undefined;
-        out.before = c.fOp[fixed] ?? undefined;
+
+  finish(): KeyDelta {
+    const c = this.c;
+    const out: KeyDelta = { key: this.kw.key, delta: 0, approximate: this.approximate, reads: this.counted };
+    const { ws, rs, f, s, made } = c;
+    for (const x of made) s[x] = Math.max(ws[x]!, rs[x]!);
+    // Stable, as the list of clusters in the order made was sorted before.
+    const list = made.sort((a, b) => f[a]! - f[b]!);
+    // Sweep by finish: the clusters that can conflict with v are the forward zones still open at f_v.
+    const active: number[] = [];
+    for (const v of list) {
+      let n = 0;
+      for (const u of active) {
+        if (s[u]! <= f[v]!) continue;
+        active[n++] = u;
+        if (!(f[u]! < s[v]!)) continue;
+        const uv = separation(ws[u]!, rs[u]!, f[v]!);
+        const vu = separation(ws[v]!, rs[v]!, f[u]!);
+        const chi = Math.min(uv, vu);
+        if (chi > out.delta) {
+          out.delta = chi;
+          const [moved, fixed] = uv <= vu ? [u, v] : [v, u];
+          out.read = c.rsOp[moved] ?? undefined;
+          out.before = c.fOp[fixed] ?? undefined;
+        }
       }
+      active.length = n;
+      if (s[v]! > f[v]!) active.push(v);
     }
-    active.length = n;
-    if (s[v]! > f[v]!) active.push(v);
+    return out;
   }
-  return out;
 }
 
 /** The least shift of reads that puts all of u before v's earliest finish (Infinity if u's write starts after it). */
