@@ -28,17 +28,11 @@ export interface Write {
   cmp: number;
   /** Its place in its key's writes (-1 for the initial state): checkers keep figures a write in arrays by it. */
   at: number;
-  /**
-   * The Source of a read that only this write explains ({this, this}; a delete's: {this, INITIAL}),
-   * made on first use and shared: half a million reads would otherwise make one each.
-   */
-  alone: Source | undefined;
 }
 
 /** The initial state: every key starts as "no object", definitely before every write. */
-export const INITIAL: Write = { op: null, value: null, inv: -1, cmp: -1, at: -1, alone: undefined };
+export const INITIAL: Write = { op: null, value: null, inv: -1, cmp: -1, at: -1 };
 const INITIAL_SOURCE: Source = { newest: INITIAL, oldest: INITIAL };
-INITIAL.alone = INITIAL_SOURCE;
 
 /**
  * Write a definitely precedes write b when a completed before b was invoked. Writes that
@@ -121,9 +115,13 @@ export function upperBound<T>(a: ArrayLike<T>, x: number, at: (t: T) => number, 
   return lo;
 }
 
-/** The Source of a read only `w` explains; a delete's oldest is the initial state, which reads null too. */
+/**
+ * The Source of a read only `w` explains; a delete's oldest is the initial state, which reads
+ * null too. Made a read (not kept on the write): it then lies beside the read's facts, which the
+ * checkers walk in op order, rather than where the write's first read left it.
+ */
 function aloneOf(w: Write): Source {
-  return (w.alone ??= { newest: w, oldest: w.value === null ? INITIAL : w });
+  return { newest: w, oldest: w.value === null ? INITIAL : w };
 }
 
 const emptyKeyWrites = (key: string): KeyWrites => ({ key, writes: [], inv: new Float64Array(0), cmp: new Float64Array(0), sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] });
@@ -161,7 +159,7 @@ export class RegisterIndex {
       let kw = this.keys.get(op.key!);
       if (!kw) this.keys.set(op.key!, (kw = emptyKeyWrites(op.key!)));
       this.writeAt[i] = kw.writes.length;
-      const w: Write = { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity, at: kw.writes.length, alone: undefined };
+      const w: Write = { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity, at: kw.writes.length };
       kw.writes.push(w);
       if (value === null) kw.deletes.push(w);
       else {

@@ -11,15 +11,8 @@ import type { Workload } from '../../workloads/workload.js';
  */
 export function unknownOpError(file: string, history: History, workloads: readonly Workload[], model: Model | undefined): string | undefined {
   const known = new Set(workloads.flatMap((w) => [...w.fs]));
-  // The fs are few, and a read's fs are one string each (interned): most ops repeat the last known one.
-  let lastKnown: string | undefined;
   for (const op of history.ops) {
-    if (op.f === lastKnown) continue;
-    if (known.has(op.f)) {
-      lastKnown = op.f;
-      continue;
-    }
-    if (model !== undefined && model.kind(op) !== undefined) continue;
+    if (known.has(op.f) || (model !== undefined && model.kind(op) !== undefined)) continue;
     const whose = workloads.length === 1 ? `the ${workloads[0]!.name} workload` : 'any objcheck workload';
     const models = model ? ` or of the ${model.name} model` : '';
     return `${file}:${lineOf(history, op.invokeIndex)}: field "f": ${JSON.stringify(op.f)} is not an operation of ${whose}${models} (known: ${[...known].sort().join(', ')})`;
