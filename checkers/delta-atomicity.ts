@@ -2,8 +2,8 @@ import type { History, Op } from '../src/history/event.js';
 import type { CheckOptions, CheckResult, Checker } from './checker.js';
 import { evidenceOp, type DeltaEvidence } from './evidence.js';
 import { explain } from './explain.js';
-import { keyDelta, type KeyDelta } from './staleness/delta.js';
-import { isRead, readFactsOf, RegisterIndex, type ReadFacts } from './staleness/register-index.js';
+import { KeyDeltaMeasure, type KeyDelta } from './staleness/delta.js';
+import { isRead, readFactsOf, RegisterIndex } from './staleness/register-index.js';
 import { distribution, toMs } from './staleness/stats.js';
 
 /** How many keys the result lists by name, worst first. */
@@ -32,19 +32,20 @@ export function deltaAtomicity(history: History): readonly KeyDelta[] {
 }
 
 function measure(history: History, index: RegisterIndex): KeyDelta[] {
-  // Each key's reads in history order, those nothing explains as undefined (keys in the order of their first read).
-  const reads = new Map<string, (ReadFacts | undefined)[]>();
+  // Every key's reads in one pass in history order, each key's measure made at its first read
+  // (keys in that order; reads nothing explains count as undefined).
+  const measures = new Map<string, KeyDeltaMeasure>();
   const facts = readFactsOf(history);
   for (let i = 0; i < history.ops.length; i++) {
     const op = history.ops[i]!;
     if (!isRead(op)) continue;
-    const l = reads.get(op.key!);
-    if (l) l.push(facts[i]);
-    else reads.set(op.key!, [facts[i]]);
+    let m = measures.get(op.key!);
+    if (!m) measures.set(op.key!, (m = new KeyDeltaMeasure(index, index.keyWrites(op.key!))));
+    m.add(facts[i]);
   }
   const out: KeyDelta[] = [];
-  for (const [key, rs] of reads) {
-    const d = keyDelta(index, index.keyWrites(key), rs);
+  for (const m of measures.values()) {
+    const d = m.finish();
     if (d.reads > 0) out.push(d);
   }
   return out;

@@ -41,7 +41,7 @@ export const readValidity = {
       if (read.type !== 'ok' || !READS.has(read.f)) continue;
       reads++;
       if (read.value === null || read.value === undefined) continue;
-      const anomaly = anomalyOf(read, writes.get(read.value) ?? []);
+      const anomaly = anomalyOf(read, writes.get(read.value));
       if (!anomaly) continue;
       invalid++;
       if (anomaly.kind === 'corrupt-read') corrupt++;
@@ -54,35 +54,45 @@ export const readValidity = {
   },
 } satisfies Checker;
 
+/** The writes of a value: one op, or several in history order (values are mostly written once: no list for those). */
+type Writes = Op | Op[];
+
 /**
  * The writes of each value, in history order. Values are equal when their JSON is: a finite
  * number is keyed as itself (0 and -0 one key, as their JSON is), without making its text,
  * anything else by its JSON.
  */
 class WritesByValue {
-  private readonly numbers = new Map<number, Op[]>();
-  private readonly others = new Map<string, Op[]>();
+  private readonly numbers = new Map<number, Writes>();
+  private readonly others = new Map<string, Writes>();
 
   add(v: unknown, op: Op): void {
-    const list = this.get(v);
-    if (list) list.push(op);
-    else if (typeof v === 'number' && Number.isFinite(v)) this.numbers.set(v, [op]);
-    else this.others.set(JSON.stringify(v), [op]);
+    const had = this.get(v);
+    const now = had === undefined ? op : Array.isArray(had) ? had : [had, op];
+    if (Array.isArray(had)) had.push(op);
+    else if (typeof v === 'number' && Number.isFinite(v)) this.numbers.set(v, now);
+    else this.others.set(JSON.stringify(v), now);
   }
 
-  get(v: unknown): Op[] | undefined {
+  get(v: unknown): Writes | undefined {
     return typeof v === 'number' && Number.isFinite(v) ? this.numbers.get(v) : this.others.get(JSON.stringify(v));
   }
 }
 
-function anomalyOf(read: Op, candidates: Op[]): Anomaly | undefined {
+/** A write of the read's key that may have happened, invoked before the read completed: what explains nearly every read. */
+function explains(w: Op, read: Op): boolean {
+  return w.key === read.key && w.invokeIndex <= read.completeIndex! && mayHaveWritten(w);
+}
+
+function anomalyOf(read: Op, writes: Writes | undefined): Anomaly | undefined {
   const key = read.key;
   if (isCorrupt(read.value)) {
     const c = read.value;
     return toAnomaly({ kind: 'corrupt-read', key, read: evidenceOp(read), corruption: c.corrupt, ...(c.id === undefined ? {} : { headerValue: c.id }) }, [read.invokeIndex]);
   }
-  // Nearly every read: a write of its key that may have happened, invoked before it completed.
-  for (const w of candidates) if (w.key === key && w.invokeIndex <= read.completeIndex! && mayHaveWritten(w)) return undefined;
+  if (writes !== undefined && !Array.isArray(writes) && explains(writes, read)) return undefined;
+  const candidates = writes === undefined ? [] : Array.isArray(writes) ? writes : [writes];
+  for (const w of candidates) if (explains(w, read)) return undefined;
   const sameKey = candidates.filter((w) => w.key === read.key);
   if (candidates.length === 0) return toAnomaly({ kind: 'phantom-value', key, read: evidenceOp(read) }, [read.invokeIndex]);
   if (sameKey.length === 0) {

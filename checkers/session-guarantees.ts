@@ -2,7 +2,7 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
 import { evidenceOp, type OlderRead } from './evidence.js';
 import { toAnomaly } from './explain.js';
-import { isRead, NOT_A_WRITE, readFactsOf, RegisterIndex, upperBound, writtenValue, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
+import { isRead, readFactsOf, RegisterIndex, upperBound, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
@@ -35,7 +35,7 @@ export const sessionGuarantees: Checker = {
     const index = RegisterIndex.of(history);
     const allFacts = readFactsOf(history);
     const ops = history.ops;
-    const c = columnsOf(ops, allFacts);
+    const c = columnsOf(ops, allFacts, index.writeAt);
     const sourceOf = (i: number): Source => allFacts[i]!.source;
     /** What an observer saw, as objects: the write its read pinned, and the read. */
     const observedOf = (o: Observed): ObservedOps => ({ at: o.at, write: sourceOf(o.read).oldest.op!, read: ops[o.read]! });
@@ -50,27 +50,28 @@ export const sessionGuarantees: Checker = {
 
     // Pass 1, within each session: RYW and MR.
     const brokeMR = new Uint8Array(ops.length);
+    // Per key: the session's last ok write, and the read that set its read floor (src.oldest), as
+    // places in ops; each a column by key, its entry the session's while its stamp is the session.
+    const ownWrite = new StampedColumn(c.keys.length);
+    const readFloor = new StampedColumn(c.keys.length);
     for (let s = 0; s < sessions.count; s++) {
-      // Per key: the session's last ok write, and the read that set its read floor (src.oldest), as places in ops.
-      const ownWrite = new Map<number, number>();
-      const readFloor = new Map<number, number>();
       for (let m = sessions.start[s]!; m < sessions.start[s + 1]!; m++) {
         const i = sessions.members[m]!;
         const key = c.key[i]!;
         if (key < 0) continue;
         if (c.okWrite[i]) {
-          ownWrite.set(key, i);
+          ownWrite.set(s, key, i);
           continue;
         }
         if (!c.explained[i]) continue;
         const newest = c.newestCmp[i]!;
-        const w = ownWrite.get(key);
-        if (w !== undefined) {
+        const w = ownWrite.get(s, key);
+        if (w >= 0) {
           counts['read-your-writes'].checked++;
           if (newest < c.inv[w]!) report('read-your-writes', () => ryw(ops[i]!, ops[w]!, sourceOf(i)));
         }
-        const r = readFloor.get(key);
-        if (r !== undefined) {
+        const r = readFloor.get(s, key);
+        if (r >= 0) {
           counts['monotonic-reads'].checked++;
           if (newest < c.oldestInv[r]!) {
             brokeMR[i] = 1;
@@ -78,7 +79,7 @@ export const sessionGuarantees: Checker = {
             report('monotonic-reads', () => mr(ops[i]!, { inv: floor.inv, op: ops[r]!, write: floor.op! }, sourceOf(i)));
           }
         }
-        if (c.oldestWritten[i] && (r === undefined || c.oldestInv[i]! > c.oldestInv[r]!)) readFloor.set(key, i);
+        if (c.oldestWritten[i] && (r < 0 || c.oldestInv[i]! > c.oldestInv[r]!)) readFloor.set(s, key, i);
       }
     }
 
@@ -89,17 +90,18 @@ export const sessionGuarantees: Checker = {
     // observer already see a later write of the session that wrote it (MW) or read it (WFR)?
     // A read that broke monotonic reads is reported there only: every same-key case is one.
     const readsOf = readsByOldestSource(c);
-    const writesOf = new KeyWriteColumns(index, c.keys);
+    const writesOf = new KeyWriteColumns(index, c);
+    const observed = new ObservedSessions(sessions.count);
     for (let s = 0; s < sessions.count; s++) {
-      const process = sessions.process[s]!;
-      const observed = new Map<number, Observed>();
+      observed.observer = s;
+      let any = false;
       for (let m = sessions.start[s]!; m < sessions.start[s + 1]!; m++) {
         const i = sessions.members[m]!;
         if (!c.explained[i]) continue;
-        if (observed.size > 0 && !brokeMR[i]) {
+        if (any && !brokeMR[i]) {
           counts['monotonic-writes'].checked++;
           counts['writes-follow-reads'].checked++;
-          const found = crossSession(c, writesOf, i, process, observed, readsOf);
+          const found = crossSession(c, writesOf, i, observed, readsOf);
           if (found.mw) {
             const { x, obs } = found.mw;
             report('monotonic-writes', () => mw(ops[i]!, x.op!, observedOf(obs), sourceOf(i)));
@@ -110,9 +112,12 @@ export const sessionGuarantees: Checker = {
           }
         }
         // Only a put pins the write a read saw: a null may come from any delete or the initial state.
-        const writer = c.oldestProcess[i]!;
-        if (c.valueNotNull[i] && c.oldestWritten[i] && c.pinned[i] && writer !== process && (observed.get(writer)?.at ?? -1) < c.oldestInv[i]!) {
-          observed.set(writer, { at: c.oldestInv[i]!, read: i });
+        if (c.valueNotNull[i] && c.oldestWritten[i] && c.pinned[i]) {
+          const writer = c.sessionOfProcess.get(c.oldestProcess[i]!)!;
+          if (writer !== s && observed.at(writer) < c.oldestInv[i]!) {
+            observed.set(writer, c.oldestInv[i]!, i);
+            any = true;
+          }
         }
       }
     }
@@ -161,11 +166,14 @@ interface Columns {
   pinned: Uint8Array;
   /** The read returned a value (not null: not-found). */
   valueNotNull: Uint8Array;
+  /** Each op's session, and each process's. */
+  sessionOf: Int32Array;
+  sessionOfProcess: Map<number, number>;
   /** Sessions (processes) in order of their first op: the ops of session s are members[start[s]..start[s+1]). */
   sessions: { count: number; process: Float64Array; start: Int32Array; members: Int32Array };
 }
 
-function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined)[]): Columns {
+function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined)[], writeAt: Int32Array): Columns {
   const n = ops.length;
   const keyIds = new Map<string, number>();
   const c: Columns = {
@@ -182,10 +190,12 @@ function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined
     oldestWritten: new Uint8Array(n),
     pinned: new Uint8Array(n),
     valueNotNull: new Uint8Array(n),
+    sessionOf: new Int32Array(n),
+    sessionOfProcess: new Map(),
     sessions: { count: 0, process: new Float64Array(0), start: new Int32Array(0), members: new Int32Array(n) },
   };
-  const sessionIds = new Map<number, number>();
-  const sessionOf = new Int32Array(n);
+  const sessionIds = c.sessionOfProcess;
+  const sessionOf = c.sessionOf;
   const processes: number[] = [];
   for (let i = 0; i < n; i++) {
     const op = ops[i]!;
@@ -206,7 +216,7 @@ function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined
       }
       c.key[i] = k;
     }
-    if (op.type === 'ok' && writtenValue(op) !== NOT_A_WRITE) c.okWrite[i] = 1;
+    if (op.type === 'ok' && writeAt[i]! >= 0) c.okWrite[i] = 1;
     if (!isRead(op)) continue;
     const src = allFacts[i]?.source;
     if (!src) {
@@ -273,9 +283,11 @@ class KeyWriteColumns {
   readonly writes: Write[] = [];
   readonly inv: Float64Array;
   readonly process: Float64Array;
+  readonly session: Int32Array;
   readonly ok: Uint8Array;
 
-  constructor(index: RegisterIndex, keys: readonly string[]) {
+  constructor(index: RegisterIndex, c: Columns) {
+    const keys = c.keys;
     this.start = new Int32Array(keys.length + 1);
     keys.forEach((key, k) => {
       for (const w of index.keyWrites(key).writes) this.writes.push(w);
@@ -284,12 +296,18 @@ class KeyWriteColumns {
     const n = this.writes.length;
     this.inv = new Float64Array(n);
     this.process = new Float64Array(n);
+    this.session = new Int32Array(n);
     this.ok = new Uint8Array(n);
-    for (let j = 0; j < n; j++) {
-      const op = this.writes[j]!.op!;
-      this.inv[j] = op.invokeIndex;
-      this.process[j] = op.process;
-      this.ok[j] = op.type === 'ok' ? 1 : 0;
+    // Filled in op order from the op columns: in key order, from the writes' ops, each would be a miss.
+    const writeAt = index.writeAt;
+    for (let i = 0; i < writeAt.length; i++) {
+      const at = writeAt[i]!;
+      if (at < 0) continue;
+      const j = this.start[c.key[i]!]! + at;
+      this.inv[j] = c.inv[i]!;
+      this.process[j] = c.process[i]!;
+      this.session[j] = c.sessionOf[i]!;
+      this.ok[j] = c.okWrite[i]!;
     }
   }
 }
@@ -298,6 +316,60 @@ class KeyWriteColumns {
 interface Observed {
   at: number;
   read: number;
+}
+
+/**
+ * A number a key for the session being checked, in one column for all sessions: an entry counts
+ * only while its stamp is that session's, so nothing is cleared or made a session.
+ */
+class StampedColumn {
+  private readonly values: Int32Array;
+  private readonly stamps: Int32Array;
+
+  constructor(n: number) {
+    this.values = new Int32Array(n);
+    this.stamps = new Int32Array(n).fill(-1);
+  }
+
+  /** Session s's number for `k`; -1 when it set none. */
+  get(s: number, k: number): number {
+    return this.stamps[k] === s ? this.values[k]! : -1;
+  }
+
+  set(s: number, k: number, v: number): void {
+    this.stamps[k] = s;
+    this.values[k] = v;
+  }
+}
+
+/** What the observer session has seen of each other session (Observed, by session), as columns stamped by observer. */
+class ObservedSessions {
+  /** The session whose reads are checked. */
+  observer = -1;
+  private readonly atOf: Float64Array;
+  private readonly readOf: Int32Array;
+  private readonly stamps: Int32Array;
+
+  constructor(sessions: number) {
+    this.atOf = new Float64Array(sessions);
+    this.readOf = new Int32Array(sessions);
+    this.stamps = new Int32Array(sessions).fill(-1);
+  }
+
+  /** The invoke index of the latest write of session `s` the observer saw; -1 when none. */
+  at(s: number): number {
+    return this.stamps[s] === this.observer ? this.atOf[s]! : -1;
+  }
+
+  get(s: number): Observed {
+    return { at: this.atOf[s]!, read: this.readOf[s]! };
+  }
+
+  set(s: number, at: number, read: number): void {
+    this.stamps[s] = this.observer;
+    this.atOf[s] = at;
+    this.readOf[s] = read;
+  }
 }
 
 /** Observed, as the anomalies tell it. */
@@ -315,33 +387,31 @@ function crossSession(
   c: Columns,
   writes: KeyWriteColumns,
   i: number,
-  observer: number,
-  observed: ReadonlyMap<number, Observed>,
+  observed: ObservedSessions,
   readsOf: ReadsOf,
 ): { mw?: { x: Write; obs: Observed }; wfr?: { x: Write; reader: number; obs: Observed } } {
   const out: { mw?: { x: Write; obs: Observed }; wfr?: { x: Write; reader: number; obs: Observed } } = {};
   const readInv = c.inv[i]!;
-  const { inv, process, ok } = writes;
+  const { inv, session, ok } = writes;
+  const observer = observed.observer;
   const key = c.key[i]!;
   const from = writes.start[key]!;
   const end = writes.start[key + 1]!;
   for (let j = upperBound(inv, c.newestCmp[i]!, (t) => t, from, end); j < end && !(out.mw && out.wfr); j++) {
     const xInv = inv[j]!;
     if (xInv > readInv) break;
-    const writer = process[j]!;
-    const byWriter = observed.get(writer);
+    const writer = session[j]!;
     // x precedes the observed write in its session, so it completed: ok, or it was a definite fail.
-    if (!out.mw && ok[j] && writer !== observer && byWriter && xInv < byWriter.at) out.mw = { x: writes.writes[j]!, obs: byWriter };
+    if (!out.mw && ok[j] && writer !== observer && xInv < observed.at(writer)) out.mw = { x: writes.writes[j]!, obs: observed.get(writer) };
     if (out.wfr) continue;
     const l = readsOf.list.get(xInv);
     if (l === undefined) continue;
     for (let m = readsOf.start[l]!; m < readsOf.start[l + 1]!; m++) {
       const r0 = readsOf.members[m]!;
       if (c.inv[r0]! > readInv) break;
-      const reader = c.process[r0]!;
-      const byReader = observed.get(reader);
-      if (reader !== observer && byReader && c.inv[r0]! < byReader.at) {
-        out.wfr = { x: writes.writes[j]!, reader: r0, obs: byReader };
+      const reader = c.sessionOf[r0]!;
+      if (reader !== observer && c.inv[r0]! < observed.at(reader)) {
+        out.wfr = { x: writes.writes[j]!, reader: r0, obs: observed.get(reader) };
         break;
       }
     }

@@ -2,7 +2,7 @@ import type { History } from '../src/history/event.js';
 import { duringFault, faultPeriods } from '../src/history/fault-periods.js';
 import type { CheckOptions, CheckResult, Checker } from './checker.js';
 import { deltaAtomicity, worstDelta } from './delta-atomicity.js';
-import { readFactsOf, RegisterIndex, type KeyWrites, type Write } from './staleness/register-index.js';
+import { readFactsOf, upperBoundOf, type KeyWrites, type Write } from './staleness/register-index.js';
 import { storeSideSamples } from './staleness/store-side.js';
 import { distribution, round, toMs } from './staleness/stats.js';
 import { CONFIDENCE, count, estimate, NO_SAMPLES, type Estimate, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
@@ -46,6 +46,37 @@ function overlappingWrites(kw: KeyWrites): Set<Write> {
   return out;
 }
 
+/**
+ * A key's ok writes by completion (RegisterIndex's okByCmp) as columns: what a sample takes of
+ * "the latest write completed before the read". Half a million reads would otherwise each
+ * search and chase the write objects, which lie scattered over the heap.
+ */
+interface OkWrites {
+  cmp: Float64Array;
+  inv: Float64Array;
+  completeTime: Float64Array;
+  /** Completion time minus invocation time. */
+  latency: Float64Array;
+  /** 1: it overlapped another ok write of the key (overlappingWrites). */
+  overlapping: Uint8Array;
+}
+
+function okWritesOf(kw: KeyWrites): OkWrites {
+  const ok = kw.okByCmp;
+  const n = ok.length;
+  const over = overlappingWrites(kw);
+  const out: OkWrites = { cmp: new Float64Array(n), inv: new Float64Array(n), completeTime: new Float64Array(n), latency: new Float64Array(n), overlapping: new Uint8Array(n) };
+  for (let j = 0; j < n; j++) {
+    const w = ok[j]!;
+    out.cmp[j] = w.cmp;
+    out.inv[j] = w.inv;
+    out.completeTime[j] = w.op!.completeTime!;
+    out.latency[j] = w.op!.completeTime! - w.op!.invokeTime;
+    out.overlapping[j] = over.has(w) ? 1 : 0;
+  }
+  return out;
+}
+
 export const visibility = {
   name: 'visibility',
   description: 't-visibility: the fraction of reads that saw the latest completed write, by time since it completed; the windows for 99%, 99.9% and 100%; the worst Δ-atomicity',
@@ -57,8 +88,7 @@ export const visibility = {
     const minBin = options.minBinSamples ?? 30;
     const resamples = options.resamples ?? 200;
     const seed = options.seed ?? 1;
-    const index = RegisterIndex.of(history);
-    const overlapping = new Map<KeyWrites, Set<Write>>();
+    const okWrites = new Map<KeyWrites, OkWrites>();
     // With the store's own record, t is taken there, exactly: no client legs, no timer rounding.
     const store = options.groundTruth === undefined ? undefined : storeSideSamples(options.groundTruth);
     const collected = new Samples(store === undefined ? history.ops.length : 0);
@@ -75,20 +105,20 @@ export const visibility = {
       const facts = allFacts[i];
       if (!facts) continue;
       const op = facts.op;
-      if (!facts) continue;
-      const latest = index.latestCompletedBefore(facts.kw, op.invokeIndex);
-      if (!latest) {
+      let ok = okWrites.get(facts.kw);
+      if (!ok) okWrites.set(facts.kw, (ok = okWritesOf(facts.kw)));
+      // The ok write of the key that completed last before the read was invoked.
+      const latest = upperBoundOf(ok.cmp, op.invokeIndex - 1) - 1;
+      if (latest < 0) {
         noPriorWrite++;
         continue;
       }
-      let o = overlapping.get(facts.kw);
-      if (!o) overlapping.set(facts.kw, (o = overlappingWrites(facts.kw)));
-      if (o.has(latest)) {
+      if (ok.overlapping[latest]) {
         overlappingExcluded++;
         continue;
       }
-      collected.push(op.invokeTime - latest.op!.completeTime!, facts.supersededBy === undefined, op.invokeTime, latest.inv);
-      writeLatencies.push(latest.op!.completeTime! - latest.op!.invokeTime);
+      collected.push(op.invokeTime - ok.completeTime[latest]!, facts.supersededBy === undefined, op.invokeTime, ok.inv[latest]!);
+      writeLatencies.push(ok.latency[latest]!);
       readLatencies.push(op.completeTime! - op.invokeTime);
     }
     // Under faults the question is how much worse staleness gets: the same estimate for the reads

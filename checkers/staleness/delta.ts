@@ -18,17 +18,6 @@
 import type { Op } from '../../src/history/event.js';
 import { INITIAL, upperBound, type KeyWrites, type ReadFacts, type RegisterIndex, type Source, type Write } from './register-index.js';
 
-interface Cluster {
-  write: Write;
-  ws: number;
-  rs: number;
-  rsOp: Op | null;
-  f: number;
-  fOp: Op | null;
-  /** max(ws, rs): where the cluster starts before any shift. */
-  s: number;
-}
-
 export interface KeyDelta {
   key: string;
   /** ns; Infinity when no shift of reads can make the key linearizable (a write ordered against itself). */
@@ -41,72 +30,125 @@ export interface KeyDelta {
   before?: Op;
 }
 
-/** Δ for one key's ok reads, with their sources (readFacts; undefined: a read nothing explains, left out). */
-export function keyDelta(index: RegisterIndex, kw: KeyWrites, reads: readonly (Pick<ReadFacts, 'op' | 'source'> | undefined)[]): KeyDelta {
-  const clusters = new Map<Write, Cluster>();
-  const cluster = (w: Write): Cluster => {
-    let c = clusters.get(w);
-    if (!c) {
-      const ws = w.op ? w.op.invokeTime : -Infinity;
-      const f = w.op ? (w.op.completeTime ?? Infinity) : -Infinity;
-      const fOp = w.op && w.op.type === 'ok' ? w.op : null;
-      c = { write: w, ws, rs: -Infinity, rsOp: null, f: w.op && w.op.type !== 'ok' ? Infinity : f, fOp, s: ws };
-      clusters.set(w, c);
-    }
+/**
+ * The key's clusters, one a write (by Write.at + 1: slot 0 is the initial state's), as columns:
+ * a key's clusters are made and swept in one go, and a million of them as objects cost the
+ * thread that runs the other checkers more to make and collect than to sweep.
+ */
+class Clusters {
+  /** Which slots hold a cluster, in the order made. */
+  readonly made: number[] = [];
+  readonly ws: Float64Array;
+  readonly rs: Float64Array;
+  readonly rsOp: (Op | null)[];
+  readonly f: Float64Array;
+  readonly fOp: (Op | null)[];
+  /** max(ws, rs): where the cluster starts before any shift. */
+  readonly s: Float64Array;
+  private readonly has: Uint8Array;
+
+  constructor(kw: KeyWrites) {
+    const n = kw.writes.length + 1;
+    this.ws = new Float64Array(n);
+    this.rs = new Float64Array(n);
+    this.f = new Float64Array(n);
+    this.s = new Float64Array(n);
+    this.rsOp = new Array<Op | null>(n).fill(null);
+    this.fOp = new Array<Op | null>(n).fill(null);
+    this.has = new Uint8Array(n);
+  }
+
+  /** w's cluster's slot, made (the write alone) on first use. */
+  of(w: Write): number {
+    const c = w.at + 1;
+    if (this.has[c]) return c;
+    this.has[c] = 1;
+    this.made.push(c);
+    const op = w.op;
+    this.ws[c] = op ? op.invokeTime : -Infinity;
+    this.rs[c] = -Infinity;
+    this.f[c] = !op ? -Infinity : op.type !== 'ok' ? Infinity : (op.completeTime ?? Infinity);
+    this.fOp[c] = op && op.type === 'ok' ? op : null;
+    this.s[c] = this.ws[c]!;
     return c;
-  };
-  // Every acknowledged write took effect; an indeterminate one only matters if someone read it.
-  for (const w of kw.writes) if (w.op!.type === 'ok') cluster(w);
-  let approximate = false;
-  const firstRead = new Map<Write, number>();
-  let counted = 0;
-  for (const facts of reads) {
-    if (!facts) continue;
+  }
+}
+
+/**
+ * Δ for one key, its ok reads given one at a time in history order, with their sources
+ * (readFacts; undefined: a read nothing explains, left out). A read at a time, so that a
+ * caller feeds every key's reads in one pass over the history rather than gather each key's
+ * reads, scattered over it, and walk them again key by key.
+ */
+export class KeyDeltaMeasure {
+  private readonly c: Clusters;
+  private approximate = false;
+  private readonly firstRead = new Map<Write, number>();
+  private counted = 0;
+
+  constructor(
+    private readonly index: RegisterIndex,
+    private readonly kw: KeyWrites,
+  ) {
+    this.c = new Clusters(kw);
+    // Every acknowledged write took effect; an indeterminate one only matters if someone read it.
+    for (const w of kw.writes) if (w.op!.type === 'ok') this.c.of(w);
+  }
+
+  /** The key's next ok read (undefined: one nothing explains, left out). */
+  add(facts: Pick<ReadFacts, 'op' | 'source'> | undefined): void {
+    if (!facts) return;
     const { op: r, source: src } = facts;
-    counted++;
-    if (r.value === null && src.newest !== src.oldest) approximate = true;
-    const c = cluster(r.value === null ? nullSource(index, kw, r, src, firstRead) : src.newest);
-    if (r.invokeTime > c.rs) {
-      c.rs = r.invokeTime;
-      c.rsOp = r;
+    const c = this.c;
+    this.counted++;
+    if (r.value === null && src.newest !== src.oldest) this.approximate = true;
+    const at = c.of(r.value === null ? nullSource(this.index, this.kw, r, src, this.firstRead) : src.newest);
+    if (r.invokeTime > c.rs[at]!) {
+      c.rs[at] = r.invokeTime;
+      c.rsOp[at] = r;
     }
-    if (r.completeTime! < c.f) {
-      c.f = r.completeTime!;
-      c.fOp = r;
+    if (r.completeTime! < c.f[at]!) {
+      c.f[at] = r.completeTime!;
+      c.fOp[at] = r;
     }
   }
-  const out: KeyDelta = { key: kw.key, delta: 0, approximate, reads: counted };
-  const list = [...clusters.values()];
-  for (const c of list) c.s = Math.max(c.ws, c.rs);
-  list.sort((a, b) => a.f - b.f);
-  // Sweep by finish: the clusters that can conflict with v are the forward zones still open at f_v.
-  const active: Cluster[] = [];
-  for (const v of list) {
-    let n = 0;
-    for (const u of active) {
-      if (u.s <= v.f) continue;
-      active[n++] = u;
-      if (!(u.f < v.s)) continue;
-      const uv = separation(u, v);
-      const vu = separation(v, u);
-      const chi = Math.min(uv, vu);
-      if (chi > out.delta) {
-        out.delta = chi;
-        const [moved, fixed] = uv <= vu ? [u, v] : [v, u];
-        out.read = moved.rsOp ?? undefined;
-        out.before = fixed.fOp ?? undefined;
+
+  finish(): KeyDelta {
+    const c = this.c;
+    const out: KeyDelta = { key: this.kw.key, delta: 0, approximate: this.approximate, reads: this.counted };
+    const { ws, rs, f, s, made } = c;
+    for (const x of made) s[x] = Math.max(ws[x]!, rs[x]!);
+    // Stable, as the list of clusters in the order made was sorted before.
+    const list = made.sort((a, b) => f[a]! - f[b]!);
+    // Sweep by finish: the clusters that can conflict with v are the forward zones still open at f_v.
+    const active: number[] = [];
+    for (const v of list) {
+      let n = 0;
+      for (const u of active) {
+        if (s[u]! <= f[v]!) continue;
+        active[n++] = u;
+        if (!(f[u]! < s[v]!)) continue;
+        const uv = separation(ws[u]!, rs[u]!, f[v]!);
+        const vu = separation(ws[v]!, rs[v]!, f[u]!);
+        const chi = Math.min(uv, vu);
+        if (chi > out.delta) {
+          out.delta = chi;
+          const [moved, fixed] = uv <= vu ? [u, v] : [v, u];
+          out.read = c.rsOp[moved] ?? undefined;
+          out.before = c.fOp[fixed] ?? undefined;
+        }
       }
+      active.length = n;
+      if (s[v]! > f[v]!) active.push(v);
     }
-    active.length = n;
-    if (v.s > v.f) active.push(v);
+    return out;
   }
-  return out;
 }
 
 /** The least shift of reads that puts all of u before v's earliest finish (Infinity if u's write starts after it). */
-function separation(u: Cluster, v: Cluster): number {
-  if (u.ws > v.f) return Infinity;
-  return Math.max(0, u.rs - v.f);
+function separation(uws: number, urs: number, vf: number): number {
+  if (uws > vf) return Infinity;
+  return Math.max(0, urs - vf);
 }
 
 /**

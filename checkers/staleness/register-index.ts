@@ -26,10 +26,13 @@ export interface Write {
   inv: number;
   /** Completion event index; Infinity for info/open writes, which may take effect at any later time. */
   cmp: number;
+  /** Its place in its key's writes (-1 for the initial state): checkers keep figures a write in arrays by it. */
+  at: number;
 }
 
 /** The initial state: every key starts as "no object", definitely before every write. */
-export const INITIAL: Write = { op: null, value: null, inv: -1, cmp: -1 };
+export const INITIAL: Write = { op: null, value: null, inv: -1, cmp: -1, at: -1 };
+const INITIAL_SOURCE: Source = { newest: INITIAL, oldest: INITIAL };
 
 /**
  * Write a definitely precedes write b when a completed before b was invoked. Writes that
@@ -53,9 +56,13 @@ export interface KeyWrites {
   key: string;
   /** Non-failed puts and deletes in invocation order. */
   writes: Write[];
+  /** The writes' inv and cmp, as columns: searched in place, not through the write objects, scattered over the heap. */
+  inv: Float64Array;
+  cmp: Float64Array;
   /** sufMin[i]: index in writes of the earliest-completing write among writes[i..]. */
   sufMin: Int32Array;
-  byValue: Map<unknown, Write[]>;
+  /** The writes of each value (valueKey): one Write, or several in invocation order (values are mostly written once). */
+  byValue: Map<unknown, Write | Write[]>;
   /** Non-failed deletes in invocation order, and the index of the latest-completing one of each prefix. */
   deletes: Write[];
   delMax: Int32Array;
@@ -76,11 +83,6 @@ export function isRead(op: Op): boolean {
   return op.type === 'ok' && READ_FS.has(op.f) && op.key !== undefined;
 }
 
-export function writeOf(op: Op): Write | undefined {
-  const value = writtenValue(op);
-  return value === NOT_A_WRITE ? undefined : { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity };
-}
-
 /** What writtenValue says of an op that is no write. */
 export const NOT_A_WRITE: unique symbol = Symbol('not a write');
 
@@ -94,6 +96,13 @@ export function writtenValue(op: Op): unknown {
   return cas !== undefined && !isRefused(op) ? cas[1] : NOT_A_WRITE;
 }
 
+/** upperBound of a sorted column of numbers: the first index whose number is > x; a.length when none. */
+export function upperBoundOf(a: Float64Array, x: number): number {
+  return upperBound(a, x, itself);
+}
+
+const itself = (x: number): number => x;
+
 /** The first index in a sorted-by-`at` array (or its part [from, to)) whose element's `at` is > x; `to` when none. */
 export function upperBound<T>(a: ArrayLike<T>, x: number, at: (t: T) => number, from = 0, to = a.length): number {
   let lo = from;
@@ -106,10 +115,18 @@ export function upperBound<T>(a: ArrayLike<T>, x: number, at: (t: T) => number, 
   return lo;
 }
 
-const emptyKeyWrites = (key: string): KeyWrites => ({ key, writes: [], sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] });
+/**
+ * The Source of a read only `w` explains; a delete's oldest is the initial state, which reads
+ * null too. Made a read (not kept on the write): it then lies beside the read's facts, which the
+ * checkers walk in op order, rather than where the write's first read left it.
+ */
+function aloneOf(w: Write): Source {
+  return { newest: w, oldest: w.value === null ? INITIAL : w };
+}
+
+const emptyKeyWrites = (key: string): KeyWrites => ({ key, writes: [], inv: new Float64Array(0), cmp: new Float64Array(0), sufMin: new Int32Array(0), byValue: new Map(), deletes: [], delMax: new Int32Array(0), okByCmp: [] });
 
 const byInv = (w: Write): number => w.inv;
-const byCmp = (w: Write): number => w.cmp;
 
 /** The index of each history already indexed: every staleness checker of one check builds it once. */
 const built = new WeakMap<History, RegisterIndex>();
@@ -117,6 +134,8 @@ const built = new WeakMap<History, RegisterIndex>();
 export class RegisterIndex {
   /** The keys written (not those only read: what lost-writes counts must not depend on who asked before). */
   readonly keys = new Map<string, KeyWrites>();
+  /** By place in history.ops: the op's Write's `at` in its key's writes; -1 for an op that is no write. */
+  readonly writeAt: Int32Array;
   /** Empty records of keys nobody wrote, one a key (callers may key maps by them). */
   private readonly unwritten = new Map<string, KeyWrites>();
 
@@ -131,18 +150,24 @@ export class RegisterIndex {
   }
 
   constructor(history: History) {
-    for (const op of history.ops) {
-      const w = writeOf(op);
-      if (!w) continue;
+    const ops = history.ops;
+    this.writeAt = new Int32Array(ops.length).fill(-1);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      const value = writtenValue(op);
+      if (value === NOT_A_WRITE) continue;
       let kw = this.keys.get(op.key!);
       if (!kw) this.keys.set(op.key!, (kw = emptyKeyWrites(op.key!)));
+      this.writeAt[i] = kw.writes.length;
+      const w: Write = { op, value, inv: op.invokeIndex, cmp: op.type === 'ok' ? op.completeIndex! : Infinity, at: kw.writes.length };
       kw.writes.push(w);
-      if (w.value === null) kw.deletes.push(w);
+      if (value === null) kw.deletes.push(w);
       else {
-        const vk = valueKey(w.value);
-        const list = kw.byValue.get(vk);
-        if (list) list.push(w);
-        else kw.byValue.set(vk, [w]);
+        const vk = valueKey(value);
+        const had = kw.byValue.get(vk);
+        if (had === undefined) kw.byValue.set(vk, w);
+        else if (Array.isArray(had)) had.push(w);
+        else kw.byValue.set(vk, [had, w]);
       }
       if (op.type === 'ok') kw.okByCmp.push(w);
     }
@@ -150,9 +175,16 @@ export class RegisterIndex {
       // history.ops is in invocation order already; completions are not.
       kw.okByCmp.sort((a, b) => a.cmp - b.cmp);
       const n = kw.writes.length;
+      kw.inv = new Float64Array(n);
+      kw.cmp = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const w = kw.writes[i]!;
+        kw.inv[i] = w.inv;
+        kw.cmp[i] = w.cmp;
+      }
       kw.sufMin = new Int32Array(n);
       for (let i = n - 1; i >= 0; i--) {
-        kw.sufMin[i] = i === n - 1 || kw.writes[i]!.cmp < kw.writes[kw.sufMin[i + 1]!]!.cmp ? i : kw.sufMin[i + 1]!;
+        kw.sufMin[i] = i === n - 1 || kw.cmp[i]! < kw.cmp[kw.sufMin[i + 1]!]! ? i : kw.sufMin[i + 1]!;
       }
       kw.delMax = new Int32Array(kw.deletes.length);
       for (let i = 0; i < kw.deletes.length; i++) {
@@ -177,13 +209,14 @@ export class RegisterIndex {
     const kw = this.keys.get(read.key!);
     const end = read.completeIndex!;
     if (read.value === null) {
-      if (!kw || kw.deletes.length === 0) return { newest: INITIAL, oldest: INITIAL };
+      if (!kw || kw.deletes.length === 0) return INITIAL_SOURCE;
       const n = upperBound(kw.deletes, end, byInv);
-      return { newest: n === 0 ? INITIAL : kw.deletes[kw.delMax[n - 1]!]!, oldest: INITIAL };
+      return n === 0 ? INITIAL_SOURCE : aloneOf(kw.deletes[kw.delMax[n - 1]!]!);
     }
     if (read.value === undefined || !kw) return undefined;
     const candidates = kw.byValue.get(valueKey(read.value));
-    if (!candidates) return undefined;
+    if (candidates === undefined) return undefined;
+    if (!Array.isArray(candidates)) return candidates.inv > end ? undefined : aloneOf(candidates);
     let newest: Write | undefined;
     let oldest: Write | undefined;
     for (const w of candidates) {
@@ -191,7 +224,8 @@ export class RegisterIndex {
       if (!newest || w.cmp > newest.cmp) newest = w;
       oldest ??= w;
     }
-    return newest && oldest ? { newest, oldest } : undefined;
+    if (!newest || !oldest) return undefined;
+    return newest === oldest ? aloneOf(newest) : { newest, oldest };
   }
 
   /**
@@ -204,27 +238,20 @@ export class RegisterIndex {
 
   /** Among writes to the key invoked after event index `at`, the one that completed first (if any did). */
   supersederAfter(kw: KeyWrites, at: number): Write | undefined {
-    const i = upperBound(kw.writes, at, byInv);
-    if (i >= kw.writes.length) return undefined;
-    const s = kw.writes[kw.sufMin[i]!]!;
-    return s.cmp === Infinity ? undefined : s;
+    const i = upperBoundOf(kw.inv, at);
+    if (i >= kw.inv.length) return undefined;
+    const j = kw.sufMin[i]!;
+    return kw.cmp[j] === Infinity ? undefined : kw.writes[j];
   }
 
   /** How many writes to the key were invoked after `w` completed and completed before `before`. */
   missedWrites(kw: KeyWrites, w: Write, before: number): number {
     let n = 0;
-    for (let i = upperBound(kw.writes, w.cmp, byInv); i < kw.writes.length; i++) {
-      const x = kw.writes[i]!;
-      if (x.inv >= before) break;
-      if (x.cmp < before) n++;
+    for (let i = upperBoundOf(kw.inv, w.cmp); i < kw.inv.length; i++) {
+      if (kw.inv[i]! >= before) break;
+      if (kw.cmp[i]! < before) n++;
     }
     return n;
-  }
-
-  /** The ok write to the key that completed last before event index `before`. */
-  latestCompletedBefore(kw: KeyWrites, before: number): Write | undefined {
-    const i = upperBound(kw.okByCmp, before - 1, byCmp);
-    return i === 0 ? undefined : kw.okByCmp[i - 1];
   }
 }
 
