@@ -72,9 +72,15 @@ export function createCommands(l: NetworkLayout): string[][] {
   return out;
 }
 
-/** The `ip` commands that remove it: each namespace (its veth pairs go with it), then the bridge. */
+/**
+ * The `ip` commands that remove it: each veth pair (by its host end), each namespace, then the
+ * bridge. A namespace's veth pair would go with the namespace, but only once the kernel has
+ * freed it, which waits for its last process to finish dying and then for the kernel's own
+ * asynchronous cleanup (seconds under load; CI once saw the host ends outlive a 15 s wait).
+ * Deleting the host end removes both ends at once.
+ */
 export function removeCommands(l: Pick<NetworkLayout, 'bridge' | 'nodes'>): string[][] {
-  return [...l.nodes.map((n) => ['netns', 'delete', n.ns]), ['link', 'delete', l.bridge]];
+  return [...l.nodes.map((n) => ['link', 'delete', n.hostLink]), ...l.nodes.map((n) => ['netns', 'delete', n.ns]), ['link', 'delete', l.bridge]];
 }
 
 /**
