@@ -58,15 +58,32 @@ export function encodeOps(ops: readonly Op[], strings: StringTable): Float64Arra
   return r;
 }
 
-/** Writes `op` as record `at` of `r`. */
-export function encodeOp(r: Float64Array, at: number, op: Op, strings: StringTable): void {
+/**
+ * Writes `op` as record `at` of `r`. `keyId`: its key's number in `strings` when the caller
+ * knows it already (it saves a lookup a op; the key must have been numbered already).
+ */
+export function encodeOp(r: Float64Array, at: number, op: Op, strings: StringTable, keyId?: number): void {
   // A plain function, no pair made a value: a million ops are encoded on the thread that runs the other checkers.
   // Strings numbered in the order encodeValue first met them: the invocation's value, f, key.
   const iv = valueNumber(op.invokeValue, strings);
-  invokeRecord(r, at, op.invokeIndex, op.invokeTime, op.process, strings.id(op.f), op.key === undefined ? -1 : strings.id(op.key), valueTag(op.invokeValue), iv);
+  const f = strings.id(op.f);
+  invokeRecord(r, at, op.invokeIndex, op.invokeTime, op.process, f, op.key === undefined ? -1 : (keyId ?? strings.id(op.key)), valueTag(op.invokeValue), iv);
   if (op.type === 'open') return;
   const v = valueNumber(op.value, strings);
   completeRecord(r, at, op.completeIndex!, op.completeTime!, TYPE_CODE[op.type], valueTag(op.value), v, op.error === undefined ? -1 : strings.id(op.error));
+}
+
+/** The key's number of record `at` of `r` (-1: no key). */
+export const recordKey = (r: Float64Array, at: number): number => r[at * STRIDE + KEY]!;
+
+/** Records `at[0]`, `at[1]`, ... of `from`, copied in that order into records of their own. */
+export function gatherRecords(from: Float64Array, at: Int32Array): Float64Array {
+  const r = new Float64Array(at.length * STRIDE);
+  for (let i = 0; i < at.length; i++) {
+    const o = at[i]! * STRIDE;
+    r.set(from.subarray(o, o + STRIDE), i * STRIDE);
+  }
+  return r;
 }
 
 /** The ops of `n` records, as HistoryBuilder would have made them (same fields, same order). */

@@ -7,14 +7,15 @@ import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
 import { columnBuffers } from '../../history/columns.js';
 import { scanChunk } from '../../history/lines.js';
-import { decodeOps } from '../../history/op-records.js';
+import { decodeOps, gatherRecords } from '../../history/op-records.js';
 
 export interface ScanJob {
   scan: { file: string; start: number; end: number; size: number; keepRaw: boolean };
 }
 
 export interface CheckJob {
-  check: { model: string; records: Float64Array; full: Budget; reduced: Budget | null };
+  /** `at`: the partition's places in `records`, which all partitions share; absent, the records are its own. */
+  check: { model: string; records: Float64Array; at?: Int32Array; full: Budget; reduced: Budget | null };
 }
 
 export interface PoolData {
@@ -46,7 +47,8 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
       parentPort!.postMessage({ id: m.id, ok: estimate(e.columns, e.minBin, e.resamples, e.seed) });
       return;
     }
-    const { model, records, full, reduced } = m.check;
+    const { model, at: places, full, reduced } = m.check;
+    const records = places ? gatherRecords(m.check.records, places) : m.check.records;
     const at = Number(Atomics.load(failedAt, 0));
     const budget = at > 0 && reduced ? { ...reduced, deadline: Math.min(reduced.deadline ?? Infinity, at) } : full;
     const result = checkPartition(model, decodeOps(records, strings), budget);
