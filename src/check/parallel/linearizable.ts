@@ -17,7 +17,7 @@ export interface PartitionSource {
    * of this partition's ops among them, in order, also shared. The thread copies them out.
    */
   at?: Int32Array;
-  /** Called once its records have gone to a thread (they may be freed here). */
+  /** Called once its records have gone to a thread, or once it is left unchecked (they may be freed here). */
   sent?(): void;
 }
 
@@ -66,18 +66,23 @@ export async function checkPartitionsOnPool(
       const source = byKey[i]!;
       if (settings.maxOps !== undefined && source.count > settings.maxOps) {
         results[i] = tooBig(source, settings.bound ?? 'the memory bound');
-      } else {
-        const records = source.load();
-        const job: CheckJob = { check: { model: modelName, records, ...(source.at ? { at: source.at } : {}), full, reduced } };
-        // Shared records are seen by every thread, not moved.
-        const answer = pool.run<{ result: PartitionResult; reduced: boolean }>(job, records.buffer instanceof SharedArrayBuffer ? [] : [records.buffer as ArrayBuffer]);
         source.sent?.();
-        const { result, reduced: wasReduced } = await answer;
+      } else {
+        const { result, reduced: wasReduced } = await send(source);
         results[i] = result;
         if (wasReduced) reducedCount++;
       }
       if (settings.progress) settings.progress.keysChecked++;
     }
+  };
+  // Apart from runOne: the records are then not kept while it waits for the answer.
+  const send = (source: PartitionSource): Promise<{ result: PartitionResult; reduced: boolean }> => {
+    const records = source.load();
+    const job: CheckJob = { check: { model: modelName, records, ...(source.at ? { at: source.at } : {}), full, reduced } };
+    // Shared records are seen by every thread, not moved.
+    const answer = pool.run<{ result: PartitionResult; reduced: boolean }>(job, records.buffer instanceof SharedArrayBuffer ? [] : [records.buffer as ArrayBuffer]);
+    source.sent?.();
+    return answer;
   };
   const lanes = Math.min(order.length, settings.window === Infinity ? order.length : settings.window);
   await Promise.all(Array.from({ length: lanes }, runOne));
@@ -123,8 +128,19 @@ export function poolLinearizableChecker(
     handsOff: true,
     check(history: History, checkOptions?: CheckOptions): Promise<CheckResult> {
       const strings = new StringTable();
-      const { records, parts } = encodePartitions(modelName, history.ops, strings);
-      const sources: PartitionSource[] = parts.map(({ key, at }) => ({ key, count: at.length, load: () => records, at }));
+      const encoded = encodePartitions(modelName, history.ops, strings);
+      // Let go here once every partition has gone: the threads' views keep the records as long as they need them.
+      let shared: Float64Array | undefined = encoded.records;
+      let unsent = encoded.parts.length;
+      const sources: PartitionSource[] = encoded.parts.map(({ key, at }) => ({
+        key,
+        count: at.length,
+        load: () => shared!,
+        at,
+        sent: () => {
+          if (--unsent === 0) shared = undefined;
+        },
+      }));
       pool.broadcast({ strings: strings.strings });
       return checkPartitionsOnPool(pool, modelName, options, sources, { window: Infinity, ...limits, ...(progress ? { progress } : {}) }, checkOptions);
     },

@@ -14,7 +14,8 @@ interface Job {
 
 interface Thread {
   worker: Worker;
-  inFlight: Map<number, Job>;
+  /** What is still owed an answer; not the message, let go once posted (it may hold big buffers). */
+  inFlight: Map<number, Pick<Job, 'resolve' | 'reject'>>;
 }
 
 /**
@@ -81,7 +82,7 @@ export class ThreadPool {
       if (!best) return;
       const job = this.queue.shift()!;
       const id = this.nextId++;
-      best.inFlight.set(id, job);
+      best.inFlight.set(id, { resolve: job.resolve, reject: job.reject });
       best.worker.postMessage({ ...job.message, id }, job.transfer);
     }
   }
