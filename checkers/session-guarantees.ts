@@ -2,8 +2,9 @@ import type { History, Op } from '../src/history/event.js';
 import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
 import { evidenceOp, type OlderRead } from './evidence.js';
 import { toAnomaly } from './explain.js';
-import { isRead, readFactsOf, RegisterIndex, upperBound, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
+import { isRead, readFactsOf, RegisterIndex, upperBoundOf, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
+import { groupPlaces } from '../src/util/group.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
 // number: a worker continues under a new number after an info, so a session ends at its first
@@ -192,7 +193,7 @@ function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined
     valueNotNull: new Uint8Array(n),
     sessionOf: new Int32Array(n),
     sessionOfProcess: new Map(),
-    sessions: { count: 0, process: new Float64Array(0), start: new Int32Array(0), members: new Int32Array(n) },
+    sessions: { count: 0, process: new Float64Array(0), start: new Int32Array(0), members: new Int32Array(0) },
   };
   const sessionIds = c.sessionOfProcess;
   const sessionOf = c.sessionOf;
@@ -231,13 +232,7 @@ function columnsOf(ops: readonly Op[], allFacts: readonly (ReadFacts | undefined
     c.pinned[i] = src.newest === src.oldest ? 1 : 0;
     c.valueNotNull[i] = op.value !== null ? 1 : 0;
   }
-  const count = processes.length;
-  const start = new Int32Array(count + 1);
-  for (let i = 0; i < n; i++) start[sessionOf[i]! + 1]!++;
-  for (let s = 0; s < count; s++) start[s + 1]! += start[s]!;
-  const fill = start.slice(0, count);
-  for (let i = 0; i < n; i++) c.sessions.members[fill[sessionOf[i]!]!++] = i;
-  c.sessions = { count, process: Float64Array.from(processes), start, members: c.sessions.members };
+  c.sessions = { count: processes.length, process: Float64Array.from(processes), ...groupPlaces(sessionOf, processes.length) };
   return c;
 }
 
@@ -255,23 +250,13 @@ function readsByOldestSource(c: Columns): ReadsOf {
   const n = c.inv.length;
   const list = new Map<number, number>();
   const listOf = new Int32Array(n).fill(-1);
-  const sizes: number[] = [];
   for (let i = 0; i < n; i++) {
     if (!c.explained[i] || !c.valueNotNull[i] || !c.oldestWritten[i]) continue;
     let l = list.get(c.oldestInv[i]!);
-    if (l === undefined) {
-      list.set(c.oldestInv[i]!, (l = sizes.length));
-      sizes.push(0);
-    }
+    if (l === undefined) list.set(c.oldestInv[i]!, (l = list.size));
     listOf[i] = l;
-    sizes[l]!++;
   }
-  const start = new Int32Array(sizes.length + 1);
-  for (let l = 0; l < sizes.length; l++) start[l + 1] = start[l]! + sizes[l]!;
-  const fill = start.slice(0, sizes.length);
-  const members = new Int32Array(start[sizes.length]!);
-  for (let i = 0; i < n; i++) if (listOf[i]! >= 0) members[fill[listOf[i]!]!++] = i;
-  return { list, start, members };
+  return { list, ...groupPlaces(listOf, list.size) };
 }
 
 /**
@@ -397,7 +382,7 @@ function crossSession(
   const key = c.key[i]!;
   const from = writes.start[key]!;
   const end = writes.start[key + 1]!;
-  for (let j = upperBound(inv, c.newestCmp[i]!, (t) => t, from, end); j < end && !(out.mw && out.wfr); j++) {
+  for (let j = upperBoundOf(inv, c.newestCmp[i]!, from, end); j < end && !(out.mw && out.wfr); j++) {
     const xInv = inv[j]!;
     if (xInv > readInv) break;
     const writer = session[j]!;

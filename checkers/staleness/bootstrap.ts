@@ -2,9 +2,7 @@
 // weighs every write by a Poisson(1) draw, and all its reads with it (they share its
 // propagation, so they are not independent); the curve's bins and the windows' crossings are
 // recomputed from the weighted reads. One pass over the reads a resample does both the bins
-// and the isotonic fit (monotone-curve.ts's pool, to the same sums in the same order), and a
-// range of resamples can be drawn on its own: the draws of resample r are the r-th `writes` of
-// the seeded sequence, so ranges drawn on several threads give the figures of one.
+// and the isotonic fit (monotone-curve.ts's pool, to the same sums in the same order).
 import { crossing } from './monotone-curve.js';
 import { Sampler } from './sampler.js';
 
@@ -30,13 +28,11 @@ export interface Resampled {
   levels: Float64Array[];
 }
 
-/** Resamples [from, to) of the bootstrap seeded `seed`. */
-export function resample(input: BootstrapInput, seed: number, from: number, to: number): Resampled {
+/** `count` resamples of the bootstrap seeded `seed`. */
+export function resample(input: BootstrapInput, seed: number, count: number): Resampled {
   const { t, ok, writeOf, writes, binOf, levels } = input;
   const n = t.length;
-  const count = to - from;
   const sampler = new Sampler(seed);
-  sampler.skip(from * writes);
   // Poisson(1) draws are small integers (below 20): a byte each keeps the table in cache.
   const writeWeight = new Uint8Array(writes);
   const binN = new Float64Array(input.bins);
@@ -132,19 +128,4 @@ function stretches(t: Float64Array, ok: Uint8Array): { runEnd: Int32Array; consi
     }
   }
   return { runEnd, consistentEnd, sumT };
-}
-
-/** Ranges of one bootstrap's resamples, in order, as one. */
-export function joinResampled(parts: readonly Resampled[]): Resampled {
-  if (parts.length === 1) return parts[0]!;
-  const join = (arrays: Float64Array[]) => {
-    const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
-    let at = 0;
-    for (const a of arrays) {
-      out.set(a, at);
-      at += a.length;
-    }
-    return out;
-  };
-  return { bins: parts[0]!.bins.map((_, b) => join(parts.map((p) => p.bins[b]!))), levels: parts[0]!.levels.map((_, l) => join(parts.map((p) => p.levels[l]!))) };
 }

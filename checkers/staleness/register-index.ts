@@ -96,9 +96,9 @@ export function writtenValue(op: Op): unknown {
   return cas !== undefined && !isRefused(op) ? cas[1] : NOT_A_WRITE;
 }
 
-/** upperBound of a sorted column of numbers: the first index whose number is > x; a.length when none. */
-export function upperBoundOf(a: Float64Array, x: number): number {
-  return upperBound(a, x, itself);
+/** upperBound of a sorted column of numbers (or its part [from, to)): the first index whose number is > x; `to` when none. */
+export function upperBoundOf(a: Float64Array, x: number, from = 0, to = a.length): number {
+  return upperBound(a, x, itself, from, to);
 }
 
 const itself = (x: number): number => x;

@@ -24,11 +24,6 @@ export class Sampler {
     return this.random.next();
   }
 
-  /** Moves on as if `draws` draws had been made (each poisson() draw is one uniform). */
-  skip(draws: number): void {
-    this.random.skip(draws);
-  }
-
   /**
    * Poisson(mean) by inversion: one uniform a draw, against the distribution function tabled
    * for the mean last asked; for the small means of a Poisson bootstrap (each unit counts Poisson(1) times).

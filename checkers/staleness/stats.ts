@@ -2,7 +2,7 @@
 // value with at least q of the sample at or below it), so every figure is a value that was
 // actually observed, never an interpolation between two reads.
 
-import { valuesAtRanks } from '../../src/util/select.js';
+import { nearestRankQuantiles } from '../../src/util/select.js';
 
 export interface Distribution {
   count: number;
@@ -21,12 +21,10 @@ export function quantile(sorted: ArrayLike<number>, q: number): number | null {
 
 /** count, p50, p90, p99 and max of the values, each scaled by `scale` (1e-6 turns ns into ms). */
 export function distribution(values: readonly number[] | Float64Array, scale = 1): Distribution {
-  // The nearest ranks selected, not sorted for (quantile's ranks, on a copy).
-  const n = values.length;
-  const rank = (q: number) => Math.min(Math.max(1, Math.ceil(q * n)), n) - 1;
-  const picked = valuesAtRanks(Float64Array.from(values), [rank(0.5), rank(0.9), rank(0.99), rank(1)]);
+  // quantile's nearest ranks, selected on a copy, not sorted for.
+  const picked = nearestRankQuantiles(Float64Array.from(values), [0.5, 0.9, 0.99, 1]);
   const [p50, p90, p99, max] = picked.map((v) => (v === undefined ? null : round(v * scale)));
-  return { count: n, p50: p50!, p90: p90!, p99: p99!, max: max! };
+  return { count: values.length, p50: p50!, p90: p90!, p99: p99!, max: max! };
 }
 
 /** Six significant decimals is well below the clock's resolution and keeps the JSON readable. */

@@ -39,7 +39,7 @@ function rawBin(t: number): number {
   return i;
 }
 
-export interface Bin {
+interface Bin {
   from: number;
   to: number;
   samples: number;
@@ -137,18 +137,18 @@ function interval(values: Float64Array, scale: (x: number) => number | null): CI
 export function estimate(collected: SampleColumns, minBin: number, resamples: number, seed: number): Estimate {
   const prepared = prepareEstimate(collected, minBin);
   if (!prepared) return noSamples();
-  return completeEstimate(prepared, resample(prepared.input, seed, 0, resamples));
+  return completeEstimate(prepared, resample(prepared.input, seed, resamples));
 }
 
 /** The estimate of no samples. */
-export function noSamples(): Estimate {
+function noSamples(): Estimate {
   const none = (): Window => ({ ms: null, samples: 0, writes: 0, reason: NO_SAMPLES });
   const windows = Object.fromEntries([...LEVELS.map((l) => l.name), '100%'].map((name) => [name, none()]));
   return { samples: 0, consistent: 0, writes: 0, curve: [], windows, pAt0: null, pAt0Basis: null, noFigure: {} };
 }
 
 /** An estimate before its bootstrap: its figures (the windows without intervals), its bins, and what the bootstrap resamples. */
-export interface Prepared {
+interface Prepared {
   figures: Omit<Estimate, 'curve'>;
   bins: Bin[];
   /** The windows whose intervals the bootstrap gives (the levels of input, in order). */
@@ -157,7 +157,7 @@ export interface Prepared {
 }
 
 /** The samples sorted, binned and fitted (undefined when there are none): all of the estimate but its bootstrap. */
-export function prepareEstimate(collected: SampleColumns, minBin: number): Prepared | undefined {
+function prepareEstimate(collected: SampleColumns, minBin: number): Prepared | undefined {
   const n = collected.t.length;
   if (n === 0) return undefined;
   // In t order (stable), with the writes numbered densely in that order.
@@ -329,7 +329,7 @@ export function prepareEstimate(collected: SampleColumns, minBin: number): Prepa
 }
 
 /** The estimate from its figures and its bootstrap's resamples (all of them, in order). */
-export function completeEstimate(prepared: Omit<Prepared, 'input'>, resampled: Resampled): Estimate {
+function completeEstimate(prepared: Omit<Prepared, 'input'>, resampled: Resampled): Estimate {
   const { figures, bins, levels } = prepared;
   const windows = Object.fromEntries(Object.entries(figures.windows).map(([name, w]) => [name, { ...w }]));
   levels.forEach((name, li) => {

@@ -4,6 +4,7 @@
 // it is "not decidable at this clock bound", listed apart, never counted as a violation. This
 // sits after the checkers, on their results, so no checker needs to know about clocks.
 import { combineValidity, type Anomaly, type CheckResult, type Validity } from '../../checkers/checker.js';
+import { READ_FS } from '../../checkers/staleness/register-index.js';
 import { casArgs, isRefused } from '../history/conditional.js';
 import type { History, Op } from '../history/event.js';
 import type { EventSource } from '../history/merge.js';
@@ -46,7 +47,7 @@ export interface LostShard {
  *   or write of the shard explains it. Those carry no value to trace, so only time can tell.
  * `sources` and `maxEpsilonMs` are the merge's (EventSource, the largest shard ε).
  */
-export function applyLostShardWrites(results: Results, history: History, incomplete: readonly LostShard[], sources: readonly EventSource[] = [], maxEpsilonMs = 0): Results {
+export function applyLostShardWrites(results: Results, history: History, incomplete: readonly LostShard[], sources: readonly EventSource[], maxEpsilonMs: number): Results {
   if (incomplete.length === 0) return results;
   const written = new Set<unknown>();
   for (const op of history.ops) written.add(casArgs(op)?.[1] ?? op.invokeValue);
@@ -54,7 +55,7 @@ export function applyLostShardWrites(results: Results, history: History, incompl
   const lostWith = (v: unknown) =>
     typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && !written.has(v) ? incomplete.find((s) => (v - s.index - 1) % s.count === 0) : undefined;
   const marginNs = 2 * maxEpsilonMs * 1e6;
-  const sawAbsentOrRefused = (op: Op) => op.type === 'ok' && ((op.value === null && READS.has(op.f)) || isRefused(op));
+  const sawAbsentOrRefused = (op: Op) => op.type === 'ok' && ((op.value === null && READ_FS.has(op.f)) || isRefused(op));
   const endNs = (op: Op) => (op.completeIndex === null ? Infinity : (sources[op.completeIndex]?.timeNs ?? Infinity));
   return setApart(
     results,
@@ -79,9 +80,6 @@ export function applyLostShardWrites(results: Results, history: History, incompl
     'ops a shard that did not end normally may have sent unrecorded',
   );
 }
-
-/** The fs of ops that read a key's value (a not-found read of one has the value null). */
-const READS = new Set(['get', 'head', 'read']);
 
 /**
  * The results with the anomalies `why` names moved to their checker's `undecidable` list. A

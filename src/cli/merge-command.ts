@@ -145,11 +145,12 @@ export async function mergeCommand(config: MergeConfig): Promise<number> {
   const workload = workloadFor(workloadName ?? 'register', first.config?.mix);
   const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
   const checked = await runCheckers(history, checkers, complete);
-  const bounded = applyClockBound(checked, history, merged.sources, runs.map((r) => widening(r.clock!)));
+  const widenings = runs.map((r) => widening(r.clock!));
+  const bounded = applyClockBound(checked, history, merged.sources, widenings);
   const lastNs = new Map<number, number>();
   for (const s of merged.sources) if (s.shard >= 0) lastNs.set(s.shard, Math.max(lastNs.get(s.shard) ?? -Infinity, s.timeNs));
   const lostWith = runs.flatMap((r, i) => (!r.complete && r.shard ? [{ index: r.shard.index, count: r.shard.count, lastNs: lastNs.get(i) ?? -Infinity }] : []));
-  const results = applyLostShardWrites(bounded, history, lostWith, merged.sources, Math.max(0, ...runs.map((r) => widening(r.clock!))));
+  const results = applyLostShardWrites(bounded, history, lostWith, merged.sources, Math.max(0, ...widenings));
   writeJsonAtomic(join(out, 'results.json'), results);
 
   const { reportAfterRun } = await import('../report/main.js');

@@ -1,4 +1,4 @@
-import { valuesAtRanks } from '../util/select.js';
+import { nearestRankQuantiles } from '../util/select.js';
 import { lastEventTime, type History, type Op } from './event.js';
 
 export interface LatencySummary {
@@ -93,10 +93,8 @@ export class StatsAccumulator {
 
 /** The summary of latencies (reordered: their quantiles are selected, not sorted for). */
 function summarize(values: Float64Array): LatencySummary {
-  const n = values.length;
-  const rank = (q: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
-  const [p50, p90, p99, max] = valuesAtRanks(values, [rank(0.5), rank(0.9), rank(0.99), n - 1]);
-  return { count: n, p50: p50 ?? 0, p90: p90 ?? 0, p99: p99 ?? 0, max: max ?? 0 };
+  const [p50, p90, p99, max] = nearestRankQuantiles(values, [0.5, 0.9, 0.99, 1]);
+  return { count: values.length, p50: p50 ?? 0, p90: p90 ?? 0, p99: p99 ?? 0, max: max ?? 0 };
 }
 
 /** Nearest-rank quantile of sorted values. */

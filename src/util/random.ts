@@ -22,14 +22,6 @@ export class Random {
     return (t ^ (t >>> 14)) >>> 0;
   }
 
-  /**
-   * Moves on as if next() had been called `draws` times: the state only ever steps by one
-   * constant, so that parts of one sequence can be drawn on several threads, to the same numbers.
-   */
-  skip(draws: number): void {
-    this.state = (this.state + Math.imul(draws % 2 ** 32 >>> 0, 0x6d2b79f5)) >>> 0;
-  }
-
   /** An integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);

@@ -31,6 +31,15 @@ export function valuesAtRanks(values: Float64Array, ranks: readonly number[]): (
   return ranks.map((r) => (r >= 0 && r < n ? canonical(values, r) : undefined));
 }
 
+/**
+ * The nearest-rank q-quantiles of `values` (the smallest value with at least q of them at or
+ * below it; q = 1 the largest), selected, not sorted for; `values` is reordered. Undefined for none.
+ */
+export function nearestRankQuantiles(values: Float64Array, qs: readonly number[]): (number | undefined)[] {
+  const n = values.length;
+  return valuesAtRanks(values, qs.map((q) => Math.min(Math.max(1, Math.ceil(q * n)), n) - 1));
+}
+
 /** -0 and 0 are equal to a comparison but not to a sort, which puts -0 first: the zero a sort would have at rank r. */
 function canonical(values: Float64Array, r: number): number {
   const x = values[r]!;

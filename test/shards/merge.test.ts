@@ -114,7 +114,7 @@ describe('writes lost with a killed shard (applyLostShardWrites)', () => {
     const m = mergeHistories([shard('a', 0, 0, read), shard('b', 0, 0, steps1)]);
     const h = buildHistory(m.events);
     const results = await runCheckers(h, [checkers.get('read-validity')!], false);
-    return applyLostShardWrites(results, h, incomplete.map((s) => ({ ...s, lastNs: -Infinity })), m.sources);
+    return applyLostShardWrites(results, h, incomplete.map((s) => ({ ...s, lastNs: -Infinity })), m.sources, 0);
   };
 
   it("sets apart a read of a value in the killed shard's space that no recorded op wrote", async () => {

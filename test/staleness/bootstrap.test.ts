@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinResampled, resample, type BootstrapInput } from '../../checkers/staleness/bootstrap.js';
+import { resample, type BootstrapInput } from '../../checkers/staleness/bootstrap.js';
 import { levelCrossing, SortedCurve } from '../../checkers/staleness/monotone-curve.js';
 import { Sampler } from '../../checkers/staleness/sampler.js';
 import { Random } from '../../src/util/random.js';
@@ -56,13 +56,7 @@ describe('the visibility bootstrap', () => {
       [4, 0.37],
     ] as const) {
       const input = reads(3000, 700, tie * 10 + (scale === 1 ? 1 : 2), tie, scale);
-      expect(resample(input, 5, 0, 40)).toEqual(readByRead(input, 5, 40));
+      expect(resample(input, 5, 40)).toEqual(readByRead(input, 5, 40));
     }
-  });
-
-  it('gives the same figures drawn in ranges (on several threads) as in one', () => {
-    const input = reads(2000, 500, 9, 2);
-    const whole = resample(input, 3, 0, 30);
-    expect(joinResampled([resample(input, 3, 0, 7), resample(input, 3, 7, 19), resample(input, 3, 19, 30)])).toEqual(whole);
   });
 });

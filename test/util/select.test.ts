@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { valuesAtRanks } from '../../src/util/select.js';
+import { nearestRankQuantiles, valuesAtRanks } from '../../src/util/select.js';
+import { quantile } from '../../checkers/staleness/stats.js';
 import { Random } from '../../src/util/random.js';
 
 /** What a sort puts at each rank. */
@@ -29,5 +30,18 @@ describe('valuesAtRanks', () => {
       // Object.is: -0 and 0 told apart, NaN equal to itself.
       got.forEach((x, i) => expect(Object.is(x, want[i]), `rank ${ranks[i]} of ${n}: ${x} vs ${want[i]}`).toBe(true));
     }
+  });
+});
+
+describe('nearestRankQuantiles', () => {
+  it('gives what quantile() gives of the sorted values, at 0, the usual levels and 1, for sizes 1 to 50', () => {
+    const random = new Random(9);
+    const qs = [0, 0.5, 0.9, 0.99, 1];
+    for (let n = 1; n <= 50; n++) {
+      const values = Float64Array.from({ length: n }, () => random.int(20));
+      const sorted = Float64Array.from(values).sort();
+      expect(nearestRankQuantiles(Float64Array.from(values), qs)).toEqual(qs.map((q) => quantile(sorted, q)));
+    }
+    expect(nearestRankQuantiles(Float64Array.of(), qs)).toEqual(qs.map(() => undefined));
   });
 });

@@ -4,6 +4,7 @@ import { getHints, getModel } from '../../../checkers/linearizable/registry.js';
 import { StringTable } from '../../history/columns.js';
 import type { History, Op } from '../../history/event.js';
 import { encodeOp, recordKey, STRIDE } from '../../history/op-records.js';
+import { groupPlaces } from '../../util/group.js';
 import type { ThreadPool } from './pool.js';
 import type { CheckJob } from './worker.js';
 
@@ -159,7 +160,6 @@ function encodePartitions(modelName: string, ops: readonly Op[], strings: String
   const partition = getHints(modelName).partition ?? (() => '');
   const records = new Float64Array(new SharedArrayBuffer(ops.length * STRIDE * Float64Array.BYTES_PER_ELEMENT));
   const ids = new Map<string, number>();
-  const sizes: number[] = [];
   /** By partition: its key's number in `strings` once met, when the partition is the op's key (the models' byKey): one lookup an op spared. */
   const keyIds: number[] = [];
   const partOf = new Int32Array(ops.length);
@@ -168,12 +168,10 @@ function encodePartitions(modelName: string, ops: readonly Op[], strings: String
     const k = partition(op);
     let id = ids.get(k);
     if (id === undefined) {
-      ids.set(k, (id = sizes.length));
-      sizes.push(0);
+      ids.set(k, (id = keyIds.length));
       keyIds.push(-1);
     }
     partOf[i] = id;
-    sizes[id]!++;
     if (k !== op.key) encodeOp(records, i, op, strings);
     else if (keyIds[id]! >= 0) encodeOp(records, i, op, strings, keyIds[id]);
     else {
@@ -181,12 +179,8 @@ function encodePartitions(modelName: string, ops: readonly Op[], strings: String
       keyIds[id] = recordKey(records, i);
     }
   }
-  // Each partition's places, partitions one after another (a counting sort of partOf).
-  const start = new Int32Array(sizes.length + 1);
-  for (let id = 0; id < sizes.length; id++) start[id + 1] = start[id]! + sizes[id]!;
-  const next = start.slice(0, sizes.length);
-  const places = new Int32Array(new SharedArrayBuffer(ops.length * Int32Array.BYTES_PER_ELEMENT));
-  for (let i = 0; i < ops.length; i++) places[next[partOf[i]!]!++] = i;
+  // Each partition's places, partitions one after another.
+  const { start, members: places } = groupPlaces(partOf, ids.size, (n) => new Int32Array(new SharedArrayBuffer(n * Int32Array.BYTES_PER_ELEMENT)));
   const parts = [...ids]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, id]) => ({ key, at: places.subarray(start[id]!, start[id + 1]!) }));
