@@ -26,6 +26,9 @@ const KNOSSOS: Readonly<Record<string, () => Promise<ModelEntry<any>>>> = {
 
 const loaded = new Map<string, ModelEntry<any>>(Object.entries(BUILT_IN));
 
+/** Whether the model is one every thread has loaded with the checker (not loaded on demand). */
+export const isBuiltIn = (name: string): boolean => Object.hasOwn(BUILT_IN, name);
+
 /** Every model's name. */
 export function modelNames(): string[] {
   return [...Object.keys(BUILT_IN), ...Object.keys(KNOSSOS)];

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import type { Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { DEFAULT_BUDGET } from '../../checkers/linearizable/partition.js';
-import { loadModel, loadModels } from '../../checkers/linearizable/registry.js';
+import { isBuiltIn, loadModel, loadModels } from '../../checkers/linearizable/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../util/errors.js';
 import type { History } from '../history/event.js';
@@ -73,9 +74,14 @@ export async function checkFile(file: string, settings: FileCheckSettings, progr
     throw err;
   }
   const threads = format === 'jsonl' ? threadsFor(source.history, settings) : 0;
+  // Too big to hold as objects: only what reads the compact records is checked (no out-of-memory crash).
+  const notHeld = format === 'jsonl' ? tooBigToHold(source.history, settings) : undefined;
   // Loaded only for a big file: the many small files of a corpus do not pay for them.
-  const parallel = threads > 0 ? await loadParallel() : undefined;
+  const parallel = threads > 0 || notHeld !== undefined ? await loadParallel() : undefined;
   try {
+    if (parallel && notHeld !== undefined) {
+      return await withPool(parallel, Math.max(threads, 1), (pool) => checkKeyed(file, source, settings, parallel, pool, progress, notHeld));
+    }
     // Only linearizability asked for: the history need never be objects (bounded memory).
     if (parallel && settings.checkers?.length === 1 && settings.checkers[0] === 'linearizable' && settings.model === undefined) {
       return await withPool(parallel, threads, (pool) => checkKeyed(file, source, settings, parallel, pool, progress));
@@ -122,6 +128,41 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
 
 /**
+ * What holding a history whole as objects and running every checker over it takes: of the
+ * process (peak RSS) a byte of its file, and of V8's heap limit (young generation included) a
+ * byte and a fixed part. Measured on the register histories of bench/check: the 1M-op one
+ * (192 MB) peaks at ~790-820 MB RSS, runs with a 570 MB heap limit (--max-old-space-size=350)
+ * and dies out of memory with 516 MB (300); the 10M-op one (1,988 MB) runs in the default
+ * 4,496 MB limit (118 s, 4.9 GB peak RSS). Rounded up: near its limit V8 collects garbage
+ * over and over.
+ */
+export const WHOLE_CHECK_RSS_PER_BYTE = 4.5;
+export const WHOLE_CHECK_HEAP_PER_BYTE = 2;
+const WHOLE_CHECK_HEAP_FIXED = 256e6;
+
+/**
+ * Why the history cannot be checked whole within --max-memory, when given, and what V8's heap
+ * may hold (past which the process dies), as words that follow "the history"; undefined when
+ * it can be.
+ */
+function tooBigToHold(history: string, settings: FileCheckSettings): string | undefined {
+  let size: number;
+  try {
+    size = statSync(history).size;
+  } catch {
+    return undefined;
+  }
+  const mb = (n: number) => `${Math.ceil(n / 1e6).toLocaleString('en-US')} MB`;
+  const rss = size * WHOLE_CHECK_RSS_PER_BYTE;
+  if (settings.maxMemoryMb && rss > settings.maxMemoryMb * 1e6) return `(${mb(size)}) needs about ${mb(rss)} to be checked whole, more than --max-memory ${settings.maxMemoryMb} MB`;
+  // Whatever --max-memory says: past V8's heap limit the process dies.
+  const heap = size * WHOLE_CHECK_HEAP_PER_BYTE + WHOLE_CHECK_HEAP_FIXED;
+  const limit = getHeapStatistics().heap_size_limit;
+  if (heap > limit) return `(${mb(size)}) needs about ${mb(heap)} of heap to be checked whole, more than this process's ${mb(limit)} (NODE_OPTIONS=--max-old-space-size=MB raises it)`;
+  return undefined;
+}
+
+/**
  * The history read whole, as objects, every checker that applies run over it. For a big file
  * (`parallel`), the linearizability checker's partitions go to worker threads while this one
  * runs the others. The file is read on this thread: scanning it on threads pays only when the
@@ -154,11 +195,14 @@ async function checkWhole(file: string, source: Source, format: ImportFormat, se
 }
 
 /**
- * Linearizability alone over a big history of ours, which is never made objects: read on the
+ * Linearizability over a big history of ours, which is never made objects: read on the
  * pool's threads into per-key op records (spilled to a temporary folder past an eighth of
  * --max-memory), each key checked on a thread; a key too big for what is left is unknown.
+ * `notHeld`: the history is too big to hold whole, and this says why: the chosen checkers
+ * that need it whole are unknown with that reason, and so is linearizability with a model the
+ * threads do not have loaded.
  */
-async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress?: CheckProgress): Promise<FileVerdict> {
+async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress?: CheckProgress, notHeld?: string): Promise<FileVerdict> {
   const size = statSync(source.history).size;
   const maxMemory = (settings.maxMemoryMb ?? 0) > 0 ? settings.maxMemoryMb! * 1e6 : defaultMaxMemory();
   const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes: maxMemory / 8 }, progress ? (n) => (progress.bytesRead += n) : undefined);
@@ -170,6 +214,11 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     if ('error' in chosen) return { file, error: chosen.error };
     const model = chosen.model ?? 'register';
     const complete = droppedTail === undefined && (source.run?.complete ?? (keyed.ended || open === 0));
+    const keyedChecked = chosen.checkers.some((c) => c.name === 'linearizable') && isBuiltIn(model);
+    const skipped = chosen.checkers.filter((c) => c.name !== 'linearizable' || !keyedChecked).map((c) => c.name);
+    const unchecked = Object.fromEntries(skipped.map((name) => [name, { valid: 'unknown' as const, anomalies: [], reason: `not checked: the history ${notHeld ?? 'is too big to hold whole'}` }]));
+    const warnings = skipped.length > 0 ? [`${source.history}: ${skipped.join(', ')} not checked: the history ${notHeld ?? 'is too big to hold whole'}; only linearizability reads a history this big key by key so far`] : [];
+    if (!keyedChecked) return finish(file, source, settings, foldResults(unchecked, complete, stats.total, stats), droppedTail, complete || droppedTail !== undefined ? 0 : open, warnings);
     pool.broadcast({ strings: keyed.strings.strings });
     const sources: PartitionSource[] = [...keyed.groups.values()].map((g) => ({ key: g.key, count: g.count, load: () => keyed.load(g), sent: () => keyed.drop(g) }));
     // The search's cache too within the bound, when one is given: past it a key is unknown.
@@ -179,8 +228,10 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
       ...maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP, maxMemory),
       ...(progress ? { progress } : {}),
     });
-    const checked = foldResults({ linearizable }, complete, stats.total, stats);
-    return finish(file, source, settings, checked, droppedTail, complete || droppedTail !== undefined ? 0 : open);
+    // In the order chosen, as the whole check lists them.
+    const results = Object.fromEntries(chosen.checkers.map((c) => [c.name, c.name === 'linearizable' ? linearizable : unchecked[c.name]!]));
+    const checked = foldResults(results, complete, stats.total, stats);
+    return finish(file, source, settings, checked, droppedTail, complete || droppedTail !== undefined ? 0 : open, warnings);
   } finally {
     keyed.close();
   }
@@ -226,9 +277,9 @@ async function chooseCheckers(source: Source, format: ImportFormat, settings: Fi
 }
 
 /** The verdict of a checked file: the baseline applied, warnings said, a run folder's files written. */
-async function finish(file: string, source: Source, settings: FileCheckSettings, checked: Results, droppedTail: string | undefined, open: number): Promise<FileVerdict> {
+async function finish(file: string, source: Source, settings: FileCheckSettings, checked: Results, droppedTail: string | undefined, open: number, said: string[] = []): Promise<FileVerdict> {
   const results = settings.baseline ? applyBaseline(checked, settings.baseline, source.run?.target?.name) : checked;
-  const warnings = droppedTail === undefined ? [] : [droppedTail];
+  const warnings = droppedTail === undefined ? [...said] : [droppedTail, ...said];
   if (!source.run && !results.complete && droppedTail === undefined) {
     warnings.push(`${source.history}: ${open} op(s) never completed and nothing says the run ended normally (no run.json, no end marker): the history is incomplete`);
   }
