@@ -54,6 +54,18 @@ export interface JobRunner {
   run<T>(message: object, transfer?: ArrayBuffer[]): Promise<T>;
 }
 
+/**
+ * How a checker whose result is made from each key's alone runs key by key: on threads, over a
+ * history too big to hold whole (src/cli/check-file.ts). `keyPart` gets a history of one key's
+ * ops (in invocation order; no events, no nemesis events) and gives what crosses back from the
+ * thread (structured-cloneable); `merge` takes every key's part, in any order, and gives what
+ * `check` gives over the whole history, figure for figure.
+ */
+export interface ByKey<P = unknown> {
+  keyPart(history: History, options: CheckOptions): P;
+  merge(parts: P[], options: CheckOptions): CheckResult;
+}
+
 /** A checker is pure: history in, verdict out. */
 export interface Checker {
   readonly name: string;
@@ -65,6 +77,8 @@ export interface Checker {
    * work goes on there while this thread runs them.
    */
   readonly handsOff?: boolean;
+  /** Set when its result is made from each key's alone (see ByKey). */
+  readonly byKey?: ByKey<any>;
 }
 
 /** Folds verdicts: any false is false; otherwise any unknown is unknown. */

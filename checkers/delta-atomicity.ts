@@ -1,5 +1,5 @@
 import type { History, Op } from '../src/history/event.js';
-import type { CheckOptions, CheckResult, Checker } from './checker.js';
+import type { ByKey, CheckOptions, CheckResult, Checker } from './checker.js';
 import { evidenceOp, type DeltaEvidence } from './evidence.js';
 import { explain } from './explain.js';
 import { KeyDeltaMeasure, type KeyDelta } from './staleness/delta.js';
@@ -81,23 +81,43 @@ export const deltaAtomicityChecker: Checker = {
   description: "Golab et al.'s Δ-atomicity: per key, how much earlier reads must start for the history to be linearizable",
 
   check(history: History, _options: CheckOptions = {}): CheckResult {
-    const ds = deltaAtomicity(history);
-    const worst = worstDelta(ds);
-    const sorted = [...ds].sort((a, b) => b.delta - a.delta);
-    const finite = ds.filter((d) => d.delta !== Infinity).map((d) => d.delta);
-    const result: CheckResult = {
-      // A measurement, not a judgement (stale-reads judges): never false, never unknown.
-      valid: true,
-      anomalies: [],
-      keys: ds.length,
-      keysStale: ds.filter((d) => d.delta > 0).length,
-      keysApproximate: ds.filter((d) => d.approximate).length,
-      keysUnbounded: ds.length - finite.length,
-      deltaMs: distribution(finite, 1e-6),
-      worst: worst ? describeDelta(worst) : null,
-      worstKeys: sorted.slice(0, LISTED_KEYS).filter((d) => d.delta > 0).map(describeDelta),
-    };
-    if (ds.length === 0) result.reason = 'the history has no successful reads that a write (or the initial state) can explain';
-    return result;
+    return resultOf(deltaAtomicity(history));
   },
+
+  byKey: {
+    // A key's Δ (none without reads), and where its first read is: keys are listed in that order.
+    keyPart: (history: History): KeyPart => {
+      const [d] = deltaAtomicity(history);
+      return d ? { first: history.ops.find(isRead)!.invokeIndex, d } : null;
+    },
+    merge: (parts: KeyPart[]): CheckResult =>
+      resultOf(
+        parts
+          .filter((p) => p !== null)
+          .sort((a, b) => a.first - b.first)
+          .map((p) => p.d),
+      ),
+  } satisfies ByKey<KeyPart>,
 };
+
+type KeyPart = { first: number; d: KeyDelta } | null;
+
+function resultOf(ds: readonly KeyDelta[]): CheckResult {
+  const worst = worstDelta(ds);
+  const sorted = [...ds].sort((a, b) => b.delta - a.delta);
+  const finite = ds.filter((d) => d.delta !== Infinity).map((d) => d.delta);
+  const result: CheckResult = {
+    // A measurement, not a judgement (stale-reads judges): never false, never unknown.
+    valid: true,
+    anomalies: [],
+    keys: ds.length,
+    keysStale: ds.filter((d) => d.delta > 0).length,
+    keysApproximate: ds.filter((d) => d.approximate).length,
+    keysUnbounded: ds.length - finite.length,
+    deltaMs: distribution(finite, 1e-6),
+    worst: worst ? describeDelta(worst) : null,
+    worstKeys: sorted.slice(0, LISTED_KEYS).filter((d) => d.delta > 0).map(describeDelta),
+  };
+  if (ds.length === 0) result.reason = 'the history has no successful reads that a write (or the initial state) can explain';
+  return result;
+}

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import type { Checker } from '../../checkers/checker.js';
+import type { CheckResult, Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { DEFAULT_BUDGET } from '../../checkers/linearizable/partition.js';
 import { isBuiltIn, loadModel, loadModels } from '../../checkers/linearizable/registry.js';
@@ -105,8 +105,13 @@ async function withPool<T>(parallel: Parallel, threads: number, work: (pool: Thr
 
 type Parallel = Awaited<ReturnType<typeof loadParallel>>;
 const loadParallel = async () => {
-  const [linearizable, pool, read] = await Promise.all([import('../check/parallel/linearizable.js'), import('../check/parallel/pool.js'), import('../check/parallel/read.js')]);
-  return { ...linearizable, ...pool, ...read };
+  const [linearizable, pool, read, keyParts] = await Promise.all([
+    import('../check/parallel/linearizable.js'),
+    import('../check/parallel/pool.js'),
+    import('../check/parallel/read.js'),
+    import('../check/parallel/key-parts.js'),
+  ]);
+  return { ...linearizable, ...pool, ...read, ...keyParts };
 };
 
 /** Threads to read and check one history file on: the cores (OBJCHECK_JOBS), none below the size where they pay. */
@@ -214,23 +219,35 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     if ('error' in chosen) return { file, error: chosen.error };
     const model = chosen.model ?? 'register';
     const complete = droppedTail === undefined && (source.run?.complete ?? (keyed.ended || open === 0));
-    const keyedChecked = chosen.checkers.some((c) => c.name === 'linearizable') && isBuiltIn(model);
-    const skipped = chosen.checkers.filter((c) => c.name !== 'linearizable' || !keyedChecked).map((c) => c.name);
-    const unchecked = Object.fromEntries(skipped.map((name) => [name, { valid: 'unknown' as const, anomalies: [], reason: `not checked: the history ${notHeld ?? 'is too big to hold whole'}` }]));
-    const warnings = skipped.length > 0 ? [`${source.history}: ${skipped.join(', ')} not checked: the history ${notHeld ?? 'is too big to hold whole'}; only linearizability reads a history this big key by key so far`] : [];
-    if (!keyedChecked) return finish(file, source, settings, foldResults(unchecked, complete, stats.total, stats), droppedTail, complete || droppedTail !== undefined ? 0 : open, warnings);
+    const limits = maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP, maxMemory);
+    const groups = [...keyed.groups.values()];
+    const linearizableToo = chosen.checkers.some((c) => c.name === 'linearizable') && isBuiltIn(model);
+    // A key too big for its share of the bound: the checkers that take each key whole cannot take it.
+    const huge = limits.maxOps === undefined ? undefined : groups.find((g) => g.count > limits.maxOps!);
+    const byKey = huge ? [] : chosen.checkers.filter((c) => c.name !== 'linearizable' && c.byKey !== undefined);
+    const skipped = chosen.checkers.filter((c) => (c.name === 'linearizable' ? !linearizableToo : !byKey.includes(c))).map((c) => c.name);
+    const why = notHeld === undefined ? 'is too big to hold whole' : notHeld;
+    const reasonOf = (name: string) =>
+      huge && name !== 'linearizable' && chosen.checkers.find((c) => c.name === name)!.byKey ? `not checked: key ${JSON.stringify(huge.key)} has ${huge.count.toLocaleString('en-US')} ops, more than ${limits.bound} leaves for one key` : `not checked: the history ${why}`;
+    const results: Record<string, CheckResult> = Object.fromEntries(skipped.map((name) => [name, { valid: 'unknown' as const, anomalies: [], reason: reasonOf(name) }]));
+    // One line a reason, naming the checkers it keeps from running.
+    const byReason = new Map<string, string[]>();
+    for (const name of skipped) byReason.set(reasonOf(name), [...(byReason.get(reasonOf(name)) ?? []), name]);
+    const warnings = [...byReason].map(([reason, names]) => `${source.history}: ${names.join(', ')} ${reason}`);
     pool.broadcast({ strings: keyed.strings.strings });
-    const sources: PartitionSource[] = [...keyed.groups.values()].map((g) => ({ key: g.key, count: g.count, load: () => keyed.load(g), sent: () => keyed.drop(g) }));
-    // The search's cache too within the bound, when one is given: past it a key is unknown.
-    const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
-    const linearizable = await parallel.checkPartitionsOnPool(pool, model, options, sources, {
-      window: pool.size,
-      ...maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP, maxMemory),
-      ...(progress ? { progress } : {}),
-    });
+    if (byKey.length > 0) {
+      // Before linearizability, which lets each key's records go once sent.
+      const parts = await parallel.keyPartsOnPool(pool, byKey, groups.map((g) => () => keyed.load(g)));
+      byKey.forEach((c, i) => (results[c.name] = c.byKey!.merge(parts[i]!, {})));
+    }
+    if (linearizableToo) {
+      const sources: PartitionSource[] = groups.map((g) => ({ key: g.key, count: g.count, load: () => keyed.load(g), sent: () => keyed.drop(g) }));
+      // The search's cache too within the bound, when one is given: past it a key is unknown.
+      const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
+      results['linearizable'] = await parallel.checkPartitionsOnPool(pool, model, options, sources, { window: pool.size, ...limits, ...(progress ? { progress } : {}) });
+    }
     // In the order chosen, as the whole check lists them.
-    const results = Object.fromEntries(chosen.checkers.map((c) => [c.name, c.name === 'linearizable' ? linearizable : unchecked[c.name]!]));
-    const checked = foldResults(results, complete, stats.total, stats);
+    const checked = foldResults(Object.fromEntries(chosen.checkers.map((c) => [c.name, results[c.name]!])), complete, stats.total, stats);
     return finish(file, source, settings, checked, droppedTail, complete || droppedTail !== undefined ? 0 : open, warnings);
   } finally {
     keyed.close();

@@ -6,6 +6,7 @@ import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/l
 import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
 import { columnBuffers } from '../../history/columns.js';
+import type { History } from '../../history/event.js';
 import { scanChunk } from '../../history/lines.js';
 import { decodeOps, gatherRecords } from '../../history/op-records.js';
 
@@ -16,6 +17,11 @@ export interface ScanJob {
 export interface CheckJob {
   /** `at`: the partition's places in `records`, which all partitions share; absent, the records are its own. */
   check: { model: string; records: Float64Array; at?: Int32Array; full: Budget; reduced: Budget | null };
+}
+
+export interface KeyPartsJob {
+  /** One key's records: each named checker's part of it (its byKey.keyPart). */
+  keyParts: { names: string[]; records: Float64Array };
 }
 
 export interface PoolData {
@@ -30,7 +36,7 @@ export interface PoolData {
 const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
 
-parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | { strings: string[] })) => {
+parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | KeyPartsJob | { strings: string[] })) => {
   if ('strings' in m) {
     strings = m.strings;
     return;
@@ -40,6 +46,17 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
       const s = m.scan;
       const scanned = scanChunk(s.file, s.start, s.end, s.size, s.keepRaw);
       parentPort!.postMessage({ id: m.id, ok: scanned }, columnBuffers(scanned.columns));
+      return;
+    }
+    if ('keyParts' in m) {
+      const { names, records } = m.keyParts;
+      // The registry (every checker) loaded only by a check that asks for parts.
+      void import('../../../checkers/registry.js')
+        .then(({ checkers }) => {
+          const history: History = { events: [], ops: decodeOps(records, strings), nemesis: [] };
+          parentPort!.postMessage({ id: m.id, ok: names.map((n) => checkers.get(n)!.byKey!.keyPart(history, {})) });
+        })
+        .catch((err: unknown) => parentPort!.postMessage({ id: m.id, crash: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
       return;
     }
     if ('estimate' in m) {
