@@ -63,7 +63,8 @@ export interface JobRunner {
  */
 export interface ByKey<P = unknown> {
   keyPart(history: History, options: CheckOptions): P;
-  merge(parts: P[], options: CheckOptions): CheckResult;
+  /** `outline`: the history's nemesis events (its ops are not all there). */
+  merge(parts: P[], options: CheckOptions, outline: History): CheckResult | Promise<CheckResult>;
 }
 
 /** A checker is pure: history in, verdict out. */

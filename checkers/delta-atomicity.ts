@@ -85,22 +85,27 @@ export const deltaAtomicityChecker: Checker = {
   },
 
   byKey: {
-    // A key's Δ (none without reads), and where its first read is: keys are listed in that order.
-    keyPart: (history: History): KeyPart => {
-      const [d] = deltaAtomicity(history);
-      return d ? { first: history.ops.find(isRead)!.invokeIndex, d } : null;
-    },
-    merge: (parts: KeyPart[]): CheckResult =>
-      resultOf(
-        parts
-          .filter((p) => p !== null)
-          .sort((a, b) => a.first - b.first)
-          .map((p) => p.d),
-      ),
-  } satisfies ByKey<KeyPart>,
+    keyPart: (history: History): DeltaPart => deltaPartOf(history),
+    merge: (parts: DeltaPart[]): CheckResult => resultOf(joinDeltas(parts)),
+  } satisfies ByKey<DeltaPart>,
 };
 
-type KeyPart = { first: number; d: KeyDelta } | null;
+/** A key's part: its Δ, and where its first read is (none without reads). */
+export type DeltaPart = { first: number; d: KeyDelta } | null;
+
+/** A history of one key's ops: its part. */
+export function deltaPartOf(history: History): DeltaPart {
+  const [d] = deltaAtomicity(history);
+  return d ? { first: history.ops.find(isRead)!.invokeIndex, d } : null;
+}
+
+/** The keys' Δs as deltaAtomicity gives them for the whole history: keys in order of their first read. */
+export function joinDeltas(parts: readonly DeltaPart[]): KeyDelta[] {
+  return parts
+    .filter((p) => p !== null)
+    .sort((a, b) => a.first - b.first)
+    .map((p) => p.d);
+}
 
 function resultOf(ds: readonly KeyDelta[]): CheckResult {
   const worst = worstDelta(ds);

@@ -1,7 +1,8 @@
 import type { History } from '../src/history/event.js';
 import { duringFault, faultPeriods } from '../src/history/fault-periods.js';
-import type { CheckOptions, CheckResult, Checker } from './checker.js';
-import { deltaAtomicity, worstDelta } from './delta-atomicity.js';
+import type { ByKey, CheckOptions, CheckResult, Checker } from './checker.js';
+import { deltaAtomicity, deltaPartOf, joinDeltas, worstDelta, type DeltaPart } from './delta-atomicity.js';
+import type { KeyDelta } from './staleness/delta.js';
 import { readFactsOf, upperBoundOf, type KeyWrites, type Write } from './staleness/register-index.js';
 import { storeSideSamples } from './staleness/store-side.js';
 import { distribution, round, toMs } from './staleness/stats.js';
@@ -85,54 +86,163 @@ export const visibility = {
   handsOff: true,
 
   check(history: History, options: VisibilityOptions = {}): CheckResult | Promise<CheckResult> {
-    const minBin = options.minBinSamples ?? 30;
-    const resamples = options.resamples ?? 200;
-    const seed = options.seed ?? 1;
-    const okWrites = new Map<KeyWrites, OkWrites>();
     // With the store's own record, t is taken there, exactly: no client legs, no timer rounding.
     const store = options.groundTruth === undefined ? undefined : storeSideSamples(options.groundTruth);
-    const collected = new Samples(store === undefined ? history.ops.length : 0);
-    let noPriorWrite = 0;
-    let overlappingExcluded = 0;
-    if (store) {
-      for (const x of store.samples) collected.push(x.t, x.consistent, x.atNs, x.writeId);
-      overlappingExcluded = store.leftOut['its write overlapped another'] ?? 0;
-    }
-    const writeLatencies: number[] = [];
-    const readLatencies: number[] = [];
-    const allFacts = store ? [] : readFactsOf(history);
-    for (let i = 0; i < allFacts.length; i++) {
-      const facts = allFacts[i];
-      if (!facts) continue;
-      const op = facts.op;
-      let ok = okWrites.get(facts.kw);
-      if (!ok) okWrites.set(facts.kw, (ok = okWritesOf(facts.kw)));
-      // The ok write of the key that completed last before the read was invoked.
-      const latest = upperBoundOf(ok.cmp, op.invokeIndex - 1) - 1;
-      if (latest < 0) {
-        noPriorWrite++;
-        continue;
-      }
-      if (ok.overlapping[latest]) {
-        overlappingExcluded++;
-        continue;
-      }
-      collected.push(op.invokeTime - ok.completeTime[latest]!, facts.supersededBy === undefined, op.invokeTime, ok.inv[latest]!);
-      writeLatencies.push(ok.latency[latest]!);
-      readLatencies.push(op.completeTime! - op.invokeTime);
-    }
-    // Under faults the question is how much worse staleness gets: the same estimate for the reads
-    // that began during a fault, and for the others.
-    const periods = faultPeriods(history.nemesis);
-    const sets = [collected.columns()];
-    if (periods.length > 0) sets.push(collected.columns((at) => duringFault(periods, at)), collected.columns((at) => !duringFault(periods, at)));
-    const facts: Collected = { samples: collected.length, store, noPriorWrite, overlappingExcluded, writeLatencies, readLatencies, faults: periods.length, minBin, resamples, seed };
-    const threads = options.threads;
-    if (!threads) return visibilityResult(history, sets.map((c) => estimate(c, minBin, resamples, seed)), facts);
-    const job = (columns: SampleColumns) => threads.run<Estimate>({ estimate: { columns, minBin, resamples, seed } } satisfies EstimateJob, [columns.t.buffer, columns.ok.buffer, columns.unit.buffer]);
-    return Promise.all(sets.map(job)).then((estimates) => visibilityResult(history, estimates, facts));
+    if (!store) return fromClient(clientSamples(history), history.nemesis, worstDelta(deltaAtomicity(history)), options);
+    const collected = new Samples(0);
+    for (const x of store.samples) collected.push(x.t, x.consistent, x.atNs, x.writeId);
+    const overlappingExcluded = store.leftOut['its write overlapped another'] ?? 0;
+    return fromSamples(collected, history.nemesis, worstDelta(deltaAtomicity(history)), { store, noPriorWrite: 0, overlappingExcluded, writeLatencies: [], readLatencies: [] }, options);
   },
+
+  // Measured at the client, each key's samples are its own: only the estimates need them all.
+  byKey: {
+    keyPart: (history: History): VisibilityPart => ({ samples: clientSamples(history), delta: deltaPartOf(history) }),
+    merge: (parts: VisibilityPart[], options: VisibilityOptions, outline: History) =>
+      fromClient(
+        joinSamples(parts.map((p) => p.samples)),
+        outline.nemesis,
+        worstDelta(joinDeltas(parts.map((p) => p.delta))),
+        options,
+      ),
+  } satisfies ByKey<VisibilityPart>,
 } satisfies Checker;
+
+interface VisibilityPart {
+  samples: ClientSamples;
+  delta: DeltaPart;
+}
+
+/**
+ * The samples taken at the client, one an ok read some write explains that followed a completed
+ * write to its key that overlapped no other, in history order: the read (its invoke index),
+ * t, whether it was consistent (1), when it began, its write (invoke index), and both latencies.
+ * Columns of exactly `n`: a key's cross from its thread as they are.
+ */
+interface ClientSamples {
+  n: number;
+  read: Float64Array;
+  t: Float64Array;
+  ok: Uint8Array;
+  at: Float64Array;
+  write: Float64Array;
+  writeLatency: Float64Array;
+  readLatency: Float64Array;
+  noPriorWrite: number;
+  overlappingExcluded: number;
+}
+
+const NUMBER_COLUMNS = ['read', 't', 'at', 'write', 'writeLatency', 'readLatency'] as const;
+
+function emptySamples(capacity: number): ClientSamples {
+  const f = () => new Float64Array(capacity);
+  return { n: 0, read: f(), t: f(), ok: new Uint8Array(capacity), at: f(), write: f(), writeLatency: f(), readLatency: f(), noPriorWrite: 0, overlappingExcluded: 0 };
+}
+
+function clientSamples(history: History): ClientSamples {
+  const allFacts = readFactsOf(history);
+  const out = emptySamples(allFacts.length);
+  const okWrites = new Map<KeyWrites, OkWrites>();
+  for (let i = 0; i < allFacts.length; i++) {
+    const facts = allFacts[i];
+    if (!facts) continue;
+    const op = facts.op;
+    let ok = okWrites.get(facts.kw);
+    if (!ok) okWrites.set(facts.kw, (ok = okWritesOf(facts.kw)));
+    // The ok write of the key that completed last before the read was invoked.
+    const latest = upperBoundOf(ok.cmp, op.invokeIndex - 1) - 1;
+    if (latest < 0) {
+      out.noPriorWrite++;
+      continue;
+    }
+    if (ok.overlapping[latest]) {
+      out.overlappingExcluded++;
+      continue;
+    }
+    const j = out.n++;
+    out.read[j] = op.invokeIndex;
+    out.t[j] = op.invokeTime - ok.completeTime[latest]!;
+    out.ok[j] = facts.supersededBy === undefined ? 1 : 0;
+    out.at[j] = op.invokeTime;
+    out.write[j] = ok.inv[latest]!;
+    out.writeLatency[j] = ok.latency[latest]!;
+    out.readLatency[j] = op.completeTime! - op.invokeTime;
+  }
+  for (const c of NUMBER_COLUMNS) out[c] = out[c].slice(0, out.n);
+  out.ok = out.ok.slice(0, out.n);
+  return out;
+}
+
+/**
+ * The keys' samples as one, in history order: what clientSamples gives for the whole history.
+ * Each key's are in history order already: merged through a heap of the keys by their next read.
+ */
+function joinSamples(parts: readonly ClientSamples[]): ClientSamples {
+  const out = emptySamples(parts.reduce((n, p) => n + p.n, 0));
+  const next = new Int32Array(parts.length);
+  const heap: number[] = [];
+  const readOf = (part: number) => parts[part]!.read[next[part]!]!;
+  const less = (a: number, b: number) => readOf(heap[a]!) < readOf(heap[b]!);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const m = l + 1 < heap.length && less(l + 1, l) ? l + 1 : l;
+      if (l >= heap.length || !less(m, i)) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  parts.forEach((p, part) => {
+    out.noPriorWrite += p.noPriorWrite;
+    out.overlappingExcluded += p.overlappingExcluded;
+    if (p.n > 0) heap.push(part);
+  });
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  while (heap.length > 0) {
+    const part = heap[0]!;
+    const p = parts[part]!;
+    const at = next[part]!++;
+    const j = out.n++;
+    for (const c of NUMBER_COLUMNS) out[c][j] = p[c][at]!;
+    out.ok[j] = p.ok[at]!;
+    if (next[part]! === p.n) {
+      // This key's are all taken: the last of the heap takes its place.
+      heap[0] = heap.at(-1)!;
+      heap.pop();
+    }
+    down(0);
+  }
+  return out;
+}
+
+function fromClient(c: ClientSamples, nemesis: History['nemesis'], worst: KeyDelta | undefined, options: VisibilityOptions): CheckResult | Promise<CheckResult> {
+  const collected = new Samples(c.n);
+  for (let i = 0; i < c.n; i++) collected.push(c.t[i]!, c.ok[i] === 1, c.at[i]!, c.write[i]!);
+  return fromSamples(collected, nemesis, worst, { store: undefined, noPriorWrite: c.noPriorWrite, overlappingExcluded: c.overlappingExcluded, writeLatencies: c.writeLatency, readLatencies: c.readLatency }, options);
+}
+
+/** The estimates of the samples (on the threads when the check has them), and the result. */
+function fromSamples(
+  collected: Samples,
+  nemesis: History['nemesis'],
+  worst: KeyDelta | undefined,
+  c: Pick<Collected, 'store' | 'noPriorWrite' | 'overlappingExcluded' | 'writeLatencies' | 'readLatencies'>,
+  options: VisibilityOptions,
+): CheckResult | Promise<CheckResult> {
+  const minBin = options.minBinSamples ?? 30;
+  const resamples = options.resamples ?? 200;
+  const seed = options.seed ?? 1;
+  // Under faults the question is how much worse staleness gets: the same estimate for the reads
+  // that began during a fault, and for the others.
+  const periods = faultPeriods(nemesis);
+  const sets = [collected.columns()];
+  if (periods.length > 0) sets.push(collected.columns((at) => duringFault(periods, at)), collected.columns((at) => !duringFault(periods, at)));
+  const facts: Collected = { ...c, samples: collected.length, faults: periods.length, minBin, resamples, seed };
+  const threads = options.threads;
+  if (!threads) return visibilityResult(worst, sets.map((s) => estimate(s, minBin, resamples, seed)), facts);
+  const job = (columns: SampleColumns) => threads.run<Estimate>({ estimate: { columns, minBin, resamples, seed } } satisfies EstimateJob, [columns.t.buffer, columns.ok.buffer, columns.unit.buffer]);
+  return Promise.all(sets.map(job)).then((estimates) => visibilityResult(worst, estimates, facts));
+}
 
 /** What the result says besides the estimates. */
 interface Collected {
@@ -140,8 +250,8 @@ interface Collected {
   store: { beforeAnyWrite: number } | undefined;
   noPriorWrite: number;
   overlappingExcluded: number;
-  writeLatencies: number[];
-  readLatencies: number[];
+  writeLatencies: readonly number[] | Float64Array;
+  readLatencies: readonly number[] | Float64Array;
   faults: number;
   minBin: number;
   resamples: number;
@@ -154,12 +264,11 @@ export interface EstimateJob {
 }
 
 /** The result from the estimates: of all reads, then (with faults) of those during them and outside. */
-function visibilityResult(history: History, [e, ...byPeriod]: Estimate[], c: Collected): CheckResult {
+function visibilityResult(worst: KeyDelta | undefined, [e, ...byPeriod]: Estimate[], c: Collected): CheckResult {
   const { store, noPriorWrite, overlappingExcluded, minBin, resamples, seed } = c;
   // At the client, t holds the write's answer leg and the read's request leg: how big they may
   // be is bounded by those ops' whole latencies, which are measured (count, p50, p90, p99, max, ms).
   const clientLegs = store || c.samples === 0 ? undefined : { writeLatencyMs: distribution(c.writeLatencies, 1e-6), readLatencyMs: distribution(c.readLatencies, 1e-6) };
-  const worst = worstDelta(deltaAtomicity(history));
   const result: CheckResult = {
     // A measurement, not a judgement (stale-reads judges): never false, never unknown.
     valid: true,
