@@ -88,7 +88,7 @@ export const visibility = {
   check(history: History, options: VisibilityOptions = {}): CheckResult | Promise<CheckResult> {
     // With the store's own record, t is taken there, exactly: no client legs, no timer rounding.
     const store = options.groundTruth === undefined ? undefined : storeSideSamples(options.groundTruth);
-    if (!store) return fromClient(clientSamples(history), history.nemesis, worstDelta(deltaAtomicity(history)), options);
+    if (!store) return fromClient([clientSamples(history)], history.nemesis, worstDelta(deltaAtomicity(history)), options);
     const collected = new Samples(0);
     for (const x of store.samples) collected.push(x.t, x.consistent, x.atNs, x.writeId);
     const overlappingExcluded = store.leftOut['its write overlapped another'] ?? 0;
@@ -98,13 +98,13 @@ export const visibility = {
   // Measured at the client, each key's samples are its own: only the estimates need them all.
   byKey: {
     keyPart: (history: History): VisibilityPart => ({ samples: clientSamples(history), delta: deltaPartOf(history) }),
-    merge: (parts: VisibilityPart[], options: VisibilityOptions, outline: History) =>
-      fromClient(
-        joinSamples(parts.map((p) => p.samples)),
-        outline.nemesis,
-        worstDelta(joinDeltas(parts.map((p) => p.delta))),
-        options,
-      ),
+    merge: (parts: VisibilityPart[], options: VisibilityOptions, outline: History) => {
+      const samples = parts.map((p) => p.samples);
+      const worst = worstDelta(joinDeltas(parts.map((p) => p.delta)));
+      // The parts let go as they are taken: a big history's samples are many.
+      parts.length = 0;
+      return fromClient(samples, outline.nemesis, worst, options);
+    },
   } satisfies ByKey<VisibilityPart>,
 } satisfies Checker;
 
@@ -174,11 +174,17 @@ function clientSamples(history: History): ClientSamples {
 }
 
 /**
- * The keys' samples as one, in history order: what clientSamples gives for the whole history.
- * Each key's are in history order already: merged through a heap of the keys by their next read.
+ * The keys' samples (or the whole history's, one part) as one, in history order, and the result
+ * from them. Each key's are in history order already: merged through a heap of the keys by their
+ * next read, each part let go once taken.
  */
-function joinSamples(parts: readonly ClientSamples[]): ClientSamples {
-  const out = emptySamples(parts.reduce((n, p) => n + p.n, 0));
+function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['nemesis'], worst: KeyDelta | undefined, options: VisibilityOptions): CheckResult | Promise<CheckResult> {
+  const n = parts.reduce((sum, p) => sum + p!.n, 0);
+  const collected = new Samples(n);
+  const writeLatencies = new Float64Array(n);
+  const readLatencies = new Float64Array(n);
+  let noPriorWrite = 0;
+  let overlappingExcluded = 0;
   const next = new Int32Array(parts.length);
   const heap: number[] = [];
   const readOf = (part: number) => parts[part]!.read[next[part]!]!;
@@ -193,32 +199,27 @@ function joinSamples(parts: readonly ClientSamples[]): ClientSamples {
     }
   };
   parts.forEach((p, part) => {
-    out.noPriorWrite += p.noPriorWrite;
-    out.overlappingExcluded += p.overlappingExcluded;
-    if (p.n > 0) heap.push(part);
+    noPriorWrite += p!.noPriorWrite;
+    overlappingExcluded += p!.overlappingExcluded;
+    if (p!.n > 0) heap.push(part);
   });
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-  while (heap.length > 0) {
+  for (let j = 0; heap.length > 0; j++) {
     const part = heap[0]!;
     const p = parts[part]!;
     const at = next[part]!++;
-    const j = out.n++;
-    for (const c of NUMBER_COLUMNS) out[c][j] = p[c][at]!;
-    out.ok[j] = p.ok[at]!;
+    collected.push(p.t[at]!, p.ok[at] === 1, p.at[at]!, p.write[at]!);
+    writeLatencies[j] = p.writeLatency[at]!;
+    readLatencies[j] = p.readLatency[at]!;
     if (next[part]! === p.n) {
       // This key's are all taken: the last of the heap takes its place.
+      parts[part] = undefined;
       heap[0] = heap.at(-1)!;
       heap.pop();
     }
     down(0);
   }
-  return out;
-}
-
-function fromClient(c: ClientSamples, nemesis: History['nemesis'], worst: KeyDelta | undefined, options: VisibilityOptions): CheckResult | Promise<CheckResult> {
-  const collected = new Samples(c.n);
-  for (let i = 0; i < c.n; i++) collected.push(c.t[i]!, c.ok[i] === 1, c.at[i]!, c.write[i]!);
-  return fromSamples(collected, nemesis, worst, { store: undefined, noPriorWrite: c.noPriorWrite, overlappingExcluded: c.overlappingExcluded, writeLatencies: c.writeLatency, readLatencies: c.readLatency }, options);
+  return fromSamples(collected, nemesis, worst, { store: undefined, noPriorWrite, overlappingExcluded, writeLatencies, readLatencies }, options);
 }
 
 /** The estimates of the samples (on the threads when the check has them), and the result. */
