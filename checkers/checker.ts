@@ -61,10 +61,16 @@ export interface JobRunner {
  * thread (structured-cloneable); `merge` takes every key's part, in any order, and gives what
  * `check` gives over the whole history, figure for figure.
  */
-export interface ByKey<P = unknown> {
+export interface ByKey<P = unknown, Q = unknown, A = unknown> {
   keyPart(history: History, options: CheckOptions): P;
-  /** `outline`: the history's nemesis events (its ops are not all there). */
-  merge(parts: P[], options: CheckOptions, outline: History): CheckResult | Promise<CheckResult>;
+  /**
+   * When a part cannot be finished from its key alone: what to ask every key once more, made
+   * from the parts (undefined: nothing to ask), and a key's answer (cloneable, as parts are).
+   */
+  question?(parts: P[], options: CheckOptions): Q | undefined;
+  answer?(history: History, question: Q): A;
+  /** `outline`: the history's nemesis events (its ops are not all there); `answers`: every key's, when asked. */
+  merge(parts: P[], options: CheckOptions, outline: History, answers?: A[]): CheckResult | Promise<CheckResult>;
 }
 
 /** A checker is pure: history in, verdict out. */

@@ -1,5 +1,5 @@
 import type { History, Op } from '../src/history/event.js';
-import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import type { Anomaly, ByKey, CheckOptions, CheckResult, Checker } from './checker.js';
 import { casArgs, mayHaveWritten } from '../src/history/conditional.js';
 import { isCorrupt } from '../src/history/corrupt-read.js';
 import { evidenceOp } from './evidence.js';
@@ -28,11 +28,7 @@ export const readValidity = {
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const writes = new WritesByValue();
-    for (const op of history.ops) {
-      const v = writtenValue(op);
-      if (v !== undefined) writes.add(v, op);
-    }
+    const writes = keyWrites(history);
     const anomalies: Anomaly[] = [];
     let reads = 0;
     let invalid = 0;
@@ -47,12 +43,96 @@ export const readValidity = {
       if (anomaly.kind === 'corrupt-read') corrupt++;
       if (anomalies.length < max) anomalies.push(anomaly);
     }
-    // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
-    const result: CheckResult = { valid: invalid === 0, anomalies, reads, invalidReads: invalid, corruptReads: corrupt };
-    if (reads === 0) result.summary = 'no successful reads to check';
-    return result;
+    return resultOf(reads, invalid, corrupt, anomalies);
   },
+
+  // A read's value is checked against its key's writes; only one that no write of its key wrote
+  // needs the others: a phantom, or a value from another key (and which write), is asked of
+  // every key for the reads that will be listed.
+  byKey: {
+    keyPart(history: History, options: CheckOptions): KeyPart {
+      const max = options.maxAnomalies ?? 100;
+      const writes = keyWrites(history);
+      const part: KeyPart = { reads: 0, invalid: 0, corrupt: 0, listed: [] };
+      for (const read of history.ops) {
+        if (read.type !== 'ok' || !READS.has(read.f)) continue;
+        part.reads++;
+        if (read.value === null || read.value === undefined) continue;
+        const own = writes.get(read.value);
+        // No write of its key wrote it: invalid whatever the others wrote (see anomalyOf).
+        const anomaly = own === undefined && !isCorrupt(read.value) ? undefined : anomalyOf(read, own);
+        if (own !== undefined && !anomaly) continue;
+        part.invalid++;
+        if (anomaly?.kind === 'corrupt-read') part.corrupt++;
+        if (part.listed.length < max) part.listed.push(anomaly ? { at: read.invokeIndex, anomaly } : { at: read.invokeIndex, pending: read });
+      }
+      return part;
+    },
+    question(parts: KeyPart[], options: CheckOptions): unknown[] | undefined {
+      const values = listedOf(parts, options.maxAnomalies ?? 100).flatMap((l) => ('pending' in l ? [l.pending.value] : []));
+      return values.length > 0 ? values : undefined;
+    },
+    answer(history: History, values: unknown[]): Answer {
+      // Of each value asked, this key's first write (in history order), if it wrote it.
+      const writes = keyWrites(history);
+      return values.map((v) => {
+        const w = writes.get(v);
+        return w === undefined ? null : Array.isArray(w) ? w[0]! : w;
+      });
+    },
+    merge(parts: KeyPart[], options: CheckOptions, _outline: History, answers: Answer[] = []): CheckResult {
+      const listed = listedOf(parts, options.maxAnomalies ?? 100);
+      let asked = 0;
+      const anomalies = listed.map((l) => {
+        if ('anomaly' in l) return l.anomaly;
+        // The first write of the value in history order, whatever its key: as the whole pass finds it.
+        let first: Op | null = null;
+        for (const a of answers) {
+          const w = a[asked];
+          if (w && (!first || w.invokeIndex < first.invokeIndex)) first = w;
+        }
+        asked++;
+        return anomalyOf(l.pending, first ?? undefined)!;
+      });
+      const sum = (f: (p: KeyPart) => number) => parts.reduce((n, p) => n + f(p), 0);
+      return resultOf(sum((p) => p.reads), sum((p) => p.invalid), sum((p) => p.corrupt), anomalies);
+    },
+  } satisfies ByKey<KeyPart, unknown[], Answer>,
 } satisfies Checker;
+
+/** A key's part: its counts, and its first anomalies in history order, those that need the other keys held back as their reads. */
+interface KeyPart {
+  reads: number;
+  invalid: number;
+  corrupt: number;
+  listed: ({ at: number; anomaly: Anomaly } | { at: number; pending: Op })[];
+}
+
+/** By value asked, this key's first write of it (null: none). */
+type Answer = (Op | null)[];
+
+/** The anomalies the whole pass lists: the first `max` of all keys' in history order. */
+const listedOf = (parts: readonly KeyPart[], max: number): KeyPart['listed'] =>
+  parts
+    .flatMap((p) => p.listed)
+    .sort((a, b) => a.at - b.at)
+    .slice(0, max);
+
+function keyWrites(history: History): WritesByValue {
+  const writes = new WritesByValue();
+  for (const op of history.ops) {
+    const v = writtenValue(op);
+    if (v !== undefined) writes.add(v, op);
+  }
+  return writes;
+}
+
+function resultOf(reads: number, invalid: number, corrupt: number, anomalies: Anomaly[]): CheckResult {
+  // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
+  const result: CheckResult = { valid: invalid === 0, anomalies, reads, invalidReads: invalid, corruptReads: corrupt };
+  if (reads === 0) result.summary = 'no successful reads to check';
+  return result;
+}
 
 /** The writes of a value: one op, or several in history order (values are mostly written once: no list for those). */
 type Writes = Op | Op[];

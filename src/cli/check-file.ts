@@ -239,13 +239,13 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     pool.broadcast({ strings: keyed.strings.strings });
     if (byKey.length > 0) {
       // Before linearizability, which lets each key's records go once sent.
-      const parts = await parallel.keyPartsOnPool(pool, byKey, groups.map((g) => () => keyed.load(g)));
-      // Merged in turn: a merge may hand its work to the threads (visibility's estimates).
+      const { parts, answers } = await parallel.keyPartsOnPool(pool, byKey, groups.map((g) => () => keyed.load(g)), {});
       for (const [i, c] of byKey.entries()) {
         const mine = parts[i]!;
         // Let go once merged: a big history's samples are many.
         parts[i] = [];
-        results[c.name] = await c.byKey!.merge(mine, { threads: pool }, outline);
+        // Merged in turn: a merge may hand its work to the threads (visibility's estimates).
+        results[c.name] = await c.byKey!.merge(mine, { threads: pool }, outline, answers[i]);
       }
     }
     if (linearizableToo) {

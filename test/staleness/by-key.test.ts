@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Checker } from '../../checkers/checker.js';
 import { deltaAtomicityChecker } from '../../checkers/delta-atomicity.js';
+import { readValidity } from '../../checkers/read-validity.js';
 import { staleReads } from '../../checkers/stale-reads.js';
 import { visibility } from '../../checkers/visibility.js';
 import { historyOf } from '../../src/history/build.js';
@@ -12,29 +13,62 @@ const MS = 1e6;
 
 const nemesisEvent = (f: string, time: number): HistoryEvent => ({ index: -1, time, process: 'nemesis', type: 'info', f });
 
-/** The checker key by key, as a check too big to hold whole runs it: each key's part crossing a thread (cloned), merged in a shuffled order. */
+/** The checker key by key, as a check too big to hold whole runs it: what crosses a thread cloned, the keys in a shuffled order. */
 async function byKey(checker: Checker, h: History, maxAnomalies: number | undefined, seed: number): Promise<unknown> {
   const keys = new Map<string, Op[]>();
   for (const op of h.ops) if (op.key !== undefined) keys.set(op.key, [...(keys.get(op.key) ?? []), op]);
   const options = maxAnomalies === undefined ? {} : { maxAnomalies };
-  const parts = [...keys.values()].map((ops) => structuredClone(checker.byKey!.keyPart({ events: [], ops, nemesis: [] }, options)));
-  const random = new Random(seed);
-  for (let i = parts.length - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
-    [parts[i], parts[j]] = [parts[j], parts[i]];
-  }
+  const histories = shuffled([...keys.values()], seed).map((ops): History => ({ events: [], ops, nemesis: [] }));
+  const parts = histories.map((k) => structuredClone(checker.byKey!.keyPart(k, options)));
+  const question = checker.byKey!.question?.(parts, options);
+  const answers = question === undefined ? undefined : shuffled(histories, seed + 1).map((k) => structuredClone(checker.byKey!.answer!(k, structuredClone(question))));
   // The outline: the nemesis events, not the ops.
-  return structuredClone(await checker.byKey!.merge(parts, options, { events: [], ops: [], nemesis: h.nemesis }));
+  return structuredClone(await checker.byKey!.merge(parts, options, { events: [], ops: [], nemesis: h.nemesis }, answers));
+}
+
+function shuffled<T>(xs: T[], seed: number): T[] {
+  const out = [...xs];
+  const random = new Random(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * Reads made invalid in every way read-validity tells apart, a few of each: a value nobody wrote,
+ * one written to another key, one of a write that failed, one from the future, a torn body.
+ */
+function spoil(h: History, seed: number): void {
+  const random = new Random(seed * 7919);
+  const pick = <T>(xs: T[]): T | undefined => xs[Math.floor(random.next() * xs.length)];
+  const reads = h.ops.filter((o) => o.type === 'ok' && o.f === 'get' && o.key !== undefined);
+  const puts = h.ops.filter((o) => o.f === 'put' && o.type === 'ok');
+  // A put that failed: reads of its value are now reads of a failed write's.
+  const failed = pick(puts)!;
+  failed.type = 'fail';
+  for (let i = 0; i < 3 + (seed % 4); i++) {
+    const r = pick(reads)!;
+    const otherKey = pick(puts.filter((p) => p.key !== r.key));
+    // Its value written again later on a third key: the first write in history order is the one named.
+    const twin = otherKey && pick(puts.filter((p) => p.key !== r.key && p.key !== otherKey.key && p.invokeIndex > otherKey.invokeIndex));
+    if (i % 5 === 1 && twin) twin.invokeValue = otherKey!.invokeValue;
+    const future = pick(puts.filter((p) => p.key === r.key && p.invokeIndex > r.completeIndex!));
+    r.value = [987_654_321 + i, otherKey?.invokeValue, failed.key === r.key ? failed.invokeValue : undefined, future?.invokeValue, { corrupt: 'torn' }][i % 5] ?? 555_000_000 + i;
+  }
 }
 
 describe('checkers run key by key give what they give over the whole history', () => {
-  for (const checker of [staleReads, deltaAtomicityChecker, visibility as Checker]) {
+  for (const checker of [staleReads, deltaAtomicityChecker, visibility as Checker, readValidity as Checker]) {
     it(`${checker.name}: same result, figure for figure, on simulated histories with and without stale reads, and faults`, async () => {
       let stale = 0;
       let faulted = 0;
+      const kinds = new Set<string>();
       for (let seed = 1; seed <= 12; seed++) {
         const sim = simulate({ seed, keys: 6, processes: 5, opsPerProcess: 150, replicas: 3, delay: [0, 5 * MS, 30 * MS][seed % 3]!, latency: 2 * MS, think: 3 * MS, infoRate: 0.05, deleteRate: 0.15, ...(seed % 2 ? { finalPhaseAfter: 40 * MS } : {}) });
         const h = historyOf(sim.events);
+        if (checker === readValidity) spoil(h, seed);
         // A fault over the middle third of every other history: visibility estimates its reads apart.
         if (seed % 2 === 0) {
           const end = h.ops.at(-1)!.invokeTime;
@@ -44,14 +78,16 @@ describe('checkers run key by key give what they give over the whole history', (
         for (const max of [undefined, 3]) {
           const whole = structuredClone(await checker.check(h, max === undefined ? {} : { maxAnomalies: max }));
           expect(await byKey(checker, h, max, seed)).toEqual(whole);
-          const w = whole as { staleReads?: number; keysStale?: number; samples?: number; consistent?: number };
+          const w = whole as { staleReads?: number; keysStale?: number; samples?: number; consistent?: number; invalidReads?: number; anomalies: { kind: string }[] };
           if ('byFault' in w) faulted++;
-          stale += w.staleReads ?? w.keysStale ?? (w.samples ?? 0) - (w.consistent ?? 0);
+          stale += w.staleReads ?? w.keysStale ?? w.invalidReads ?? (w.samples ?? 0) - (w.consistent ?? 0);
+          for (const a of w.anomalies) kinds.add(a.kind);
         }
       }
       // The histories show what the merge must order: many stale reads (or stale keys).
       expect(stale).toBeGreaterThan(10);
       if (checker === visibility) expect(faulted).toBe(12);
+      if (checker === readValidity) expect([...kinds].sort()).toEqual(['corrupt-read', 'phantom-value', 'value-from-other-key', 'value-from-the-future', 'value-of-failed-write']);
     });
   }
 });

@@ -2,6 +2,7 @@
 // checks partitions handed over as op records, and runs the visibility checker's estimates. What
 // crosses is typed arrays and string tables.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { CheckOptions } from '../../../checkers/checker.js';
 import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/linearizable/index.js';
 import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
@@ -19,9 +20,12 @@ export interface CheckJob {
   check: { model: string; records: Float64Array; at?: Int32Array; full: Budget; reduced: Budget | null };
 }
 
-export interface KeyPartsJob {
-  /** One key's records: each named checker's part of it (its byKey.keyPart). */
-  keyParts: { names: string[]; records: Float64Array };
+export interface KeyJob {
+  /**
+   * One key's records: each named checker's part of it (its byKey.keyPart), or with `question`,
+   * the one named checker's answer to it.
+   */
+  key: { names: string[]; options: CheckOptions; question?: unknown; records: Float64Array };
 }
 
 export interface PoolData {
@@ -36,7 +40,7 @@ export interface PoolData {
 const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
 
-parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | KeyPartsJob | { strings: string[] })) => {
+parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | KeyJob | { strings: string[] })) => {
   if ('strings' in m) {
     strings = m.strings;
     return;
@@ -48,13 +52,15 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
       parentPort!.postMessage({ id: m.id, ok: scanned }, columnBuffers(scanned.columns));
       return;
     }
-    if ('keyParts' in m) {
-      const { names, records } = m.keyParts;
+    if ('key' in m) {
+      const { names, options, question, records } = m.key;
       // The registry (every checker) loaded only by a check that asks for parts.
       void import('../../../checkers/registry.js')
         .then(({ checkers }) => {
           const history: History = { events: [], ops: decodeOps(records, strings), nemesis: [] };
-          parentPort!.postMessage({ id: m.id, ok: names.map((n) => checkers.get(n)!.byKey!.keyPart(history, {})) });
+          const byKey = names.map((n) => checkers.get(n)!.byKey!);
+          const ok = question === undefined ? byKey.map((b) => b.keyPart(history, options)) : byKey[0]!.answer!(history, question);
+          parentPort!.postMessage({ id: m.id, ok });
         })
         .catch((err: unknown) => parentPort!.postMessage({ id: m.id, crash: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
       return;
