@@ -237,22 +237,34 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     for (const name of skipped) byReason.set(reasonOf(name), [...(byReason.get(reasonOf(name)) ?? []), name]);
     const warnings = [...byReason].map(([reason, names]) => `${source.history}: ${names.join(', ')} ${reason}`);
     pool.broadcast({ strings: keyed.strings.strings });
-    if (byKey.length > 0) {
-      // Before linearizability, which lets each key's records go once sent.
-      const { parts, answers } = await parallel.keyPartsOnPool(pool, byKey, groups.map((g) => () => keyed.load(g)), {});
-      for (const [i, c] of byKey.entries()) {
-        const mine = parts[i]!;
-        // Let go once merged: a big history's samples are many.
-        parts[i] = [];
-        // Merged in turn: a merge may hand its work to the threads (visibility's estimates).
-        results[c.name] = await c.byKey!.merge(mine, { threads: pool }, outline, answers[i]);
-      }
-    }
+    const loads = groups.map((g) => () => keyed.load(g));
+    const names = byKey.map((c) => c.name);
+    const parts = names.map((): unknown[] => []);
     if (linearizableToo) {
-      const sources: PartitionSource[] = groups.map((g) => ({ key: g.key, count: g.count, load: () => keyed.load(g), sent: () => keyed.drop(g) }));
+      // Each key's records let go once sent, unless the other checkers may have to ask the keys again.
+      const sources: PartitionSource[] = groups.map((g) => ({
+        key: g.key,
+        count: g.count,
+        load: () => keyed.load(g),
+        sent: () => {
+          if (byKey.length === 0) keyed.drop(g);
+        },
+      }));
       // The search's cache too within the bound, when one is given: past it a key is unknown.
       const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
-      results['linearizable'] = await parallel.checkPartitionsOnPool(pool, model, options, sources, { window: pool.size, ...limits, ...(progress ? { progress } : {}) });
+      // The other checkers' parts made with each key's check, from the same ops.
+      const take = (got: unknown[]) => got.forEach((p, i) => parts[i]!.push(p));
+      results['linearizable'] = await parallel.checkPartitionsOnPool(pool, model, options, sources, { window: pool.size, ...limits, ...(progress ? { progress } : {}), ...(byKey.length > 0 ? { parts: { names, options: {}, take } } : {}) });
+    } else if (byKey.length > 0) {
+      (await parallel.keyPartsOnPool(pool, byKey, loads, {})).forEach((p, i) => parts[i]!.push(...p));
+    }
+    const answers = await parallel.keyAnswersOnPool(pool, byKey, parts, loads, {});
+    for (const [i, c] of byKey.entries()) {
+      const mine = parts[i]!;
+      // Let go once merged: a big history's samples are many.
+      parts[i] = [];
+      // Merged in turn: a merge may hand its work to the threads (visibility's estimates).
+      results[c.name] = await c.byKey!.merge(mine, { threads: pool }, outline, answers[i]);
     }
     // In the order chosen, as the whole check lists them.
     const checked = foldResults(Object.fromEntries(chosen.checkers.map((c) => [c.name, results[c.name]!])), complete, stats.total, stats);

@@ -36,6 +36,8 @@ export interface PoolCheckSettings {
   /** What the bound is, for that message. */
   bound?: string;
   progress?: KeyCounts;
+  /** The named checkers' parts of each key too, made on its thread from the same ops; each key's go to `take`. */
+  parts?: { names: string[]; options: CheckOptions; take(parts: unknown[]): void };
 }
 
 /**
@@ -77,13 +79,16 @@ export async function checkPartitionsOnPool(
     }
   };
   // Apart from runOne: the records are then not kept while it waits for the answer.
-  const send = (source: PartitionSource): Promise<{ result: PartitionResult; reduced: boolean }> => {
+  const parts = settings.parts;
+  const send = async (source: PartitionSource): Promise<{ result: PartitionResult; reduced: boolean }> => {
     const records = source.load();
-    const job: CheckJob = { check: { model: modelName, records, ...(source.at ? { at: source.at } : {}), full, reduced } };
+    const job: CheckJob = { check: { model: modelName, records, ...(source.at ? { at: source.at } : {}), full, reduced, ...(parts ? { parts: { names: parts.names, options: parts.options } } : {}) } };
     // Shared records are seen by every thread, not moved.
-    const answer = pool.run<{ result: PartitionResult; reduced: boolean }>(job, records.buffer instanceof SharedArrayBuffer ? [] : [records.buffer as ArrayBuffer]);
+    const answer = pool.run<{ result: PartitionResult; reduced: boolean; parts?: unknown[] }>(job, records.buffer instanceof SharedArrayBuffer ? [] : [records.buffer as ArrayBuffer]);
     source.sent?.();
-    return answer;
+    const got = await answer;
+    if (got.parts) parts!.take(got.parts);
+    return got;
   };
   const lanes = Math.min(order.length, settings.window === Infinity ? order.length : settings.window);
   await Promise.all(Array.from({ length: lanes }, runOne));

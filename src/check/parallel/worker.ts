@@ -16,8 +16,11 @@ export interface ScanJob {
 }
 
 export interface CheckJob {
-  /** `at`: the partition's places in `records`, which all partitions share; absent, the records are its own. */
-  check: { model: string; records: Float64Array; at?: Int32Array; full: Budget; reduced: Budget | null };
+  /**
+   * `at`: the partition's places in `records`, which all partitions share; absent, the records
+   * are its own. `parts`: the named checkers' parts of the key too (their byKey.keyPart).
+   */
+  check: { model: string; records: Float64Array; at?: Int32Array; full: Budget; reduced: Budget | null; parts?: { names: string[]; options: CheckOptions } };
 }
 
 export interface KeyJob {
@@ -37,6 +40,16 @@ export interface PoolData {
   failedAt: SharedArrayBuffer;
 }
 
+type Checkers = (typeof import('../../../checkers/registry.js'))['checkers'];
+/** Every checker by name: loaded by the first job that needs a checker's parts (a check of a big history's keys). */
+let registry: Promise<Checkers> | undefined;
+
+/** Answers job `id` with what `work` makes with the checkers, once loaded. */
+function withCheckers(id: number, work: (checkers: Checkers) => unknown): void {
+  registry ??= import('../../../checkers/registry.js').then((r) => r.checkers);
+  registry.then((checkers) => parentPort!.postMessage({ id, ok: work(checkers) })).catch((err: unknown) => parentPort!.postMessage({ id, crash: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
+}
+
 const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
 
@@ -54,30 +67,32 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
     }
     if ('key' in m) {
       const { names, options, question, records } = m.key;
-      // The registry (every checker) loaded only by a check that asks for parts.
-      void import('../../../checkers/registry.js')
-        .then(({ checkers }) => {
-          const history: History = { events: [], ops: decodeOps(records, strings), nemesis: [] };
-          const byKey = names.map((n) => checkers.get(n)!.byKey!);
-          const ok = question === undefined ? byKey.map((b) => b.keyPart(history, options)) : byKey[0]!.answer!(history, question);
-          parentPort!.postMessage({ id: m.id, ok });
-        })
-        .catch((err: unknown) => parentPort!.postMessage({ id: m.id, crash: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
-      return;
+      return withCheckers(m.id, (checkers) => {
+        const history: History = { events: [], ops: decodeOps(records, strings), nemesis: [] };
+        const byKey = names.map((n) => checkers.get(n)!.byKey!);
+        return question === undefined ? byKey.map((b) => b.keyPart(history, options)) : byKey[0]!.answer!(history, question);
+      });
     }
     if ('estimate' in m) {
       const e = m.estimate;
       parentPort!.postMessage({ id: m.id, ok: estimate(e.columns, e.minBin, e.resamples, e.seed) });
       return;
     }
-    const { model, at: places, full, reduced } = m.check;
+    const { model, at: places, full, reduced, parts } = m.check;
     const records = places ? gatherRecords(m.check.records, places) : m.check.records;
-    const at = Number(Atomics.load(failedAt, 0));
-    const budget = at > 0 && reduced ? { ...reduced, deadline: Math.min(reduced.deadline ?? Infinity, at) } : full;
-    const result = checkPartition(model, decodeOps(records, strings), budget);
-    if (result.valid === false && reduced) Atomics.compareExchange(failedAt, 0, 0n, BigInt(Date.now() + reduced.timeoutMs));
-    if (budget !== full && result.valid === 'unknown') result.reason = `${result.reason} ${REDUCED_BUDGET}`;
-    parentPort!.postMessage({ id: m.id, ok: { result, reduced: budget !== full } });
+    const check = (checkers?: Checkers) => {
+      const ops = decodeOps(records, strings);
+      // The other checkers' parts of this key first, from the same ops: they only read them.
+      const made = parts && checkers ? parts.names.map((n) => checkers.get(n)!.byKey!.keyPart({ events: [], ops, nemesis: [] }, parts.options)) : undefined;
+      const at = Number(Atomics.load(failedAt, 0));
+      const budget = at > 0 && reduced ? { ...reduced, deadline: Math.min(reduced.deadline ?? Infinity, at) } : full;
+      const result = checkPartition(model, ops, budget);
+      if (result.valid === false && reduced) Atomics.compareExchange(failedAt, 0, 0n, BigInt(Date.now() + reduced.timeoutMs));
+      if (budget !== full && result.valid === 'unknown') result.reason = `${result.reason} ${REDUCED_BUDGET}`;
+      return { result, reduced: budget !== full, ...(made ? { parts: made } : {}) };
+    };
+    if (parts) return withCheckers(m.id, check);
+    parentPort!.postMessage({ id: m.id, ok: check() });
   } catch (err) {
     parentPort!.postMessage({ id: m.id, crash: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
