@@ -60,13 +60,15 @@ interface OkWrites {
   latency: Float64Array;
   /** 1: it overlapped another ok write of the key (overlappingWrites). */
   overlapping: Uint8Array;
+  /** Its number among the writes the samples name, once one does (-1 before). */
+  numbered: Int32Array;
 }
 
 function okWritesOf(kw: KeyWrites): OkWrites {
   const ok = kw.okByCmp;
   const n = ok.length;
   const over = overlappingWrites(kw);
-  const out: OkWrites = { cmp: new Float64Array(n), inv: new Float64Array(n), completeTime: new Float64Array(n), latency: new Float64Array(n), overlapping: new Uint8Array(n) };
+  const out: OkWrites = { cmp: new Float64Array(n), inv: new Float64Array(n), completeTime: new Float64Array(n), latency: new Float64Array(n), overlapping: new Uint8Array(n), numbered: new Int32Array(n).fill(-1) };
   for (let j = 0; j < n; j++) {
     const w = ok[j]!;
     out.cmp[j] = w.cmp;
@@ -116,7 +118,8 @@ interface VisibilityPart {
 /**
  * The samples taken at the client, one an ok read some write explains that followed a completed
  * write to its key that overlapped no other, in history order: the read (its invoke index),
- * t, whether it was consistent (1), when it began, its write (invoke index), and both latencies.
+ * t, whether it was consistent (1), when it began, its write (numbered from 0 in the order the
+ * samples first name them: the bootstrap resamples writes in that order), and both latencies.
  * Columns of exactly `n`: a key's cross from its thread as they are.
  */
 interface ClientSamples {
@@ -125,18 +128,20 @@ interface ClientSamples {
   t: Float64Array;
   ok: Uint8Array;
   at: Float64Array;
-  write: Float64Array;
+  write: Int32Array;
+  /** How many writes `write` numbers. */
+  writes: number;
   writeLatency: Float64Array;
   readLatency: Float64Array;
   noPriorWrite: number;
   overlappingExcluded: number;
 }
 
-const NUMBER_COLUMNS = ['read', 't', 'at', 'write', 'writeLatency', 'readLatency'] as const;
+const NUMBER_COLUMNS = ['read', 't', 'at', 'writeLatency', 'readLatency'] as const;
 
 function emptySamples(capacity: number): ClientSamples {
   const f = () => new Float64Array(capacity);
-  return { n: 0, read: f(), t: f(), ok: new Uint8Array(capacity), at: f(), write: f(), writeLatency: f(), readLatency: f(), noPriorWrite: 0, overlappingExcluded: 0 };
+  return { n: 0, read: f(), t: f(), ok: new Uint8Array(capacity), at: f(), write: new Int32Array(capacity), writes: 0, writeLatency: f(), readLatency: f(), noPriorWrite: 0, overlappingExcluded: 0 };
 }
 
 function clientSamples(history: History): ClientSamples {
@@ -164,12 +169,14 @@ function clientSamples(history: History): ClientSamples {
     out.t[j] = op.invokeTime - ok.completeTime[latest]!;
     out.ok[j] = facts.supersededBy === undefined ? 1 : 0;
     out.at[j] = op.invokeTime;
-    out.write[j] = ok.inv[latest]!;
+    if (ok.numbered[latest]! < 0) ok.numbered[latest] = out.writes++;
+    out.write[j] = ok.numbered[latest]!;
     out.writeLatency[j] = ok.latency[latest]!;
     out.readLatency[j] = op.completeTime! - op.invokeTime;
   }
   for (const c of NUMBER_COLUMNS) out[c] = out[c].slice(0, out.n);
   out.ok = out.ok.slice(0, out.n);
+  out.write = out.write.slice(0, out.n);
   return out;
 }
 
@@ -178,6 +185,8 @@ function clientSamples(history: History): ClientSamples {
  * from them. Each key's are in history order already: merged through a heap of the keys by their
  * next read, each part let go once taken.
  */
+const EMPTY = new Int32Array(0);
+
 function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['nemesis'], worst: KeyDelta | undefined, options: VisibilityOptions): CheckResult | Promise<CheckResult> {
   const n = parts.reduce((sum, p) => sum + p!.n, 0);
   const collected = new Samples(n);
@@ -186,6 +195,9 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
   let noPriorWrite = 0;
   let overlappingExcluded = 0;
   const next = new Int32Array(parts.length);
+  // Each key's writes numbered anew, in the order met: as the whole history's pass numbers them.
+  const units = parts.map((p) => new Int32Array(p!.writes).fill(-1));
+  let unitCount = 0;
   const heap: number[] = [];
   const readOf = (part: number) => parts[part]!.read[next[part]!]!;
   const less = (a: number, b: number) => readOf(heap[a]!) < readOf(heap[b]!);
@@ -208,12 +220,15 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
     const part = heap[0]!;
     const p = parts[part]!;
     const at = next[part]!++;
-    collected.push(p.t[at]!, p.ok[at] === 1, p.at[at]!, p.write[at]!);
+    const w = p.write[at]!;
+    if (units[part]![w]! < 0) units[part]![w] = unitCount++;
+    collected.add(p.t[at]!, p.ok[at] === 1, p.at[at]!, units[part]![w]!);
     writeLatencies[j] = p.writeLatency[at]!;
     readLatencies[j] = p.readLatency[at]!;
     if (next[part]! === p.n) {
       // This key's are all taken: the last of the heap takes its place.
       parts[part] = undefined;
+      units[part] = EMPTY;
       heap[0] = heap.at(-1)!;
       heap.pop();
     }
@@ -327,9 +342,14 @@ class Samples {
 
   /** `write`: a number that is the write's alone (its invoke index; at the store, its id). */
   push(t: number, consistent: boolean, at: number, write: number): void {
-    if (this.length === this.t.length) this.grow();
     let unit = this.units.get(write);
     if (unit === undefined) this.units.set(write, (unit = this.units.size));
+    this.add(t, consistent, at, unit);
+  }
+
+  /** A sample whose write has its number already (`unit`: numbered from 0 in the order met). */
+  add(t: number, consistent: boolean, at: number, unit: number): void {
+    if (this.length === this.t.length) this.grow();
     const i = this.length++;
     this.t[i] = t;
     this.ok[i] = consistent ? 1 : 0;
