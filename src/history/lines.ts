@@ -80,6 +80,31 @@ export class LineReader {
     this.add(parsed, text);
   }
 
+  /**
+   * The lines from `p` on that start before `stop`, for as long as the scanner reads them (each
+   * then ends with "\n" at or before `nl`, a "\n"): where the first line it did not take starts,
+   * for take(), or `stop` or past it. The common case, without finding each line's end first.
+   */
+  run(bytes: Buffer, p: number, stop: number, nl: number): number {
+    const scanner = this.scanner;
+    const onScanned = this.onScanned;
+    try {
+      while (p < stop && p < nl) {
+        const q = scanner.line(bytes, p, nl);
+        if (q < 0) break;
+        this.line++;
+        this.nonBlank();
+        if (onScanned === undefined) this.onEvent(scanner.event(), undefined);
+        else onScanned(scanner);
+        p = q + 1;
+      }
+    } catch (err) {
+      if (err instanceof HistoryFormatError) throw new LineError(this.line, err.what);
+      throw err;
+    }
+    return p;
+  }
+
   private nonBlank(): void {
     // Set first: a chunk whose first line that is not blank follows blank lines of the chunk
     // before must say so (the assembler then names the earlier blank line).
@@ -144,8 +169,12 @@ export function scanChunk(file: string, start: number, end: number, size: number
     // (Bytes past `have` are left over from the allocation: a newline found there is none.)
     const first = buf.indexOf(10, 0);
     let p = start === 0 ? 0 : first < 0 || first >= have ? have : first + 1;
+    // The last "\n" read: the lines before it are whole, for the reader's run.
+    let lastNl = have === 0 ? -1 : buf.lastIndexOf(10, have - 1);
     try {
       while (p < end - from) {
+        p = reader.run(buf, p, end - from, lastNl);
+        if (p >= end - from) break;
         let nl = buf.indexOf(10, p);
         // The chunk's last line goes on past what was read: read on until its end.
         while ((nl < 0 || nl >= have) && from + have < size) {
@@ -158,6 +187,7 @@ export function scanChunk(file: string, start: number, end: number, size: number
           have += readAll(fd, buf, have, Math.min(READ_STEP, size - from - have), from + have);
           nl = buf.indexOf(10, searchFrom);
           if (nl >= have) nl = -1;
+          lastNl = buf.lastIndexOf(10, have - 1);
         }
         if (nl < 0 || nl >= have) {
           if (p < have) reader.take(buf, p, have, true);
