@@ -11,13 +11,18 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
 async function timed(name: string, runs: number, mb: number, run: () => Promise<string> | string): Promise<void> {
   const seen = await run();
   const ms: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await run();
+    const c = process.cpuUsage(c0);
     ms.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
   }
   const m = median(ms);
-  console.log(`${name}: median ${m.toFixed(0)} ms (${(mb / (m / 1000)).toFixed(0)} MB/s) of [${ms.map((x) => x.toFixed(0)).join(' ')}]; ${seen}`);
+  // CPU time too: on a loaded machine it is steadier than the wall clock.
+  console.log(`${name}: median ${m.toFixed(0)} ms (${(mb / (m / 1000)).toFixed(0)} MB/s), CPU ${median(cpu).toFixed(0)} ms (min wall ${Math.min(...ms).toFixed(0)}, min CPU ${Math.min(...cpu).toFixed(0)}), of [${ms.map((x) => x.toFixed(0)).join(' ')}]; ${seen}`);
 }
 
 const file = process.argv[2];
