@@ -29,6 +29,9 @@ const ULL = bytes('ull');
 const RUE = bytes('rue');
 const ALSE = bytes('alse');
 
+/** Strings of a value that is not one: none. */
+const NO_STRINGS: readonly string[] = [];
+
 /** A string field that is absent; one made anew (not numbered: see ByteStrings) is MADE, its text beside it. */
 export const ABSENT = -1;
 export const MADE = -2;
@@ -76,7 +79,7 @@ export class EventScanner {
     return this.text(this.errorId, this.errorMade);
   }
   get value(): unknown {
-    return this.valueTag === VALUE.string ? this.text(this.valueNumber, this.valueMade) : decodeValue(this.valueTag, this.valueNumber, []);
+    return this.valueTag === VALUE.string ? this.text(this.valueNumber, this.valueMade) : decodeValue(this.valueTag, this.valueNumber, NO_STRINGS);
   }
 
   private text(id: number, made: string): string | undefined {
