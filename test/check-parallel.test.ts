@@ -34,15 +34,15 @@ async function whole(file: string): Promise<History | string> {
   }
 }
 
-/** The file read as chunks cut at `cuts` (byte offsets), scanned apart and put together. */
-function chunked(file: string, cuts: number[]): History | string {
+/** The file read as chunks cut at `cuts` (byte offsets), scanned apart (through a `window` of bytes) and put together. */
+function chunked(file: string, cuts: number[], window?: number): History | string {
   const size = statSync(file).size;
   const bounds = [0, ...[...new Set(cuts)].filter((c) => c > 0 && c < size).sort((a, b) => a - b), size];
   const builder = new HistoryBuilder();
   const assembler = new ChunkAssembler(file);
   try {
     for (let i = 0; i + 1 < bounds.length; i++) {
-      const scan = scanChunk(file, bounds[i]!, bounds[i + 1]!, size, true);
+      const scan = scanChunk(file, bounds[i]!, bounds[i + 1]!, size, true, window);
       assembler.add(scan, (j) => builder.add(decodeEvent(scan.columns, j, scan.strings)));
     }
   } catch (err) {
@@ -82,11 +82,12 @@ describe('a history file scanned in chunks (any cuts) reads as when read whole',
       if (name === 'valid' || name.startsWith('blank lines at')) expect(typeof expected).not.toBe('string');
       if (name.startsWith('bad') || name.includes('inside') || name.includes('gap')) expect(expected).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `));
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.nat({ max: text.length }), { maxLength: 6 }), async (cuts) => {
-          expect(chunked(file, cuts)).toEqual(expected);
+        // Windows from a few bytes, shorter than a line, to the default: lines cut at a window's end too.
+        fc.asyncProperty(fc.array(fc.nat({ max: text.length }), { maxLength: 6 }), fc.option(fc.integer({ min: 1, max: 300 })), async (cuts, window) => {
+          expect(chunked(file, cuts, window ?? undefined)).toEqual(expected);
         }),
         // And every single cut: a rule that spans chunks breaks at one cut, not at most.
-        { numRuns: 60, examples: Array.from({ length: text.length + 1 }, (_, i) => [[i]]) },
+        { numRuns: 100, examples: Array.from({ length: text.length + 1 }, (_, i) => [[i], i % 3 === 0 ? null : 1 + ((i * 37) % 200)]) },
       );
     });
   }

@@ -189,6 +189,44 @@ describe('EventScanner', () => {
     );
   });
 
+  it('reads lines in a run as it reads them one by one: to their line end, or not at all', () => {
+    // line(): the line at p, its end not known first, bounded by the last "\n" of the buffer.
+    const ends = fc.constantFrom('\n', '\r\n', '\r', ' \n', '}\n', '\r\r\n', '\u2028\n');
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 3 }), insert: fc.constantFrom('', ' ', '"', '\\', '}', '\n', '\r', '0', '-', '.', 'e', '\u00e9', ',"x":2') });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(input, fc.option(edit), ends), { minLength: 1, maxLength: 12 }), (cases) => {
+        const lines = recorded(cases.map(([i]) => i)).map((l, j) => {
+          const e = cases[j]![1];
+          if (e === null) return l;
+          const at = e.at % (l.length + 1);
+          return l.slice(0, at) + e.insert + l.slice(at + e.cut);
+        });
+        const text = lines.map((l, j) => l + cases[j]![2]).join('');
+        const b = Buffer.from(text, 'utf8');
+        const lastNl = b.lastIndexOf(10);
+        const scanner = new EventScanner();
+        for (let p = 0; p < lastNl; ) {
+          const nl = b.indexOf(10, p);
+          const line = b.toString('utf8', p, nl);
+          const q = scanner.line(b, p, lastNl);
+          if (q >= 0) {
+            // Taken: the line's own end, and what JSON.parse makes of the line without its "\r".
+            expect(q, line).toBe(nl);
+            const body = line.endsWith('\r') ? line.slice(0, -1) : line;
+            expect(scanner.event(), line).toStrictEqual(JSON.parse(body));
+            expect(scanner.read(b, p, p + Buffer.byteLength(body)), line).toBe(true);
+          } else {
+            // Left: the line as read alone is left too.
+            const crlf = line.endsWith('\r') ? 1 : 0;
+            expect(scanner.read(b, p, nl - crlf), line).toBe(false);
+          }
+          p = nl + 1;
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('reads only its own line of a buffer that holds others', () => {
     const lines = recorded([
       { process: 1, type: 'invoke', f: 'get', key: 'k' },

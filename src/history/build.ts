@@ -1,5 +1,6 @@
 import { END_OF_HISTORY, type CompletionType, type EventType, type History, type HistoryEvent, type Op, type ProcessId } from './event.js';
-import type { EventScanner } from './scan-event.js';
+import { NEMESIS, TYPE_CODE } from './codes.js';
+import { ABSENT, type EventScanner } from './scan-event.js';
 
 /** A history that breaks the format's rules. `what` is a sentence for people. */
 export class HistoryFormatError extends Error {
@@ -177,7 +178,8 @@ export class HistoryBuilder {
  * fail or info that does not say why): validateShape then says which, as for any other line.
  */
 export function breaksValueRules(s: EventScanner): boolean {
-  return s.f === '' || (s.error === undefined && s.process !== 'nemesis' && (s.type === 'fail' || s.type === 'info'));
+  // On the scanner's numbers: no string looked up for the common line.
+  return (s.errorId === ABSENT && s.proc !== NEMESIS && (s.typeCode === TYPE_CODE.fail || s.typeCode === TYPE_CODE.info)) || s.f === '';
 }
 
 /** The event's fields as the format wants them; throws HistoryFormatError naming the first that is not. */

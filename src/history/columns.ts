@@ -1,8 +1,11 @@
 // The compact form of a history's events that crosses threads: one typed array a field (numbers,
 // and strings as numbers into a table of distinct strings), so that a worker that scanned part of
 // a file hands it over by transferring a few buffers, not by cloning an object a line.
+import { decodeValue, EVENT_TYPES, NEMESIS, TYPE_CODE, VALUE } from './codes.js';
 import type { EventType, HistoryEvent, ProcessId } from './event.js';
-import { eventOf, type EventScanner } from './scan-event.js';
+import { eventOf, MADE, type EventScanner } from './scan-event.js';
+
+export { decodeValue, EVENT_TYPES, NEMESIS, VALUE };
 
 /** Distinct strings by number: f, keys, errors, string values, the JSON of other values. */
 export class StringTable {
@@ -27,9 +30,6 @@ export class StringTable {
   }
 }
 
-/** How a value is kept: its tag, and for numbers, strings and other JSON a number beside it. */
-export const VALUE = { absent: 0, null: 1, true: 2, false: 3, number: 4, string: 5, json: 6 } as const;
-
 /** A value as (tag, number): a number as itself, a string or other JSON as its number in `strings`. */
 export function encodeValue(v: unknown, strings: StringTable): [number, number] {
   return [valueTag(v), valueNumber(v, strings)];
@@ -51,31 +51,6 @@ export function valueNumber(v: unknown, strings: StringTable): number {
   if (typeof v === 'string') return strings.id(v);
   return v === undefined || v === null || v === true || v === false ? 0 : strings.id(JSON.stringify(v));
 }
-
-/** The value a (tag, number) pair stands for; objects and arrays are parsed anew, one per use. */
-export function decodeValue(tag: number, n: number, strings: readonly string[]): unknown {
-  switch (tag) {
-    case VALUE.absent:
-      return undefined;
-    case VALUE.null:
-      return null;
-    case VALUE.true:
-      return true;
-    case VALUE.false:
-      return false;
-    case VALUE.number:
-      return n;
-    case VALUE.string:
-      return strings[n];
-    default:
-      return JSON.parse(strings[n]!);
-  }
-}
-
-export const EVENT_TYPES: readonly EventType[] = ['invoke', 'ok', 'fail', 'info'];
-const TYPE_CODE: Record<EventType, number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
-/** process of a nemesis event. */
-export const NEMESIS = -1;
 
 /** Events, field by field; strings as numbers into the table that goes with them. */
 export interface EventColumns {
@@ -136,20 +111,47 @@ export class ColumnWriter {
     return i;
   }
 
-  /** The line the scanner read, from its fields (no event object). */
+  /** The line the scanner read, from its fields (no event object, no string looked up twice). */
   addScanned(s: EventScanner): void {
-    const i = this.next(s.index, s.time, s.process, s.type, s.f, s.key, s.error);
+    if (this.c.length === this.c.index.length) this.c = grow(this.c, this.c.length * 2);
+    if (s !== this.scanner) this.learn(s);
     const d = this.c;
-    const v = s.value;
-    // The scanner's values are scalars: no JSON to keep.
-    if (typeof v === 'number') {
-      d.valueTag[i] = VALUE.number;
-      d.value[i] = v;
-    } else {
-      d.valueTag[i] = v === undefined ? VALUE.absent : v === null ? VALUE.null : v === true ? VALUE.true : v === false ? VALUE.false : VALUE.string;
-      d.value[i] = typeof v === 'string' ? this.strings.id(v) : 0;
-    }
+    const i = d.length++;
+    d.index[i] = s.index;
+    d.time[i] = s.time;
+    d.process[i] = s.proc;
+    d.type[i] = s.typeCode;
+    // Numbered in the order add() numbers them: the same table whichever way a line was read.
+    d.f[i] = this.idOf(s.fId, s.fMade);
+    d.key[i] = s.keyId === -1 ? -1 : this.idOf(s.keyId, s.keyMade);
+    d.error[i] = s.errorId === -1 ? -1 : this.idOf(s.errorId, s.errorMade);
+    const tag = s.valueTag;
+    d.valueTag[i] = tag;
+    d.value[i] = tag === VALUE.number ? s.valueNumber : tag === VALUE.string ? this.idOf(s.valueNumber, s.valueMade) : 0;
     d.raw[i] = -1;
+  }
+
+  /** The scanner whose string numbers `ours` maps to the table's (-1: not yet looked up). */
+  private scanner: EventScanner | undefined;
+  private theirs: readonly string[] = [];
+  private ours = new Int32Array(0);
+
+  private learn(s: EventScanner): void {
+    this.scanner = s;
+    this.theirs = s.strings.strings;
+    this.ours = new Int32Array(0);
+  }
+
+  /** The table's number for the scanner's string `id` (or the string `made`, when MADE). */
+  private idOf(id: number, made: string): number {
+    if (id === MADE) return this.strings.id(made);
+    if (id >= this.ours.length) {
+      const bigger = new Int32Array(Math.max(64, id * 2)).fill(-1);
+      bigger.set(this.ours);
+      this.ours = bigger;
+    }
+    const known = this.ours[id]!;
+    return known >= 0 ? known : (this.ours[id] = this.strings.id(this.theirs[id]!));
   }
 
   /** The columns (longer than `length`: not copied to cut them). */

@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { breaksValueRules, validateShape, HistoryFormatError } from './build.js';
 import { ColumnWriter, StringTable, type EventColumns } from './columns.js';
 import { EventScanner } from './scan-event.js';
+import { FileWindow } from './file-window.js';
 
 /** A line that breaks the format: its number (from 1, in what was read) and what is wrong. */
 export class LineError extends Error {
@@ -80,6 +81,31 @@ export class LineReader {
     this.add(parsed, text);
   }
 
+  /**
+   * The lines from `p` on that start before `stop`, for as long as the scanner reads them (each
+   * then ends with "\n" at or before `nl`, a "\n"): where the first line it did not take starts,
+   * for take(), or `stop` or past it. The common case, without finding each line's end first.
+   */
+  run(bytes: Buffer, p: number, stop: number, nl: number): number {
+    const scanner = this.scanner;
+    const onScanned = this.onScanned;
+    try {
+      while (p < stop && p < nl) {
+        const q = scanner.line(bytes, p, nl);
+        if (q < 0) break;
+        this.line++;
+        this.nonBlank();
+        if (onScanned === undefined) this.onEvent(scanner.event(), undefined);
+        else onScanned(scanner);
+        p = q + 1;
+      }
+    } catch (err) {
+      if (err instanceof HistoryFormatError) throw new LineError(this.line, err.what);
+      throw err;
+    }
+    return p;
+  }
+
   private nonBlank(): void {
     // Set first: a chunk whose first line that is not blank follows blank lines of the chunk
     // before must say so (the assembler then names the earlier blank line).
@@ -118,10 +144,14 @@ export interface ChunkScan {
   droppedTail?: number;
 }
 
-const READ_STEP = 1 << 20;
+/** The window a chunk is read through: small enough to stay in the CPU's cache while it is scanned. */
+const WINDOW = 1 << 20;
 
-/** Scans the chunk [start, end) of `file` (of `size` bytes). `keepRaw`: keep the text of lines JSON.parse read. */
-export function scanChunk(file: string, start: number, end: number, size: number, keepRaw: boolean): ChunkScan {
+/**
+ * Scans the chunk [start, end) of `file` (of `size` bytes). `keepRaw`: keep the text of lines
+ * JSON.parse read. `window`: the bytes read at a time (at least; more for a longer line).
+ */
+export function scanChunk(file: string, start: number, end: number, size: number, keepRaw: boolean, window = WINDOW): ChunkScan {
   const strings = new StringTable();
   // About a line a 64 bytes (the Recorder's are ~100): columns rarely grow.
   const writer = new ColumnWriter(strings, Math.ceil((end - start) / 64) + 16);
@@ -138,33 +168,38 @@ export function scanChunk(file: string, start: number, end: number, size: number
   let error: ChunkScan['error'];
   try {
     // From the byte before `start`: a line starts at `start` only when that byte is a newline.
-    const from = start === 0 ? 0 : start - 1;
-    let buf = Buffer.allocUnsafe(Math.max(end - from, 0) + READ_STEP);
-    let have = readAll(fd, buf, 0, Math.min(buf.length, size - from), from);
-    // (Bytes past `have` are left over from the allocation: a newline found there is none.)
-    const first = buf.indexOf(10, 0);
-    let p = start === 0 ? 0 : first < 0 || first >= have ? have : first + 1;
-    try {
-      while (p < end - from) {
-        let nl = buf.indexOf(10, p);
-        // The chunk's last line goes on past what was read: read on until its end.
-        while ((nl < 0 || nl >= have) && from + have < size) {
-          if (have + READ_STEP > buf.length) {
-            const bigger = Buffer.allocUnsafe(buf.length * 2);
-            buf.copy(bigger, 0, 0, have);
-            buf = bigger;
-          }
-          const searchFrom = have;
-          have += readAll(fd, buf, have, Math.min(READ_STEP, size - from - have), from + have);
-          nl = buf.indexOf(10, searchFrom);
-          if (nl >= have) nl = -1;
-        }
-        if (nl < 0 || nl >= have) {
-          if (p < have) reader.take(buf, p, have, true);
+    const w = new FileWindow(fd, size, start === 0 ? 0 : start - 1, window);
+    let p = 0;
+    if (start > 0) {
+      for (;;) {
+        if (w.lastNl >= 0) {
+          p = w.buf.indexOf(10) + 1;
           break;
         }
-        reader.take(buf, p, nl);
-        p = nl + 1;
+        if (!w.refill(w.have)) {
+          p = w.have;
+          break;
+        }
+      }
+    }
+    try {
+      while (p < end - w.base) {
+        p = reader.run(w.buf, p, end - w.base, w.lastNl);
+        if (p >= end - w.base) break;
+        // (Bytes of the buffer past `have` are left over from earlier reads: a newline there is none.)
+        const nl = p <= w.lastNl ? w.buf.indexOf(10, p) : -1;
+        if (nl >= 0) {
+          reader.take(w.buf, p, nl);
+          p = nl + 1;
+          continue;
+        }
+        // The line goes on past what was read: read on until its end (past the chunk's, if need be).
+        const more = w.refill(p);
+        p = 0;
+        if (!more) {
+          if (w.have > 0) reader.take(w.buf, 0, w.have, true);
+          break;
+        }
       }
     } catch (err) {
       if (!(err instanceof LineError)) throw err;
@@ -183,14 +218,4 @@ export function scanChunk(file: string, start: number, end: number, size: number
     ...(error ? { error } : {}),
     ...(reader.droppedTail ? { droppedTail: reader.droppedTail } : {}),
   };
-}
-
-function readAll(fd: number, buf: Buffer, at: number, length: number, position: number): number {
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, at + got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
 }

@@ -34,18 +34,22 @@ export async function readHistory(file: string, onBytes?: (n: number) => void, k
       const bytes = chunk as Buffer;
       onBytes?.(bytes.length);
       let start = 0;
-      let nl = bytes.indexOf(10);
+      const nl = bytes.indexOf(10);
       if (nl >= 0 && carry.length > 0) {
         // The line that began in earlier chunks ends in this one.
         const joined = Buffer.concat([...carry, bytes.subarray(0, nl)]);
         carry = [];
         take(joined, 0, joined.length);
         start = nl + 1;
-        nl = bytes.indexOf(10, start);
       }
-      for (; nl >= 0; nl = bytes.indexOf(10, start)) {
-        take(bytes, start, nl);
-        start = nl + 1;
+      // The lines the scanner reads run on without their ends found first; take() has the rest.
+      const lastNl = bytes.lastIndexOf(10);
+      while (start <= lastNl) {
+        start = reader.run(bytes, start, lastNl + 1, lastNl);
+        if (start > lastNl) break;
+        const end = bytes.indexOf(10, start);
+        take(bytes, start, end);
+        start = end + 1;
       }
       if (start < bytes.length) carry.push(bytes.subarray(start));
     }

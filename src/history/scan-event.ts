@@ -1,63 +1,97 @@
+import { ByteStrings } from './byte-strings.js';
+import { decodeValue, EVENT_TYPES, NEMESIS, VALUE } from './codes.js';
 import type { EventType, HistoryEvent, ProcessId } from './event.js';
 
 // A reader of the one line shape our Recorder writes (src/history/recorder.ts): its fields in
 // its order, no spaces, integers in plain form, ASCII strings without escapes, scalar values.
 // It reads the event straight from the file's bytes: no decoding of the line to a string, no
-// generic JSON parse, and no new string for an f or key it has seen before. Any other line,
-// valid JSON or not, is not its business: it answers undefined and the caller decodes the line
-// and gives it to JSON.parse, so reading a history never depends on this path being complete,
-// only on it being exact for what it accepts.
+// generic JSON parse, and no string made for an f or key it has seen before (a string is its
+// number in `strings`, which a columns writer maps to its own numbers). Any other line, valid
+// JSON or not, is not its business: it declines and the caller decodes the line and gives it
+// to JSON.parse, so reading a history never depends on this path being complete, only on it
+// being exact for what it accepts.
 
 const bytes = (t: string): Uint8Array => Buffer.from(t, 'latin1');
 const OPEN_INDEX = bytes('{"index":');
 const TIME = bytes(',"time":');
 const PROCESS = bytes(',"process":');
-const NEMESIS = bytes('"nemesis"');
-const TYPE = bytes(',"type":');
-const INVOKE = bytes('"invoke"');
-const OK = bytes('"ok"');
-const INFO = bytes('"info"');
-const FAIL = bytes('"fail"');
-const F = bytes(',"f":');
-const KEY = bytes(',"key":');
-const VALUE = bytes(',"value":');
-const ERROR = bytes(',"error":');
-const NULL = bytes('null');
-const TRUE = bytes('true');
-const FALSE = bytes('false');
-const EMPTY = Buffer.alloc(0);
+const NEMESIS_REST = bytes('nemesis"');
+const TYPE = bytes(',"type":"');
+const INVOKE_REST = bytes('nvoke"');
+const INFO_REST = bytes('nfo"');
+const OK_REST = bytes('k"');
+const FAIL_REST = bytes('ail"');
+const F = bytes(',"f":"');
+const KEY = bytes(',"key":"');
+const VALUE_ = bytes(',"value":');
+const ERROR = bytes(',"error":"');
+const ULL = bytes('ull');
+const RUE = bytes('rue');
+const ALSE = bytes('alse');
 
-/** Enough for every key of a big run; past it strings are still right, only not shared. */
-const INTERN_MAX_ENTRIES = 1 << 16;
+/** Strings of a value that is not one: none. */
+const NO_STRINGS: readonly string[] = [];
 
-/** Scans the lines of one history: one instance a file, so that its shared strings go with the file. */
+/** A string field that is absent; one made anew (not numbered: see ByteStrings) is MADE, its text beside it. */
+export const ABSENT = -1;
+export const MADE = -2;
+
+/** Scans the lines of one history: one instance a file, so that its numbered strings go with the file. */
 export class EventScanner {
-  /** The bytes being scanned, the position in them and the line's end: fields, to keep the hot loop free of closures. */
-  private b: Buffer = EMPTY;
-  private p = 0;
-  private end = 0;
-  /**
-   * One string for each distinct f, key and string value, by hash of its bytes: a million-op
-   * history names a thousand keys two million times (JSON.parse shares short strings too).
-   */
-  private readonly interned = new Map<number, string>();
+  /** The strings of f, key, error and string values, by number. */
+  readonly strings = new ByteStrings();
 
-  /** The fields of the line last read (read() true): what eventOf makes the event of. */
+  // The fields of the line last read (read() true), as numbers: what a columns writer keeps.
   index = 0;
   time = 0;
-  process: ProcessId = 0;
-  type: EventType = 'invoke';
-  f = '';
-  key: string | undefined;
-  value: unknown;
-  error: string | undefined;
+  /** NEMESIS for "nemesis". */
+  proc = 0;
+  /** Its place in EVENT_TYPES. */
+  typeCode = 0;
+  /** Strings: a number in `strings`, ABSENT or MADE (then the text is in the field named ...Made). */
+  fId = 0;
+  keyId = ABSENT;
+  errorId = ABSENT;
+  /** VALUE's tag; the number, or for a string its number as the strings above. */
+  valueTag: number = VALUE.absent;
+  valueNumber = 0;
+  fMade = '';
+  keyMade = '';
+  errorMade = '';
+  valueMade = '';
+  /** The string str() read last: its number, and the text when it is MADE. */
+  private sid = 0;
+  private made = '';
+
+  get process(): ProcessId {
+    return this.proc === NEMESIS ? 'nemesis' : this.proc;
+  }
+  get type(): EventType {
+    return EVENT_TYPES[this.typeCode]!;
+  }
+  get f(): string {
+    return this.fId >= 0 ? this.strings.strings[this.fId]! : this.fMade;
+  }
+  get key(): string | undefined {
+    return this.text(this.keyId, this.keyMade);
+  }
+  get error(): string | undefined {
+    return this.text(this.errorId, this.errorMade);
+  }
+  get value(): unknown {
+    return this.valueTag === VALUE.string ? this.text(this.valueNumber, this.valueMade) : decodeValue(this.valueTag, this.valueNumber, NO_STRINGS);
+  }
+
+  private text(id: number, made: string): string | undefined {
+    return id >= 0 ? this.strings.strings[id] : id === ABSENT ? undefined : made;
+  }
 
   /**
    * The event on the line `b[start, end)` (its line end excluded) when the line is exactly in
    * the Recorder's shape: what JSON.parse would give for it, the same fields in the same order.
    * Undefined for any other line.
    */
-  scan(b: Buffer, start: number, end: number): HistoryEvent | undefined {
+  scan(b: Uint8Array, start: number, end: number): HistoryEvent | undefined {
     return this.read(b, start, end) ? this.event() : undefined;
   }
 
@@ -70,140 +104,138 @@ export class EventScanner {
    * Whether the line `b[start, end)` is exactly in the Recorder's shape; its fields are then
    * this scanner's (index, time…), for a reader that wants them without an object.
    */
-  read(b: Buffer, start: number, end: number): boolean {
-    // The line's closing brace also bounds the reads below: no literal holds a "}" and no
-    // number does, so they stop at it; a string is bounded by `end`.
-    if (end - start < 2 || b[end - 1] !== 125 /* } */) return false;
-    this.b = b;
-    this.p = start;
-    this.end = end;
-    const exact = this.fields() && this.p === end - 1;
-    this.b = EMPTY;
-    return exact;
-  }
-
-  private fields(): boolean {
-    if (!this.lit(OPEN_INDEX)) return false;
-    const index = this.uint();
-    if (index < 0 || !this.lit(TIME)) return false;
-    const time = this.uint();
-    if (time < 0 || !this.lit(PROCESS)) return false;
-    let process: ProcessId;
-    if (this.lit(NEMESIS)) process = 'nemesis';
-    else {
-      process = this.uint();
-      if (process < 0) return false;
-    }
-    if (!this.lit(TYPE)) return false;
-    const type = this.eventType();
-    if (type === undefined || !this.lit(F)) return false;
-    const f = this.str();
-    if (f === undefined) return false;
-    let key: string | undefined;
-    let value: unknown;
-    let error: string | undefined;
-    if (this.lit(KEY) && (key = this.str()) === undefined) return false;
-    if (this.lit(VALUE) && (value = this.scalar()) === undefined) return false;
-    if (this.lit(ERROR) && (error = this.str()) === undefined) return false;
-    this.index = index;
-    this.time = time;
-    this.process = process;
-    this.type = type;
-    this.f = f;
-    this.key = key;
-    this.value = value;
-    this.error = error;
-    return true;
-  }
-
-  private lit(t: Uint8Array): boolean {
-    const b = this.b;
-    const p = this.p;
-    for (let i = 0; i < t.length; i++) if (b[p + i] !== t[i]) return false;
-    this.p = p + t.length;
-    return true;
+  read(b: Uint8Array, start: number, end: number): boolean {
+    // The closing brace bounds every read (no literal holds one, no number does, and a string may not reach it).
+    return end - start >= 2 && b[end - 1] === 125 /* } */ && this.fields(b, start, end - 1) === end;
   }
 
   /**
-   * A non-negative integer in JSON's plain form, or -1. At most 15 digits, so that it is exact
-   * as a double without a check; longer ones, leading zeros, fractions and exponents go to
-   * JSON.parse (a fraction or an exponent leaves a character that the next literal does not match).
+   * The line that starts at `p`, when it is in the Recorder's shape and ends with "\n" or "\r\n"
+   * at or before `nl`, a "\n" (which bounds every read): the position of its "\n"; -1 otherwise.
    */
-  private uint(): number {
-    const b = this.b;
-    const start = this.p;
-    let p = start;
+  line(b: Uint8Array, p: number, nl: number): number {
+    const q = this.fields(b, p, nl);
+    if (q < 0) return -1;
+    const c = b[q];
+    if (c === 10) return q;
+    return c === 13 && q < nl && b[q + 1] === 10 ? q + 1 : -1;
+  }
+
+  /**
+   * The fields from `p` on, up to and with the closing brace: the position after it, or -1. A
+   * string may not reach `limit`, whose byte ("}" or "\n") no literal or number matches, so no
+   * read goes past it.
+   */
+  private fields(b: Uint8Array, p: number, limit: number): number {
+    if (!at(b, p, OPEN_INDEX)) return -1;
+    p += OPEN_INDEX.length;
+    // Numbers: at most 15 digits, so exact as doubles without a check; no leading zero. Longer
+    // ones, fractions and exponents go to JSON.parse (a "." or "e" is not the next literal).
+    let q = p;
     let n = 0;
-    for (let c = b[p]!; c >= 48 && c <= 57; c = b[++p]!) n = n * 10 + (c - 48);
-    this.p = p;
-    const digits = p - start;
-    if (digits === 0 || digits > 15 || (digits > 1 && b[start] === 48)) return -1;
-    return n;
-  }
-
-  /** The four types as constants: no string made for them. */
-  private eventType(): EventType | undefined {
-    if (this.lit(INVOKE)) return 'invoke';
-    if (this.lit(OK)) return 'ok';
-    if (this.lit(INFO)) return 'info';
-    if (this.lit(FAIL)) return 'fail';
-    return undefined;
+    for (let c = b[q]!; c >= 48 && c <= 57; c = b[++q]!) n = n * 10 + (c - 48);
+    if (q === p || q - p > 15 || (b[p] === 48 && q - p > 1) || !at(b, q, TIME)) return -1;
+    this.index = n;
+    p = q + TIME.length;
+    n = 0;
+    for (let c = b[q = p]!; c >= 48 && c <= 57; c = b[++q]!) n = n * 10 + (c - 48);
+    if (q === p || q - p > 15 || (b[p] === 48 && q - p > 1) || !at(b, q, PROCESS)) return -1;
+    this.time = n;
+    p = q + PROCESS.length;
+    if (b[p] === 34 /* " */) {
+      if (!at(b, p + 1, NEMESIS_REST)) return -1;
+      this.proc = NEMESIS;
+      p += 1 + NEMESIS_REST.length;
+    } else {
+      n = 0;
+      for (let c = b[q = p]!; c >= 48 && c <= 57; c = b[++q]!) n = n * 10 + (c - 48);
+      if (q === p || q - p > 15 || (b[p] === 48 && q - p > 1)) return -1;
+      this.proc = n;
+      p = q;
+    }
+    if (!at(b, p, TYPE)) return -1;
+    p += TYPE.length;
+    // The type by its first letter, then the rest of it (invoke and info by theirs).
+    const t = b[p++];
+    if (t === 105 /* i */) {
+      if (at(b, p, INVOKE_REST)) (this.typeCode = 0), (p += INVOKE_REST.length);
+      else if (at(b, p, INFO_REST)) (this.typeCode = 3), (p += INFO_REST.length);
+      else return -1;
+    } else if (t === 111 /* o */ && at(b, p, OK_REST)) (this.typeCode = 1), (p += OK_REST.length);
+    else if (t === 102 /* f */ && at(b, p, FAIL_REST)) (this.typeCode = 2), (p += FAIL_REST.length);
+    else return -1;
+    if (!at(b, p, F) || (p = this.str(b, p + F.length, limit)) < 0) return -1;
+    this.fId = this.sid;
+    if (this.sid === MADE) this.fMade = this.made;
+    this.keyId = ABSENT;
+    if (at(b, p, KEY)) {
+      if ((p = this.str(b, p + KEY.length, limit)) < 0) return -1;
+      this.keyId = this.sid;
+      if (this.sid === MADE) this.keyMade = this.made;
+    }
+    this.valueTag = VALUE.absent;
+    if (at(b, p, VALUE_)) {
+      p += VALUE_.length;
+      const c = b[p]!;
+      if (c === 34) {
+        if ((p = this.str(b, p + 1, limit)) < 0) return -1;
+        this.valueTag = VALUE.string;
+        this.valueNumber = this.sid;
+        if (this.sid === MADE) this.valueMade = this.made;
+      } else if (c === 110 /* n */ || c === 116 /* t */ || c === 102 /* f */) {
+        const rest = c === 110 ? ULL : c === 116 ? RUE : ALSE;
+        if (!at(b, p + 1, rest)) return -1;
+        this.valueTag = c === 110 ? VALUE.null : c === 116 ? VALUE.true : VALUE.false;
+        p += 1 + rest.length;
+      } else {
+        const minus = c === 45; /* - */
+        if (minus) p++;
+        n = 0;
+        for (let c = b[q = p]!; c >= 48 && c <= 57; c = b[++q]!) n = n * 10 + (c - 48);
+        if (q === p || q - p > 15 || (b[p] === 48 && q - p > 1)) return -1;
+        this.valueTag = VALUE.number;
+        // "-0" gives -0, as from JSON.parse.
+        this.valueNumber = minus ? -n : n;
+        p = q;
+      }
+    }
+    this.errorId = ABSENT;
+    if (at(b, p, ERROR)) {
+      if ((p = this.str(b, p + ERROR.length, limit)) < 0) return -1;
+      this.errorId = this.sid;
+      if (this.sid === MADE) this.errorMade = this.made;
+    }
+    return b[p] === 125 ? p + 1 : -1;
   }
 
   /**
-   * A JSON string of printable ASCII with no escapes; undefined for any other (escapes, other
-   * characters, control characters that JSON.parse refuses: all JSON.parse's).
+   * The string whose text starts at `p` (after its opening quote), of printable ASCII with no
+   * escapes (any other: escapes, other characters, control characters that JSON.parse refuses,
+   * is JSON.parse's), ending before `limit`: the position after its closing quote, or -1; its
+   * number (or text) in sid (and made).
    */
-  private str(): string | undefined {
-    const b = this.b;
-    let p = this.p;
-    if (b[p] !== 34 /* " */) return undefined;
-    const start = ++p;
-    const end = this.end;
+  private str(b: Uint8Array, p: number, limit: number): number {
+    const start = p;
     let h = 0;
-    for (let c = b[p]!; c !== 34; c = b[++p]!) {
-      if (p >= end || c < 32 || c > 126 || c === 92 /* \ */) return undefined;
+    for (;;) {
+      if (p >= limit) return -1;
+      const c = b[p]!;
+      if (c === 34) break;
+      if (c < 32 || c > 126 || c === 92 /* \ */) return -1;
       h = (Math.imul(h, 31) + c) | 0;
+      p++;
     }
-    this.p = p + 1;
-    return this.intern(start, p, h);
+    const id = this.strings.id(b, start, p, h);
+    this.sid = id < 0 ? MADE : id;
+    if (id < 0) this.made = Buffer.from(b.buffer, b.byteOffset + start, p - start).toString('latin1');
+    return p + 1;
   }
+}
 
-  /** An integer, null, true, false or plain string; undefined for anything else (objects, arrays, fractions: JSON.parse's). */
-  private scalar(): unknown {
-    const c = this.b[this.p]!;
-    if (c === 34) return this.str();
-    if (c === 45 /* - */) {
-      this.p++;
-      const n = this.uint();
-      // "-0" gives -0, as from JSON.parse.
-      return n < 0 ? undefined : -n;
-    }
-    if (c >= 48 && c <= 57) {
-      const n = this.uint();
-      return n < 0 ? undefined : n;
-    }
-    if (this.lit(NULL)) return null;
-    if (this.lit(TRUE)) return true;
-    if (this.lit(FALSE)) return false;
-    return undefined;
-  }
-
-  /** The ASCII string b[start, end), shared with its earlier occurrences (found by hash, then compared). */
-  private intern(start: number, end: number, hash: number): string {
-    const b = this.b;
-    // The length in the key too: fewer collisions among keys like k1, k10, k100.
-    const key = (hash ^ Math.imul(end - start, 0x9e3779b1)) | 0;
-    const known = this.interned.get(key);
-    if (known !== undefined && known.length === end - start) {
-      let same = true;
-      for (let i = 0; same && i < known.length; i++) same = known.charCodeAt(i) === b[start + i];
-      if (same) return known;
-    }
-    const made = b.toString('latin1', start, end);
-    if (known === undefined && this.interned.size < INTERN_MAX_ENTRIES) this.interned.set(key, made);
-    return made;
-  }
+/** Whether b holds the bytes of t at p. */
+function at(b: Uint8Array, p: number, t: Uint8Array): boolean {
+  for (let i = 0; i < t.length; i++) if (b[p + i] !== t[i]) return false;
+  return true;
 }
 
 /**
