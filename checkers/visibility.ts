@@ -90,7 +90,10 @@ export const visibility = {
   check(history: History, options: VisibilityOptions = {}): CheckResult | Promise<CheckResult> {
     // With the store's own record, t is taken there, exactly: no client legs, no timer rounding.
     const store = options.groundTruth === undefined ? undefined : storeSideSamples(options.groundTruth);
-    if (!store) return fromClient([clientSamples(history)], history.nemesis, worstDelta(deltaAtomicity(history)), options);
+    if (!store) {
+      const { collected, ...c } = wholeSamples(history);
+      return fromSamples(collected, history.nemesis, worstDelta(deltaAtomicity(history)), c, options);
+    }
     const collected = new Samples(0);
     for (const x of store.samples) collected.push(x.t, x.consistent, x.atNs, x.writeId);
     const overlappingExcluded = store.leftOut['its write overlapped another'] ?? 0;
@@ -144,10 +147,26 @@ function emptySamples(capacity: number): ClientSamples {
   return { n: 0, read: f(), t: f(), ok: new Uint8Array(capacity), at: f(), write: new Int32Array(capacity), writes: 0, writeLatency: f(), readLatency: f(), noPriorWrite: 0, overlappingExcluded: 0 };
 }
 
-function clientSamples(history: History): ClientSamples {
+/** Where collectSamples puts each sample, in history order. */
+interface SampleSink {
+  /** `write`: the write's number, from 0 in the order the samples first name them. */
+  sample(read: number, t: number, ok: boolean, at: number, write: number, writeLatency: number, readLatency: number): void;
+}
+
+/**
+ * The history's samples taken at the client, into `sink`; how many reads were left out for want
+ * of a completed write before them, and for their write overlapping another. `reads`: at most
+ * how many samples there are (the reads some write explains), for sinks to size their columns.
+ */
+function collectSamples(history: History, sink: (reads: number) => SampleSink): { noPriorWrite: number; overlappingExcluded: number } {
   const allFacts = readFactsOf(history);
-  const out = emptySamples(allFacts.length);
+  let reads = 0;
+  for (let i = 0; i < allFacts.length; i++) if (allFacts[i]) reads++;
+  const into = sink(reads);
   const okWrites = new Map<KeyWrites, OkWrites>();
+  let noPriorWrite = 0;
+  let overlappingExcluded = 0;
+  let writes = 0;
   for (let i = 0; i < allFacts.length; i++) {
     const facts = allFacts[i];
     if (!facts) continue;
@@ -157,32 +176,70 @@ function clientSamples(history: History): ClientSamples {
     // The ok write of the key that completed last before the read was invoked.
     const latest = upperBoundOf(ok.cmp, op.invokeIndex - 1) - 1;
     if (latest < 0) {
-      out.noPriorWrite++;
+      noPriorWrite++;
       continue;
     }
     if (ok.overlapping[latest]) {
-      out.overlappingExcluded++;
+      overlappingExcluded++;
       continue;
     }
-    const j = out.n++;
-    out.read[j] = op.invokeIndex;
-    out.t[j] = op.invokeTime - ok.completeTime[latest]!;
-    out.ok[j] = facts.supersededBy === undefined ? 1 : 0;
-    out.at[j] = op.invokeTime;
-    if (ok.numbered[latest]! < 0) ok.numbered[latest] = out.writes++;
-    out.write[j] = ok.numbered[latest]!;
-    out.writeLatency[j] = ok.latency[latest]!;
-    out.readLatency[j] = op.completeTime! - op.invokeTime;
+    if (ok.numbered[latest]! < 0) ok.numbered[latest] = writes++;
+    into.sample(op.invokeIndex, op.invokeTime - ok.completeTime[latest]!, facts.supersededBy === undefined, op.invokeTime, ok.numbered[latest]!, ok.latency[latest]!, op.completeTime! - op.invokeTime);
   }
+  return { noPriorWrite, overlappingExcluded };
+}
+
+/** A key's samples as columns (to cross from its thread), cut to their number. */
+function clientSamples(history: History): ClientSamples {
+  let out = emptySamples(0);
+  const left = collectSamples(history, (reads) => {
+    out = emptySamples(reads);
+    return {
+      sample(read, t, ok, at, write, writeLatency, readLatency) {
+        const j = out.n++;
+        out.read[j] = read;
+        out.t[j] = t;
+        out.ok[j] = ok ? 1 : 0;
+        out.at[j] = at;
+        out.write[j] = write;
+        out.writes = Math.max(out.writes, write + 1);
+        out.writeLatency[j] = writeLatency;
+        out.readLatency[j] = readLatency;
+      },
+    };
+  });
   for (const c of NUMBER_COLUMNS) out[c] = out[c].slice(0, out.n);
   out.ok = out.ok.slice(0, out.n);
   out.write = out.write.slice(0, out.n);
-  return out;
+  return { ...out, ...left };
 }
 
 /**
- * The keys' samples (or the whole history's, one part) as one, in history order, and the result
- * from them. Each key's are in history order already: merged through a heap of the keys by their
+ * The whole history's samples straight into the estimate's columns: no columns of its own for a
+ * million reads (typed arrays that big, made and dropped, bring on full collections of the heap).
+ */
+function wholeSamples(history: History): Parameters<typeof fromSamples>[3] & { collected: Samples } {
+  let collected = new Samples(0);
+  let writeLatencies = new Float64Array(0);
+  let readLatencies = new Float64Array(0);
+  const left = collectSamples(history, (reads) => {
+    collected = new Samples(reads);
+    writeLatencies = new Float64Array(reads);
+    readLatencies = new Float64Array(reads);
+    return {
+      sample(_read, t, ok, at, write, writeLatency, readLatency) {
+        writeLatencies[collected.length] = writeLatency;
+        readLatencies[collected.length] = readLatency;
+        collected.add(t, ok, at, write);
+      },
+    };
+  });
+  const n = collected.length;
+  return { collected, store: undefined, ...left, writeLatencies: writeLatencies.subarray(0, n), readLatencies: readLatencies.subarray(0, n) };
+}
+
+/**
+ * The keys' samples as one, in history order, and the result from them. Each key's are in history order already: merged through a heap of the keys by their
  * next read, each part let go once taken.
  */
 const EMPTY = new Int32Array(0);
