@@ -80,15 +80,18 @@ export async function checkPartitionsOnPool(
   };
   // Apart from runOne: the records are then not kept while it waits for the answer.
   const parts = settings.parts;
-  const send = async (source: PartitionSource): Promise<{ result: PartitionResult; reduced: boolean }> => {
+  const send = (source: PartitionSource): Promise<{ result: PartitionResult; reduced: boolean }> => {
     const records = source.load();
     const job: CheckJob = { check: { model: modelName, records, ...(source.at ? { at: source.at } : {}), full, reduced, ...(parts ? { parts: { names: parts.names, options: parts.options } } : {}) } };
     // Shared records are seen by every thread, not moved.
     const answer = pool.run<{ result: PartitionResult; reduced: boolean; parts?: unknown[] }>(job, records.buffer instanceof SharedArrayBuffer ? [] : [records.buffer as ArrayBuffer]);
     source.sent?.();
-    const got = await answer;
-    if (got.parts) parts!.take(got.parts);
-    return got;
+    // Not an async function: its frame would keep the records (all partitions' shared buffer) until the answer.
+    if (!parts) return answer;
+    return answer.then((got) => {
+      if (got.parts) parts.take(got.parts);
+      return got;
+    });
   };
   const lanes = Math.min(order.length, settings.window === Infinity ? order.length : settings.window);
   await Promise.all(Array.from({ length: lanes }, runOne));
