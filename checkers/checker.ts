@@ -57,7 +57,7 @@ export interface JobRunner {
 /**
  * How a checker whose result is made from each key's alone runs key by key: on threads, over a
  * history too big to hold whole (src/cli/check-file.ts). `keyPart` gets a history of one key's
- * ops (in invocation order; no events, no nemesis events) and gives what crosses back from the
+ * ops (in invocation order; no events; the nemesis events all there) and gives what crosses back from the
  * thread (structured-cloneable); `merge` takes every key's part, in any order, and gives what
  * `check` gives over the whole history, figure for figure.
  */

@@ -1,6 +1,6 @@
 import type { History, Op } from '../../src/history/event.js';
 import { FINAL_PHASE } from '../../src/history/op-values.js';
-import type { Anomaly, CheckOptions, CheckResult, Checker } from '../checker.js';
+import type { Anomaly, ByKey, CheckOptions, CheckResult, Checker } from '../checker.js';
 import { evidenceOp } from '../evidence.js';
 import { toAnomaly } from '../explain.js';
 import { READ_FS, RegisterIndex, type KeyWrites, type Source } from './register-index.js';
@@ -39,77 +39,113 @@ export const lostWrites = {
   description: 'after the quiet final phase, every last acknowledged write survives and all workers read the same value',
 
   check(history: History, options: LostWritesOptions = {}): CheckResult {
-    const max = options.maxAnomalies ?? 100;
-    const index = RegisterIndex.of(history);
-    const finals = new Map<string, { op: Op; src: Source }[]>();
-    let unexplained = 0;
-    const start = options.finalPhaseStart ?? history.nemesis.find((e) => e.f === FINAL_PHASE)?.time;
-    for (const op of history.ops) {
-      if (!isFinalRead(op, start)) continue;
-      const src = index.sourceOf(op);
-      if (!src) {
-        unexplained++;
-        continue;
-      }
-      const l = finals.get(op.key!);
-      if (l) l.push({ op, src });
-      else finals.set(op.key!, [{ op, src }]);
-    }
-    if (finals.size === 0) {
-      return {
-        valid: 'unknown',
-        anomalies: [],
-        reason: 'the history has no final-phase reads (f "final-get", or reads after finalPhaseStart)',
-        finalReads: 0,
-      };
-    }
-
-    const lost: Anomaly[] = [];
-    const diverged: Anomaly[] = [];
-    let lostCount = 0;
-    let divergedCount = 0;
-    let acknowledged = 0;
-    let keysUnread = 0;
-    const convergence: number[] = [];
-    for (const kw of index.keys.values()) {
-      const ok = kw.okByCmp;
-      acknowledged += ok.length;
-      const reads = finals.get(kw.key);
-      if (!reads) {
-        if (ok.length > 0) keysUnread++;
-        continue;
-      }
-      for (const a of lostOn(kw, reads)) {
-        lostCount++;
-        if (lost.length < max) lost.push(a);
-      }
-      const agreed = agreement(reads);
-      if (agreed === undefined) {
-        divergedCount++;
-        if (diverged.length < max) diverged.push(divergence(kw.key, reads));
-      } else {
-        const lastWrite = ok.length > 0 ? ok[ok.length - 1]!.op!.completeTime! : 0;
-        convergence.push(Math.max(0, agreed.invokeTime - lastWrite));
-      }
-    }
-    for (const key of finals.keys()) if (!index.keys.has(key)) convergence.push(0);
-
-    const conv = distribution(convergence, 1e-6);
-    return {
-      summary: `${lostCount} of ${acknowledged} acknowledged writes lost; ${divergedCount} of ${finals.size} keys not converged${conv.max !== null ? `; converged within ${conv.max.toFixed(1)} ms of the last write (at most)` : ''}`,
-      valid: lostCount + divergedCount > 0 ? false : true,
-      anomalies: interleave([lost, diverged], max),
-      finalReads: [...finals.values()].reduce((n, l) => n + l.length, 0),
-      unexplainedFinalReads: unexplained,
-      keysRead: finals.size,
-      keysWrittenButNotRead: keysUnread,
-      acknowledgedWrites: acknowledged,
-      lostWrites: lostCount,
-      keysNotConverged: divergedCount,
-      convergenceMs: conv,
-    };
+    return resultOf([partOf(history, options)], options.maxAnomalies ?? 100);
   },
+
+  // Each key's writes and final reads are its own; the final phase's start is the history's
+  // (its marker among the nemesis events, which every key's history carries).
+  byKey: {
+    keyPart: (history: History, options: LostWritesOptions): LostPart => partOf(history, options),
+    merge: (parts: LostPart[], options: LostWritesOptions): CheckResult => resultOf(parts, options.maxAnomalies ?? 100),
+  } satisfies ByKey<LostPart>,
 } satisfies Checker;
+
+/** What the final reads of a history (or of one key of it) show; its written keys in the index's order. */
+interface LostPart {
+  finalReads: number;
+  unexplained: number;
+  keysRead: number;
+  keysUnread: number;
+  acknowledged: number;
+  lost: number;
+  diverged: number;
+  convergence: number[];
+  /** By written key that was read: where its first write is (the index's order), its first lost writes, its divergence. */
+  keys: { first: number; lost: Anomaly[]; diverged: Anomaly | null }[];
+}
+
+function partOf(history: History, options: LostWritesOptions): LostPart {
+  const max = options.maxAnomalies ?? 100;
+  const index = RegisterIndex.of(history);
+  const finals = new Map<string, { op: Op; src: Source }[]>();
+  const part: LostPart = { finalReads: 0, unexplained: 0, keysRead: 0, keysUnread: 0, acknowledged: 0, lost: 0, diverged: 0, convergence: [], keys: [] };
+  const start = options.finalPhaseStart ?? history.nemesis.find((e) => e.f === FINAL_PHASE)?.time;
+  for (const op of history.ops) {
+    if (!isFinalRead(op, start)) continue;
+    const src = index.sourceOf(op);
+    if (!src) {
+      part.unexplained++;
+      continue;
+    }
+    part.finalReads++;
+    const l = finals.get(op.key!);
+    if (l) l.push({ op, src });
+    else finals.set(op.key!, [{ op, src }]);
+  }
+  part.keysRead = finals.size;
+  for (const kw of index.keys.values()) {
+    const ok = kw.okByCmp;
+    part.acknowledged += ok.length;
+    const reads = finals.get(kw.key);
+    if (!reads) {
+      if (ok.length > 0) part.keysUnread++;
+      continue;
+    }
+    const key: LostPart['keys'][number] = { first: kw.writes[0]!.inv, lost: [], diverged: null };
+    part.keys.push(key);
+    for (const a of lostOn(kw, reads)) {
+      part.lost++;
+      if (key.lost.length < max) key.lost.push(a);
+    }
+    const agreed = agreement(reads);
+    if (agreed === undefined) {
+      part.diverged++;
+      key.diverged = divergence(kw.key, reads);
+    } else {
+      const lastWrite = ok.length > 0 ? ok[ok.length - 1]!.op!.completeTime! : 0;
+      part.convergence.push(Math.max(0, agreed.invokeTime - lastWrite));
+    }
+  }
+  for (const key of finals.keys()) if (!index.keys.has(key)) part.convergence.push(0);
+  return part;
+}
+
+/** The parts' result: counts summed, anomalies listed key by key in the index's order, as one pass over the whole history lists them. */
+function resultOf(parts: readonly LostPart[], max: number): CheckResult {
+  const sum = (f: (p: LostPart) => number) => parts.reduce((n, p) => n + f(p), 0);
+  const keysRead = sum((p) => p.keysRead);
+  if (keysRead === 0) {
+    return {
+      valid: 'unknown',
+      anomalies: [],
+      reason: 'the history has no final-phase reads (f "final-get", or reads after finalPhaseStart)',
+      finalReads: 0,
+    };
+  }
+  const keys = parts.flatMap((p) => p.keys).sort((a, b) => a.first - b.first);
+  const lost = keys.flatMap((k) => k.lost).slice(0, max);
+  const diverged = keys.flatMap((k) => (k.diverged ? [k.diverged] : [])).slice(0, max);
+  const lostCount = sum((p) => p.lost);
+  const divergedCount = sum((p) => p.diverged);
+  const acknowledged = sum((p) => p.acknowledged);
+  const conv = distribution(
+    parts.flatMap((p) => p.convergence),
+    1e-6,
+  );
+  return {
+    summary: `${lostCount} of ${acknowledged} acknowledged writes lost; ${divergedCount} of ${keysRead} keys not converged${conv.max !== null ? `; converged within ${conv.max.toFixed(1)} ms of the last write (at most)` : ''}`,
+    valid: lostCount + divergedCount > 0 ? false : true,
+    anomalies: interleave([lost, diverged], max),
+    finalReads: sum((p) => p.finalReads),
+    unexplainedFinalReads: sum((p) => p.unexplained),
+    keysRead,
+    keysWrittenButNotRead: sum((p) => p.keysUnread),
+    acknowledgedWrites: acknowledged,
+    lostWrites: lostCount,
+    keysNotConverged: divergedCount,
+    convergenceMs: conv,
+  };
+}
 
 /** The acknowledged writes of the key that no final read can be explained by. */
 function lostOn(kw: KeyWrites, reads: readonly { op: Op; src: Source }[]): Anomaly[] {

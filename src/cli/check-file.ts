@@ -236,7 +236,7 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const byReason = new Map<string, string[]>();
     for (const name of skipped) byReason.set(reasonOf(name), [...(byReason.get(reasonOf(name)) ?? []), name]);
     const warnings = [...byReason].map(([reason, names]) => `${source.history}: ${names.join(', ')} ${reason}`);
-    pool.broadcast({ strings: keyed.strings.strings });
+    pool.broadcast({ strings: keyed.strings.strings, nemesis: keyed.nemesis });
     const loads = groups.map((g) => () => keyed.load(g));
     const names = byKey.map((c) => c.name);
     const parts = names.map((): unknown[] => []);

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Checker } from '../../checkers/checker.js';
 import { deltaAtomicityChecker } from '../../checkers/delta-atomicity.js';
 import { readValidity } from '../../checkers/read-validity.js';
+import { lostWrites } from '../../checkers/staleness/lost-writes.js';
 import { staleReads } from '../../checkers/stale-reads.js';
 import { visibility } from '../../checkers/visibility.js';
 import { historyOf } from '../../src/history/build.js';
 import type { History, HistoryEvent, Op } from '../../src/history/event.js';
+import { FINAL_PHASE } from '../../src/history/op-values.js';
 import { Random } from '../../src/util/random.js';
 import { simulate } from './simulator.js';
 
@@ -18,7 +20,7 @@ async function byKey(checker: Checker, h: History, maxAnomalies: number | undefi
   const keys = new Map<string, Op[]>();
   for (const op of h.ops) if (op.key !== undefined) keys.set(op.key, [...(keys.get(op.key) ?? []), op]);
   const options = maxAnomalies === undefined ? {} : { maxAnomalies };
-  const histories = shuffled([...keys.values()], seed).map((ops): History => ({ events: [], ops, nemesis: [] }));
+  const histories = shuffled([...keys.values()], seed).map((ops): History => ({ events: [], ops, nemesis: h.nemesis }));
   const parts = histories.map((k) => structuredClone(checker.byKey!.keyPart(k, options)));
   const question = checker.byKey!.question?.(parts, options);
   const answers = question === undefined ? undefined : shuffled(histories, seed + 1).map((k) => structuredClone(checker.byKey!.answer!(k, structuredClone(question))));
@@ -59,8 +61,29 @@ function spoil(h: History, seed: number): void {
   }
 }
 
+/**
+ * Final reads spoiled: on three keys every final read returns an older write's value (their
+ * last writes lost), on another one process ends on a value the others do not (not converged); and
+ * every other history's final reads are plain gets after the runner's final-phase marker.
+ */
+function spoilFinals(h: History, seed: number): void {
+  const finals = h.ops.filter((o) => o.f === 'final-get' && o.type === 'ok');
+  const [splitKey, ...lostKeys] = [...new Set(finals.map((o) => o.key!))];
+  for (const lostKey of lostKeys.slice(0, 3)) {
+    const older = h.ops.find((o) => o.key === lostKey && o.f === 'put' && o.type === 'ok');
+    if (older) for (const o of finals) if (o.key === lostKey) o.value = older.invokeValue;
+  }
+  const split = finals.filter((o) => o.key === splitKey);
+  const first = h.ops.find((o) => o.key === splitKey && o.f === 'put' && o.type === 'ok');
+  if (split.length > 0 && first) split.at(-1)!.value = first.invokeValue;
+  if (seed % 4 === 1 && finals.length > 0) {
+    h.nemesis.push({ index: -1, time: finals[0]!.invokeTime, process: 'nemesis', type: 'info', f: FINAL_PHASE });
+    for (const o of finals) o.f = 'get';
+  }
+}
+
 describe('checkers run key by key give what they give over the whole history', () => {
-  for (const checker of [staleReads, deltaAtomicityChecker, visibility as Checker, readValidity as Checker]) {
+  for (const checker of [staleReads, deltaAtomicityChecker, visibility as Checker, readValidity as Checker, lostWrites as Checker]) {
     it(`${checker.name}: same result, figure for figure, on simulated histories with and without stale reads, and faults`, async () => {
       let stale = 0;
       let faulted = 0;
@@ -69,6 +92,7 @@ describe('checkers run key by key give what they give over the whole history', (
         const sim = simulate({ seed, keys: 6, processes: 5, opsPerProcess: 150, replicas: 3, delay: [0, 5 * MS, 30 * MS][seed % 3]!, latency: 2 * MS, think: 3 * MS, infoRate: 0.05, deleteRate: 0.15, ...(seed % 2 ? { finalPhaseAfter: 40 * MS } : {}) });
         const h = historyOf(sim.events);
         if (checker === readValidity) spoil(h, seed);
+        if (checker === lostWrites) spoilFinals(h, seed);
         // A fault over the middle third of every other history: visibility estimates its reads apart.
         if (seed % 2 === 0) {
           const end = h.ops.at(-1)!.invokeTime;
@@ -78,15 +102,16 @@ describe('checkers run key by key give what they give over the whole history', (
         for (const max of [undefined, 3]) {
           const whole = structuredClone(await checker.check(h, max === undefined ? {} : { maxAnomalies: max }));
           expect(await byKey(checker, h, max, seed)).toEqual(whole);
-          const w = whole as { staleReads?: number; keysStale?: number; samples?: number; consistent?: number; invalidReads?: number; anomalies: { kind: string }[] };
+          const w = whole as { staleReads?: number; keysStale?: number; samples?: number; consistent?: number; invalidReads?: number; lostWrites?: number; anomalies: { kind: string }[] };
           if ('byFault' in w) faulted++;
-          stale += w.staleReads ?? w.keysStale ?? w.invalidReads ?? (w.samples ?? 0) - (w.consistent ?? 0);
+          stale += w.staleReads ?? w.keysStale ?? w.invalidReads ?? w.lostWrites ?? (w.samples ?? 0) - (w.consistent ?? 0);
           for (const a of w.anomalies) kinds.add(a.kind);
         }
       }
       // The histories show what the merge must order: many stale reads (or stale keys).
       expect(stale).toBeGreaterThan(10);
       if (checker === visibility) expect(faulted).toBe(12);
+      if (checker === lostWrites) expect([...kinds].sort()).toEqual(['lost-write', 'not-converged']);
       if (checker === readValidity) expect([...kinds].sort()).toEqual(['corrupt-read', 'phantom-value', 'value-from-other-key', 'value-from-the-future', 'value-of-failed-write']);
     });
   }

@@ -7,7 +7,7 @@ import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/l
 import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
 import { columnBuffers } from '../../history/columns.js';
-import type { History } from '../../history/event.js';
+import type { History, HistoryEvent } from '../../history/event.js';
 import { scanChunk } from '../../history/lines.js';
 import { decodeOps, gatherRecords } from '../../history/op-records.js';
 
@@ -52,10 +52,13 @@ function withCheckers(id: number, work: (checkers: Checkers) => unknown): void {
 
 const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
+/** The history's nemesis events, for the checkers' parts of a key (each key's history carries them all). */
+let nemesis: HistoryEvent[] = [];
 
-parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | KeyJob | { strings: string[] })) => {
+parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | KeyJob | { strings: string[]; nemesis?: HistoryEvent[] })) => {
   if ('strings' in m) {
     strings = m.strings;
+    nemesis = m.nemesis ?? [];
     return;
   }
   try {
@@ -68,7 +71,7 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
     if ('key' in m) {
       const { names, options, question, records } = m.key;
       return withCheckers(m.id, (checkers) => {
-        const history: History = { events: [], ops: decodeOps(records, strings), nemesis: [] };
+        const history: History = { events: [], ops: decodeOps(records, strings), nemesis };
         const byKey = names.map((n) => checkers.get(n)!.byKey!);
         return question === undefined ? byKey.map((b) => b.keyPart(history, options)) : byKey[0]!.answer!(history, question);
       });
@@ -83,7 +86,7 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
     const check = (checkers?: Checkers) => {
       const ops = decodeOps(records, strings);
       // The other checkers' parts of this key first, from the same ops: they only read them.
-      const made = parts && checkers ? parts.names.map((n) => checkers.get(n)!.byKey!.keyPart({ events: [], ops, nemesis: [] }, parts.options)) : undefined;
+      const made = parts && checkers ? parts.names.map((n) => checkers.get(n)!.byKey!.keyPart({ events: [], ops, nemesis }, parts.options)) : undefined;
       const at = Number(Atomics.load(failedAt, 0));
       const budget = at > 0 && reduced ? { ...reduced, deadline: Math.min(reduced.deadline ?? Infinity, at) } : full;
       const result = checkPartition(model, ops, budget);
