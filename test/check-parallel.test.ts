@@ -17,6 +17,7 @@ import { ThreadPool } from '../src/check/parallel/pool.js';
 import { readKeyedOps } from '../src/check/parallel/read.js';
 import { checkFile, type FileCheckSettings, type FileVerdict } from '../src/cli/check-file.js';
 import { events, jsonl } from './helpers/events.js';
+import { FINAL_PHASE } from '../src/history/op-values.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'objcheck-parallel-'));
 const write = (name: string, text: string): string => {
@@ -225,6 +226,34 @@ describe.skipIf(availableParallelism() < 2 && !process.env.CI)('one file on seve
       expect(v.results.valid).toBe(false);
       expect(v.warnings).toEqual([expect.stringMatching(/broken\.jsonl: session-guarantees not checked: the history \(\d+ MB\) needs about \d+ MB/)]);
     }
+  });
+
+  it('key by key, every checker that can gives what it gives over the objects: stale reads, invalid reads, a final phase', async () => {
+    // A store that lets reads lag writes by up to 30 ms, some writes timing out, a final phase.
+    const { simulate } = await import('./staleness/simulator.js');
+    const sim = simulate({ seed: 5, keys: 12, processes: 8, opsPerProcess: 400, replicas: 3, delay: 30e6, latency: 2e6, think: 3e6, infoRate: 0.05, deleteRate: 0.15, finalPhaseAfter: 40e6 });
+    // Some reads of values nobody wrote, and of another key's values.
+    const gets = sim.events.filter((e) => e.type === 'ok' && e.f === 'get' && typeof e.value === 'number');
+    gets.filter((_, i) => i % 97 === 0).forEach((e, i) => (e.value = i % 2 ? 900_000 + i : gets[(i * 31) % gets.length]!.value));
+    // As the runner writes a final phase: its marker, then plain gets.
+    const at = sim.events.findIndex((e) => e.f === 'final-get');
+    sim.events.splice(at, 0, { index: 0, time: sim.events[at]!.time, process: 'nemesis', type: 'info', f: FINAL_PHASE });
+    sim.events.forEach((e, i) => {
+      e.index = i;
+      if (e.f === 'final-get') e.f = 'get';
+    });
+    const file = write('simulated.jsonl', jsonl(sim.events));
+    const whole = await checkFile(file, { jobs: 2, parallelMinBytes: 0 });
+    const keyed = await checkFile(file, { jobs: 2, parallelMinBytes: 0, maxMemoryMb: 1 });
+    if ('error' in whole || 'error' in keyed) throw new Error(JSON.stringify([whole, keyed]).slice(0, 600));
+    for (const name of ['read-validity', 'stale-reads', 'visibility', 'delta-atomicity', 'lost-writes']) expect(keyed.results.checkers[name], name).toEqual(whole.results.checkers[name]);
+    expect((stable(keyed) as FileVerdict & { results: unknown }).results).toMatchObject({ checkers: { linearizable: (stable(whole) as { results: { checkers: Record<string, unknown> } }).results.checkers['linearizable'] } });
+    // What they found: stale reads, invalid reads of both kinds.
+    expect(whole.results.checkers['stale-reads']!.valid).toBe(false);
+    expect(whole.results.checkers['lost-writes']!.finalReads).toBeGreaterThan(0);
+    expect(new Set(whole.results.checkers['read-validity']!.anomalies.map((a) => a.kind))).toEqual(new Set(['phantom-value', 'value-from-other-key']));
+    expect(Object.keys(keyed.results.checkers)).toEqual(['read-validity', 'linearizable', 'stale-reads', 'session-guarantees', 'visibility', 'delta-atomicity', 'lost-writes']);
+    expect(keyed.results.checkers['session-guarantees']!.valid).toBe('unknown');
   });
 
   it('a history too big for the heap: no out-of-memory crash, the checkers that take a key at a time checked and the rest unknown (exit 2)', async () => {
