@@ -142,9 +142,10 @@ interface ClientSamples {
 
 const NUMBER_COLUMNS = ['read', 't', 'at', 'writeLatency', 'readLatency'] as const;
 
-function emptySamples(capacity: number): ClientSamples {
+/** `at`: whether to keep when each read began (only fault periods ask). */
+function emptySamples(capacity: number, at = true): ClientSamples {
   const f = () => new Float64Array(capacity);
-  return { n: 0, read: f(), t: f(), ok: new Uint8Array(capacity), at: f(), write: new Int32Array(capacity), writes: 0, writeLatency: f(), readLatency: f(), noPriorWrite: 0, overlappingExcluded: 0 };
+  return { n: 0, read: f(), t: f(), ok: new Uint8Array(capacity), at: new Float64Array(at ? capacity : 0), write: new Int32Array(capacity), writes: 0, writeLatency: f(), readLatency: f(), noPriorWrite: 0, overlappingExcluded: 0 };
 }
 
 /** Where collectSamples puts each sample, in history order. */
@@ -189,18 +190,22 @@ function collectSamples(history: History, sink: (reads: number) => SampleSink): 
   return { noPriorWrite, overlappingExcluded };
 }
 
-/** A key's samples as columns (to cross from its thread), cut to their number. */
+/**
+ * A key's samples as columns (to cross from its thread), cut to their number; when each read
+ * began only when the history has fault periods (its `at` is empty otherwise).
+ */
 function clientSamples(history: History): ClientSamples {
   let out = emptySamples(0);
+  const faults = faultPeriods(history.nemesis).length > 0;
   const left = collectSamples(history, (reads) => {
-    out = emptySamples(reads);
+    out = emptySamples(reads, faults);
     return {
       sample(read, t, ok, at, write, writeLatency, readLatency) {
         const j = out.n++;
         out.read[j] = read;
         out.t[j] = t;
         out.ok[j] = ok ? 1 : 0;
-        out.at[j] = at;
+        if (faults) out.at[j] = at;
         out.write[j] = write;
         out.writes = Math.max(out.writes, write + 1);
         out.writeLatency[j] = writeLatency;
@@ -208,7 +213,7 @@ function clientSamples(history: History): ClientSamples {
       },
     };
   });
-  for (const c of NUMBER_COLUMNS) out[c] = out[c].slice(0, out.n);
+  for (const c of NUMBER_COLUMNS) if (out[c].length > 0) out[c] = out[c].slice(0, out.n);
   out.ok = out.ok.slice(0, out.n);
   out.write = out.write.slice(0, out.n);
   return { ...out, ...left };
@@ -279,7 +284,7 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
     const at = next[part]!++;
     const w = p.write[at]!;
     if (units[part]![w]! < 0) units[part]![w] = unitCount++;
-    collected.add(p.t[at]!, p.ok[at] === 1, p.at[at]!, units[part]![w]!);
+    collected.add(p.t[at]!, p.ok[at] === 1, p.at.length > 0 ? p.at[at]! : 0, units[part]![w]!);
     writeLatencies[j] = p.writeLatency[at]!;
     readLatencies[j] = p.readLatency[at]!;
     if (next[part]! === p.n) {

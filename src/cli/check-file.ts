@@ -210,7 +210,10 @@ async function checkWhole(file: string, source: Source, format: ImportFormat, se
 async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress?: CheckProgress, notHeld?: string): Promise<FileVerdict> {
   const size = statSync(source.history).size;
   const maxMemory = (settings.maxMemoryMb ?? 0) > 0 ? settings.maxMemoryMb! * 1e6 : defaultMaxMemory();
-  const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes: maxMemory / 8 }, progress ? (n) => (progress.bytesRead += n) : undefined);
+  // A history too big to hold whole has the other checkers' parts in memory too (visibility's
+  // samples, a few dozen bytes a read): its records keep half as much in memory.
+  const budgetBytes = maxMemory / (notHeld === undefined ? 8 : 16);
+  const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes }, progress ? (n) => (progress.bytesRead += n) : undefined);
   try {
     const { stats, open } = keyed.finish();
     // What choosing the checkers and the completeness rules look at: the ops' kinds, the nemesis events.
