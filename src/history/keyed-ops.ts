@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { EventOrder, type OpenOp } from './build.js';
 import { decodeEvent, EVENT_TYPES, NEMESIS, StringTable, VALUE, type EventColumns } from './columns.js';
 import type { HistoryEvent, Op } from './event.js';
-import { completeRecord, invokeRecord, isOpenRecord, STRIDE } from './op-records.js';
+import type { ChunkOps } from './chunk-ops.js';
+import { completeRecord, invokeRecord, isOpenRecord, renumberRecords, STRIDE } from './op-records.js';
 import { StatsAccumulator, type HistoryStats } from './stats.js';
 
 /** The ops of one partition (a key, or the whole history for a model that has no partitions). */
@@ -114,14 +115,7 @@ export class KeyedOps {
       this.firstInvokeTime ??= time;
       const pending: PendingOp = { f: fs, invokeIndex: index, group, slot };
       if (keyString !== undefined) pending.key = keyString;
-      if (!this.seenF.has(f)) {
-        this.seenF.add(f);
-        const whole: Op = { process: p, f: fs, type: 'open', invokeIndex: index, completeIndex: null, invokeTime: time, completeTime: null };
-        if (keyString !== undefined) whole.key = keyString;
-        if (tag !== VALUE.absent) whole.invokeValue = decodeEvent(c, i, chunkStrings).value;
-        this.firstOps.push(whole);
-        pending.whole = whole;
-      }
+      if (!this.seenF.has(f)) pending.whole = this.firstOp(c, i, chunkStrings, f, keyString);
       this.order.invoke(p, fs, pending);
       return;
     }
@@ -131,14 +125,108 @@ export class KeyedOps {
     // As HistoryBuilder: a completion's value is the op's only when it is ok.
     completeRecord(pending.group.buf, pending.slot, index, time, type, type === 1 ? tag : VALUE.absent, type === 1 ? value : 0, error);
     this.stats.add(fs, EVENT_TYPES[type] as Op['type'], this.invokeTimeOf(pending), time);
-    if (pending.whole) {
-      const w = pending.whole;
-      w.type = EVENT_TYPES[type] as Op['type'];
-      w.completeIndex = index;
-      w.completeTime = time;
-      if (type === 1 && tag !== VALUE.absent) w.value = decodeEvent(c, i, chunkStrings).value;
-      if (error >= 0) w.error = this.strings.strings[error];
+    if (pending.whole) this.completeFirstOp(pending.whole, c, i, chunkStrings, error);
+  }
+
+  /** Invocation i of a chunk, the first of its f (`f` and `key` numbered here): kept whole, open. */
+  private firstOp(c: EventColumns, i: number, chunkStrings: readonly string[], f: number, key: string | undefined): Op {
+    this.seenF.add(f);
+    const whole: Op = { process: c.process[i]!, f: this.strings.strings[f]!, type: 'open', invokeIndex: c.index[i]!, completeIndex: null, invokeTime: c.time[i]!, completeTime: null };
+    if (key !== undefined) whole.key = key;
+    if (c.valueTag[i] !== VALUE.absent) whole.invokeValue = decodeEvent(c, i, chunkStrings).value;
+    this.firstOps.push(whole);
+    return whole;
+  }
+
+  /** Completion i of a chunk (its error numbered here, -1: none) completes the first op of its f. */
+  private completeFirstOp(w: Op, c: EventColumns, i: number, chunkStrings: readonly string[], error: number): void {
+    const type = c.type[i]!;
+    w.type = EVENT_TYPES[type] as Op['type'];
+    w.completeIndex = c.index[i]!;
+    w.completeTime = c.time[i]!;
+    if (type === 1 && c.valueTag[i] !== VALUE.absent) w.value = decodeEvent(c, i, chunkStrings).value;
+    if (error >= 0) w.error = this.strings.strings[error];
+  }
+
+  /**
+   * A chunk's events at once, paired where they were scanned (`ops`: src/history/chunk-ops.ts):
+   * the same records, stats and state as add() event by event, with only what crosses the
+   * chunk's edges done here. False, nothing changed, when an edge breaks (or might break) a
+   * rule: the caller then adds the events one by one, which names the line.
+   */
+  addChunk(c: EventColumns, chunkStrings: readonly string[], map: Int32Array, ops: ChunkOps): boolean {
+    const n = c.length;
+    if (n === 0) return true;
+    if (!this.options.byKey || !this.order.fitsNext(c.index[0]!, c.time[0]!)) return false;
+    const strings = this.strings.strings;
+    const keyOf = (i: number): string | undefined => (c.key[i]! < 0 ? undefined : strings[map[c.key[i]!]!]);
+    for (const i of ops.carried) {
+      const pending = this.order.openOf(c.process[i]!);
+      if (pending === undefined || pending.f !== strings[map[c.f[i]!]!] || pending.key !== keyOf(i)) return false;
     }
+    for (const i of ops.firstInvokes) if (this.order.openOf(c.process[i]!) !== undefined || this.order.hasCrashed(c.process[i]!)) return false;
+
+    this.order.skip(n, c.time[n - 1]!);
+    this.events += n;
+    this.lastTime = c.time[n - 1]!;
+    for (const i of ops.nemesis) this.nemesis.push(decodeEvent(c, i, chunkStrings));
+    if (ops.fFirst.length > 0) this.firstInvokeTime ??= c.time[ops.fFirst[0]!]!;
+    for (let s = 0; s < ops.statF.length; s++) {
+      const counts = ops.statCounts.subarray(s * 3, s * 3 + 3);
+      this.stats.addPaired(strings[map[ops.statF[s]!]!]!, counts[0]!, counts[1]!, counts[2]!, ops.latency.subarray(ops.latencyStart[s]!, ops.latencyStart[s + 1]!));
+    }
+    for (const i of ops.carried) {
+      const p = c.process[i]!;
+      const pending = this.order.openOf(p)!;
+      const type = c.type[i]!;
+      const tag = c.valueTag[i]!;
+      const value = tag === VALUE.string || tag === VALUE.json ? map[c.value[i]!]! : c.value[i]!;
+      const e = c.error[i]!;
+      const error = e < 0 ? -1 : map[e]!;
+      completeRecord(pending.group.buf, pending.slot, c.index[i]!, c.time[i]!, type, type === 1 ? tag : VALUE.absent, type === 1 ? value : 0, error);
+      this.stats.add(pending.f, EVENT_TYPES[type] as Op['type'], this.invokeTimeOf(pending), c.time[i]!);
+      if (pending.whole) this.completeFirstOp(pending.whole, c, i, chunkStrings, error);
+      this.order.close(p, type === 3);
+    }
+    for (const p of ops.crashed) this.order.crash(p);
+    // Each key's records after its group's; spilled, if need be, once the chunk's open ops are held.
+    const base = new Int32Array(ops.keys.length);
+    const groups: OpGroup[] = new Array(ops.keys.length);
+    for (let s = 0; s < ops.keys.length; s++) {
+      const k = ops.keys[s]!;
+      const key = k < 0 ? -1 : map[k]!;
+      const group = key < 0 ? (this.noKeyGroup ??= this.groupOf('')) : (this.groupByKeyId[key] ??= this.groupOf(strings[key]!));
+      const from = ops.keyStart[s]!;
+      const count = ops.keyStart[s + 1]! - from;
+      while ((group.inMemory + count) * STRIDE > group.buf.length) this.enlarge(group);
+      group.buf.set(ops.records.subarray(from * STRIDE, (from + count) * STRIDE), group.inMemory * STRIDE);
+      renumberRecords(group.buf, group.inMemory, group.inMemory + count, map, key);
+      groups[s] = group;
+      base[s] = group.inMemory - from;
+      group.inMemory += count;
+      group.count += count;
+    }
+    const held = new Map<number, PendingOp>();
+    for (let o = 0; o < ops.openEvent.length; o++) {
+      const i = ops.openEvent[o]!;
+      const s = ops.openKey[o]!;
+      const pending: PendingOp = { f: strings[map[c.f[i]!]!]!, invokeIndex: c.index[i]!, group: groups[s]!, slot: base[s]! + ops.openRecord[o]! };
+      const key = keyOf(i);
+      if (key !== undefined) pending.key = key;
+      this.order.hold(c.process[i]!, pending);
+      held.set(i, pending);
+    }
+    for (let j = 0; j < ops.fFirst.length; j++) {
+      const i = ops.fFirst[j]!;
+      const f = map[c.f[i]!]!;
+      if (this.seenF.has(f)) continue;
+      const whole = this.firstOp(c, i, chunkStrings, f, keyOf(i));
+      const done = ops.fFirstDone[j]!;
+      if (done < 0) held.get(i)!.whole = whole;
+      else this.completeFirstOp(whole, c, done, chunkStrings, c.error[done]! < 0 ? -1 : map[c.error[done]!]!);
+    }
+    if (this.memoryBytes > this.options.budgetBytes) this.spill();
+    return true;
   }
 
   private invokeTimeOf(p: PendingOp): number {
@@ -203,11 +291,16 @@ export class KeyedOps {
   }
 
   private grow(g: OpGroup): void {
+    this.enlarge(g);
+    if (this.memoryBytes > this.options.budgetBytes) this.spill();
+  }
+
+  /** Twice the room for `g`'s records. */
+  private enlarge(g: OpGroup): void {
     const bigger = new Float64Array(g.buf.length * 2);
-    bigger.set(g.buf);
+    bigger.set(g.buf.subarray(0, g.inMemory * STRIDE));
     this.memoryBytes += bigger.byteLength - g.buf.byteLength;
     g.buf = bigger;
-    if (this.memoryBytes > this.options.budgetBytes) this.spill();
   }
 
   /**

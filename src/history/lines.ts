@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { breaksValueRules, validateShape, HistoryFormatError } from './build.js';
+import type { ChunkOps } from './chunk-ops.js';
 import { ColumnWriter, StringTable, type EventColumns } from './columns.js';
 import { EventScanner } from './scan-event.js';
 
@@ -116,6 +117,8 @@ export interface ChunkScan {
   error?: { line: number; what: string };
   /** The file's last line, cut short, dropped (in the chunk). */
   droppedTail?: number;
+  /** The chunk's ops, paired on the thread that scanned it, when asked for and its events allow (src/history/chunk-ops.ts). */
+  ops?: ChunkOps;
 }
 
 const READ_STEP = 1 << 20;

@@ -67,6 +67,26 @@ export class StatsAccumulator {
     }
   }
 
+  /** Ops of `f` counted elsewhere (a chunk's, on its thread): as many add() calls, in any order. `latencies`: of the ok and fail ones. */
+  addPaired(f: string, ok: number, fail: number, info: number, latencies: Float64Array): void {
+    const byType = (this.ops[f] ??= { ok: 0, fail: 0, info: 0, open: 0 });
+    byType['ok'] = (byType['ok'] ?? 0) + ok;
+    byType['fail'] = (byType['fail'] ?? 0) + fail;
+    byType['info'] = (byType['info'] ?? 0) + info;
+    this.total += ok + fail + info;
+    if (latencies.length === 0) return;
+    this.completed += latencies.length;
+    let l = this.latencies.get(f);
+    if (!l) this.latencies.set(f, (l = { ms: new Float64Array(Math.max(1024, latencies.length)), n: 0 }));
+    if (l.n + latencies.length > l.ms.length) {
+      const bigger = new Float64Array(Math.max(l.ms.length * 2, l.n + latencies.length));
+      bigger.set(l.ms.subarray(0, l.n));
+      l.ms = bigger;
+    }
+    l.ms.set(latencies, l.n);
+    l.n += latencies.length;
+  }
+
   /** The stats, given the first op's invocation and the last event's time. */
   finish(firstInvokeTime: number, lastEventTime: number): HistoryStats {
     const durationS = Math.max(0, lastEventTime - firstInvokeTime) / 1e9;

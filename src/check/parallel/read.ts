@@ -1,6 +1,6 @@
 import { ChunkAssembler } from '../../history/assemble.js';
 import { KeyedOps, type KeyedOpsOptions } from '../../history/keyed-ops.js';
-import { droppedTailMessage } from '../../history/lines.js';
+import { droppedTailMessage, type ChunkScan } from '../../history/lines.js';
 import type { ThreadPool } from './pool.js';
 import { scanFile } from './scan-file.js';
 
@@ -19,15 +19,31 @@ export async function readKeyedOps(
   const ops = new KeyedOps(options);
   const assembler = new ChunkAssembler(file);
   try {
-    await scanFile(pool, file, size, false, (scan, bytes) => {
-      const { columns, strings } = scan;
-      const map = ops.strings.merge(strings);
-      assembler.add(scan, (i) => ops.add(columns, i, strings, map));
-      onBytes?.(bytes);
-    });
+    await scanFile(
+      pool,
+      file,
+      size,
+      false,
+      (scan, bytes) => {
+        addChunkScan(ops, assembler, scan);
+        onBytes?.(bytes);
+      },
+      true,
+    );
   } catch (err) {
     ops.close();
     throw err;
   }
   return { ops, ...(assembler.droppedTail === 0 ? {} : { droppedTail: droppedTailMessage(file, assembler.droppedTail) }) };
+}
+
+/** The next chunk of the file into `ops`: at once when its thread paired its ops and its edges allow, else event by event. */
+export function addChunkScan(ops: KeyedOps, assembler: ChunkAssembler, scan: ChunkScan): void {
+  const { columns, strings, ops: paired } = scan;
+  const map = ops.strings.merge(strings);
+  assembler.add(
+    scan,
+    (i) => ops.add(columns, i, strings, map),
+    paired && (() => ops.addChunk(columns, strings, map, paired)),
+  );
 }
