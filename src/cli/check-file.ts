@@ -17,7 +17,8 @@ import { applyBaseline, type Baseline } from '../check/baseline.js';
 import { foldResults, runCheckers, type Results } from '../check/run-checkers.js';
 import type { PartitionSource, PoolCheckSettings } from '../check/parallel/linearizable.js';
 import type { ThreadPool } from '../check/parallel/pool.js';
-import type { PoolData } from '../check/parallel/worker.js';
+import type { PoolData, StatsJob } from '../check/parallel/worker.js';
+import type { HistoryStats } from '../history/stats.js';
 import { modelFitError, unknownOpError } from '../check/unknown-ops.js';
 
 export interface FileCheckSettings {
@@ -99,8 +100,8 @@ async function withPool<T>(parallel: Parallel, threads: number, work: (pool: Thr
 
 type Parallel = Awaited<ReturnType<typeof loadParallel>>;
 const loadParallel = async () => {
-  const [linearizable, pool, read] = await Promise.all([import('../check/parallel/linearizable.js'), import('../check/parallel/pool.js'), import('../check/parallel/read.js')]);
-  return { ...linearizable, ...pool, ...read };
+  const [linearizable, pool, read, stats] = await Promise.all([import('../check/parallel/linearizable.js'), import('../check/parallel/pool.js'), import('../check/parallel/read.js'), import('../history/stats.js')]);
+  return { ...linearizable, ...pool, ...read, tallyBuffers: stats.tallyBuffers };
 };
 
 /** Threads to read and check one history file on: the cores (OBJCHECK_JOBS), none below the size where they pay. */
@@ -163,7 +164,7 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
   const maxMemory = (settings.maxMemoryMb ?? 0) > 0 ? settings.maxMemoryMb! * 1e6 : defaultMaxMemory();
   const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes: maxMemory / 8 }, progress ? (n) => (progress.bytesRead += n) : undefined);
   try {
-    const { stats, open } = keyed.finish();
+    const { tally, open } = keyed.tally();
     // What choosing the checkers and the completeness rules look at: the ops' kinds, the nemesis events.
     const outline: History = { events: [], ops: keyed.firstOps, nemesis: keyed.nemesis, ...(keyed.ended ? { ended: true } : {}), ...(droppedTail ? { droppedTail } : {}) };
     const chosen = await chooseCheckers(source, 'jsonl', settings, outline);
@@ -171,6 +172,9 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const model = chosen.model ?? 'register';
     const complete = droppedTail === undefined && (source.run?.complete ?? (keyed.ended || open === 0));
     pool.broadcast({ strings: keyed.strings.strings });
+    // The stats' quantiles on a thread while the others check: on this one they kept the threads waiting.
+    const finishing = pool.run<HistoryStats>({ stats: tally } satisfies StatsJob, parallel.tallyBuffers(tally));
+    finishing.catch(() => {});
     const sources: PartitionSource[] = [...keyed.groups.values()].map((g) => ({ key: g.key, count: g.count, load: () => keyed.load(g), sent: () => keyed.drop(g) }));
     // The search's cache too within the bound, when one is given: past it a key is unknown.
     const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
@@ -179,6 +183,7 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
       ...maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP, maxMemory),
       ...(progress ? { progress } : {}),
     });
+    const stats = await finishing;
     const checked = foldResults({ linearizable }, complete, stats.total, stats);
     return finish(file, source, settings, checked, droppedTail, complete || droppedTail !== undefined ? 0 : open);
   } finally {

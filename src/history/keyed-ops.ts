@@ -6,7 +6,7 @@ import { decodeEvent, EVENT_TYPES, NEMESIS, StringTable, VALUE, type EventColumn
 import type { HistoryEvent, Op } from './event.js';
 import type { ChunkOps } from './chunk-ops.js';
 import { completeRecord, invokeRecord, isOpenRecord, renumberRecords, STRIDE } from './op-records.js';
-import { StatsAccumulator, type HistoryStats } from './stats.js';
+import { finishStats, StatsAccumulator, type HistoryStats, type StatsTally } from './stats.js';
 
 /** The ops of one partition (a key, or the whole history for a model that has no partitions). */
 export interface OpGroup {
@@ -240,12 +240,18 @@ export class KeyedOps {
 
   /** What the check needs once every event is in: the stats (open ops counted) and how many ops are open. */
   finish(): { stats: HistoryStats; open: number } {
+    const { tally, open } = this.tally();
+    return { stats: finishStats(tally), open };
+  }
+
+  /** finish()'s stats still to be finished (finishStats), as another thread can: the quantiles are most of the work. */
+  tally(): { tally: StatsTally; open: number } {
     let open = 0;
     for (const p of this.order.stillOpen()) {
       open++;
       this.stats.add(p.f, 'open', this.invokeTimeOf(p), null);
     }
-    return { stats: this.stats.finish(this.firstInvokeTime ?? 0, this.lastTime), open };
+    return { tally: this.stats.tally(this.firstInvokeTime ?? 0, this.lastTime), open };
   }
 
   /** A group's records, all of them (spilled ones read back), oldest first. */

@@ -9,6 +9,7 @@ import { chunkOpsBuffers, pairChunk } from '../../history/chunk-ops.js';
 import { columnBuffers } from '../../history/columns.js';
 import { scanChunk } from '../../history/lines.js';
 import { decodeOps, gatherRecords } from '../../history/op-records.js';
+import { finishStats, type StatsTally } from '../../history/stats.js';
 
 export interface ScanJob {
   /** `pair`: the chunk's ops paired here too (ChunkScan.ops). */
@@ -32,7 +33,12 @@ export interface PoolData {
 const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
 
-parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | { strings: string[] })) => {
+/** A history's stats to finish (their quantiles) while the other threads check. */
+export interface StatsJob {
+  stats: StatsTally;
+}
+
+parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | StatsJob | { strings: string[] })) => {
   if ('strings' in m) {
     strings = m.strings;
     return;
@@ -45,6 +51,10 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
       const ops = s.pair && scanned.error === undefined ? pairChunk(scanned.columns, scanned.strings) : undefined;
       if (ops) scanned.ops = ops;
       parentPort!.postMessage({ id: m.id, ok: scanned }, [...columnBuffers(scanned.columns), ...(ops ? chunkOpsBuffers(ops) : [])]);
+      return;
+    }
+    if ('stats' in m) {
+      parentPort!.postMessage({ id: m.id, ok: finishStats(m.stats) });
       return;
     }
     if ('estimate' in m) {
