@@ -56,14 +56,32 @@ const UNSEEN = -3;
  * before. Only what is sure within the chunk is decided here; the edges are the assembler's.
  */
 export function pairChunk(c: EventColumns, strings: readonly string[]): ChunkOps | undefined {
+  const keys = keysOf(c, strings);
+  if (keys === undefined) return undefined;
+  const pairing = new Pairing(c, strings.length, keys);
+  return pairing.run() ? pairing.result() : undefined;
+}
+
+/** Each event's process numbered 0, 1, ... in order of appearance, and where each key's records go. */
+interface Keys {
+  who: Int32Array;
+  processes: number;
+  /** Key (strings.length: none) -> its index in `keys`, -1: not invoked. */
+  keyOf: Int32Array;
+  keys: Int32Array;
+  keyStart: Int32Array;
+}
+
+// One loop a function: a function's later loops, run by code optimized while the first one
+// ran, would have no type feedback and be thrown away (V8 deoptimizes), chunk after chunk.
+
+/** The events' order within the chunk checked, and the keys of its invocations counted; undefined: the chunk is taken event by event. */
+function keysOf(c: EventColumns, strings: readonly string[]): Keys | undefined {
   const n = c.length;
   const noKey = strings.length;
-  /** Key (noKey: none) -> its index in `keys`, -1 before its first invocation. */
   const keyOf = new Int32Array(strings.length + 1).fill(-1);
   const keys: number[] = [];
   const perKey: number[] = [];
-  let invokes = 0;
-  // Processes numbered 0, 1, ... in order of appearance: their state is then an array's, not a map's.
   const who = new Int32Array(n);
   const numbered = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -86,110 +104,155 @@ export function pairChunk(c: EventColumns, strings: readonly string[]): ChunkOps
       perKey.push(0);
     }
     perKey[s]!++;
-    invokes++;
   }
   // No key and the key "" are one group: their records would not be in invocation order.
   if (keyOf[noKey]! >= 0 && strings.some((s, id) => s === '' && keyOf[id]! >= 0)) return undefined;
   const keyStart = new Int32Array(keys.length + 1);
   for (let s = 0; s < keys.length; s++) keyStart[s + 1] = keyStart[s]! + perKey[s]!;
-  const next = keyStart.slice(0, keys.length);
-  const records = new Float64Array(invokes * STRIDE);
-  const invokedAt = new Int32Array(invokes);
-  const doneAt = new Int32Array(invokes).fill(-1);
-  const last = new Int32Array(numbered.size).fill(UNSEEN);
-  const carried: number[] = [];
-  const firstInvokes: number[] = [];
-  const crashed: number[] = [];
-  const nemesis: number[] = [];
-  const fFirst: number[] = [];
-  const fFirstRecord: number[] = [];
-  const fSeen = new Uint8Array(strings.length);
-  const statOf = new Int32Array(strings.length).fill(-1);
-  const statF: number[] = [];
-  const statCounts: number[] = [];
-  const latency = new Float64Array(invokes);
-  const latencyF = new Int32Array(invokes);
-  let latencies = 0;
-  for (let i = 0; i < n; i++) {
-    const p = c.process[i]!;
-    if (p === NEMESIS) {
-      nemesis.push(i);
-      continue;
+  return { who, processes: numbered.size, keyOf, keys: Int32Array.from(keys), keyStart };
+}
+
+/** The pairing of a chunk's events, in order. */
+class Pairing {
+  private readonly noKey: number;
+  private readonly next: Int32Array;
+  private readonly records: Float64Array;
+  private readonly invokedAt: Int32Array;
+  private readonly doneAt: Int32Array;
+  /** By process: its op's record while open, else CLOSED, CRASHED or UNSEEN. */
+  private readonly last: Int32Array;
+  private readonly carried: number[] = [];
+  private readonly firstInvokes: number[] = [];
+  private readonly crashed: number[] = [];
+  private readonly nemesis: number[] = [];
+  private readonly fFirst: number[] = [];
+  private readonly fFirstRecord: number[] = [];
+  private readonly fSeen: Uint8Array;
+  private readonly statOf: Int32Array;
+  private readonly statF: number[] = [];
+  private readonly statCounts: number[] = [];
+  private readonly latency: Float64Array;
+  private readonly latencyF: Int32Array;
+  private latencies = 0;
+
+  constructor(
+    private readonly c: EventColumns,
+    strings: number,
+    private readonly k: Keys,
+  ) {
+    const invokes = k.keyStart[k.keys.length]!;
+    this.noKey = strings;
+    this.next = k.keyStart.slice(0, k.keys.length);
+    this.records = new Float64Array(invokes * STRIDE);
+    this.invokedAt = new Int32Array(invokes);
+    this.doneAt = new Int32Array(invokes).fill(-1);
+    this.last = new Int32Array(k.processes).fill(UNSEEN);
+    this.fSeen = new Uint8Array(strings);
+    this.statOf = new Int32Array(strings).fill(-1);
+    this.latency = new Float64Array(invokes);
+    this.latencyF = new Int32Array(invokes);
+  }
+
+  /** Pairs every event; false: one breaks a rule within the chunk. */
+  run(): boolean {
+    const c = this.c;
+    const n = c.length;
+    for (let i = 0; i < n; i++) {
+      if (c.process[i] === NEMESIS) this.nemesis.push(i);
+      else if (c.type[i] === 0 ? !this.invoke(i) : !this.complete(i)) return false;
     }
-    const w = who[i]!;
-    const was = last[w]!;
+    return true;
+  }
+
+  private invoke(i: number): boolean {
+    const c = this.c;
+    const w = this.k.who[i]!;
+    const was = this.last[w]!;
+    if (was === UNSEEN) this.firstInvokes.push(i);
+    else if (was !== CLOSED) return false;
+    const k = c.key[i]!;
+    const r = this.next[this.k.keyOf[k < 0 ? this.noKey : k]!]!++;
+    const f = c.f[i]!;
+    invokeRecord(this.records, r, c.index[i]!, c.time[i]!, c.process[i]!, f, k, c.valueTag[i]!, c.value[i]!);
+    this.invokedAt[r] = i;
+    this.last[w] = r;
+    if (this.fSeen[f] === 0) {
+      this.fSeen[f] = 1;
+      this.fFirst.push(i);
+      this.fFirstRecord.push(r);
+    }
+    return true;
+  }
+
+  private complete(i: number): boolean {
+    const c = this.c;
+    const w = this.k.who[i]!;
+    const was = this.last[w]!;
     const type = c.type[i]!;
     const f = c.f[i]!;
-    if (type === 0) {
-      if (was === UNSEEN) firstInvokes.push(i);
-      else if (was !== CLOSED) return undefined;
-      const k = c.key[i]!;
-      const r = next[keyOf[k < 0 ? noKey : k]!]!++;
-      invokeRecord(records, r, c.index[i]!, c.time[i]!, p, f, k, c.valueTag[i]!, c.value[i]!);
-      invokedAt[r] = i;
-      last[w] = r;
-      if (fSeen[f] === 0) {
-        fSeen[f] = 1;
-        fFirst.push(i);
-        fFirstRecord.push(r);
-      }
-      continue;
-    }
-    let s = statOf[f]!;
+    let s = this.statOf[f]!;
     if (s < 0) {
-      statOf[f] = s = statF.length;
-      statF.push(f);
-      statCounts.push(0, 0, 0);
+      this.statOf[f] = s = this.statF.length;
+      this.statF.push(f);
+      this.statCounts.push(0, 0, 0);
     }
-    last[w] = type === 3 ? CRASHED : CLOSED;
+    this.last[w] = type === 3 ? CRASHED : CLOSED;
     if (was === UNSEEN) {
-      carried.push(i);
-      continue;
+      this.carried.push(i);
+      return true;
     }
-    if (was < 0) return undefined;
-    const j = invokedAt[was]!;
-    if (c.f[j] !== f || c.key[j] !== c.key[i]) return undefined;
+    if (was < 0) return false;
+    const j = this.invokedAt[was]!;
+    if (c.f[j] !== f || c.key[j] !== c.key[i]) return false;
     const ok = type === 1;
-    completeRecord(records, was, c.index[i]!, c.time[i]!, type, ok ? c.valueTag[i]! : 0, ok ? c.value[i]! : 0, c.error[i]!);
-    doneAt[was] = i;
-    statCounts[s * 3 + type - 1]!++;
-    if (type === 3) crashed.push(p);
+    completeRecord(this.records, was, c.index[i]!, c.time[i]!, type, ok ? c.valueTag[i]! : 0, ok ? c.value[i]! : 0, c.error[i]!);
+    this.doneAt[was] = i;
+    this.statCounts[s * 3 + type - 1]!++;
+    if (type === 3) this.crashed.push(c.process[i]!);
     else {
-      latency[latencies] = (c.time[i]! - c.time[j]!) / 1e6;
-      latencyF[latencies++] = s;
+      this.latency[this.latencies] = (c.time[i]! - c.time[j]!) / 1e6;
+      this.latencyF[this.latencies++] = s;
     }
+    return true;
   }
-  const open: number[] = [];
-  for (const r of last) if (r >= 0) open.push(r);
-  open.sort((a, b) => invokedAt[a]! - invokedAt[b]!);
-  const openKey = new Int32Array(open.length);
-  for (let o = 0; o < open.length; o++) {
-    const k = c.key[invokedAt[open[o]!]!]!;
-    openKey[o] = keyOf[k < 0 ? noKey : k]!;
+
+  result(): ChunkOps {
+    const { c, k, invokedAt } = this;
+    const open: number[] = [];
+    for (const r of this.last) if (r >= 0) open.push(r);
+    open.sort((a, b) => invokedAt[a]! - invokedAt[b]!);
+    const openKey = Int32Array.from(open, (r) => {
+      const key = c.key[invokedAt[r]!]!;
+      return k.keyOf[key < 0 ? this.noKey : key]!;
+    });
+    return {
+      records: this.records,
+      keys: k.keys,
+      keyStart: k.keyStart,
+      openEvent: Int32Array.from(open, (r) => invokedAt[r]!),
+      openRecord: Int32Array.from(open),
+      openKey,
+      carried: Int32Array.from(this.carried),
+      firstInvokes: Int32Array.from(this.firstInvokes),
+      crashed: Float64Array.from(this.crashed),
+      nemesis: Int32Array.from(this.nemesis),
+      fFirst: Int32Array.from(this.fFirst),
+      fFirstDone: Int32Array.from(this.fFirstRecord, (r) => this.doneAt[r]!),
+      statF: Int32Array.from(this.statF),
+      ...this.latenciesByF(),
+      statCounts: Int32Array.from(this.statCounts),
+    };
   }
-  // Latencies f by f: a counting sort.
-  const latencyStart = new Int32Array(statF.length + 1);
-  for (let l = 0; l < latencies; l++) latencyStart[latencyF[l]! + 1]!++;
-  for (let s = 0; s < statF.length; s++) latencyStart[s + 1]! += latencyStart[s]!;
-  const put = latencyStart.slice(0, statF.length);
-  const byF = new Float64Array(latencies);
-  for (let l = 0; l < latencies; l++) byF[put[latencyF[l]!]!++] = latency[l]!;
-  return {
-    records,
-    keys: Int32Array.from(keys),
-    keyStart,
-    openEvent: Int32Array.from(open, (r) => invokedAt[r]!),
-    openRecord: Int32Array.from(open),
-    openKey,
-    carried: Int32Array.from(carried),
-    firstInvokes: Int32Array.from(firstInvokes),
-    crashed: Float64Array.from(crashed),
-    nemesis: Int32Array.from(nemesis),
-    fFirst: Int32Array.from(fFirst),
-    fFirstDone: Int32Array.from(fFirstRecord, (r) => doneAt[r]!),
-    statF: Int32Array.from(statF),
-    statCounts: Int32Array.from(statCounts),
-    latency: byF,
-    latencyStart,
-  };
+
+  /** The latencies f by f: a counting sort. */
+  private latenciesByF(): { latency: Float64Array; latencyStart: Int32Array } {
+    const n = this.statF.length;
+    const latencyStart = new Int32Array(n + 1);
+    for (let l = 0; l < this.latencies; l++) latencyStart[this.latencyF[l]! + 1]!++;
+    for (let s = 0; s < n; s++) latencyStart[s + 1]! += latencyStart[s]!;
+    const put = latencyStart.slice(0, n);
+    const latency = new Float64Array(this.latencies);
+    for (let l = 0; l < this.latencies; l++) latency[put[this.latencyF[l]!]!++] = this.latency[l]!;
+    return { latency, latencyStart };
+  }
 }
