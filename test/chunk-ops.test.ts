@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../bench/check/generate.js';
 import { ChunkAssembler } from '../src/history/assemble.js';
-import { pairChunk } from '../src/history/chunk-ops.js';
+import { pairScan } from '../src/history/chunk-ops.js';
 import { KeyedOps } from '../src/history/keyed-ops.js';
 import { scanChunk } from '../src/history/lines.js';
 import { decodeOps } from '../src/history/op-records.js';
@@ -32,12 +32,10 @@ function read(file: string, cuts: number[], paired: boolean, budgetBytes = 1e9):
   const assembler = new ChunkAssembler(file);
   try {
     for (let i = 0; i + 1 < bounds.length; i++) {
-      const scan = scanChunk(file, bounds[i]!, bounds[i + 1]!, size, false);
-      if (paired && scan.error === undefined) {
-        const ops = pairChunk(scan.columns, scan.strings);
-        if (ops) scan.ops = ops;
-      }
-      addChunkScan(keyed, assembler, scan);
+      const whole = () => scanChunk(file, bounds[i]!, bounds[i + 1]!, size, false);
+      const scan = whole();
+      if (paired) pairScan(scan);
+      addChunkScan(keyed, assembler, scan, whole);
     }
     const groups = [...keyed.groups.values()].map((g) => [g.key, g.count, decodeOps(keyed.load(g), keyed.strings.strings)]);
     return { groups, finish: keyed.finish(), firstOps: keyed.firstOps, nemesis: keyed.nemesis, ended: keyed.ended, events: keyed.eventCount, droppedTail: assembler.droppedTail, spilled: keyed.spilledBytes > 0 };

@@ -2,7 +2,8 @@
 // that puts the chunks together in file order (src/history/keyed-ops.ts addChunk) handles only
 // what crosses the chunk's edges: that thread's work per event was the check's critical path.
 import { END_OF_HISTORY } from './event.js';
-import { NEMESIS, type EventColumns } from './columns.js';
+import { NEMESIS, pickRows, type EventColumns } from './columns.js';
+import type { ChunkScan } from './lines.js';
 import { completeRecord, invokeRecord, STRIDE } from './op-records.js';
 
 /**
@@ -11,6 +12,8 @@ import { completeRecord, invokeRecord, STRIDE } from './op-records.js';
  * order. Arrays of event numbers are numbers in the chunk's columns, ascending.
  */
 export interface ChunkOps {
+  /** The chunk's events (its columns may keep fewer: pairScan). */
+  events: number;
   /** Records of the ops invoked in the chunk, key by key (keys in order of first invocation), each key's in invocation order. */
   records: Float64Array;
   /** Each key's number in the chunk's table (-1: no key). */
@@ -37,6 +40,31 @@ export interface ChunkOps {
   /** Latencies (ms) of the ok and fail ops paired here, f by f (statF's order): f number i's from latencyStart[i]. */
   latency: Float64Array;
   latencyStart: Int32Array;
+}
+
+/**
+ * Pairs a scanned chunk's ops (scan.ops) and keeps of its columns only the events the assembler
+ * still reads (those ChunkOps names, the first and the last; their numbers in it renumbered):
+ * the rest would cross threads only to be collected there. A chunk not paired is left whole,
+ * and one that the assembler cannot take at once is scanned again.
+ */
+export function pairScan(scan: ChunkScan): void {
+  if (scan.error !== undefined) return;
+  const ops = pairChunk(scan.columns, scan.strings);
+  if (ops === undefined) return;
+  scan.ops = ops;
+  const n = scan.columns.length;
+  if (n === 0) return;
+  const named = [ops.carried, ops.firstInvokes, ops.openEvent, ops.nemesis, ops.fFirst, ops.fFirstDone];
+  const kept = new Int32Array(n).fill(-1);
+  kept[0] = kept[n - 1] = 0;
+  for (const a of named) for (const i of a) if (i >= 0) kept[i] = 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (kept[i]! >= 0) kept[i] = m++;
+  const rows = new Int32Array(m);
+  for (let i = 0; i < n; i++) if (kept[i]! >= 0) rows[kept[i]!] = i;
+  for (const a of named) for (let j = 0; j < a.length; j++) if (a[j]! >= 0) a[j] = kept[a[j]!]!;
+  scan.columns = pickRows(scan.columns, rows);
 }
 
 /** Its typed arrays, to transfer rather than copy. */
@@ -226,6 +254,7 @@ class Pairing {
       return k.keyOf[key < 0 ? this.noKey : key]!;
     });
     return {
+      events: c.length,
       records: this.records,
       keys: k.keys,
       keyStart: k.keyStart,

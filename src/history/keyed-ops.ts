@@ -162,8 +162,9 @@ export class KeyedOps {
    * rule: the caller then adds the events one by one, which names the line.
    */
   addChunk(c: EventColumns, chunkStrings: readonly string[], map: Int32Array, ops: ChunkOps): boolean {
-    const n = c.length;
+    const n = ops.events;
     if (n === 0) return true;
+    const last = c.length - 1;
     if (!this.options.byKey || !this.order.fitsNext(c.index[0]!, c.time[0]!)) return false;
     const strings = this.strings.strings;
     const keyOf = (i: number): string | undefined => (c.key[i]! < 0 ? undefined : strings[map[c.key[i]!]!]);
@@ -173,9 +174,9 @@ export class KeyedOps {
     }
     for (const i of ops.firstInvokes) if (this.order.openOf(c.process[i]!) !== undefined || this.order.hasCrashed(c.process[i]!)) return false;
 
-    this.order.skip(n, c.time[n - 1]!);
+    this.order.skip(n, c.time[last]!);
     this.events += n;
-    this.lastTime = c.time[n - 1]!;
+    this.lastTime = c.time[last]!;
     for (const i of ops.nemesis) this.nemesis.push(decodeEvent(c, i, chunkStrings));
     if (ops.fFirst.length > 0) this.firstInvokeTime ??= c.time[ops.fFirst[0]!]!;
     for (let s = 0; s < ops.statF.length; s++) {

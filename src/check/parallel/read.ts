@@ -1,6 +1,6 @@
 import { ChunkAssembler } from '../../history/assemble.js';
 import { KeyedOps, type KeyedOpsOptions } from '../../history/keyed-ops.js';
-import { droppedTailMessage, type ChunkScan } from '../../history/lines.js';
+import { droppedTailMessage, scanChunk, type ChunkScan } from '../../history/lines.js';
 import type { ThreadPool } from './pool.js';
 import { scanFile } from './scan-file.js';
 
@@ -24,8 +24,8 @@ export async function readKeyedOps(
       file,
       size,
       false,
-      (scan, bytes) => {
-        addChunkScan(ops, assembler, scan);
+      (scan, bytes, start, end) => {
+        addChunkScan(ops, assembler, scan, () => scanChunk(file, start, end, size, false));
         onBytes?.(bytes);
       },
       true,
@@ -37,13 +37,19 @@ export async function readKeyedOps(
   return { ops, ...(assembler.droppedTail === 0 ? {} : { droppedTail: droppedTailMessage(file, assembler.droppedTail) }) };
 }
 
-/** The next chunk of the file into `ops`: at once when its thread paired its ops and its edges allow, else event by event. */
-export function addChunkScan(ops: KeyedOps, assembler: ChunkAssembler, scan: ChunkScan): void {
-  const { columns, strings, ops: paired } = scan;
+/**
+ * The next chunk of the file into `ops`: at once when its thread paired its ops and its edges
+ * allow, else event by event (its columns whole again from `rescan` when they were cut down to
+ * what the pairing needs: rare, a file that breaks a rule).
+ */
+export function addChunkScan(ops: KeyedOps, assembler: ChunkAssembler, scan: ChunkScan, rescan: () => ChunkScan): void {
+  const { strings, ops: paired } = scan;
   const map = ops.strings.merge(strings);
-  assembler.add(
-    scan,
-    (i) => ops.add(columns, i, strings, map),
-    paired && (() => ops.addChunk(columns, strings, map, paired)),
-  );
+  const all = (): boolean => {
+    if (ops.addChunk(scan.columns, strings, map, paired!)) return true;
+    // The same lines scanned the same way: the same strings, the same numbers.
+    if (scan.columns.length !== paired!.events) scan.columns = rescan().columns;
+    return false;
+  };
+  assembler.add(scan, (i) => ops.add(scan.columns, i, strings, map), paired && all);
 }

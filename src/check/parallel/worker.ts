@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/linearizable/index.js';
 import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
-import { chunkOpsBuffers, pairChunk } from '../../history/chunk-ops.js';
+import { chunkOpsBuffers, pairScan } from '../../history/chunk-ops.js';
 import { columnBuffers } from '../../history/columns.js';
 import { scanChunk } from '../../history/lines.js';
 import { decodeOps, gatherRecords } from '../../history/op-records.js';
@@ -47,10 +47,8 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
     if ('scan' in m) {
       const s = m.scan;
       const scanned = scanChunk(s.file, s.start, s.end, s.size, s.keepRaw);
-      // A chunk that stopped at a bad line is taken event by event: its error comes after them.
-      const ops = s.pair && scanned.error === undefined ? pairChunk(scanned.columns, scanned.strings) : undefined;
-      if (ops) scanned.ops = ops;
-      parentPort!.postMessage({ id: m.id, ok: scanned }, [...columnBuffers(scanned.columns), ...(ops ? chunkOpsBuffers(ops) : [])]);
+      if (s.pair) pairScan(scanned);
+      parentPort!.postMessage({ id: m.id, ok: scanned }, [...columnBuffers(scanned.columns), ...(scanned.ops ? chunkOpsBuffers(scanned.ops) : [])]);
       return;
     }
     if ('stats' in m) {
