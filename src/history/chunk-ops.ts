@@ -77,6 +77,8 @@ export const chunkOpsBuffers = (o: ChunkOps): ArrayBuffer[] =>
 const CLOSED = -1;
 const CRASHED = -2;
 const UNSEEN = -3;
+/** Process numbers below this are numbered through an array. */
+const SMALL_PROCESS = 1 << 16;
 
 /**
  * The chunk's ops, or undefined when something in it breaks (or might break) a rule between
@@ -111,7 +113,10 @@ function keysOf(c: EventColumns, strings: readonly string[]): Keys | undefined {
   const keys: number[] = [];
   const perKey: number[] = [];
   const who = new Int32Array(n);
+  // Small process numbers (all of them, mostly) looked up in an array, not the map.
+  const small = new Int32Array(SMALL_PROCESS).fill(-1);
   const numbered = new Map<number, number>();
+  let processes = 0;
   for (let i = 0; i < n; i++) {
     if (i > 0 && (c.index[i] !== c.index[i - 1]! + 1 || c.time[i]! < c.time[i - 1]!)) return undefined;
     const p = c.process[i]!;
@@ -119,8 +124,12 @@ function keysOf(c: EventColumns, strings: readonly string[]): Keys | undefined {
       if (strings[c.f[i]!] === END_OF_HISTORY) return undefined;
       continue;
     }
-    let w = numbered.get(p);
-    if (w === undefined) numbered.set(p, (w = numbered.size));
+    let w = p < SMALL_PROCESS ? small[p]! : (numbered.get(p) ?? -1);
+    if (w < 0) {
+      w = processes++;
+      if (p < SMALL_PROCESS) small[p] = w;
+      else numbered.set(p, w);
+    }
     who[i] = w;
     if (c.type[i] !== 0) continue;
     const k = c.key[i]!;
@@ -137,7 +146,7 @@ function keysOf(c: EventColumns, strings: readonly string[]): Keys | undefined {
   if (keyOf[noKey]! >= 0 && strings.some((s, id) => s === '' && keyOf[id]! >= 0)) return undefined;
   const keyStart = new Int32Array(keys.length + 1);
   for (let s = 0; s < keys.length; s++) keyStart[s + 1] = keyStart[s]! + perKey[s]!;
-  return { who, processes: numbered.size, keyOf, keys: Int32Array.from(keys), keyStart };
+  return { who, processes, keyOf, keys: Int32Array.from(keys), keyStart };
 }
 
 /** The pairing of a chunk's events, in order. */
