@@ -46,15 +46,16 @@ export interface ChunkOps {
  * Pairs a scanned chunk's ops (scan.ops) and keeps of its columns only the events the assembler
  * still reads (those ChunkOps names, the first and the last; their numbers in it renumbered):
  * the rest would cross threads only to be collected there. A chunk not paired is left whole,
- * and one that the assembler cannot take at once is scanned again.
+ * and one that the assembler cannot take at once is scanned again. Returns the whole columns,
+ * which stay here: the next chunk's scan may write over them.
  */
-export function pairScan(scan: ChunkScan): void {
-  if (scan.error !== undefined) return;
+export function pairScan(scan: ChunkScan): EventColumns | undefined {
+  if (scan.error !== undefined) return undefined;
   const ops = pairChunk(scan.columns, scan.strings);
-  if (ops === undefined) return;
+  if (ops === undefined) return undefined;
   scan.ops = ops;
   const n = scan.columns.length;
-  if (n === 0) return;
+  if (n === 0) return undefined;
   const named = [ops.carried, ops.firstInvokes, ops.openEvent, ops.nemesis, ops.fFirst, ops.fFirstDone];
   const kept = new Int32Array(n).fill(-1);
   kept[0] = kept[n - 1] = 0;
@@ -64,7 +65,9 @@ export function pairScan(scan: ChunkScan): void {
   const rows = new Int32Array(m);
   for (let i = 0; i < n; i++) if (kept[i]! >= 0) rows[kept[i]!] = i;
   for (const a of named) for (let j = 0; j < a.length; j++) if (a[j]! >= 0) a[j] = kept[a[j]!]!;
-  scan.columns = pickRows(scan.columns, rows);
+  const whole = scan.columns;
+  scan.columns = pickRows(whole, rows);
+  return whole;
 }
 
 /** Its typed arrays, to transfer rather than copy. */

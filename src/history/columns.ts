@@ -106,11 +106,13 @@ export const columnBuffers = (c: EventColumns): ArrayBuffer[] =>
 /** Events appended one by one into columns that grow by doubling. */
 export class ColumnWriter {
   private c: EventColumns;
+  /** `reuse`: columns done with, written over when they hold `capacity` rows (a thread that scans chunk after chunk). */
   constructor(
     readonly strings: StringTable,
     capacity = 1024,
+    reuse?: EventColumns,
   ) {
-    this.c = emptyColumns(capacity);
+    this.c = reuse !== undefined && reuse.index.length >= capacity ? { ...reuse, length: 0 } : emptyColumns(capacity);
   }
 
   add(e: HistoryEvent, rawLine?: string): void {

@@ -123,11 +123,14 @@ export interface ChunkScan {
 
 const READ_STEP = 1 << 20;
 
-/** Scans the chunk [start, end) of `file` (of `size` bytes). `keepRaw`: keep the text of lines JSON.parse read. */
-export function scanChunk(file: string, start: number, end: number, size: number, keepRaw: boolean): ChunkScan {
+/**
+ * Scans the chunk [start, end) of `file` (of `size` bytes). `keepRaw`: keep the text of lines
+ * JSON.parse read. `reuse`: columns done with, to write over rather than allocate.
+ */
+export function scanChunk(file: string, start: number, end: number, size: number, keepRaw: boolean, reuse?: EventColumns): ChunkScan {
   const strings = new StringTable();
   // About a line a 64 bytes (the Recorder's are ~100): columns rarely grow.
-  const writer = new ColumnWriter(strings, Math.ceil((end - start) / 64) + 16);
+  const writer = new ColumnWriter(strings, Math.ceil((end - start) / 64) + 16, reuse);
   const reader = new LineReader(
     (raw, text) => writer.add(validateShape(raw), keepRaw ? text : undefined),
     (s) => {

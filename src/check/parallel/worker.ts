@@ -6,7 +6,7 @@ import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/l
 import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
 import { chunkOpsBuffers, pairScan } from '../../history/chunk-ops.js';
-import { columnBuffers } from '../../history/columns.js';
+import { columnBuffers, type EventColumns } from '../../history/columns.js';
 import { scanChunk } from '../../history/lines.js';
 import { decodeOps, gatherRecords } from '../../history/op-records.js';
 import { finishStats, type StatsTally } from '../../history/stats.js';
@@ -32,6 +32,8 @@ export interface PoolData {
 
 const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
+/** The last paired chunk's whole columns, which did not cross: the next scan writes over them (no allocation, no garbage). */
+let spare: EventColumns | undefined;
 
 /** A history's stats to finish (their quantiles) while the other threads check. */
 export interface StatsJob {
@@ -46,8 +48,8 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
   try {
     if ('scan' in m) {
       const s = m.scan;
-      const scanned = scanChunk(s.file, s.start, s.end, s.size, s.keepRaw);
-      if (s.pair) pairScan(scanned);
+      const scanned = scanChunk(s.file, s.start, s.end, s.size, s.keepRaw, spare);
+      spare = s.pair ? pairScan(scanned) : undefined;
       parentPort!.postMessage({ id: m.id, ok: scanned }, [...columnBuffers(scanned.columns), ...(scanned.ops ? chunkOpsBuffers(scanned.ops) : [])]);
       return;
     }
