@@ -43,7 +43,7 @@ function chunked(file: string, cuts: number[], window?: number): History | strin
   const assembler = new ChunkAssembler(file);
   try {
     for (let i = 0; i + 1 < bounds.length; i++) {
-      const scan = scanChunk(file, bounds[i]!, bounds[i + 1]!, size, true, window);
+      const scan = scanChunk(file, bounds[i]!, bounds[i + 1]!, size, true, undefined, window);
       assembler.add(scan, (j) => builder.add(decodeEvent(scan.columns, j, scan.strings)));
     }
   } catch (err) {

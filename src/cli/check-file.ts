@@ -18,7 +18,8 @@ import { applyBaseline, type Baseline } from '../check/baseline.js';
 import { foldResults, runCheckers, type Results } from '../check/run-checkers.js';
 import type { PartitionSource, PoolCheckSettings } from '../check/parallel/linearizable.js';
 import type { ThreadPool } from '../check/parallel/pool.js';
-import type { PoolData } from '../check/parallel/worker.js';
+import type { PoolData, StatsJob } from '../check/parallel/worker.js';
+import type { HistoryStats } from '../history/stats.js';
 import { modelFitError, unknownOpError } from '../check/unknown-ops.js';
 
 export interface FileCheckSettings {
@@ -105,13 +106,14 @@ async function withPool<T>(parallel: Parallel, threads: number, work: (pool: Thr
 
 type Parallel = Awaited<ReturnType<typeof loadParallel>>;
 const loadParallel = async () => {
-  const [linearizable, pool, read, keyParts] = await Promise.all([
+  const [linearizable, pool, read, keyParts, stats] = await Promise.all([
     import('../check/parallel/linearizable.js'),
     import('../check/parallel/pool.js'),
     import('../check/parallel/read.js'),
     import('../check/parallel/key-parts.js'),
+    import('../history/stats.js'),
   ]);
-  return { ...linearizable, ...pool, ...read, ...keyParts };
+  return { ...linearizable, ...pool, ...read, ...keyParts, tallyBuffers: stats.tallyBuffers };
 };
 
 /** Threads to read and check one history file on: the cores (OBJCHECK_JOBS), none below the size where they pay. */
@@ -215,7 +217,7 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
   const budgetBytes = maxMemory / (notHeld === undefined ? 8 : 16);
   const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes }, progress ? (n) => (progress.bytesRead += n) : undefined);
   try {
-    const { stats, open } = keyed.finish();
+    const { tally, open } = keyed.tally();
     // What choosing the checkers and the completeness rules look at: the ops' kinds, the nemesis events.
     const outline: History = { events: [], ops: keyed.firstOps, nemesis: keyed.nemesis, ...(keyed.ended ? { ended: true } : {}), ...(droppedTail ? { droppedTail } : {}) };
     const chosen = await chooseCheckers(source, 'jsonl', settings, outline);
@@ -240,6 +242,9 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     for (const name of skipped) byReason.set(reasonOf(name), [...(byReason.get(reasonOf(name)) ?? []), name]);
     const warnings = [...byReason].map(([reason, names]) => `${source.history}: ${names.join(', ')} ${reason}`);
     pool.broadcast({ strings: keyed.strings.strings, nemesis: keyed.nemesis });
+    // The stats' quantiles on a thread while the others check: on this one they kept the threads waiting.
+    const finishing = pool.run<HistoryStats>({ stats: tally } satisfies StatsJob, parallel.tallyBuffers(tally));
+    finishing.catch(() => {});
     const loads = groups.map((g) => () => keyed.load(g));
     const names = byKey.map((c) => c.name);
     const parts = names.map((): unknown[] => []);
@@ -269,6 +274,7 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
       // Merged in turn: a merge may hand its work to the threads (visibility's estimates).
       results[c.name] = await c.byKey!.merge(mine, { threads: pool }, outline, answers[i]);
     }
+    const stats = await finishing;
     // In the order chosen, as the whole check lists them.
     const checked = foldResults(Object.fromEntries(chosen.checkers.map((c) => [c.name, results[c.name]!])), complete, stats.total, stats);
     return finish(file, source, settings, checked, droppedTail, complete || droppedTail !== undefined ? 0 : open, warnings);

@@ -19,10 +19,14 @@ export class ChunkAssembler {
 
   constructor(private readonly file: string) {}
 
-  /** The chunk's events go to `each` (by number in its columns), in order; an error it throws (HistoryFormatError) is its line's. */
-  add(scan: ChunkScan, each: (i: number) => void): void {
+  /**
+   * The chunk's events go to `each` (by number in its columns), in order; an error it throws
+   * (HistoryFormatError) is its line's. `all`, when given, is tried first: it takes every event
+   * at once, or (false) none, and then `each` takes them.
+   */
+  add(scan: ChunkScan, each: (i: number) => void, all?: () => boolean): void {
     if (this.blankAt && scan.firstNonBlank) throw this.error(this.blankAt, EMPTY_LINE);
-    const n = scan.columns.length;
+    const n = all?.() ? 0 : scan.columns.length;
     for (let i = 0; i < n; i++) {
       try {
         each(i);

@@ -85,6 +85,44 @@ export class EventOrder<P extends OpenOp> {
     return pending;
   }
 
+  // For a chunk of events checked apart (src/history/chunk-ops.ts): what its edges are checked
+  // against, and its events' effect in one go once they are.
+
+  /** Whether an event with this index and time may come next (nothing after the end marker). */
+  fitsNext(index: number, time: number): boolean {
+    return !this.ended && index === this.count && time >= this.lastTime;
+  }
+
+  openOf(process: number): P | undefined {
+    return this.open.get(process);
+  }
+
+  hasCrashed(process: number): boolean {
+    return this.crashed.has(process);
+  }
+
+  /** `n` events placed, the last at `time`: the caller checked them. */
+  skip(n: number, time: number): void {
+    this.count += n;
+    this.lastTime = time;
+  }
+
+  /** `process`'s op closed (the caller paired it), by an info when `info`. */
+  close(process: number, info: boolean): void {
+    this.open.delete(process);
+    if (info) this.crashed.add(process);
+  }
+
+  /** `process`'s op `op` open: the caller paired the events before it. */
+  hold(process: number, op: P): void {
+    this.open.set(process, op);
+  }
+
+  /** `process` crashed (its op ended in info) in events the caller paired. */
+  crash(process: number): void {
+    this.crashed.add(process);
+  }
+
   /** The ops still open, oldest process entry first. */
   stillOpen(): IterableIterator<P> {
     return this.open.values();

@@ -81,11 +81,13 @@ export const columnBuffers = (c: EventColumns): ArrayBuffer[] =>
 /** Events appended one by one into columns that grow by doubling. */
 export class ColumnWriter {
   private c: EventColumns;
+  /** `reuse`: columns done with, written over when they hold `capacity` rows (a thread that scans chunk after chunk). */
   constructor(
     readonly strings: StringTable,
     capacity = 1024,
+    reuse?: EventColumns,
   ) {
-    this.c = emptyColumns(capacity);
+    this.c = reuse !== undefined && reuse.index.length >= capacity ? { ...reuse, length: 0 } : emptyColumns(capacity);
   }
 
   add(e: HistoryEvent, rawLine?: string): void {
@@ -176,10 +178,24 @@ function emptyColumns(n: number): EventColumns {
   };
 }
 
+const COLUMNS = ['index', 'time', 'process', 'type', 'f', 'key', 'error', 'valueTag', 'value', 'raw'] as const;
+
 function grow(c: EventColumns, n: number): EventColumns {
   const d = emptyColumns(n);
   d.length = c.length;
-  for (const k of ['index', 'time', 'process', 'type', 'f', 'key', 'error', 'valueTag', 'value', 'raw'] as const) d[k].set(c[k].subarray(0, c.length));
+  for (const k of COLUMNS) d[k].set(c[k].subarray(0, c.length));
+  return d;
+}
+
+/** The events `rows` of the columns, in that order. */
+export function pickRows(c: EventColumns, rows: Int32Array): EventColumns {
+  const d = emptyColumns(rows.length);
+  d.length = rows.length;
+  for (const k of COLUMNS) {
+    const from = c[k];
+    const to = d[k];
+    for (let j = 0; j < rows.length; j++) to[j] = from[rows[j]!]!;
+  }
   return d;
 }
 

@@ -1,5 +1,6 @@
 import { closeSync, openSync } from 'node:fs';
 import { breaksValueRules, validateShape, HistoryFormatError } from './build.js';
+import type { ChunkOps } from './chunk-ops.js';
 import { ColumnWriter, StringTable, type EventColumns } from './columns.js';
 import { EventScanner } from './scan-event.js';
 import { FileWindow } from './file-window.js';
@@ -142,6 +143,8 @@ export interface ChunkScan {
   error?: { line: number; what: string };
   /** The file's last line, cut short, dropped (in the chunk). */
   droppedTail?: number;
+  /** The chunk's ops, paired on the thread that scanned it, when asked for and its events allow (src/history/chunk-ops.ts). */
+  ops?: ChunkOps;
 }
 
 /** The window a chunk is read through: small enough to stay in the CPU's cache while it is scanned. */
@@ -149,12 +152,13 @@ const WINDOW = 1 << 20;
 
 /**
  * Scans the chunk [start, end) of `file` (of `size` bytes). `keepRaw`: keep the text of lines
- * JSON.parse read. `window`: the bytes read at a time (at least; more for a longer line).
+ * JSON.parse read. `reuse`: columns done with, to write over rather than allocate. `window`: the
+ * bytes read at a time (at least; more for a longer line).
  */
-export function scanChunk(file: string, start: number, end: number, size: number, keepRaw: boolean, window = WINDOW): ChunkScan {
+export function scanChunk(file: string, start: number, end: number, size: number, keepRaw: boolean, reuse?: EventColumns, window = WINDOW): ChunkScan {
   const strings = new StringTable();
   // About a line a 64 bytes (the Recorder's are ~100): columns rarely grow.
-  const writer = new ColumnWriter(strings, Math.ceil((end - start) / 64) + 16);
+  const writer = new ColumnWriter(strings, Math.ceil((end - start) / 64) + 16, reuse);
   const reader = new LineReader(
     (raw, text) => writer.add(validateShape(raw), keepRaw ? text : undefined),
     (s) => {

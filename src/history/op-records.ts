@@ -1,7 +1,7 @@
 // Ops as fixed-width records of numbers (strings as numbers into a StringTable): the compact
 // per-key encoding that a big history is grouped into, spilled to disk and handed to the threads
 // that check it, and turned back into Op objects only there, one partition at a time.
-import { decodeValue, valueNumber, valueTag, type StringTable } from './columns.js';
+import { decodeValue, VALUE as VALUE_TAG, valueNumber, valueTag, type StringTable } from './columns.js';
 import type { Op } from './event.js';
 
 /** Numbers per op. */
@@ -19,6 +19,9 @@ const VALUE = 7;
 const ERROR = 8;
 /** -1: no key. */
 const KEY = 9;
+
+const STRING_TAG = VALUE_TAG.string;
+const JSON_TAG = VALUE_TAG.json;
 
 const TYPES: readonly Op['type'][] = ['open', 'ok', 'fail', 'info'];
 const TYPE_CODE: Record<Op['type'], number> = { open: 0, ok: 1, fail: 2, info: 3 };
@@ -46,6 +49,26 @@ export function completeRecord(r: Float64Array, at: number, index: number, time:
   r[o + PACKED] += type + valueTag * 64;
   r[o + VALUE] = value;
   r[o + ERROR] = error;
+}
+
+/**
+ * Records [from, to) of `r`, written against another string table, renumbered into this one
+ * (`map`: numbers there -> here), all of them given the key `key` (-1: none).
+ */
+export function renumberRecords(r: Float64Array, from: number, to: number, map: Int32Array, key: number): void {
+  for (let at = from; at < to; at++) {
+    const o = at * STRIDE;
+    const packed = r[o + PACKED]!;
+    const f = Math.floor(packed / 512);
+    r[o + PACKED] = packed + (map[f]! - f) * 512;
+    const itag = Math.floor(packed / 8) % 8;
+    if (itag === STRING_TAG || itag === JSON_TAG) r[o + INVOKE_VALUE] = map[r[o + INVOKE_VALUE]!]!;
+    const vtag = Math.floor(packed / 64) % 8;
+    if (vtag === STRING_TAG || vtag === JSON_TAG) r[o + VALUE] = map[r[o + VALUE]!]!;
+    const e = r[o + ERROR]!;
+    if (e >= 0) r[o + ERROR] = map[e]!;
+    r[o + KEY] = key;
+  }
 }
 
 /** Whether record `at` is still open. */

@@ -67,28 +67,72 @@ export class StatsAccumulator {
     }
   }
 
+  /** Ops of `f` counted elsewhere (a chunk's, on its thread): as many add() calls, in any order. `latencies`: of the ok and fail ones. */
+  addPaired(f: string, ok: number, fail: number, info: number, latencies: Float64Array): void {
+    const byType = (this.ops[f] ??= { ok: 0, fail: 0, info: 0, open: 0 });
+    byType['ok'] = (byType['ok'] ?? 0) + ok;
+    byType['fail'] = (byType['fail'] ?? 0) + fail;
+    byType['info'] = (byType['info'] ?? 0) + info;
+    this.total += ok + fail + info;
+    if (latencies.length === 0) return;
+    this.completed += latencies.length;
+    let l = this.latencies.get(f);
+    if (!l) this.latencies.set(f, (l = { ms: new Float64Array(Math.max(1024, latencies.length)), n: 0 }));
+    if (l.n + latencies.length > l.ms.length) {
+      const bigger = new Float64Array(Math.max(l.ms.length * 2, l.n + latencies.length));
+      bigger.set(l.ms.subarray(0, l.n));
+      l.ms = bigger;
+    }
+    l.ms.set(latencies, l.n);
+    l.n += latencies.length;
+  }
+
   /** The stats, given the first op's invocation and the last event's time. */
   finish(firstInvokeTime: number, lastEventTime: number): HistoryStats {
-    const durationS = Math.max(0, lastEventTime - firstInvokeTime) / 1e9;
-    const latencyMs: Record<string, LatencySummary> = {};
-    // By code point: localeCompare would load ICU's collator (~10 ms) for a few ASCII names.
-    const byF = [...this.latencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [f, l] of byF) latencyMs[f] = summarize(l.ms.slice(0, l.n));
-    const all = new Float64Array(byF.reduce((n, [, l]) => n + l.n, 0));
-    let at = 0;
-    for (const [, l] of byF) {
-      all.set(l.ms.subarray(0, l.n), at);
-      at += l.n;
-    }
-    if (all.length > 0) latencyMs['all'] = summarize(all);
-    return {
-      ops: this.ops,
-      total: this.total,
-      durationS,
-      opsPerS: durationS > 0 ? this.completed / durationS : 0,
-      latencyMs,
-    };
+    return finishStats(this.tally(firstInvokeTime, lastEventTime));
   }
+
+  /** What the stats are made of (finishStats makes them), its latencies in arrays of their own: to hand to another thread. */
+  tally(firstInvokeTime: number, lastEventTime: number): StatsTally {
+    const latencies: StatsTally['latencies'] = [...this.latencies].map(([f, l]) => ({ f, ms: l.ms.slice(0, l.n) }));
+    return { ops: this.ops, latencies, completed: this.completed, total: this.total, firstInvokeTime, lastEventTime };
+  }
+}
+
+/** The counts and latencies the stats are made of, once every op is in. */
+export interface StatsTally {
+  ops: HistoryStats['ops'];
+  latencies: { f: string; ms: Float64Array }[];
+  completed: number;
+  total: number;
+  firstInvokeTime: number;
+  lastEventTime: number;
+}
+
+/** The latencies' arrays of a tally, to transfer rather than copy. */
+export const tallyBuffers = (t: StatsTally): ArrayBuffer[] => t.latencies.map((l) => l.ms.buffer as ArrayBuffer);
+
+/** The stats of a tally (its latencies reordered): the quantiles selected, which is most of the work. */
+export function finishStats(t: StatsTally): HistoryStats {
+  const durationS = Math.max(0, t.lastEventTime - t.firstInvokeTime) / 1e9;
+  const latencyMs: Record<string, LatencySummary> = {};
+  // By code point: localeCompare would load ICU's collator (~10 ms) for a few ASCII names.
+  const byF = [...t.latencies].sort(({ f: a }, { f: b }) => (a < b ? -1 : a > b ? 1 : 0));
+  const all = new Float64Array(byF.reduce((n, l) => n + l.ms.length, 0));
+  let at = 0;
+  for (const l of byF) {
+    all.set(l.ms, at);
+    at += l.ms.length;
+  }
+  for (const l of byF) latencyMs[l.f] = summarize(l.ms);
+  if (all.length > 0) latencyMs['all'] = summarize(all);
+  return {
+    ops: t.ops,
+    total: t.total,
+    durationS,
+    opsPerS: durationS > 0 ? t.completed / durationS : 0,
+    latencyMs,
+  };
 }
 
 /** The summary of latencies (reordered: their quantiles are selected, not sorted for). */

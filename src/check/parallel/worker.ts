@@ -6,13 +6,16 @@ import type { CheckOptions } from '../../../checkers/checker.js';
 import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/linearizable/index.js';
 import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
-import { columnBuffers } from '../../history/columns.js';
+import { chunkOpsBuffers, pairScan } from '../../history/chunk-ops.js';
+import { columnBuffers, type EventColumns } from '../../history/columns.js';
 import type { History, HistoryEvent } from '../../history/event.js';
 import { scanChunk } from '../../history/lines.js';
 import { decodeOps, gatherRecords } from '../../history/op-records.js';
+import { finishStats, type StatsTally } from '../../history/stats.js';
 
 export interface ScanJob {
-  scan: { file: string; start: number; end: number; size: number; keepRaw: boolean };
+  /** `pair`: the chunk's ops paired here too (ChunkScan.ops). */
+  scan: { file: string; start: number; end: number; size: number; keepRaw: boolean; pair?: boolean };
 }
 
 export interface CheckJob {
@@ -54,8 +57,15 @@ const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
 /** The history's nemesis events, for the checkers' parts of a key (each key's history carries them all). */
 let nemesis: HistoryEvent[] = [];
+/** The last paired chunk's whole columns, which did not cross: the next scan writes over them (no allocation, no garbage). */
+let spare: EventColumns | undefined;
 
-parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | KeyJob | { strings: string[]; nemesis?: HistoryEvent[] })) => {
+/** A history's stats to finish (their quantiles) while the other threads check. */
+export interface StatsJob {
+  stats: StatsTally;
+}
+
+parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | StatsJob | KeyJob | { strings: string[]; nemesis?: HistoryEvent[] })) => {
   if ('strings' in m) {
     strings = m.strings;
     nemesis = m.nemesis ?? [];
@@ -64,8 +74,13 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
   try {
     if ('scan' in m) {
       const s = m.scan;
-      const scanned = scanChunk(s.file, s.start, s.end, s.size, s.keepRaw);
-      parentPort!.postMessage({ id: m.id, ok: scanned }, columnBuffers(scanned.columns));
+      const scanned = scanChunk(s.file, s.start, s.end, s.size, s.keepRaw, spare);
+      spare = s.pair ? pairScan(scanned) : undefined;
+      parentPort!.postMessage({ id: m.id, ok: scanned }, [...columnBuffers(scanned.columns), ...(scanned.ops ? chunkOpsBuffers(scanned.ops) : [])]);
+      return;
+    }
+    if ('stats' in m) {
+      parentPort!.postMessage({ id: m.id, ok: finishStats(m.stats) });
       return;
     }
     if ('key' in m) {
