@@ -1,5 +1,5 @@
 import type { History, Op } from '../src/history/event.js';
-import type { Anomaly, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
+import type { Anomaly, ByKey, CheckOptions, CheckResult, Checker, Validity } from './checker.js';
 import { evidenceOp, type OlderRead } from './evidence.js';
 import { toAnomaly } from './explain.js';
 import { isRead, readFactsOf, RegisterIndex, upperBoundOf, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
@@ -27,62 +27,42 @@ interface Floor {
   write: Op;
 }
 
+type Counts = Record<Guarantee, { checked: number; violations: number }>;
+const noCounts = (): Counts => Object.fromEntries(GUARANTEES.map((g) => [g, { checked: 0, violations: 0 }])) as Counts;
+
+/** A history (or one key's) made ready for the passes. */
+interface Prepared {
+  ops: readonly Op[];
+  index: RegisterIndex;
+  c: Columns;
+  sourceOf(i: number): Source;
+}
+
+function prepare(history: History): Prepared {
+  const index = RegisterIndex.of(history);
+  const allFacts = readFactsOf(history);
+  const c = columnsOf(history.ops, allFacts, index.writeAt);
+  return { ops: history.ops, index, c, sourceOf: (i) => allFacts[i]!.source };
+}
+
 export const sessionGuarantees: Checker = {
   name: 'session-guarantees',
   description: "read-your-writes, monotonic reads, monotonic writes and writes-follow-reads, per process (a session ends at an info)",
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const index = RegisterIndex.of(history);
-    const allFacts = readFactsOf(history);
-    const ops = history.ops;
-    const c = columnsOf(ops, allFacts, index.writeAt);
-    const sourceOf = (i: number): Source => allFacts[i]!.source;
+    const p = prepare(history);
+    const { ops, c, sourceOf } = p;
     /** What an observer saw, as objects: the write its read pinned, and the read. */
     const observedOf = (o: Observed): ObservedOps => ({ at: o.at, write: sourceOf(o.read).oldest.op!, read: ops[o.read]! });
-
-    const counts = Object.fromEntries(GUARANTEES.map((g) => [g, { checked: 0, violations: 0 }])) as Record<Guarantee, { checked: number; violations: number }>;
+    const counts = noCounts();
     const lists = Object.fromEntries(GUARANTEES.map((g) => [g, [] as Anomaly[]])) as Record<Guarantee, Anomaly[]>;
     const report = (g: Guarantee, a: () => Anomaly): void => {
       counts[g].violations++;
       if (lists[g].length < max) lists[g].push(a());
     };
     const { sessions } = c;
-
-    // Pass 1, within each session: RYW and MR.
-    const brokeMR = new Uint8Array(ops.length);
-    // Per key: the session's last ok write, and the read that set its read floor (src.oldest), as
-    // places in ops; each a column by key, its entry the session's while its stamp is the session.
-    const ownWrite = new StampedColumn(c.keys.length);
-    const readFloor = new StampedColumn(c.keys.length);
-    for (let s = 0; s < sessions.count; s++) {
-      for (let m = sessions.start[s]!; m < sessions.start[s + 1]!; m++) {
-        const i = sessions.members[m]!;
-        const key = c.key[i]!;
-        if (key < 0) continue;
-        if (c.okWrite[i]) {
-          ownWrite.set(s, key, i);
-          continue;
-        }
-        if (!c.explained[i]) continue;
-        const newest = c.newestCmp[i]!;
-        const w = ownWrite.get(s, key);
-        if (w >= 0) {
-          counts['read-your-writes'].checked++;
-          if (newest < c.inv[w]!) report('read-your-writes', () => ryw(ops[i]!, ops[w]!, sourceOf(i)));
-        }
-        const r = readFloor.get(s, key);
-        if (r >= 0) {
-          counts['monotonic-reads'].checked++;
-          if (newest < c.oldestInv[r]!) {
-            brokeMR[i] = 1;
-            const floor = sourceOf(r).oldest;
-            report('monotonic-reads', () => mr(ops[i]!, { inv: floor.inv, op: ops[r]!, write: floor.op! }, sourceOf(i)));
-          }
-        }
-        if (c.oldestWritten[i] && (r < 0 || c.oldestInv[i]! > c.oldestInv[r]!)) readFloor.set(s, key, i);
-      }
-    }
+    const brokeMR = passOne(p, counts, (g, _i, a) => report(g, a));
 
     // Pass 2, across sessions: an observer that read a write w of session S must afterwards see
     // nothing definitely older than what S had written (MW) or read (WFR) before w. Seen from
@@ -91,7 +71,7 @@ export const sessionGuarantees: Checker = {
     // observer already see a later write of the session that wrote it (MW) or read it (WFR)?
     // A read that broke monotonic reads is reported there only: every same-key case is one.
     const readsOf = readsByOldestSource(c);
-    const writesOf = new KeyWriteColumns(index, c);
+    const writesOf = new KeyWriteColumns(p.index, c);
     const observed = new ObservedSessions(sessions.count);
     for (let s = 0; s < sessions.count; s++) {
       observed.observer = s;
@@ -102,46 +82,333 @@ export const sessionGuarantees: Checker = {
         if (any && !brokeMR[i]) {
           counts['monotonic-writes'].checked++;
           counts['writes-follow-reads'].checked++;
-          const found = crossSession(c, writesOf, i, observed, readsOf);
+          const found = crossSession(c, writesOf, i, s, readsOf, (session, after) => after < observed.at(session));
           if (found.mw) {
-            const { x, obs } = found.mw;
-            report('monotonic-writes', () => mw(ops[i]!, x.op!, observedOf(obs), sourceOf(i)));
+            const { x, session } = found.mw;
+            report('monotonic-writes', () => mw(ops[i]!, x.op!, observedOf(observed.get(session)), sourceOf(i).newest.op));
           }
           if (found.wfr) {
-            const { x, reader, obs } = found.wfr;
-            report('writes-follow-reads', () => wfr(ops[i]!, { inv: x.inv, op: ops[reader]!, write: x.op! }, observedOf(obs), sourceOf(i)));
+            const { x, reader, session } = found.wfr;
+            report('writes-follow-reads', () => wfr(ops[i]!, { inv: x.inv, op: ops[reader]!, write: x.op! }, observedOf(observed.get(session)), sourceOf(i).newest.op));
           }
         }
-        // Only a put pins the write a read saw: a null may come from any delete or the initial state.
-        if (c.valueNotNull[i] && c.oldestWritten[i] && c.pinned[i]) {
-          const writer = c.sessionOfProcess.get(c.oldestProcess[i]!)!;
-          if (writer !== s && observed.at(writer) < c.oldestInv[i]!) {
-            observed.set(writer, c.oldestInv[i]!, i);
-            any = true;
-          }
+        const writer = observedWriter(c, i);
+        if (writer >= 0 && writer !== s && observed.at(writer) < c.oldestInv[i]!) {
+          observed.set(writer, c.oldestInv[i]!, i);
+          any = true;
         }
       }
     }
-
-    const guarantees: Record<string, { valid: Validity; checked: number; violations: number }> = {};
-    for (const g of GUARANTEES) {
-      const n = counts[g];
-      guarantees[g] = { valid: n.violations === 0, ...n };
-    }
-    const anyViolation = GUARANTEES.some((g) => counts[g].violations > 0);
-    const anyChecked = GUARANTEES.some((g) => counts[g].checked > 0);
-    const result: CheckResult = {
-      // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
-      valid: !anyViolation,
-      anomalies: interleave(GUARANTEES.map((g) => lists[g]), max),
-      sessions: sessions.count,
-      guarantees,
-      unexplainedReads: c.unexplained,
-    };
-    if (!anyViolation && !anyChecked) result.summary = 'no session read a key after writing or reading it';
-    return result;
+    return resultOf(counts, interleave(GUARANTEES.map((g) => lists[g]), max), sessions.count, c.unexplained);
   },
+
+  // A session spans keys, but what each guarantee compares is of one key: RYW and MR are
+  // judged key by key; for MW and WFR each key says, read by read, which writes of its key
+  // would make the read a violation had the observer by then seen a later write (or read) of
+  // their session, and which writes each read saw; the merge follows each observer through
+  // its reads of every key in order. The listed anomalies' ops are asked of the keys.
+  byKey: {
+    keyPart: (history: History, options: CheckOptions): SessionPart => sessionPart(history, options.maxAnomalies ?? 100),
+    question: (parts: SessionPart[], options: CheckOptions): number[] | undefined => {
+      const invs = crossed(parts, options.maxAnomalies ?? 100).listed.flatMap((f) => [f.read, f.x, f.observerRead, ...(f.reader >= 0 ? [f.reader] : [])]);
+      return invs.length > 0 ? [...new Set(invs)] : undefined;
+    },
+    answer: (history: History, invs: number[]): OpsAnswer => {
+      const wanted = new Set(invs);
+      const allFacts = readFactsOf(history);
+      const out: OpsAnswer = [];
+      history.ops.forEach((op, i) => {
+        if (!wanted.has(op.invokeIndex)) return;
+        const src = allFacts[i]?.source;
+        out.push({ op, newest: src?.newest.op ?? null, oldest: src?.oldest.op ?? null });
+      });
+      return out;
+    },
+    merge: (parts: SessionPart[], options: CheckOptions, _outline: History, answers: OpsAnswer[] = []): CheckResult => {
+      const max = options.maxAnomalies ?? 100;
+      const { counts, listed, sessions } = crossed(parts, max);
+      const byInv = new Map<number, OpsAnswer[number]>();
+      for (const a of answers) for (const x of a) byInv.set(x.op.invokeIndex, x);
+      const lists = Object.fromEntries(GUARANTEES.map((g) => [g, [] as Anomaly[]])) as Record<Guarantee, Anomaly[]>;
+      // Pass one's, each key's first: in the sessions' order, then the ops'.
+      const rank = sessionRanks(parts);
+      for (const g of ['read-your-writes', 'monotonic-reads'] as const) {
+        lists[g] = parts
+          .flatMap((p) => p.listed.filter((l) => l.g === g))
+          .sort((a, b) => rank.get(a.process)! - rank.get(b.process)! || a.at - b.at)
+          .slice(0, max)
+          .map((l) => l.anomaly);
+      }
+      for (const f of listed) {
+        const read = byInv.get(f.read)!;
+        const seen = byInv.get(f.observerRead)!;
+        const obs: ObservedOps = { at: f.observedAt, write: seen.oldest!, read: seen.op };
+        if (f.kind === 'monotonic-writes') lists[f.kind].push(mw(read.op, byInv.get(f.x)!.op, obs, read.newest));
+        else lists[f.kind].push(wfr(read.op, { inv: f.x, op: byInv.get(f.reader)!.op, write: byInv.get(f.x)!.op }, obs, read.newest));
+      }
+      return resultOf(counts, interleave(GUARANTEES.map((g) => lists[g]), max), sessions, parts.reduce((n, p) => n + p.unexplained, 0));
+    },
+  } satisfies ByKey<SessionPart, number[], OpsAnswer>,
 };
+
+function resultOf(counts: Counts, anomalies: Anomaly[], sessions: number, unexplained: number): CheckResult {
+  const guarantees: Record<string, { valid: Validity; checked: number; violations: number }> = {};
+  for (const g of GUARANTEES) {
+    const n = counts[g];
+    guarantees[g] = { valid: n.violations === 0, ...n };
+  }
+  const anyViolation = GUARANTEES.some((g) => counts[g].violations > 0);
+  const anyChecked = GUARANTEES.some((g) => counts[g].checked > 0);
+  const result: CheckResult = {
+    // Nothing to check is not a doubt: the verdict stays true, and the summary says so.
+    valid: !anyViolation,
+    anomalies,
+    sessions,
+    guarantees,
+    unexplainedReads: unexplained,
+  };
+  if (!anyViolation && !anyChecked) result.summary = 'no session read a key after writing or reading it';
+  return result;
+}
+
+/**
+ * Pass 1, within each session: RYW and MR, each violation to `report` (with the read's place in
+ * ops). Gives which reads broke MR.
+ */
+function passOne(p: Prepared, counts: Counts, report: (g: Guarantee, i: number, a: () => Anomaly) => void): Uint8Array {
+  const { ops, c, sourceOf } = p;
+  const { sessions } = c;
+  const brokeMR = new Uint8Array(ops.length);
+  // Per key: the session's last ok write, and the read that set its read floor (src.oldest), as
+  // places in ops; each a column by key, its entry the session's while its stamp is the session.
+  const ownWrite = new StampedColumn(c.keys.length);
+  const readFloor = new StampedColumn(c.keys.length);
+  for (let s = 0; s < sessions.count; s++) {
+    for (let m = sessions.start[s]!; m < sessions.start[s + 1]!; m++) {
+      const i = sessions.members[m]!;
+      const key = c.key[i]!;
+      if (key < 0) continue;
+      if (c.okWrite[i]) {
+        ownWrite.set(s, key, i);
+        continue;
+      }
+      if (!c.explained[i]) continue;
+      const newest = c.newestCmp[i]!;
+      const w = ownWrite.get(s, key);
+      if (w >= 0) {
+        counts['read-your-writes'].checked++;
+        if (newest < c.inv[w]!) report('read-your-writes', i, () => ryw(ops[i]!, ops[w]!, sourceOf(i)));
+      }
+      const r = readFloor.get(s, key);
+      if (r >= 0) {
+        counts['monotonic-reads'].checked++;
+        if (newest < c.oldestInv[r]!) {
+          brokeMR[i] = 1;
+          const floor = sourceOf(r).oldest;
+          report('monotonic-reads', i, () => mr(ops[i]!, { inv: floor.inv, op: ops[r]!, write: floor.op! }, sourceOf(i)));
+        }
+      }
+      if (c.oldestWritten[i] && (r < 0 || c.oldestInv[i]! > c.oldestInv[r]!)) readFloor.set(s, key, i);
+    }
+  }
+  return brokeMR;
+}
+
+/** The session whose write read `i` pinned (only a put pins one: a null may come from any delete or the initial state); -1: none. */
+function observedWriter(c: Columns, i: number): number {
+  return c.valueNotNull[i] && c.oldestWritten[i] && c.pinned[i] ? c.sessionOfProcess.get(c.oldestProcess[i]!)! : -1;
+}
+
+/** A key's part: its processes, pass one's figures, and what pass two needs of its reads. */
+interface SessionPart {
+  /** Each process of the key's ops and its first op's invoke index there (the sessions' order is by their first ops). */
+  processes: number[];
+  firsts: number[];
+  unexplained: number;
+  counts: Counts;
+  /** Pass one's first violations of each guarantee, with the read's process and invoke index. */
+  listed: { g: Guarantee; process: number; at: number; anomaly: Anomaly }[];
+  /**
+   * Its explained reads in op order: process, invoke index, whether it broke MR, and the write
+   * it pinned (its session's process and invoke index; NaN: none). Then, for those that did not
+   * break MR, from queryStart[r] on: the writes (or reads) whose session the observer must not
+   * have seen later: MW (0) or WFR (1), that session's process, the invoke index past which a
+   * sighting makes it a violation, the write x, and for WFR the read of x.
+   */
+  process: Float64Array;
+  inv: Float64Array;
+  broke: Uint8Array;
+  pinnedProcess: Float64Array;
+  pinnedInv: Float64Array;
+  queryStart: Int32Array;
+  qKind: Uint8Array;
+  qProcess: Float64Array;
+  qAfter: Float64Array;
+  qX: Float64Array;
+  qReader: Float64Array;
+}
+
+/** By invoke index asked: the op, and for a read the oldest and newest writes that explain it. */
+type OpsAnswer = { op: Op; newest: Op | null; oldest: Op | null }[];
+
+function sessionPart(history: History, max: number): SessionPart {
+  const p = prepare(history);
+  const { c } = p;
+  const counts = noCounts();
+  const listed: SessionPart['listed'] = [];
+  const kept = { 'read-your-writes': 0, 'monotonic-reads': 0 } as Record<Guarantee, number>;
+  const brokeMR = passOne(p, counts, (g, i, a) => {
+    counts[g].violations++;
+    if (kept[g]++ < max) listed.push({ g, process: c.process[i]!, at: c.inv[i]!, anomaly: a() });
+  });
+  const firsts = new Map<number, number>();
+  for (let i = 0; i < p.ops.length; i++) if (!firsts.has(c.process[i]!)) firsts.set(c.process[i]!, c.inv[i]!);
+  let reads = 0;
+  for (let i = 0; i < p.ops.length; i++) if (c.explained[i]) reads++;
+  const part: SessionPart = {
+    processes: [...firsts.keys()],
+    firsts: [...firsts.values()],
+    unexplained: c.unexplained,
+    counts,
+    listed,
+    process: new Float64Array(reads),
+    inv: new Float64Array(reads),
+    broke: new Uint8Array(reads),
+    pinnedProcess: new Float64Array(reads),
+    pinnedInv: new Float64Array(reads),
+    queryStart: new Int32Array(reads + 1),
+    qKind: new Uint8Array(0),
+    qProcess: new Float64Array(0),
+    qAfter: new Float64Array(0),
+    qX: new Float64Array(0),
+    qReader: new Float64Array(0),
+  };
+  const q = { kind: [] as number[], process: [] as number[], after: [] as number[], x: [] as number[], reader: [] as number[] };
+  const readsOf = readsByOldestSource(c);
+  const writesOf = new KeyWriteColumns(p.index, c);
+  let r = 0;
+  for (let i = 0; i < p.ops.length; i++) {
+    if (!c.explained[i]) continue;
+    const s = c.sessionOf[i]!;
+    part.process[r] = c.process[i]!;
+    part.inv[r] = c.inv[i]!;
+    part.broke[r] = brokeMR[i]!;
+    const writer = observedWriter(c, i);
+    part.pinnedProcess[r] = writer >= 0 && writer !== s ? c.sessions.process[writer]! : NaN;
+    part.pinnedInv[r] = c.oldestInv[i]!;
+    part.queryStart[r] = q.kind.length;
+    // Every candidate, in the order the whole pass tries them: none is a sighting here.
+    if (!brokeMR[i]) {
+      crossSession(c, writesOf, i, s, readsOf, (session, after, j, reader) => {
+        q.kind.push(reader < 0 ? 0 : 1);
+        q.process.push(c.sessions.process[session]!);
+        q.after.push(after);
+        q.x.push(writesOf.inv[j]!);
+        q.reader.push(reader < 0 ? -1 : c.inv[reader]!);
+        return false;
+      });
+    }
+    r++;
+  }
+  part.queryStart[r] = q.kind.length;
+  part.qKind = Uint8Array.from(q.kind);
+  part.qProcess = Float64Array.from(q.process);
+  part.qAfter = Float64Array.from(q.after);
+  part.qX = Float64Array.from(q.x);
+  part.qReader = Float64Array.from(q.reader);
+  return part;
+}
+
+/** Each process's place in the sessions' order: by its first op (invoke index) in the whole history. */
+function sessionRanks(parts: readonly SessionPart[]): Map<number, number> {
+  const first = new Map<number, number>();
+  for (const p of parts) p.processes.forEach((process, k) => first.set(process, Math.min(first.get(process) ?? Infinity, p.firsts[k]!)));
+  return new Map([...first].sort((a, b) => a[1] - b[1]).map(([process], rank) => [process, rank]));
+}
+
+/** A violation of MW or WFR found by the merge, its ops as invoke indices (the read, x, the read of x for WFR, the observer's sighting). */
+interface Crossed {
+  kind: 'monotonic-writes' | 'writes-follow-reads';
+  read: number;
+  x: number;
+  reader: number;
+  observerRead: number;
+  observedAt: number;
+}
+
+/**
+ * Pass 2 over the keys' parts: each observer's reads of every key in order, its sightings of
+ * each other session (the latest write of it that a read pinned) as it goes. The counts of all
+ * four guarantees, and the first `max` violations of MW and of WFR.
+ */
+function crossed(parts: readonly SessionPart[], max: number): { counts: Counts; listed: Crossed[]; sessions: number } {
+  const counts = noCounts();
+  for (const p of parts) for (const g of GUARANTEES) {
+    counts[g].checked += p.counts[g].checked;
+    counts[g].violations += p.counts[g].violations;
+  }
+  const rank = sessionRanks(parts);
+  // Every explained read, as (part, place), grouped by its session's rank, in op order within each.
+  const total = parts.reduce((n, p) => n + p.inv.length, 0);
+  const partOf = new Int32Array(total);
+  const placeOf = new Int32Array(total);
+  const sessionOf = new Int32Array(total);
+  let n = 0;
+  parts.forEach((p, k) => {
+    for (let r = 0; r < p.inv.length; r++, n++) {
+      partOf[n] = k;
+      placeOf[n] = r;
+      sessionOf[n] = rank.get(p.process[r]!)!;
+    }
+  });
+  const { start, members } = groupPlaces(sessionOf, rank.size);
+  const invOf = (m: number) => parts[partOf[m]!]!.inv[placeOf[m]!]!;
+  const seen = new ObservedSessions(rank.size);
+  const sightings = new Float64Array(rank.size);
+  const listed: Crossed[] = [];
+  const kept = { mw: 0, wfr: 0 };
+  for (let s = 0; s < rank.size; s++) {
+    const mine = Array.from(members.subarray(start[s]!, start[s + 1]!)).sort((a, b) => invOf(a) - invOf(b));
+    seen.observer = s;
+    let any = false;
+    for (const m of mine) {
+      const p = parts[partOf[m]!]!;
+      const r = placeOf[m]!;
+      if (any && !p.broke[r]) {
+        counts['monotonic-writes'].checked++;
+        counts['writes-follow-reads'].checked++;
+        let mwAt = -1;
+        let wfrAt = -1;
+        for (let q = p.queryStart[r]!; q < p.queryStart[r + 1]! && (mwAt < 0 || wfrAt < 0); q++) {
+          const wfr = p.qKind[q] === 1;
+          if ((wfr ? wfrAt : mwAt) >= 0) continue;
+          if (p.qAfter[q]! < seen.at(rank.get(p.qProcess[q]!)!)) {
+            if (wfr) wfrAt = q;
+            else mwAt = q;
+          }
+        }
+        for (const [q, kind] of [[mwAt, 'monotonic-writes'], [wfrAt, 'writes-follow-reads']] as const) {
+          if (q < 0) continue;
+          counts[kind].violations++;
+          const k = kind === 'monotonic-writes' ? 'mw' : 'wfr';
+          if (kept[k]++ >= max) continue;
+          const o = seen.get(rank.get(p.qProcess[q]!)!);
+          listed.push({ kind, read: p.inv[r]!, x: p.qX[q]!, reader: p.qReader[q]!, observerRead: sightings[rank.get(p.qProcess[q]!)!]!, observedAt: o.at });
+        }
+      }
+      const pinned = p.pinnedProcess[r]!;
+      if (!Number.isNaN(pinned)) {
+        const writer = rank.get(pinned)!;
+        if (seen.at(writer) < p.pinnedInv[r]!) {
+          seen.set(writer, p.pinnedInv[r]!, 0);
+          sightings[writer] = p.inv[r]!;
+          any = true;
+        }
+      }
+    }
+  }
+  return { counts, listed, sessions: rank.size };
+}
 
 /**
  * What the passes read of each op, by its place in history.ops, in typed arrays made in one
@@ -365,20 +632,23 @@ interface ObservedOps {
 }
 
 /**
- * The first MW and the first WFR violation of read `i` by the sessions its observer has seen:
- * for MW the write x, for WFR x and the read of it (a place in ops).
+ * The first MW and the first WFR violation of read `i` (of session `observer`): for MW the write
+ * x, for WFR x and the read of it (a place in ops), each with the session whose sighting makes
+ * it one. `sighted(session, after, x, reader)`: whether the observer had by then seen a write of
+ * `session` invoked after `after` (x: its place in `writes`; reader: the read of x, -1 for MW);
+ * one that always says no is shown every candidate, in order.
  */
 function crossSession(
   c: Columns,
   writes: KeyWriteColumns,
   i: number,
-  observed: ObservedSessions,
+  observer: number,
   readsOf: ReadsOf,
-): { mw?: { x: Write; obs: Observed }; wfr?: { x: Write; reader: number; obs: Observed } } {
-  const out: { mw?: { x: Write; obs: Observed }; wfr?: { x: Write; reader: number; obs: Observed } } = {};
+  sighted: (session: number, after: number, x: number, reader: number) => boolean,
+): { mw?: { x: Write; session: number }; wfr?: { x: Write; reader: number; session: number } } {
+  const out: { mw?: { x: Write; session: number }; wfr?: { x: Write; reader: number; session: number } } = {};
   const readInv = c.inv[i]!;
   const { inv, session, ok } = writes;
-  const observer = observed.observer;
   const key = c.key[i]!;
   const from = writes.start[key]!;
   const end = writes.start[key + 1]!;
@@ -387,7 +657,7 @@ function crossSession(
     if (xInv > readInv) break;
     const writer = session[j]!;
     // x precedes the observed write in its session, so it completed: ok, or it was a definite fail.
-    if (!out.mw && ok[j] && writer !== observer && xInv < observed.at(writer)) out.mw = { x: writes.writes[j]!, obs: observed.get(writer) };
+    if (!out.mw && ok[j] && writer !== observer && sighted(writer, xInv, j, -1)) out.mw = { x: writes.writes[j]!, session: writer };
     if (out.wfr) continue;
     const l = readsOf.list.get(xInv);
     if (l === undefined) continue;
@@ -395,8 +665,8 @@ function crossSession(
       const r0 = readsOf.members[m]!;
       if (c.inv[r0]! > readInv) break;
       const reader = c.sessionOf[r0]!;
-      if (reader !== observer && c.inv[r0]! < observed.at(reader)) {
-        out.wfr = { x: writes.writes[j]!, reader: r0, obs: observed.get(reader) };
+      if (reader !== observer && sighted(reader, c.inv[r0]!, j, r0)) {
+        out.wfr = { x: writes.writes[j]!, reader: r0, session: reader };
         break;
       }
     }
@@ -405,35 +675,35 @@ function crossSession(
 }
 
 /** The read, what it could have read (the newest such write), and the op it is definitely older than. */
-function older(read: Op, src: Source, floor: Op): OlderRead {
-  return { read: evidenceOp(read), notFound: read.value === null, source: src.newest.op ? evidenceOp(src.newest.op) : null, floor: evidenceOp(floor) };
+function older(read: Op, newest: Op | null, floor: Op): OlderRead {
+  return { read: evidenceOp(read), notFound: read.value === null, source: newest ? evidenceOp(newest) : null, floor: evidenceOp(floor) };
 }
 
-function sourceOps(src: Source): number[] {
-  return src.newest.op ? [src.newest.op.invokeIndex] : [];
+function sourceOps(newest: Op | null): number[] {
+  return newest ? [newest.invokeIndex] : [];
 }
 
 function ryw(read: Op, write: Op, src: Source): Anomaly {
-  return toAnomaly({ kind: 'read-your-writes', key: read.key!, ...older(read, src, write) }, [write.invokeIndex, read.invokeIndex, ...sourceOps(src)]);
+  return toAnomaly({ kind: 'read-your-writes', key: read.key!, ...older(read, src.newest.op, write) }, [write.invokeIndex, read.invokeIndex, ...sourceOps(src.newest.op)]);
 }
 
 function mr(read: Op, earlier: Floor, src: Source): Anomaly {
   return toAnomaly(
-    { kind: 'monotonic-reads', key: read.key!, earlierRead: evidenceOp(earlier.op), ...older(read, src, earlier.write) },
-    [earlier.op.invokeIndex, read.invokeIndex, earlier.write.invokeIndex, ...sourceOps(src)],
+    { kind: 'monotonic-reads', key: read.key!, earlierRead: evidenceOp(earlier.op), ...older(read, src.newest.op, earlier.write) },
+    [earlier.op.invokeIndex, read.invokeIndex, earlier.write.invokeIndex, ...sourceOps(src.newest.op)],
   );
 }
 
-function mw(read: Op, floor: Op, obs: ObservedOps, src: Source): Anomaly {
+function mw(read: Op, floor: Op, obs: ObservedOps, newest: Op | null): Anomaly {
   return toAnomaly(
-    { kind: 'monotonic-writes', key: read.key!, observedWrite: evidenceOp(obs.write), observerRead: evidenceOp(obs.read), ...older(read, src, floor) },
-    [floor.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
+    { kind: 'monotonic-writes', key: read.key!, observedWrite: evidenceOp(obs.write), observerRead: evidenceOp(obs.read), ...older(read, newest, floor) },
+    [floor.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(newest)],
   );
 }
 
-function wfr(read: Op, floor: Floor, obs: ObservedOps, src: Source): Anomaly {
+function wfr(read: Op, floor: Floor, obs: ObservedOps, newest: Op | null): Anomaly {
   return toAnomaly(
-    { kind: 'writes-follow-reads', key: read.key!, writerRead: evidenceOp(floor.op), observedWrite: evidenceOp(obs.write), observerRead: evidenceOp(obs.read), ...older(read, src, floor.write) },
-    [floor.op.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(src)],
+    { kind: 'writes-follow-reads', key: read.key!, writerRead: evidenceOp(floor.op), observedWrite: evidenceOp(obs.write), observerRead: evidenceOp(obs.read), ...older(read, newest, floor.write) },
+    [floor.op.invokeIndex, obs.write.invokeIndex, obs.read.invokeIndex, read.invokeIndex, ...sourceOps(newest)],
   );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Checker } from '../../checkers/checker.js';
 import { deltaAtomicityChecker } from '../../checkers/delta-atomicity.js';
 import { readValidity } from '../../checkers/read-validity.js';
+import { sessionGuarantees } from '../../checkers/session-guarantees.js';
 import { lostWrites } from '../../checkers/staleness/lost-writes.js';
 import { staleReads } from '../../checkers/stale-reads.js';
 import { visibility } from '../../checkers/visibility.js';
@@ -83,7 +84,7 @@ function spoilFinals(h: History, seed: number): void {
 }
 
 describe('checkers run key by key give what they give over the whole history', () => {
-  for (const checker of [staleReads, deltaAtomicityChecker, visibility as Checker, readValidity as Checker, lostWrites as Checker]) {
+  for (const checker of [staleReads, deltaAtomicityChecker, visibility as Checker, readValidity as Checker, lostWrites as Checker, sessionGuarantees]) {
     it(`${checker.name}: same result, figure for figure, on simulated histories with and without stale reads, and faults`, async () => {
       let stale = 0;
       let faulted = 0;
@@ -105,12 +106,14 @@ describe('checkers run key by key give what they give over the whole history', (
           const w = whole as { staleReads?: number; keysStale?: number; samples?: number; consistent?: number; invalidReads?: number; lostWrites?: number; anomalies: { kind: string }[] };
           if ('byFault' in w) faulted++;
           stale += w.staleReads ?? w.keysStale ?? w.invalidReads ?? w.lostWrites ?? (w.samples ?? 0) - (w.consistent ?? 0);
+          if (checker === sessionGuarantees) stale += Object.values(whole.guarantees as Record<string, { violations: number }>).reduce((n, g) => n + g.violations, 0);
           for (const a of w.anomalies) kinds.add(a.kind);
         }
       }
       // The histories show what the merge must order: many stale reads (or stale keys).
       expect(stale).toBeGreaterThan(10);
       if (checker === visibility) expect(faulted).toBe(12);
+      if (checker === sessionGuarantees) expect([...kinds].sort()).toEqual(['monotonic-reads', 'monotonic-writes', 'read-your-writes', 'writes-follow-reads']);
       if (checker === lostWrites) expect([...kinds].sort()).toEqual(['lost-write', 'not-converged']);
       if (checker === readValidity) expect([...kinds].sort()).toEqual(['corrupt-read', 'phantom-value', 'value-from-other-key', 'value-from-the-future', 'value-of-failed-write']);
     });
