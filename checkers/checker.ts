@@ -69,6 +69,11 @@ export interface ByKey<P = unknown, Q = unknown, A = unknown> {
    */
   question?(parts: P[], options: CheckOptions): Q | undefined;
   answer?(history: History, question: Q): A;
+  /**
+   * About how many bytes its parts hold a op of the history, when that grows with the ops (a
+   * part per read): the check counts them against --max-memory. Absent: a few a key.
+   */
+  bytesPerOp?: number;
   /** `outline`: the history's nemesis events (its ops are not all there); `answers`: every key's, when asked. */
   merge(parts: P[], options: CheckOptions, outline: History, answers?: A[]): CheckResult | Promise<CheckResult>;
 }

@@ -109,6 +109,8 @@ export const sessionGuarantees: Checker = {
   // its reads of every key in order. The listed anomalies' ops are asked of the keys.
   byKey: {
     keyPart: (history: History, options: CheckOptions): SessionPart => sessionPart(history, options.maxAnomalies ?? 100),
+    // ~40 bytes for each read some write explains (about every other op), a dozen more while merged.
+    bytesPerOp: 30,
     question: (parts: SessionPart[], options: CheckOptions): number[] | undefined => {
       const invs = crossed(parts, options.maxAnomalies ?? 100).listed.flatMap((f) => [f.read, f.x, f.observerRead, ...(f.reader >= 0 ? [f.reader] : [])]);
       return invs.length > 0 ? [...new Set(invs)] : undefined;

@@ -103,6 +103,8 @@ export const visibility = {
   // Measured at the client, each key's samples are its own: only the estimates need them all.
   byKey: {
     keyPart: (history: History): VisibilityPart => ({ samples: clientSamples(history), delta: deltaPartOf(history) }),
+    // A sample (~40 bytes) for about every other op, and as much again while they are merged.
+    bytesPerOp: 45,
     merge: (parts: VisibilityPart[], options: VisibilityOptions, outline: History) => {
       const samples = parts.map((p) => p.samples);
       const worst = worstDelta(joinDeltas(parts.map((p) => p.delta)));

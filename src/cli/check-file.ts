@@ -231,11 +231,25 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const huge = limits.maxOps === undefined ? undefined : groups.find((g) => g.count > limits.maxOps!);
     // A run's ground truth (visibility takes t at the store from it) is read only by the whole check.
     const truth = source.run !== undefined && existsSync(join(source.history, '..', 'ground-truth.jsonl'));
-    const byKey = huge ? [] : chosen.checkers.filter((c) => c.name !== 'linearizable' && c.byKey !== undefined && !(truth && c.name === 'visibility'));
-    const skipped = chosen.checkers.filter((c) => (c.name === 'linearizable' ? !linearizableToo : !byKey.includes(c))).map((c) => c.name);
+    const keyable = huge ? [] : chosen.checkers.filter((c) => c.name !== 'linearizable' && c.byKey !== undefined && !(truth && c.name === 'visibility'));
+    // Their parts, held until merged, within a quarter of the bound: in the order chosen, while they fit.
+    const ops = groups.reduce((n, g) => n + g.count, 0);
+    const partsShare = maxMemory / 4;
+    let partsBytes = 0;
+    const byKey = keyable.filter((c) => {
+      const bytes = ops * (c.byKey!.bytesPerOp ?? 0);
+      if (partsBytes + bytes > partsShare) return false;
+      partsBytes += bytes;
+      return true;
+    });
     const why = notHeld === undefined ? 'is too big to hold whole' : notHeld;
-    const reasonOf = (name: string) =>
-      huge && name !== 'linearizable' && chosen.checkers.find((c) => c.name === name)!.byKey ? `not checked: key ${JSON.stringify(huge.key)} has ${huge.count.toLocaleString('en-US')} ops, more than ${limits.bound} leaves for one key` : `not checked: the history ${why}`;
+    const skipped = chosen.checkers.filter((c) => (c.name === 'linearizable' ? !linearizableToo : !byKey.includes(c))).map((c) => c.name);
+    const reasonOf = (name: string) => {
+      const c = chosen.checkers.find((x) => x.name === name)!;
+      if (huge && name !== 'linearizable' && c.byKey) return `not checked: key ${JSON.stringify(huge.key)} has ${huge.count.toLocaleString('en-US')} ops, more than ${limits.bound} leaves for one key`;
+      if (keyable.includes(c)) return `not checked: its parts of the history's keys need about ${Math.ceil((ops * (c.byKey!.bytesPerOp ?? 0)) / 1e6)} MB, more than what is left of a quarter of ${settings.maxMemoryMb ? `--max-memory ${settings.maxMemoryMb} MB` : `${Math.round(maxMemory / 1e6)} MB (--max-memory's default)`} once the other checkers' are counted`;
+      return `not checked: the history ${why}`;
+    };
     const results: Record<string, CheckResult> = Object.fromEntries(skipped.map((name) => [name, { valid: 'unknown' as const, anomalies: [], reason: reasonOf(name) }]));
     // One line a reason, naming the checkers it keeps from running.
     const byReason = new Map<string, string[]>();
