@@ -1,6 +1,7 @@
-// A worker thread of ThreadPool (pool.ts): scans chunks of a history file into columns, and
-// checks partitions handed over as op records, and runs the visibility checker's estimates. What
-// crosses is typed arrays and string tables.
+// A worker thread of ThreadPool (pool.ts): scans chunks of a history file into columns (and pairs
+// their ops into per-key records), checks partitions handed over as op records and makes the
+// other checkers' parts of a key from them (their byKey), runs the visibility checker's
+// estimates and finishes the stats. What crosses is typed arrays, string tables and the parts.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckOptions } from '../../../checkers/checker.js';
 import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/linearizable/index.js';
