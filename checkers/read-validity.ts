@@ -28,7 +28,7 @@ export const readValidity = {
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const writes = keyWrites(history);
+    const writes = writesOf(history);
     const anomalies: Anomaly[] = [];
     let reads = 0;
     let invalid = 0;
@@ -52,7 +52,7 @@ export const readValidity = {
   byKey: {
     keyPart(history: History, options: CheckOptions): KeyPart {
       const max = options.maxAnomalies ?? 100;
-      const writes = keyWrites(history);
+      const writes = writesOf(history);
       const part: KeyPart = { reads: 0, invalid: 0, corrupt: 0, listed: [] };
       for (const read of history.ops) {
         if (read.type !== 'ok' || !READS.has(read.f)) continue;
@@ -74,7 +74,7 @@ export const readValidity = {
     },
     answer(history: History, values: unknown[]): Answer {
       // Of each value asked, this key's first write (in history order), if it wrote it.
-      const writes = keyWrites(history);
+      const writes = writesOf(history);
       return values.map((v) => {
         const w = writes.get(v);
         return w === undefined ? null : Array.isArray(w) ? w[0]! : w;
@@ -118,7 +118,8 @@ const listedOf = (parts: readonly KeyPart[], max: number): KeyPart['listed'] =>
     .sort((a, b) => a.at - b.at)
     .slice(0, max);
 
-function keyWrites(history: History): WritesByValue {
+/** The writes of the history (or of one key of it), by value. */
+function writesOf(history: History): WritesByValue {
   const writes = new WritesByValue();
   for (const op of history.ops) {
     const v = writtenValue(op);

@@ -128,10 +128,7 @@ function resultOf(parts: readonly LostPart[], max: number): CheckResult {
   const lostCount = sum((p) => p.lost);
   const divergedCount = sum((p) => p.diverged);
   const acknowledged = sum((p) => p.acknowledged);
-  const conv = distribution(
-    parts.flatMap((p) => p.convergence),
-    1e-6,
-  );
+  const conv = distribution(parts.flatMap((p) => p.convergence), 1e-6);
   return {
     summary: `${lostCount} of ${acknowledged} acknowledged writes lost; ${divergedCount} of ${keysRead} keys not converged${conv.max !== null ? `; converged within ${conv.max.toFixed(1)} ms of the last write (at most)` : ''}`,
     valid: lostCount + divergedCount > 0 ? false : true,
