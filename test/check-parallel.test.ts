@@ -106,6 +106,28 @@ describe('op records', () => {
 });
 
 describe('KeyedOps: ops by key, spilled past the budget', () => {
+  it('a spill that writes out a whole tail, all of its ops completed, leaves room for the next', async () => {
+    // One key written over and over by one process: each of its tails fills with completed ops.
+    const steps: Parameters<typeof events> = [];
+    for (let v = 1; v <= 300; v++) steps.push([0, 'invoke', 'put', 'k1', v], [0, 'ok', 'put', 'k1']);
+    const file = write('one-key.jsonl', jsonl(events(...steps)));
+    const h = await readHistory(file);
+    const size = statSync(file).size;
+    // A budget of a byte: every growth spills.
+    const keyed = new KeyedOps({ byKey: true, budgetBytes: 1 });
+    const assembler = new ChunkAssembler(file);
+    const scan = scanChunk(file, 0, size, size, false);
+    const map = keyed.strings.merge(scan.strings);
+    assembler.add(scan, (i) => keyed.add(scan.columns, i, scan.strings, map));
+    try {
+      expect(keyed.spilledBytes).toBeGreaterThan(0);
+      const [group] = keyed.groups.values();
+      expect(decodeOps(keyed.load(group!), keyed.strings.strings)).toEqual(h.ops);
+    } finally {
+      keyed.close();
+    }
+  });
+
   it('keeps every op of each key in order, spilled or not, and removes its folder on close', async () => {
     const file = join(dir, 'gen-20k.jsonl');
     await generate(file, 20_000, 20, 10, 0.05, 3);

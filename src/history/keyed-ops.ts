@@ -315,6 +315,12 @@ export class KeyedOps {
     this.memoryBytes += bigger.byteLength - g.tail.byteLength;
     g.tail = bigger;
     if (this.memoryBytes > this.options.budgetBytes) this.spill();
+    // The spill may have written out every record of the tail, and let it go: the record to come
+    // needs room (written past a typed array's end, it would be lost without a sound).
+    if (g.tailUsed * STRIDE === g.tail.length) {
+      g.tail = new Float64Array(INITIAL_RECORDS * STRIDE);
+      this.memoryBytes += g.tail.byteLength;
+    }
   }
 
   /** `g`'s tail made a part (a copy of its filled records): what follows is appended after it. */
