@@ -67,14 +67,19 @@ describe('segmented register check', () => {
   });
 
   it('agrees with the WGL search on long histories with quiescent points (both verdicts)', () => {
-    const tally = { valid: 0, invalid: 0 };
+    const tally = { valid: 0, invalid: 0, undecided: 0 };
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 50, max: 400 }), fc.boolean(), (seed, n, mutate) => {
         const r = rng(seed);
         const h = toHistory(genNullHeavy(r, n, 0.3 + r() * 0.6, 0.1, mutate));
         const prep = prepareOps(registerModel, registerHints, h.ops).ops;
         const search = wglSearch(registerModel, prep, { deadline: performance.now() + 20_000, maxStates: 5_000_000, maxCacheBytes: 512 << 20 }, registerHints).valid;
-        expect(search).not.toBe('unknown');
+        // The reference's budget is finite: the rare mutated history it cannot decide within it
+        // (seen once in CI: seed 2147483642, 396 ops) is no evidence either way.
+        if (search === 'unknown') {
+          tally.undecided++;
+          return;
+        }
         const out = segmentedRegisterCheck(prep);
         // A read of a crashed put's value long after it was invoked can make one long segment.
         if (!mutate) expect(out, JSON.stringify(out)).toMatchObject({ decided: true });
@@ -87,6 +92,7 @@ describe('segmented register check', () => {
     );
     expect(tally.valid).toBeGreaterThan(100);
     expect(tally.invalid).toBeGreaterThan(30);
+    expect(tally.undecided).toBeLessThanOrEqual(3);
   });
 
   // Hand-made: a read of null that two deletes could explain, one of which is ruled out by a put.
