@@ -5,6 +5,7 @@ import { deltaAtomicity, deltaPartOf, joinDeltas, worstDelta, type DeltaPart } f
 import type { KeyDelta } from './staleness/delta.js';
 import { readFactsOf, upperBoundOf, type KeyWrites, type Write } from './staleness/register-index.js';
 import { storeSideSamples } from './staleness/store-side.js';
+import { heapPop, heapPush } from '../src/util/heap.js';
 import { distribution, round, toMs } from './staleness/stats.js';
 import { CONFIDENCE, count, estimate, NO_SAMPLES, type Estimate, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
 
@@ -262,26 +263,16 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
   // Each key's writes numbered anew, in the order met: as the whole history's pass numbers them.
   const units = parts.map((p) => new Int32Array(p!.writes).fill(-1));
   let unitCount = 0;
+  // The keys by their next read.
   const heap: number[] = [];
-  const readOf = (part: number) => parts[part]!.read[next[part]!]!;
-  const less = (a: number, b: number) => readOf(heap[a]!) < readOf(heap[b]!);
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const m = l + 1 < heap.length && less(l + 1, l) ? l + 1 : l;
-      if (l >= heap.length || !less(m, i)) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
+  const before = (a: number, b: number) => parts[a]!.read[next[a]!]! < parts[b]!.read[next[b]!]!;
   parts.forEach((p, part) => {
     noPriorWrite += p!.noPriorWrite;
     overlappingExcluded += p!.overlappingExcluded;
-    if (p!.n > 0) heap.push(part);
+    if (p!.n > 0) heapPush(heap, part, before);
   });
-  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
   for (let j = 0; heap.length > 0; j++) {
-    const part = heap[0]!;
+    const part = heapPop(heap, before)!;
     const p = parts[part]!;
     const at = next[part]!++;
     const w = p.write[at]!;
@@ -289,14 +280,12 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
     collected.add(p.t[at]!, p.ok[at] === 1, p.at.length > 0 ? p.at[at]! : 0, units[part]![w]!);
     writeLatencies[j] = p.writeLatency[at]!;
     readLatencies[j] = p.readLatency[at]!;
-    if (next[part]! === p.n) {
-      // This key's are all taken: the last of the heap takes its place.
+    if (next[part]! < p.n) heapPush(heap, part, before);
+    else {
+      // This key's are all taken: let go.
       parts[part] = undefined;
       units[part] = EMPTY;
-      heap[0] = heap.at(-1)!;
-      heap.pop();
     }
-    down(0);
   }
   return fromSamples(collected, nemesis, worst, { store: undefined, noPriorWrite, overlappingExcluded, writeLatencies, readLatencies }, options);
 }
