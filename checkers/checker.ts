@@ -74,6 +74,11 @@ export interface ByKey<P = unknown, Q = unknown, A = unknown> {
    * part per read): the check counts them against --max-memory. Absent: a few a key.
    */
   bytesPerOp?: number;
+  /**
+   * It measures at the store when the run has a ground truth, which only the whole check reads:
+   * a run that has one is not checked key by key (unknown, saying so).
+   */
+  readsGroundTruth?: boolean;
   /** `outline`: the history's nemesis events (its ops are not all there); `answers`: every key's, when asked. */
   merge(parts: P[], options: CheckOptions, outline: History, answers?: A[]): CheckResult | Promise<CheckResult>;
 }

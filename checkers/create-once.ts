@@ -1,5 +1,5 @@
 import type { History, Op } from '../src/history/event.js';
-import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import type { Anomaly, ByKey, CheckOptions, CheckResult, Checker } from './checker.js';
 import { casArgs, isRefused } from '../src/history/conditional.js';
 import { evidenceOp } from './evidence.js';
 import { toAnomaly } from './explain.js';
@@ -27,6 +27,8 @@ function wonCreator(op: Op): boolean {
 }
 
 interface KeyOps {
+  /** The invocation index of the key's first op. */
+  first: number;
   creators: Op[];
   writes: Op[];
   reads: Op[];
@@ -50,48 +52,95 @@ export const createOnce = {
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const keys = byKey(history.ops);
-    const found = new Map<string, Anomaly[]>();
-    const add = (a: Anomaly): void => {
-      const list = found.get(a.kind) ?? [];
-      found.set(a.kind, list);
-      list.push(a);
-    };
-    const figures = { keys: 0, creators: 0, keysOneWinner: 0, keysNoWinner: 0, keysSeveralWinners: 0, keysSkipped: 0, readsChecked: 0 };
-    for (const [key, k] of keys) {
-      if (k.creators.length === 0) continue;
-      if (k.deleted) {
-        figures.keysSkipped++;
-        continue;
-      }
-      figures.keys++;
-      figures.creators += k.creators.length;
-      const won = k.creators.filter(wonCreator);
-      if (won.length === 1) figures.keysOneWinner++;
-      else if (won.length === 0) figures.keysNoWinner++;
-      else {
-        figures.keysSeveralWinners++;
-        add(toAnomaly({ kind: 'several-creators-won', key, creators: won.map((c) => evidenceOp(c)) }, won.map((c) => c.invokeIndex)));
-      }
-      checkReads(key, k, won, add, figures);
-      for (const c of k.creators) {
-        if (!refusedCreator(c)) continue;
-        if (k.writes.some((w) => w !== c && w.type !== 'fail' && !isRefused(w) && w.invokeIndex < c.completeIndex!)) continue;
-        add(toAnomaly({ kind: 'refused-without-object', key, creator: evidenceOp(c) }, [c.invokeIndex]));
-      }
-    }
-    const counts = Object.fromEntries([...found].map(([kind, list]) => [kind, list.length]));
-    const total = [...found.values()].reduce((n, l) => n + l.length, 0);
-    const result: CheckResult = { valid: total === 0, anomalies: interleave([...found.values()], max), ...figures, anomalyCounts: counts };
-    if (figures.keys === 0) result.summary = 'no creators (cas from null) to check';
-    else if (total > 0) {
-      result.summary = `${total} create-once violation(s) on ${new Set([...found.values()].flat().map((a) => a.key)).size} of ${figures.keys} key(s): ${Object.entries(counts)
-        .map(([kind, n]) => `${n} ${kind}`)
-        .join(', ')}`;
-    }
-    return result;
+    return resultOf(keyParts(history, max), max);
   },
+
+  byKey: {
+    keyPart: (history: History, options: CheckOptions): KeyPart[] => keyParts(history, options.maxAnomalies ?? 100),
+    merge: (parts: KeyPart[][], options: CheckOptions): CheckResult => {
+      const max = options.maxAnomalies ?? 100;
+      // In the order of each key's first op, as the whole history's pass meets them.
+      return resultOf(parts.flat().sort((a, b) => a.first - b.first), max);
+    },
+  } satisfies ByKey<KeyPart[]>,
 } satisfies Checker;
+
+/** What one key's creators and reads show; `first`: its first op's invocation, the order keys are met in. */
+interface KeyPart {
+  key: string;
+  first: number;
+  /** Skipped: a delete may have happened. */
+  skipped: boolean;
+  creators: number;
+  won: number;
+  readsChecked: number;
+  /** By kind, in the order first found: the first `max` of each, and how many there were. */
+  found: { kind: string; anomalies: Anomaly[]; count: number }[];
+}
+
+/** Each key's part, in the order its first op was invoked (keys without creators left out). */
+function keyParts(history: History, max: number): KeyPart[] {
+  const parts: KeyPart[] = [];
+  for (const [key, k] of byKey(history.ops)) {
+    if (k.creators.length === 0) continue;
+    const part: KeyPart = { key, first: k.first, skipped: k.deleted, creators: k.creators.length, won: 0, readsChecked: 0, found: [] };
+    parts.push(part);
+    if (k.deleted) continue;
+    const add = (a: Anomaly): void => {
+      let list = part.found.find((f) => f.kind === a.kind);
+      if (!list) part.found.push((list = { kind: a.kind, anomalies: [], count: 0 }));
+      list.count++;
+      if (list.anomalies.length < max) list.anomalies.push(a);
+    };
+    const won = k.creators.filter(wonCreator);
+    part.won = won.length;
+    if (won.length > 1) add(toAnomaly({ kind: 'several-creators-won', key, creators: won.map((c) => evidenceOp(c)) }, won.map((c) => c.invokeIndex)));
+    checkReads(key, k, won, add, part);
+    for (const c of k.creators) {
+      if (!refusedCreator(c)) continue;
+      if (k.writes.some((w) => w !== c && w.type !== 'fail' && !isRefused(w) && w.invokeIndex < c.completeIndex!)) continue;
+      add(toAnomaly({ kind: 'refused-without-object', key, creator: evidenceOp(c) }, [c.invokeIndex]));
+    }
+  }
+  return parts;
+}
+
+/** The keys' parts (in the order their first ops were invoked) as one result. */
+function resultOf(parts: readonly KeyPart[], max: number): CheckResult {
+  const found = new Map<string, Anomaly[]>();
+  const counts: Record<string, number> = {};
+  const violated = new Set<string>();
+  const figures = { keys: 0, creators: 0, keysOneWinner: 0, keysNoWinner: 0, keysSeveralWinners: 0, keysSkipped: 0, readsChecked: 0 };
+  for (const p of parts) {
+    if (p.skipped) {
+      figures.keysSkipped++;
+      continue;
+    }
+    figures.keys++;
+    figures.creators += p.creators;
+    figures.readsChecked += p.readsChecked;
+    if (p.won === 1) figures.keysOneWinner++;
+    else if (p.won === 0) figures.keysNoWinner++;
+    else figures.keysSeveralWinners++;
+    for (const f of p.found) {
+      violated.add(p.key);
+      let list = found.get(f.kind);
+      if (!list) found.set(f.kind, (list = []));
+      // Each key's first `max` of a kind, so the first `max` of all.
+      if (list.length < max) list.push(...f.anomalies.slice(0, max - list.length));
+      counts[f.kind] = (counts[f.kind] ?? 0) + f.count;
+    }
+  }
+  const total = Object.values(counts).reduce((n, c) => n + c, 0);
+  const result: CheckResult = { valid: total === 0, anomalies: interleave([...found.values()], max), ...figures, anomalyCounts: counts };
+  if (figures.keys === 0) result.summary = 'no creators (cas from null) to check';
+  else if (total > 0) {
+    result.summary = `${total} create-once violation(s) on ${violated.size} of ${figures.keys} key(s): ${Object.entries(counts)
+      .map(([kind, n]) => `${n} ${kind}`)
+      .join(', ')}`;
+  }
+  return result;
+}
 
 function checkReads(key: string, k: KeyOps, won: Op[], add: (a: Anomaly) => void, figures: { readsChecked: number }): void {
   const creatorOf = new Map<string, Op>();
@@ -130,7 +179,7 @@ function byKey(ops: readonly Op[]): Map<string, KeyOps> {
   for (const op of ops) {
     if (op.key === undefined) continue;
     let k = keys.get(op.key);
-    if (!k) keys.set(op.key, (k = { creators: [], writes: [], reads: [], deleted: false }));
+    if (!k) keys.set(op.key, (k = { first: op.invokeIndex, creators: [], writes: [], reads: [], deleted: false }));
     if (createdValue(op) !== undefined) k.creators.push(op);
     if (WRITES.has(op.f)) k.writes.push(op);
     else if (READS.has(op.f) && op.type === 'ok') k.reads.push(op);

@@ -1,5 +1,5 @@
 import type { History, Op } from '../src/history/event.js';
-import type { Anomaly, CheckOptions, CheckResult, Checker } from './checker.js';
+import type { Anomaly, ByKey, CheckOptions, CheckResult, Checker } from './checker.js';
 import { evidenceOp } from './evidence.js';
 import { toAnomaly } from './explain.js';
 import { distribution } from './staleness/stats.js';
@@ -31,53 +31,104 @@ export const readAfterCreate = {
 
   check(history: History, options: CheckOptions = {}): CheckResult {
     const max = options.maxAnomalies ?? 100;
-    const keys = factsByKey(history.ops);
-    const anomalies: Anomaly[] = [];
-    const windows: number[] = [];
-    const invisible = new Map<string, number>();
-    let checked = 0;
-    let onProbed = 0;
-    let unexplained = 0;
-    for (const read of history.ops) {
-      if (read.type !== 'ok' || !READS.has(read.f) || read.key === undefined) continue;
-      const facts = keys.get(read.key);
-      const created = facts?.created;
-      if (!created || read.invokeIndex < created.completeIndex! || facts.firstDelete < read.completeIndex!) continue;
-      checked++;
-      if (read.value !== null) continue;
-      const t = read.invokeTime - created.completeTime!;
-      windows.push(t);
-      invisible.set(read.key, Math.max(invisible.get(read.key) ?? 0, t));
-      const probe = facts.notFoundBefore.find((o) => o.f === 'probe');
-      if (probe) onProbed++;
-      if (facts.notFoundBefore.length === 0) unexplained++;
-      if (anomalies.length < max) anomalies.push(anomalyOf(read, created, t, probe ?? facts.notFoundBefore[0]));
-    }
-    const probedKeys = [...keys.values()].filter((k) => k.created && k.notFoundBefore.some((o) => o.f === 'probe')).length;
-    const invisibleKeys = [...invisible.keys()];
-    const invisibleProbed = invisibleKeys.filter((k) => keys.get(k)!.notFoundBefore.some((o) => o.f === 'probe'));
-    const result: CheckResult = {
-      valid: windows.length === 0,
-      anomalies,
-      keysCreated: [...keys.values()].filter((k) => k.created).length,
-      keysProbed: probedKeys,
-      readsAfterCreate: checked,
-      notFoundAfterCreate: { total: windows.length, onProbedKeys: onProbed, withNoEarlierNotFound: unexplained },
-      keysInvisible: { total: invisibleKeys.length, probed: invisibleProbed.length, examples: invisibleKeys.slice(0, 20) },
-      // How long after the PUT completed a read still got not-found: per read, and per key its latest.
-      windowMs: distribution(windows, 1e-6),
-      keyWindowMs: distribution([...invisible.values()], 1e-6),
-    };
-    if (checked === 0) result.summary = 'no reads invoked after a create completed';
-    else if (windows.length > 0) {
-      const w = result.windowMs as { max: number };
-      result.summary =
-        `${windows.length} of ${checked} reads after create returned not-found, on ${invisibleKeys.length} key(s) ` +
-        `(${invisibleProbed.length} of them probed before); up to ${w.max.toFixed(1)} ms after the create completed`;
-    }
-    return result;
+    return resultOf(keyParts(history, max), max);
   },
+
+  byKey: {
+    keyPart: (history: History, options: CheckOptions): KeyPart[] => keyParts(history, options.maxAnomalies ?? 100),
+    merge: (parts: KeyPart[][], options: CheckOptions): CheckResult => resultOf(parts.flat(), options.maxAnomalies ?? 100),
+  } satisfies ByKey<KeyPart[]>,
 } satisfies Checker;
+
+/** What one created key's reads show. */
+interface KeyPart {
+  key: string;
+  /** Read as absent by a probe before it was created. */
+  probed: boolean;
+  /** Reads invoked after the create completed (and before a delete). */
+  checked: number;
+  onProbed: number;
+  unexplained: number;
+  /** The invocation index of the first not-found read after the create (Infinity: none). */
+  first: number;
+  /** Each not-found read after the create: how long after the create completed it began. */
+  windows: number[];
+  /** The first `max` of them as anomalies. */
+  anomalies: Anomaly[];
+}
+
+/** The created keys' parts, in no particular order. */
+function keyParts(history: History, max: number): KeyPart[] {
+  const parts = new Map<string, KeyPart>();
+  const keys = factsByKey(history.ops);
+  for (const [key, facts] of keys) {
+    if (facts.created) parts.set(key, { key, probed: facts.notFoundBefore.some((o) => o.f === 'probe'), checked: 0, onProbed: 0, unexplained: 0, first: Infinity, windows: [], anomalies: [] });
+  }
+  for (const read of history.ops) {
+    if (read.type !== 'ok' || !READS.has(read.f) || read.key === undefined) continue;
+    const facts = keys.get(read.key);
+    const created = facts?.created;
+    if (!created || read.invokeIndex < created.completeIndex! || facts.firstDelete < read.completeIndex!) continue;
+    const part = parts.get(read.key)!;
+    part.checked++;
+    if (read.value !== null) continue;
+    const t = read.invokeTime - created.completeTime!;
+    part.first = Math.min(part.first, read.invokeIndex);
+    part.windows.push(t);
+    const probe = facts.notFoundBefore.find((o) => o.f === 'probe');
+    if (probe) part.onProbed++;
+    if (facts.notFoundBefore.length === 0) part.unexplained++;
+    if (part.anomalies.length < max) part.anomalies.push(anomalyOf(read, created, t, probe ?? facts.notFoundBefore[0]));
+  }
+  return [...parts.values()];
+}
+
+/** The keys' parts, in any order, as one result: figures and lists in history order. */
+function resultOf(parts: readonly KeyPart[], max: number): CheckResult {
+  let checked = 0;
+  let onProbed = 0;
+  let unexplained = 0;
+  // Quantiles only: their order does not matter.
+  const windows: number[] = [];
+  const invisible: { key: string; first: number; latest: number; probed: boolean }[] = [];
+  let anomalies: Anomaly[] = [];
+  for (const p of parts) {
+    checked += p.checked;
+    onProbed += p.onProbed;
+    unexplained += p.unexplained;
+    for (const w of p.windows) windows.push(w);
+    if (p.windows.length > 0) invisible.push({ key: p.key, first: p.first, latest: p.windows.reduce((a, b) => Math.max(a, b)), probed: p.probed });
+    anomalies.push(...p.anomalies);
+  }
+  // Keys in the order their first not-found read was invoked, as a pass over the history meets them.
+  invisible.sort((a, b) => a.first - b.first);
+  // Each key's first `max`, so the first `max` of all.
+  anomalies = anomalies.sort((a, b) => a.ops[0]! - b.ops[0]!).slice(0, max);
+  const invisibleProbed = invisible.filter((k) => k.probed);
+  const result: CheckResult = {
+    valid: windows.length === 0,
+    anomalies,
+    keysCreated: parts.length,
+    keysProbed: parts.filter((p) => p.probed).length,
+    readsAfterCreate: checked,
+    notFoundAfterCreate: { total: windows.length, onProbedKeys: onProbed, withNoEarlierNotFound: unexplained },
+    keysInvisible: { total: invisible.length, probed: invisibleProbed.length, examples: invisible.slice(0, 20).map((k) => k.key) },
+    // How long after the PUT completed a read still got not-found: per read, and per key its latest.
+    windowMs: distribution(windows, 1e-6),
+    keyWindowMs: distribution(
+      invisible.map((k) => k.latest),
+      1e-6,
+    ),
+  };
+  if (checked === 0) result.summary = 'no reads invoked after a create completed';
+  else if (windows.length > 0) {
+    const w = result.windowMs as { max: number };
+    result.summary =
+      `${windows.length} of ${checked} reads after create returned not-found, on ${invisible.length} key(s) ` +
+      `(${invisibleProbed.length} of them probed before); up to ${w.max.toFixed(1)} ms after the create completed`;
+  }
+  return result;
+}
 
 function factsByKey(ops: readonly Op[]): Map<string, KeyFacts> {
   const keys = new Map<string, KeyFacts>();

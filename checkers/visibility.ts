@@ -106,6 +106,7 @@ export const visibility = {
     keyPart: (history: History): VisibilityPart => ({ samples: clientSamples(history), delta: deltaPartOf(history) }),
     // A sample (~40 bytes) for about every other op, and as much again while they are merged.
     bytesPerOp: 45,
+    readsGroundTruth: true,
     merge: (parts: VisibilityPart[], options: VisibilityOptions, outline: History) => {
       const samples = parts.map((p) => p.samples);
       const worst = worstDelta(joinDeltas(parts.map((p) => p.delta)));

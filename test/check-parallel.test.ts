@@ -226,7 +226,7 @@ describe.skipIf(availableParallelism() < 2 && !process.env.CI)('one file on seve
     expect(roomy).toMatchObject({ results: { valid: true } });
   });
 
-  it('a history too big to hold whole within --max-memory: checked key by key, every checker as over the objects; one that cannot take a key at a time unknown, saying why', async () => {
+  it('a history too big to hold whole within --max-memory: checked key by key, every checker as over the objects; one that cannot take a key at a time (list-consistency) unknown, saying why', async () => {
     const alone = stable(await checkFile(broken, { checkers: ['linearizable'], jobs: 2, parallelMinBytes: 0 })) as { results: { checkers: Record<string, unknown> } };
     // With room to hold it, every checker runs over the objects.
     const roomy = await checkFile(broken, { jobs: 2, parallelMinBytes: 0, maxMemoryMb: 64 });
@@ -249,11 +249,11 @@ describe.skipIf(availableParallelism() < 2 && !process.env.CI)('one file on seve
     expect(tight.results.checkers['session-guarantees']).toEqual(roomy.results.checkers['session-guarantees']);
     expect(tight.results.checkers['visibility']).toEqual({ valid: 'unknown', anomalies: [], reason: expect.stringMatching(/^not checked: its parts of the history's keys need about 2 MB, more than what is left of a quarter of --max-memory 6 MB once the other checkers' are counted$/) });
     expect(tight.warnings).toEqual([expect.stringMatching(/broken\.jsonl: visibility not checked: its parts/)]);
-    // The cas workload's create-once takes the history whole only.
-    const v = await checkFile(broken, { checkers: ['linearizable', 'create-once'], jobs: 2, parallelMinBytes: 0, maxMemoryMb: 20 });
+    // The list workload's list-consistency takes the history whole only.
+    const v = await checkFile(broken, { checkers: ['linearizable', 'list-consistency'], jobs: 2, parallelMinBytes: 0, maxMemoryMb: 20 });
     if ('error' in v) throw new Error(v.error);
-    expect(v.results.checkers['create-once']).toEqual({ valid: 'unknown', anomalies: [], reason: expect.stringMatching(/^not checked: the history \(\d+ MB\) needs about \d+ MB to be checked whole, more than --max-memory 20 MB$/) });
-    expect(v.warnings).toEqual([expect.stringMatching(/broken\.jsonl: create-once not checked: the history \(\d+ MB\) needs about \d+ MB/)]);
+    expect(v.results.checkers['list-consistency']).toEqual({ valid: 'unknown', anomalies: [], reason: expect.stringMatching(/^not checked: the history \(\d+ MB\) needs about \d+ MB to be checked whole, more than --max-memory 20 MB$/) });
+    expect(v.warnings).toEqual([expect.stringMatching(/broken\.jsonl: list-consistency not checked: the history \(\d+ MB\) needs about \d+ MB/)]);
   });
 
   it('key by key, every checker that can gives what it gives over the objects: stale reads, invalid reads, a final phase', async () => {

@@ -1,11 +1,11 @@
 import type { Checker } from '../../checkers/checker.js';
 import { checkers as registry } from '../../checkers/registry.js';
 import { FINAL_PHASE } from '../history/op-values.js';
-import { PART_SEPARATOR, partHistory } from '../history/parts.js';
+import { PART_SEPARATOR } from '../history/parts.js';
+import { onPart } from './part-checker.js';
 import { workloads } from '../../workloads/registry.js';
 import type { Workload } from '../../workloads/workload.js';
 import type { History } from '../history/event.js';
-import type { GroundTruthEvent } from '../history/ground-truth.js';
 import { linearizableChecker, type CheckerSettings } from './linearizable-checker.js';
 
 export type { CheckerSettings } from './linearizable-checker.js';
@@ -37,23 +37,4 @@ export function selectCheckers(names: readonly string[], settings: CheckerSettin
     if (!checker) throw new Error(`no checker named ${name}`);
     return checker;
   });
-}
-
-/** The checker over the ops of one part of a mixed run; events stay whole, so indices hold. */
-function onPart(part: string, checker: Checker): Checker {
-  return {
-    name: `${part}${PART_SEPARATOR}${checker.name}`,
-    description: `${checker.description} (the ${part} part's keys)`,
-    check: (history, options) => checker.check(partHistory(history, part), options?.groundTruth ? { ...options, groundTruth: partTruth(options.groundTruth, part) } : options),
-  };
-}
-
-/**
- * The ground truth a part's checkers see: events of the part's keys (`…/<part>/…` behind the
- * run's prefix) and those of no key (bucket-wide settings: a policy, versioning), not the other
- * parts' writes (a replicated register write is not a replication sample).
- */
-function partTruth(events: readonly GroundTruthEvent[], part: string): GroundTruthEvent[] {
-  const marker = `/${part}/`;
-  return events.filter((e) => !('key' in e) || e.key === undefined || e.key.includes(marker));
 }

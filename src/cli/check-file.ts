@@ -219,7 +219,7 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
   try {
     const { tally, open } = keyed.tally();
     // What choosing the checkers and the completeness rules look at: the ops' kinds, the nemesis events.
-    const outline: History = { events: [], ops: keyed.firstOps, nemesis: keyed.nemesis, ...(keyed.ended ? { ended: true } : {}), ...(droppedTail ? { droppedTail } : {}) };
+    const outline: History = { events: [], ops: keyed.firstOps, nemesis: keyed.nemesis, end: keyed.end, ...(keyed.ended ? { ended: true } : {}), ...(droppedTail ? { droppedTail } : {}) };
     const chosen = await chooseCheckers(source, 'jsonl', settings, outline);
     if ('error' in chosen) return { file, error: chosen.error };
     const model = chosen.model ?? 'register';
@@ -231,7 +231,7 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const huge = limits.maxOps === undefined ? undefined : groups.find((g) => g.count > limits.maxOps!);
     // A run's ground truth (visibility takes t at the store from it) is read only by the whole check.
     const truth = source.run !== undefined && existsSync(join(source.history, '..', 'ground-truth.jsonl'));
-    const keyable = huge ? [] : chosen.checkers.filter((c) => c.name !== 'linearizable' && c.byKey !== undefined && !(truth && c.name === 'visibility'));
+    const keyable = huge ? [] : chosen.checkers.filter((c) => c.name !== 'linearizable' && c.byKey !== undefined && !(truth && c.byKey.readsGroundTruth));
     // Their parts, held until merged, within a quarter of the bound: in the order chosen, while they fit.
     const ops = groups.reduce((n, g) => n + g.count, 0);
     const partsShare = maxMemory / 4;
@@ -256,7 +256,7 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const byReason = new Map<string, string[]>();
     for (const name of skipped) byReason.set(reasonOf(name), [...(byReason.get(reasonOf(name)) ?? []), name]);
     const warnings = [...byReason].map(([reason, names]) => `${source.history}: ${names.join(', ')} ${reason}`);
-    pool.broadcast({ strings: keyed.strings.strings, nemesis: keyed.nemesis });
+    pool.broadcast({ strings: keyed.strings.strings, nemesis: keyed.nemesis, end: keyed.end });
     // The stats' quantiles on a thread while the others check: on this one they kept the threads waiting.
     const finishing = pool.run<HistoryStats>({ stats: tally } satisfies StatsJob, parallel.tallyBuffers(tally));
     finishing.catch(() => {});

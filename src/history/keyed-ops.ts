@@ -88,6 +88,11 @@ export class KeyedOps {
     return this.events;
   }
 
+  /** How many events were read and the last one's time, as History.end says them. */
+  get end(): { events: number; time: number } {
+    return { events: this.events, time: this.lastTime };
+  }
+
   /** Bytes of records in memory now. */
   get bytesInMemory(): number {
     return this.memoryBytes;

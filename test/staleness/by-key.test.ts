@@ -7,37 +7,15 @@ import { lostWrites } from '../../checkers/staleness/lost-writes.js';
 import { staleReads } from '../../checkers/stale-reads.js';
 import { visibility } from '../../checkers/visibility.js';
 import { historyOf } from '../../src/history/build.js';
-import type { History, HistoryEvent, Op } from '../../src/history/event.js';
+import type { History, HistoryEvent } from '../../src/history/event.js';
 import { FINAL_PHASE } from '../../src/history/op-values.js';
 import { Random } from '../../src/util/random.js';
 import { simulate } from './simulator.js';
+import { checkByKey } from '../helpers/by-key.js';
 
 const MS = 1e6;
 
 const nemesisEvent = (f: string, time: number): HistoryEvent => ({ index: -1, time, process: 'nemesis', type: 'info', f });
-
-/** The checker key by key, as a check too big to hold whole runs it: what crosses a thread cloned, the keys in a shuffled order. */
-async function byKey(checker: Checker, h: History, maxAnomalies: number | undefined, seed: number): Promise<unknown> {
-  const keys = new Map<string, Op[]>();
-  for (const op of h.ops) if (op.key !== undefined) keys.set(op.key, [...(keys.get(op.key) ?? []), op]);
-  const options = maxAnomalies === undefined ? {} : { maxAnomalies };
-  const histories = shuffled([...keys.values()], seed).map((ops): History => ({ events: [], ops, nemesis: h.nemesis }));
-  const parts = histories.map((k) => structuredClone(checker.byKey!.keyPart(k, options)));
-  const question = checker.byKey!.question?.(parts, options);
-  const answers = question === undefined ? undefined : shuffled(histories, seed + 1).map((k) => structuredClone(checker.byKey!.answer!(k, structuredClone(question))));
-  // The outline: the nemesis events, not the ops.
-  return structuredClone(await checker.byKey!.merge(parts, options, { events: [], ops: [], nemesis: h.nemesis }, answers));
-}
-
-function shuffled<T>(xs: T[], seed: number): T[] {
-  const out = [...xs];
-  const random = new Random(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /**
  * Reads made invalid in every way read-validity tells apart, a few of each: a value nobody wrote,
@@ -102,7 +80,7 @@ describe('checkers run key by key give what they give over the whole history', (
         // A short list too: the first anomalies of all keys are the whole pass's first.
         for (const max of [undefined, 3]) {
           const whole = structuredClone(await checker.check(h, max === undefined ? {} : { maxAnomalies: max }));
-          expect(await byKey(checker, h, max, seed)).toEqual(whole);
+          expect(await checkByKey(checker, h, max, seed)).toEqual(whole);
           const w = whole as { staleReads?: number; keysStale?: number; samples?: number; consistent?: number; invalidReads?: number; lostWrites?: number; anomalies: { kind: string }[] };
           if ('byFault' in w) faulted++;
           stale += w.staleReads ?? w.keysStale ?? w.invalidReads ?? w.lostWrites ?? (w.samples ?? 0) - (w.consistent ?? 0);

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckOptions } from '../../../checkers/checker.js';
 import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/linearizable/index.js';
+import { checkerNamed } from '../part-checker.js';
 import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
 import { chunkOpsBuffers, pairScan } from '../../history/chunk-ops.js';
@@ -58,6 +59,8 @@ const failedAt = new BigInt64Array((workerData as PoolData).failedAt);
 let strings: readonly string[] = [];
 /** The history's nemesis events, for the checkers' parts of a key (each key's history carries them all). */
 let nemesis: HistoryEvent[] = [];
+/** The history's event count and last time (History.end): each key's history carries them. */
+let end: History['end'];
 /** The last paired chunk's whole columns, which did not cross: the next scan writes over them (no allocation, no garbage). */
 let spare: EventColumns | undefined;
 
@@ -66,10 +69,11 @@ export interface StatsJob {
   stats: StatsTally;
 }
 
-parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | StatsJob | KeyJob | { strings: string[]; nemesis?: HistoryEvent[] })) => {
+parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob | StatsJob | KeyJob | { strings: string[]; nemesis?: HistoryEvent[]; end?: History['end'] })) => {
   if ('strings' in m) {
     strings = m.strings;
     nemesis = m.nemesis ?? [];
+    end = m.end;
     return;
   }
   try {
@@ -87,8 +91,8 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
     if ('key' in m) {
       const { names, options, question, records } = m.key;
       return withCheckers(m.id, (checkers) => {
-        const history: History = { events: [], ops: decodeOps(records, strings), nemesis };
-        const byKey = names.map((n) => checkers.get(n)!.byKey!);
+        const history: History = { events: [], ops: decodeOps(records, strings), nemesis, ...(end ? { end } : {}) };
+        const byKey = names.map((n) => checkerNamed(n, checkers)!.byKey!);
         return question === undefined ? byKey.map((b) => b.keyPart(history, options)) : byKey[0]!.answer!(history, question);
       });
     }
@@ -102,7 +106,7 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
     const check = (checkers?: Checkers) => {
       const ops = decodeOps(records, strings);
       // The other checkers' parts of this key first, from the same ops: they only read them.
-      const made = parts && checkers ? parts.names.map((n) => checkers.get(n)!.byKey!.keyPart({ events: [], ops, nemesis }, parts.options)) : undefined;
+      const made = parts && checkers ? parts.names.map((n) => checkerNamed(n, checkers)!.byKey!.keyPart({ events: [], ops, nemesis, ...(end ? { end } : {}) }, parts.options)) : undefined;
       const at = Number(Atomics.load(failedAt, 0));
       const budget = at > 0 && reduced ? { ...reduced, deadline: Math.min(reduced.deadline ?? Infinity, at) } : full;
       const result = checkPartition(model, ops, budget);
