@@ -20,6 +20,20 @@ export function checkerNamesFor(workload: Workload | undefined, history: History
 }
 
 /**
+ * The linearizability checks among the named checkers, each with the model it checks against
+ * and the keys it takes: the history's (`part` absent) or a mixed run's part's (`<part>/…`).
+ */
+export function linearizableChecks(names: readonly string[], settings: CheckerSettings = {}): { name: string; model: string; part?: string }[] {
+  return names.flatMap((name) => {
+    if (name === 'linearizable') return [{ name, model: settings.model ?? 'register' }];
+    const cut = name.indexOf(PART_SEPARATOR);
+    if (cut <= 0 || name.slice(cut + 1) !== 'linearizable') return [];
+    const part = name.slice(0, cut);
+    return [{ name, model: workloads.get(part)?.model ?? 'register', part }];
+  });
+}
+
+/**
  * The named checkers, configured: the registry's instances unless settings change them. A name
  * `<part>:<checker>` (the mixed workload's) is that checker over the ops of the part's keys
  * (`<part>/…`), with the part's linearizability model.

@@ -19,6 +19,7 @@ import { foldResults, runCheckers, type Results } from '../check/run-checkers.js
 import type { PartitionSource, PoolCheckSettings } from '../check/parallel/linearizable.js';
 import type { ThreadPool } from '../check/parallel/pool.js';
 import type { PoolData, StatsJob } from '../check/parallel/worker.js';
+import type { OpGroup } from '../history/keyed-ops.js';
 import type { HistoryStats } from '../history/stats.js';
 import { modelFitError, unknownOpError } from '../check/unknown-ops.js';
 
@@ -222,16 +223,16 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const outline: History = { events: [], ops: keyed.firstOps, nemesis: keyed.nemesis, end: keyed.end, ...(keyed.ended ? { ended: true } : {}), ...(droppedTail ? { droppedTail } : {}) };
     const chosen = await chooseCheckers(source, 'jsonl', settings, outline);
     if ('error' in chosen) return { file, error: chosen.error };
-    const model = chosen.model ?? 'register';
     const complete = droppedTail === undefined && (source.run?.complete ?? (keyed.ended || open === 0));
     const limits = maxOpsFor(settings, pool.size, parallel.CHECK_BYTES_PER_OP, maxMemory);
     const groups = [...keyed.groups.values()];
-    const linearizableToo = chosen.checkers.some((c) => c.name === 'linearizable') && isBuiltIn(model);
+    // The linearizability checks the threads make (a built-in model): the history's, or each mixed part's on its keys.
+    const linearizable = chosen.linearizable.filter((l) => isBuiltIn(l.model)).map((l) => ({ ...l, groups: l.part === undefined ? groups : groups.filter((g) => g.key.startsWith(`${l.part}/`)) }));
     // A key too big for its share of the bound: the checkers that take each key whole cannot take it.
     const huge = limits.maxOps === undefined ? undefined : groups.find((g) => g.count > limits.maxOps!);
     // A run's ground truth (visibility takes t at the store from it) is read only by the whole check.
     const truth = source.run !== undefined && existsSync(join(source.history, '..', 'ground-truth.jsonl'));
-    const keyable = huge ? [] : chosen.checkers.filter((c) => c.name !== 'linearizable' && c.byKey !== undefined && !(truth && c.byKey.readsGroundTruth));
+    const keyable = huge ? [] : chosen.checkers.filter((c) => c.byKey !== undefined && !(truth && c.byKey.readsGroundTruth));
     // Their parts, held until merged, within a quarter of the bound: in the order chosen, while they fit.
     const ops = groups.reduce((n, g) => n + g.count, 0);
     const partsShare = maxMemory / 4;
@@ -243,10 +244,11 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
       return true;
     });
     const why = notHeld === undefined ? 'is too big to hold whole' : notHeld;
-    const skipped = chosen.checkers.filter((c) => (c.name === 'linearizable' ? !linearizableToo : !byKey.includes(c))).map((c) => c.name);
+    const skipped = chosen.checkers.filter((c) => !linearizable.some((l) => l.name === c.name) && !byKey.includes(c)).map((c) => c.name);
     const reasonOf = (name: string) => {
       const c = chosen.checkers.find((x) => x.name === name)!;
-      if (name === 'linearizable') return `not checked: the ${model} model is checked over a history held whole only`;
+      const lin = chosen.linearizable.find((l) => l.name === name);
+      if (lin) return `not checked: the ${lin.model} model is checked over a history held whole only`;
       if (huge && c.byKey) return `not checked: key ${JSON.stringify(huge.key)} has ${huge.count.toLocaleString('en-US')} ops, more than ${limits.bound} leaves for one key`;
       if (keyable.includes(c)) return `not checked: its parts of the history's keys need about ${Math.ceil((ops * (c.byKey!.bytesPerOp ?? 0)) / 1e6)} MB, more than what is left of a quarter of ${settings.maxMemoryMb ? `--max-memory ${settings.maxMemoryMb} MB` : `${Math.round(maxMemory / 1e6)} MB (--max-memory's default)`} once the other checkers' are counted`;
       return `not checked: the history ${why}`;
@@ -263,24 +265,31 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const loads = groups.map((g) => () => keyed.load(g));
     const names = byKey.map((c) => c.name);
     const parts = names.map((): unknown[] => []);
-    if (linearizableToo) {
-      // Each key's records let go once sent, unless the other checkers may have to ask the keys again.
-      const sources: PartitionSource[] = groups.map((g) => ({
+    // How many checks take each key: its records let go after the last, unless the other checkers may have to ask the keys again.
+    const takers = new Map<OpGroup, number>();
+    for (const l of linearizable) for (const g of l.groups) takers.set(g, (takers.get(g) ?? 0) + 1);
+    // Each key's parts of the other checkers made with its first linearizability check, from the same ops; the keys no check takes, alone.
+    const withParts = new Set<OpGroup>();
+    // The search's cache too within the bound, when one is given: past it a key is unknown.
+    const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
+    const take = (got: unknown[]) => got.forEach((p, i) => parts[i]!.push(p));
+    for (const l of linearizable) {
+      const makeParts = byKey.length > 0 && l.groups.every((g) => !withParts.has(g));
+      if (makeParts) for (const g of l.groups) withParts.add(g);
+      const sources: PartitionSource[] = l.groups.map((g) => ({
         key: g.key,
         count: g.count,
         load: () => keyed.load(g),
         sent: () => {
-          if (byKey.length === 0) keyed.drop(g);
+          const left = takers.get(g)! - 1;
+          takers.set(g, left);
+          if (left === 0 && byKey.length === 0) keyed.drop(g);
         },
       }));
-      // The search's cache too within the bound, when one is given: past it a key is unknown.
-      const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
-      // The other checkers' parts made with each key's check, from the same ops.
-      const take = (got: unknown[]) => got.forEach((p, i) => parts[i]!.push(p));
-      results['linearizable'] = await parallel.checkPartitionsOnPool(pool, model, options, sources, { window: pool.size, ...limits, ...(progress ? { progress } : {}), ...(byKey.length > 0 ? { parts: { names, options: {}, take } } : {}) });
-    } else if (byKey.length > 0) {
-      (await parallel.keyPartsOnPool(pool, byKey, loads, {})).forEach((p, i) => parts[i]!.push(...p));
+      results[l.name] = await parallel.checkPartitionsOnPool(pool, l.model, options, sources, { window: pool.size, ...limits, ...(progress ? { progress } : {}), ...(makeParts ? { parts: { names, options: {}, take } } : {}) });
     }
+    const rest = byKey.length > 0 ? groups.filter((g) => !withParts.has(g)) : [];
+    if (rest.length > 0) (await parallel.keyPartsOnPool(pool, byKey, rest.map((g) => () => keyed.load(g)), {})).forEach((p, i) => parts[i]!.push(...p));
     const answers = await parallel.keyAnswersOnPool(pool, byKey, parts, loads, {});
     for (const [i, c] of byKey.entries()) {
       const mine = parts[i]!;
@@ -310,8 +319,15 @@ function maxOpsFor(settings: FileCheckSettings, threads: number, bytesPerOp: num
   return { maxOps: Math.floor(bytes / 2 / threads / bytesPerOp), bound: `--max-memory ${settings.maxMemoryMb} MB` };
 }
 
+interface Chosen {
+  checkers: Checker[];
+  model: string | undefined;
+  /** The linearizability checks among them: the history's, or each part's of a mixed run, with its model. */
+  linearizable: { name: string; model: string; part?: string }[];
+}
+
 /** The checkers for a history (or, for a history never read whole, its outline), or why there are none. */
-async function chooseCheckers(source: Source, format: ImportFormat, settings: FileCheckSettings, history: History): Promise<{ checkers: Checker[]; model: string | undefined } | { error: string }> {
+async function chooseCheckers(source: Source, format: ImportFormat, settings: FileCheckSettings, history: History): Promise<Chosen | { error: string }> {
   let model = settings.model ?? MODEL_OF_FORMAT[format];
   // Another tool's history: only linearizability applies (and only its checker is loaded).
   const foreign = format !== 'jsonl';
@@ -322,9 +338,9 @@ async function chooseCheckers(source: Source, format: ImportFormat, settings: Fi
       const misfit = history.ops.some((o) => chosen.kind(o) === undefined) ? modelFitError(source.history, history, chosen, await loadModels()) : undefined;
       if (misfit) return { error: misfit };
     }
-    return { checkers: [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })], model };
+    return { checkers: [linearizableChecker({ model, checkTimeoutS: settings.checkTimeout })], model, linearizable: [{ name: 'linearizable', model: model ?? 'register' }] };
   }
-  const [registry, { checkerNamesFor, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('../check/select-checkers.js')]);
+  const [registry, { checkerNamesFor, linearizableChecks, selectCheckers }] = await Promise.all([import('../../workloads/registry.js'), import('../check/select-checkers.js')]);
   const runWorkload = source.run?.workload === undefined ? undefined : runWorkloadOf(registry, source.run.workload, source.run.config?.mix);
   model ??= runWorkload?.model;
   if (!foreign) {
@@ -334,7 +350,7 @@ async function chooseCheckers(source: Source, format: ImportFormat, settings: Fi
   // A bare history in our format is most likely the register workload's.
   const workload = runWorkload ?? registry.workloads.get('register');
   const names = settings.checkers ?? (foreign ? ['linearizable'] : checkerNamesFor(workload, history));
-  return { checkers: selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), model };
+  return { checkers: selectCheckers(names, { model, checkTimeoutS: settings.checkTimeout }), model, linearizable: linearizableChecks(names, model === undefined ? {} : { model }) };
 }
 
 /** The verdict of a checked file: the baseline applied, warnings said, a run folder's files written. */

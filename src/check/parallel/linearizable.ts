@@ -6,7 +6,7 @@ import type { History, Op } from '../../history/event.js';
 import { encodeOp, recordKey, STRIDE } from '../../history/op-records.js';
 import { groupPlaces } from '../../util/group.js';
 import type { ThreadPool } from './pool.js';
-import type { CheckJob } from './worker.js';
+import type { CheckJob, PoolData } from './worker.js';
 
 /** One partition to check: its key, its op count, and its records when it is its turn. */
 export interface PartitionSource {
@@ -56,6 +56,9 @@ export async function checkPartitionsOnPool(
 ): Promise<CheckResult> {
   const t0 = performance.now();
   const { full, reduced } = budgetsOf(options);
+  // No failure yet in this check: an earlier one's (a mixed run's other part) does not reduce its budget.
+  const shared = (pool.workerData as Partial<PoolData> | undefined)?.failedAt;
+  if (shared) Atomics.store(new BigInt64Array(shared), 0, 0n);
   // By key, as partitionOps sorts them: the order summarize lists anomalies in.
   const byKey = [...sources].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const order = byKey.map((_, i) => i).sort((x, y) => byKey[x]!.count - byKey[y]!.count || x - y);

@@ -32,7 +32,8 @@ export class ThreadPool {
 
   constructor(
     size: number,
-    workerData: unknown,
+    /** What every thread is started with (PoolData: what they share). */
+    readonly workerData: unknown,
     private ahead = 1,
   ) {
     // Compiled, also when this module runs from its TypeScript source (tests).
