@@ -62,7 +62,7 @@ export const sessionGuarantees: Checker = {
       if (lists[g].length < max) lists[g].push(a());
     };
     const { sessions } = c;
-    const brokeMR = passOne(p, counts, (g, _i, a) => report(g, a));
+    const brokeMR = passOne(p, counts, (g, _i, _other, a) => report(g, a));
 
     // Pass 2, across sessions: an observer that read a write w of session S must afterwards see
     // nothing definitely older than what S had written (MW) or read (WFR) before w. Seen from
@@ -112,7 +112,9 @@ export const sessionGuarantees: Checker = {
     // ~40 bytes for each read some write explains (about every other op), a dozen more while merged.
     bytesPerOp: 30,
     question: (parts: SessionPart[], options: CheckOptions): number[] | undefined => {
-      const invs = crossed(parts, options.maxAnomalies ?? 100).listed.flatMap((f) => [f.read, f.x, f.observerRead, ...(f.reader >= 0 ? [f.reader] : [])]);
+      const max = options.maxAnomalies ?? 100;
+      const invs = crossed(parts, max).listed.flatMap((f) => [f.read, f.x, f.observerRead, ...(f.reader >= 0 ? [f.reader] : [])]);
+      for (const l of Object.values(passOnePicks(parts, max)).flat()) invs.push(l.at, l.other);
       return invs.length > 0 ? [...new Set(invs)] : undefined;
     },
     answer: (history: History, invs: number[]): OpsAnswer => {
@@ -132,14 +134,15 @@ export const sessionGuarantees: Checker = {
       const byInv = new Map<number, OpsAnswer[number]>();
       for (const a of answers) for (const x of a) byInv.set(x.op.invokeIndex, x);
       const lists = Object.fromEntries(GUARANTEES.map((g) => [g, [] as Anomaly[]])) as Record<Guarantee, Anomaly[]>;
-      // Pass one's, each key's first: in the sessions' order, then the ops'.
-      const rank = sessionRanks(parts);
-      for (const g of ['read-your-writes', 'monotonic-reads'] as const) {
-        lists[g] = parts
-          .flatMap((p) => p.listed.filter((l) => l.g === g))
-          .sort((a, b) => rank.get(a.process)! - rank.get(b.process)! || a.at - b.at)
-          .slice(0, max)
-          .map((l) => l.anomaly);
+      const picks = passOnePicks(parts, max);
+      for (const l of picks['read-your-writes']) {
+        const read = byInv.get(l.at)!;
+        lists['read-your-writes'].push(ryw(read.op, byInv.get(l.other)!.op, read.newest));
+      }
+      for (const l of picks['monotonic-reads']) {
+        const read = byInv.get(l.at)!;
+        const earlier = byInv.get(l.other)!;
+        lists['monotonic-reads'].push(mr(read.op, { inv: earlier.oldest!.invokeIndex, op: earlier.op, write: earlier.oldest! }, read.newest));
       }
       for (const f of listed) {
         const read = byInv.get(f.read)!;
@@ -177,7 +180,7 @@ function resultOf(counts: Counts, anomalies: Anomaly[], sessions: number, unexpl
  * Pass 1, within each session: RYW and MR, each violation to `report` (with the read's place in
  * ops). Gives which reads broke MR.
  */
-function passOne(p: Prepared, counts: Counts, report: (g: Guarantee, i: number, a: () => Anomaly) => void): Uint8Array {
+function passOne(p: Prepared, counts: Counts, report: (g: Guarantee, i: number, other: number, a: () => Anomaly) => void): Uint8Array {
   const { ops, c, sourceOf } = p;
   const { sessions } = c;
   const brokeMR = new Uint8Array(ops.length);
@@ -199,7 +202,7 @@ function passOne(p: Prepared, counts: Counts, report: (g: Guarantee, i: number, 
       const w = ownWrite.get(s, key);
       if (w >= 0) {
         counts['read-your-writes'].checked++;
-        if (newest < c.inv[w]!) report('read-your-writes', i, () => ryw(ops[i]!, ops[w]!, sourceOf(i)));
+        if (newest < c.inv[w]!) report('read-your-writes', i, w, () => ryw(ops[i]!, ops[w]!, sourceOf(i).newest.op));
       }
       const r = readFloor.get(s, key);
       if (r >= 0) {
@@ -207,7 +210,7 @@ function passOne(p: Prepared, counts: Counts, report: (g: Guarantee, i: number, 
         if (newest < c.oldestInv[r]!) {
           brokeMR[i] = 1;
           const floor = sourceOf(r).oldest;
-          report('monotonic-reads', i, () => mr(ops[i]!, { inv: floor.inv, op: ops[r]!, write: floor.op! }, sourceOf(i)));
+          report('monotonic-reads', i, r, () => mr(ops[i]!, { inv: floor.inv, op: ops[r]!, write: floor.op! }, sourceOf(i).newest.op));
         }
       }
       if (c.oldestWritten[i] && (r < 0 || c.oldestInv[i]! > c.oldestInv[r]!)) readFloor.set(s, key, i);
@@ -228,8 +231,13 @@ interface SessionPart {
   firsts: number[];
   unexplained: number;
   counts: Counts;
-  /** Pass one's first violations of each guarantee, with the read's process and invoke index. */
-  listed: { g: Guarantee; process: number; at: number; anomaly: Anomaly }[];
+  /**
+   * Pass one's violations, the first `max` of each guarantee by each process (the whole pass
+   * lists sessions in the order of their first ops in the whole history, which a key does not
+   * know): the read's process and invoke index, and the other op's (RYW: the session's own
+   * write; MR: its earlier read); made anomalies once the merge has picked them.
+   */
+  listed: { g: Guarantee; process: number; at: number; other: number }[];
   /**
    * Its explained reads in op order: process, invoke index, whether it broke MR, and the write
    * it pinned (its session's process and invoke index; NaN: none). Then, for those that did not
@@ -258,10 +266,13 @@ function sessionPart(history: History, max: number): SessionPart {
   const { c } = p;
   const counts = noCounts();
   const listed: SessionPart['listed'] = [];
-  const kept = { 'read-your-writes': 0, 'monotonic-reads': 0 } as Record<Guarantee, number>;
-  const brokeMR = passOne(p, counts, (g, i, a) => {
+  const kept = new Map<string, number>();
+  const brokeMR = passOne(p, counts, (g, i, other) => {
     counts[g].violations++;
-    if (kept[g]++ < max) listed.push({ g, process: c.process[i]!, at: c.inv[i]!, anomaly: a() });
+    const by = `${g} ${c.process[i]!}`;
+    const n = kept.get(by) ?? 0;
+    kept.set(by, n + 1);
+    if (n < max) listed.push({ g, process: c.process[i]!, at: c.inv[i]!, other: c.inv[other]! });
   });
   const firsts = new Map<number, number>();
   for (let i = 0; i < p.ops.length; i++) if (!firsts.has(c.process[i]!)) firsts.set(c.process[i]!, c.inv[i]!);
@@ -319,6 +330,17 @@ function sessionPart(history: History, max: number): SessionPart {
   part.qX = Float64Array.from(q.x);
   part.qReader = Float64Array.from(q.reader);
   return part;
+}
+
+/** Pass one's first `max` violations of RYW and of MR over every key: in the sessions' order, then the ops'. */
+function passOnePicks(parts: readonly SessionPart[], max: number): Record<'read-your-writes' | 'monotonic-reads', SessionPart['listed']> {
+  const rank = sessionRanks(parts);
+  const pick = (g: Guarantee) =>
+    parts
+      .flatMap((p) => p.listed.filter((l) => l.g === g))
+      .sort((a, b) => rank.get(a.process)! - rank.get(b.process)! || a.at - b.at)
+      .slice(0, max);
+  return { 'read-your-writes': pick('read-your-writes'), 'monotonic-reads': pick('monotonic-reads') };
 }
 
 /** Each process's place in the sessions' order: by its first op (invoke index) in the whole history. */
@@ -685,14 +707,14 @@ function sourceOps(newest: Op | null): number[] {
   return newest ? [newest.invokeIndex] : [];
 }
 
-function ryw(read: Op, write: Op, src: Source): Anomaly {
-  return toAnomaly({ kind: 'read-your-writes', key: read.key!, ...older(read, src.newest.op, write) }, [write.invokeIndex, read.invokeIndex, ...sourceOps(src.newest.op)]);
+function ryw(read: Op, write: Op, newest: Op | null): Anomaly {
+  return toAnomaly({ kind: 'read-your-writes', key: read.key!, ...older(read, newest, write) }, [write.invokeIndex, read.invokeIndex, ...sourceOps(newest)]);
 }
 
-function mr(read: Op, earlier: Floor, src: Source): Anomaly {
+function mr(read: Op, earlier: Floor, newest: Op | null): Anomaly {
   return toAnomaly(
-    { kind: 'monotonic-reads', key: read.key!, earlierRead: evidenceOp(earlier.op), ...older(read, src.newest.op, earlier.write) },
-    [earlier.op.invokeIndex, read.invokeIndex, earlier.write.invokeIndex, ...sourceOps(src.newest.op)],
+    { kind: 'monotonic-reads', key: read.key!, earlierRead: evidenceOp(earlier.op), ...older(read, newest, earlier.write) },
+    [earlier.op.invokeIndex, read.invokeIndex, earlier.write.invokeIndex, ...sourceOps(newest)],
   );
 }
 

@@ -12,6 +12,7 @@ import { FINAL_PHASE } from '../../src/history/op-values.js';
 import { Random } from '../../src/util/random.js';
 import { simulate } from './simulator.js';
 import { checkByKey } from '../helpers/by-key.js';
+import { H } from '../linearizable/helpers.js';
 
 const MS = 1e6;
 
@@ -96,4 +97,23 @@ describe('checkers run key by key give what they give over the whole history', (
       if (checker === readValidity) expect([...kinds].sort()).toEqual(['corrupt-read', 'phantom-value', 'value-from-other-key', 'value-from-the-future', 'value-of-failed-write']);
     });
   }
+});
+
+describe('session-guarantees key by key: the sessions in the whole history\'s order', () => {
+  it("lists the first violations of the sessions first met in the whole history, not in a key's own order", async () => {
+    // Process 0 is met first (on k0), but on k1 it comes last: p2 writes 5, p1 writes 10 and
+    // reads 5, p0 writes 20 and reads 5: both readers miss their own writes (RYW).
+    const h = new H()
+      .invoke(0, 'put', 'k0', 1).ok(0)
+      .invoke(2, 'put', 'k1', 5).ok(2)
+      .invoke(1, 'put', 'k1', 10).ok(1)
+      .invoke(1, 'get', 'k1').ok(1, 5)
+      .invoke(0, 'put', 'k1', 20).ok(0)
+      .invoke(0, 'get', 'k1').ok(0, 5)
+      .history();
+    const whole = structuredClone(await sessionGuarantees.check(h, { maxAnomalies: 1 }));
+    expect(whole.anomalies.map((a) => [a.kind, a.ops[1]])).toEqual([['read-your-writes', 10]]);
+    for (const seed of [1, 2, 3]) expect(await checkByKey(sessionGuarantees, h, 1, seed)).toEqual(whole);
+    expect(await checkByKey(sessionGuarantees, h, undefined, 1)).toEqual(structuredClone(await sessionGuarantees.check(h)));
+  });
 });
