@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import type { CheckResult, Checker } from '../../checkers/checker.js';
 import { detectFormat, importHistory, type ImportFormat } from '../../checkers/linearizable/import/index.js';
 import { DEFAULT_BUDGET } from '../../checkers/linearizable/partition.js';
@@ -10,6 +9,7 @@ import type { Workload } from '../../workloads/workload.js';
 import { UserError } from '../util/errors.js';
 import type { History } from '../history/event.js';
 import { readGroundTruth } from '../history/ground-truth.js';
+import { heapShortfall, mb, type HeapNeed } from '../history/hold.js';
 import { readHistory } from '../history/read.js';
 import type { CheckProgress } from './check-progress.js';
 import { writeJsonAtomic } from '../runner/run-folder.js';
@@ -145,29 +145,24 @@ const defaultMaxMemory = (): number => Math.min(totalmem() / 4, 2 * 1024 ** 3);
  * over and over.
  */
 export const WHOLE_CHECK_RSS_PER_BYTE = 4.5;
-export const WHOLE_CHECK_HEAP_PER_BYTE = 2;
-const WHOLE_CHECK_HEAP_FIXED = 256e6;
+export const WHOLE_CHECK: HeapNeed = { perByte: 2, fixed: 256e6, doing: 'checked whole' };
 
 /**
  * Why the history cannot be checked whole within --max-memory, when given, and what V8's heap
  * may hold (past which the process dies), as words that follow "the history"; undefined when
  * it can be.
  */
-function tooBigToHold(history: string, settings: FileCheckSettings): string | undefined {
+export function tooBigToHold(history: string, settings: Pick<FileCheckSettings, 'maxMemoryMb'>): string | undefined {
   let size: number;
   try {
     size = statSync(history).size;
   } catch {
     return undefined;
   }
-  const mb = (n: number) => `${Math.ceil(n / 1e6).toLocaleString('en-US')} MB`;
   const rss = size * WHOLE_CHECK_RSS_PER_BYTE;
   if (settings.maxMemoryMb && rss > settings.maxMemoryMb * 1e6) return `(${mb(size)}) needs about ${mb(rss)} to be checked whole, more than --max-memory ${settings.maxMemoryMb} MB`;
   // Whatever --max-memory says: past V8's heap limit the process dies.
-  const heap = size * WHOLE_CHECK_HEAP_PER_BYTE + WHOLE_CHECK_HEAP_FIXED;
-  const limit = getHeapStatistics().heap_size_limit;
-  if (heap > limit) return `(${mb(size)}) needs about ${mb(heap)} of heap to be checked whole, more than this process's ${mb(limit)} (NODE_OPTIONS=--max-old-space-size=MB raises it)`;
-  return undefined;
+  return heapShortfall(history, WHOLE_CHECK);
 }
 
 /**

@@ -225,6 +225,7 @@ function workloadOptions(y: Argv, work: WorkloadModules) {
     .option('seed', { type: 'number', describe: 'seed of the operation generator (default: random, recorded in run.json)' })
     .option('latency', { type: 'number', default: 1, describe: 'simulated mean latency in ms (memory target)', coerce: nonNegative('latency') })
     .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
+    .option('max-memory', { type: 'number', describe: "MB the check of the run's history may use, as objcheck check --max-memory: a history too big to check whole within it (or V8's heap) is checked key by key", coerce: positive('max-memory') })
     .option('quiesce', { type: 'number', describe: 'after the run, seconds of quiet, then every worker reads every key until they agree (lost writes, convergence)', coerce: nonNegativeOpt('quiesce') })
     .option('nemesis', {
       type: 'string',
@@ -312,6 +313,7 @@ export async function main(args: string[]): Promise<number> {
           seed: argv.seed ?? Math.floor(Math.random() * 2 ** 32),
           latency: argv.latency,
           checkTimeout: argv['check-timeout'],
+          ...(argv['max-memory'] !== undefined ? { maxMemoryMb: argv['max-memory'] } : {}),
           groundTruth: argv['ground-truth'] === true,
           probe: argv.probe,
           quiesce: argv.quiesce,
@@ -338,7 +340,7 @@ export async function main(args: string[]): Promise<number> {
           .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
           .option('max-memory', {
             type: 'number',
-            describe: "MB the check of a big history may use (with --checkers linearizable: its ops spill to a temporary folder past an eighth of it, and the search's cache gets a quarter); a key that would take more is unknown, saying so; a history too big to check whole within it gets the checkers that take a key at a time (the register workload's, lost-writes), the others unknown (default: a quarter of the machine's memory, at most 2 GiB; the whole check is bound by V8's heap)",
+            describe: "MB the check of a big history may use (with --checkers linearizable: its ops spill to a temporary folder past an eighth of it, and the search's cache gets a quarter); a key that would take more is unknown, saying so; a history too big to check whole within it gets the checkers that take a key at a time (the register workload's, lost-writes, create-once, read-after-create, mutual-exclusion, a mixed run's parts), the others unknown (default: a quarter of the machine's memory, at most 2 GiB; the whole check is bound by V8's heap)",
             coerce: positive('max-memory'),
           })
           .option('checkers', {

@@ -25,6 +25,7 @@ import { EXIT, UserError, exitCodeOf } from '../util/errors.js';
 import { showProgress } from './progress.js';
 import { openOptions, openTarget, type TargetConfig } from './target-config.js';
 import { formatSummary } from './summary.js';
+import { checkFile, tooBigToHold } from './check-file.js';
 
 export interface WorkloadConfig extends TargetConfig {
   target: string;
@@ -56,6 +57,8 @@ export interface WorkloadConfig extends TargetConfig {
   name?: string;
   /** Seconds the linearizability checker may take. */
   checkTimeout?: number;
+  /** MB the check of the run's history may use (as `objcheck check --max-memory`): past it, checked key by key. */
+  maxMemoryMb?: number;
   /** Ask the target for ground truth (ground-truth.jsonl in the run folder). */
   groundTruth: boolean;
   /** Run the conformance probe (objcheck probe) before the workload; its table goes in run.json. */
@@ -368,7 +371,20 @@ async function recordRun(run: ResolvedRun, session: Session): Promise<void> {
 
 /** Phase 4: the history read back and checked (with the store's ground truth when recorded); results.json written. */
 async function checkRun(run: ResolvedRun, session: Session): Promise<Results> {
-  const { config, folder, record, workload, target, resultsDir } = run;
+  const { config, folder, resultsDir } = run;
+  // Too big to hold whole as objects in this process: checked as `objcheck check` checks the folder, key by key.
+  const bound = config.maxMemoryMb === undefined ? {} : { maxMemoryMb: config.maxMemoryMb };
+  const results = tooBigToHold(folder.history, bound) === undefined ? await checkWhole(run, session) : await checkFolder(run, session, bound);
+  results.stats.bytes = bandwidth(session.counting!.bytes, results.stats.durationS);
+  writeJsonAtomic(folder.resultsJson, results);
+  // A shard's folder is one level down and only part of a test: `latest` is for whole runs.
+  if (!config.shard) markLatest(resultsDir, folder.dir);
+  return results;
+}
+
+/** The history read back whole and checked here, with the store's ground truth when recorded. */
+async function checkWhole(run: ResolvedRun, session: Session): Promise<Results> {
+  const { config, folder, record, workload, target } = run;
   const history = await readHistory(folder.history);
   const checkers = selectCheckers(checkerNamesFor(workload, history), { model: workload.model, checkTimeoutS: config.checkTimeout });
   // The emulator's record is whole only once it has stopped: close the target first.
@@ -378,12 +394,18 @@ async function checkRun(run: ResolvedRun, session: Session): Promise<Results> {
     groundTruth = readGroundTruth(join(folder.dir, 'ground-truth.jsonl'));
   }
   const checked = await runCheckers(history, checkers, record.complete, groundTruth ? { groundTruth } : undefined);
-  const results = config.baseline ? applyBaseline(checked, config.baseline, target.name) : checked;
-  results.stats.bytes = bandwidth(session.counting!.bytes, results.stats.durationS);
-  writeJsonAtomic(folder.resultsJson, results);
-  // A shard's folder is one level down and only part of a test: `latest` is for whole runs.
-  if (!config.shard) markLatest(resultsDir, folder.dir);
-  return results;
+  return config.baseline ? applyBaseline(checked, config.baseline, target.name) : checked;
+}
+
+/** The run folder checked as `objcheck check` checks it (run.json names the workload and says whether the run completed); its warnings said. */
+async function checkFolder(run: ResolvedRun, session: Session, bound: { maxMemoryMb?: number }): Promise<Results> {
+  const { config, folder } = run;
+  // The emulator's record is whole only once it has stopped.
+  if (config.groundTruth) await session.closeTarget();
+  const verdict = await checkFile(folder.dir, { ...bound, ...(config.baseline ? { baseline: config.baseline } : {}), ...(config.checkTimeout !== undefined ? { checkTimeout: config.checkTimeout } : {}) });
+  if ('error' in verdict) throw new UserError(verdict.error);
+  for (const w of verdict.warnings) process.stderr.write(`warning: ${w}\n`);
+  return verdict.results;
 }
 
 /** Phase 5: report.html, and the summary on stdout. */

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Results } from '../check/run-checkers.js';
 import { UserError } from '../util/errors.js';
+import { heapShortfall, type HeapNeed } from '../history/hold.js';
 import { readHistory } from '../history/read.js';
 import { toolInfo } from '../util/tool-info.js';
 import type { Libraries, Renderer, RunData, RunInfo } from './types.js';
@@ -38,10 +39,22 @@ export async function loadResults(runDir: string): Promise<Omit<RunData, 'histor
   return { name: run?.name ?? basename(runDir), run, results };
 }
 
-/** Reads history.jsonl, results.json and (if present) run.json of a run folder. */
+/**
+ * What drawing a report takes of V8's heap limit (which counts the young generation, ~220 MB
+ * here, in the fixed part): the 1M-op register history of bench/check (192 MB) is drawn with
+ * --max-old-space-size=550 (a 778 MB limit), with 450 (673 MB) only at times, and dies out of
+ * memory with 350 (570 MB); a 30 MB one is drawn with 100 (306 MB) and dies with 64 (268 MB).
+ * Rounded up: near its limit V8 collects garbage over and over.
+ */
+const DRAW: HeapNeed = { perByte: 2.5, fixed: 240e6, doing: 'drawn' };
+
+/** Reads history.jsonl, results.json and (if present) run.json of a run folder; a history too big for the heap is refused, not read into a crash. */
 export async function loadRun(runDir: string): Promise<RunData> {
   const base = await loadResults(runDir);
-  return { ...base, history: await readHistory(join(runDir, 'history.jsonl')) };
+  const history = join(runDir, 'history.jsonl');
+  const tooBig = heapShortfall(history, DRAW);
+  if (tooBig) throw new UserError(`${runDir}: no report drawn: the history ${tooBig}; results.json has the verdicts`);
+  return { ...base, history: await readHistory(history) };
 }
 
 /**
