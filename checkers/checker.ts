@@ -52,6 +52,11 @@ export interface CheckOptions {
 /** Runs one job on another thread; `transfer`: buffers moved there, not copied (unusable here after). */
 export interface JobRunner {
   run<T>(message: object, transfer?: ArrayBuffer[]): Promise<T>;
+  /**
+   * How many threads are free for this work now (absent: one, the others busy with other
+   * checkers' jobs): work worth splitting is split that many ways.
+   */
+  readonly idle?: number;
 }
 
 /**

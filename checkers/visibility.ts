@@ -7,7 +7,8 @@ import { readFactsOf, upperBoundOf, type KeyWrites, type Write } from './stalene
 import { storeSideSamples } from './staleness/store-side.js';
 import { heapPop, heapPush } from '../src/util/heap.js';
 import { distribution, round, toMs } from './staleness/stats.js';
-import { CONFIDENCE, count, estimate, NO_SAMPLES, type Estimate, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
+import type { BootstrapInput, Resampled } from './staleness/bootstrap.js';
+import { completeFromRanges, CONFIDENCE, count, estimate, NO_SAMPLES, noSamples, type Estimate, type Prepared, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
 
 // The t-visibility curve of Bailis et al.'s PBS, black-box: each ok read that began after some
 // write to its key had completed is one sample, with t = the read's start minus the completion
@@ -310,8 +311,19 @@ function fromSamples(
   const facts: Collected = { ...c, samples: collected.length, faults: periods.length, minBin, resamples, seed };
   const threads = options.threads;
   if (!threads) return visibilityResult(worst, sets.map((s) => estimate(s, minBin, resamples, seed)), facts);
-  const job = (columns: SampleColumns) => threads.run<Estimate>({ estimate: { columns, minBin, resamples, seed } } satisfies EstimateJob, [columns.t.buffer, columns.ok.buffer, columns.unit.buffer]);
-  return Promise.all(sets.map(job)).then((estimates) => visibilityResult(worst, estimates, facts));
+  const buffers = (columns: SampleColumns) => [columns.t.buffer, columns.ok.buffer, columns.unit.buffer];
+  const size = threads.idle ?? 1;
+  const whole = (columns: SampleColumns) => threads.run<Estimate>({ estimate: { columns, minBin, resamples, seed } } satisfies EstimateJob, buffers(columns));
+  // Prepared on one thread, its resamples split over every thread (the same resamples as one thread's, in order).
+  const split = async (columns: SampleColumns): Promise<Estimate> => {
+    const prepared = await threads.run<Prepared | null>({ prepare: { columns, minBin } } satisfies EstimateJob, buffers(columns));
+    if (!prepared) return noSamples();
+    const per = Math.ceil(resamples / size);
+    const ranges = Array.from({ length: size }, (_, k) => ({ from: k * per, count: Math.min(per, resamples - k * per) })).filter((r) => r.count > 0);
+    const resampled = await Promise.all(ranges.map((r) => threads.run<Resampled>({ resample: { input: prepared.input, seed, ...r } } satisfies EstimateJob)));
+    return completeFromRanges(prepared, resampled);
+  };
+  return Promise.all(sets.map(size > 1 && resamples >= size ? split : whole)).then((estimates) => visibilityResult(worst, estimates, facts));
 }
 
 /** What the result says besides the estimates. */
@@ -329,9 +341,14 @@ interface Collected {
 }
 
 /** A worker thread's job (src/check/parallel/worker.ts): one estimate. */
-export interface EstimateJob {
-  estimate: { columns: SampleColumns; minBin: number; resamples: number; seed: number };
-}
+/**
+ * The jobs of the estimates on a worker thread: one whole, or prepared (what resample reads,
+ * shared) and its resamples in ranges, on every thread at once.
+ */
+export type EstimateJob =
+  | { estimate: { columns: SampleColumns; minBin: number; resamples: number; seed: number } }
+  | { prepare: { columns: SampleColumns; minBin: number } }
+  | { resample: { input: BootstrapInput; seed: number; from: number; count: number } };
 
 /** The result from the estimates: of all reads, then (with faults) of those during them and outside. */
 function visibilityResult(worst: KeyDelta | undefined, [e, ...byPeriod]: Estimate[], c: Collected): CheckResult {

@@ -28,11 +28,16 @@ export interface Resampled {
   levels: Float64Array[];
 }
 
-/** `count` resamples of the bootstrap seeded `seed`. */
-export function resample(input: BootstrapInput, seed: number, count: number): Resampled {
+/**
+ * `count` resamples of the bootstrap seeded `seed`, from its resample `from` on: each draws one
+ * weight a write, so resamples [from, from + count) on one thread and the rest on another give
+ * exactly the resamples of one thread.
+ */
+export function resample(input: BootstrapInput, seed: number, count: number, from = 0): Resampled {
   const { t, ok, writeOf, writes, binOf, levels } = input;
   const n = t.length;
   const sampler = new Sampler(seed);
+  sampler.skip(from * writes);
   // Poisson(1) draws are small integers (below 20): a byte each keeps the table in cache.
   const writeWeight = new Uint8Array(writes);
   const binN = new Float64Array(input.bins);

@@ -20,6 +20,11 @@ export class Sampler {
     this.random = new Random(seed);
   }
 
+  /** As if poissonInto had drawn `n` weights: each takes one uniform. */
+  skip(n: number): void {
+    this.random.skip(n);
+  }
+
   uniform(): number {
     return this.random.next();
   }

@@ -140,15 +140,54 @@ export function estimate(collected: SampleColumns, minBin: number, resamples: nu
   return completeEstimate(prepared, resample(prepared.input, seed, resamples));
 }
 
+/**
+ * An estimate prepared for a bootstrap split over threads: what `resample` reads in memory the
+ * threads share (no copy a thread), the rest cloned. Undefined when there are no samples.
+ */
+export function prepareShared(collected: SampleColumns, minBin: number): Prepared | undefined {
+  const prepared = prepareEstimate(collected, minBin);
+  if (!prepared) return undefined;
+  const shared = <T extends Float64Array | Uint8Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T => {
+    const out = make(new SharedArrayBuffer(a.byteLength));
+    out.set(a as never);
+    return out;
+  };
+  const { t, ok, writeOf, binOf } = prepared.input;
+  prepared.input = {
+    ...prepared.input,
+    t: shared(t, (b) => new Float64Array(b)),
+    ok: shared(ok, (b) => new Uint8Array(b)),
+    writeOf: shared(writeOf, (b) => new Int32Array(b)),
+    binOf: shared(binOf, (b) => new Int32Array(b)),
+  };
+  return prepared;
+}
+
+/** The estimate from its preparation and its bootstrap's resamples in ranges, in order. */
+export function completeFromRanges(prepared: Omit<Prepared, 'input'>, ranges: readonly Resampled[]): Estimate {
+  const join = (columns: (r: Resampled) => Float64Array[], i: number): Float64Array => {
+    const parts = ranges.map((r) => columns(r)[i]!);
+    const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const first = ranges[0]!;
+  return completeEstimate(prepared, { bins: first.bins.map((_, i) => join((r) => r.bins, i)), levels: first.levels.map((_, i) => join((r) => r.levels, i)) });
+}
+
 /** The estimate of no samples. */
-function noSamples(): Estimate {
+export function noSamples(): Estimate {
   const none = (): Window => ({ ms: null, samples: 0, writes: 0, reason: NO_SAMPLES });
   const windows = Object.fromEntries([...LEVELS.map((l) => l.name), '100%'].map((name) => [name, none()]));
   return { samples: 0, consistent: 0, writes: 0, curve: [], windows, pAt0: null, pAt0Basis: null, noFigure: {} };
 }
 
 /** An estimate before its bootstrap: its figures (the windows without intervals), its bins, and what the bootstrap resamples. */
-interface Prepared {
+export interface Prepared {
   figures: Omit<Estimate, 'curve'>;
   bins: Bin[];
   /** The windows whose intervals the bootstrap gives (the levels of input, in order). */

@@ -291,7 +291,8 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
       // Let go once merged: a big history's samples are many.
       parts[i] = [];
       // Merged in turn: a merge may hand its work to the threads (visibility's estimates).
-      results[c.name] = await c.byKey!.merge(mine, { threads: pool }, outline, answers[i]);
+      // Every check of the keys done: the threads are all free for its work.
+      results[c.name] = await c.byKey!.merge(mine, { threads: { run: (m, t) => pool.run(m, t), idle: pool.size } }, outline, answers[i]);
     }
     const stats = await finishing;
     // In the order chosen, as the whole check lists them.

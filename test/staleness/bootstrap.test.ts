@@ -60,3 +60,32 @@ describe('the visibility bootstrap', () => {
     }
   });
 });
+
+describe('the bootstrap in ranges (split over threads)', () => {
+  it('resamples [from, from + count) are exactly those of one run over all of them', () => {
+    for (const [n, writes, seed] of [[2000, 300, 1], [500, 499, 2], [3000, 7, 3]] as const) {
+      const input = reads(n, writes, seed, 2);
+      const all = resample(input, seed, 11);
+      for (const cuts of [[0, 4, 11], [0, 1, 5, 10, 11], [0, 11]]) {
+        const parts = cuts.slice(1).map((end, k) => resample(input, seed, end - cuts[k]!, cuts[k]!));
+        const join = (pick: (r: typeof all) => Float64Array[]) => pick(all).map((_, i) => Array.from(parts.flatMap((p) => Array.from(pick(p)[i]!))));
+        expect(join((r) => r.bins)).toEqual(pick(all.bins));
+        expect(join((r) => r.levels)).toEqual(pick(all.levels));
+      }
+    }
+    function pick(columns: Float64Array[]): number[][] {
+      return columns.map((c) => Array.from(c));
+    }
+  });
+
+  it('Random.skip(n) is n draws', () => {
+    for (const n of [0, 1, 7, 123_456, 2 ** 32 + 5]) {
+      const a = new Random(99);
+      const b = new Random(99);
+      a.skip(n);
+      // Past 2^32 draws the state has come round: n mod 2^32 draws.
+      for (let i = 0; i < n % 2 ** 32 && i < 200_000; i++) b.nextUint32();
+      if (n % 2 ** 32 < 200_000) expect(a.nextUint32()).toBe(b.nextUint32());
+    }
+  });
+});

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Checker } from '../../checkers/checker.js';
+import type { Checker, JobRunner } from '../../checkers/checker.js';
+import { resample } from '../../checkers/staleness/bootstrap.js';
+import { estimate, prepareShared } from '../../checkers/staleness/visibility-estimate.js';
 import { deltaAtomicityChecker } from '../../checkers/delta-atomicity.js';
 import { readValidity } from '../../checkers/read-validity.js';
 import { sessionGuarantees } from '../../checkers/session-guarantees.js';
 import { lostWrites } from '../../checkers/staleness/lost-writes.js';
 import { staleReads } from '../../checkers/stale-reads.js';
-import { visibility } from '../../checkers/visibility.js';
+import { visibility, type EstimateJob } from '../../checkers/visibility.js';
 import { historyOf } from '../../src/history/build.js';
 import type { History, HistoryEvent } from '../../src/history/event.js';
 import { FINAL_PHASE } from '../../src/history/op-values.js';
@@ -115,5 +117,35 @@ describe('session-guarantees key by key: the sessions in the whole history\'s or
     expect(whole.anomalies.map((a) => [a.kind, a.ops[1]])).toEqual([['read-your-writes', 10]]);
     for (const seed of [1, 2, 3]) expect(await checkByKey(sessionGuarantees, h, 1, seed)).toEqual(whole);
     expect(await checkByKey(sessionGuarantees, h, undefined, 1)).toEqual(structuredClone(await sessionGuarantees.check(h)));
+  });
+});
+
+describe('visibility: the bootstrap split over threads', () => {
+  /** Runs the estimate jobs here, as the pool's threads do (src/check/parallel/worker.ts), `size` of them. */
+  const runner = (size: number): JobRunner => ({
+    idle: size,
+    run: async <T>(m: object): Promise<T> => {
+      const job = structuredClone(m) as EstimateJob;
+      if ('estimate' in job) return estimate(job.estimate.columns, job.estimate.minBin, job.estimate.resamples, job.estimate.seed) as T;
+      if ('prepare' in job) return (prepareShared(job.prepare.columns, job.prepare.minBin) ?? null) as T;
+      return resample(job.resample.input, job.resample.seed, job.resample.count, job.resample.from) as T;
+    },
+  });
+
+  it('gives the intervals of one thread, figure for figure, on histories with stale reads and a fault', async () => {
+    let intervals = 0;
+    for (let seed = 1; seed <= 4; seed++) {
+      const sim = simulate({ seed, keys: 4, processes: 5, opsPerProcess: 200, replicas: 3, delay: 20 * MS, latency: 2 * MS, think: 3 * MS, infoRate: 0.02, deleteRate: 0.1 });
+      const h = historyOf(sim.events);
+      const end = h.ops.at(-1)!.invokeTime;
+      h.nemesis.push(nemesisEvent('start-partition', end / 3), nemesisEvent('stop-partition', (2 * end) / 3));
+      for (const resamples of [200, 7]) {
+        const one = structuredClone(await visibility.check(h, { resamples }));
+        for (const size of [2, 3]) expect(structuredClone(await visibility.check(h, { resamples, threads: runner(size) }))).toEqual(one);
+        // Intervals that are not one point: the resamples differ, and their order is kept.
+        intervals += JSON.stringify(one).match(/"ci95":\[(\d[\d.]*),(?!\1\])/g)?.length ?? 0;
+      }
+    }
+    expect(intervals).toBeGreaterThan(20);
   });
 });

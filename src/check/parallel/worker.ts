@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckOptions } from '../../../checkers/checker.js';
 import { checkPartition, REDUCED_BUDGET, type Budget } from '../../../checkers/linearizable/index.js';
 import { checkerNamed } from '../part-checker.js';
-import { estimate } from '../../../checkers/staleness/visibility-estimate.js';
+import { resample } from '../../../checkers/staleness/bootstrap.js';
+import { estimate, prepareShared } from '../../../checkers/staleness/visibility-estimate.js';
 import type { EstimateJob } from '../../../checkers/visibility.js';
 import { chunkOpsBuffers, pairScan } from '../../history/chunk-ops.js';
 import { columnBuffers, type EventColumns } from '../../history/columns.js';
@@ -99,6 +100,15 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
     if ('estimate' in m) {
       const e = m.estimate;
       parentPort!.postMessage({ id: m.id, ok: estimate(e.columns, e.minBin, e.resamples, e.seed) });
+      return;
+    }
+    if ('prepare' in m) {
+      parentPort!.postMessage({ id: m.id, ok: prepareShared(m.prepare.columns, m.prepare.minBin) ?? null });
+      return;
+    }
+    if ('resample' in m) {
+      const r = m.resample;
+      parentPort!.postMessage({ id: m.id, ok: resample(r.input, r.seed, r.count, r.from) });
       return;
     }
     const { model, at: places, full, reduced, parts } = m.check;
