@@ -127,11 +127,14 @@ const MAX_KEYED_T = 2 ** (64 - POSITION_BITS);
  * When the t's are integers from 0 below 2^44 (ns: about 4.9 hours) and fewer than 2^20, each is
  * a 64-bit key, t above its position, sorted natively: on a million-op history's half million
  * reads, a fraction of the sort with a comparison function, which it gives the same order.
+ * Integers to 2^53 otherwise (more of them, or larger): radixOrder, the same order again.
  */
 export function sortOrder(t: Float64Array): Uint32Array {
   const n = t.length;
-  const keyed = n < 2 ** POSITION_BITS && t.every((x) => Number.isInteger(x) && x >= 0 && x < MAX_KEYED_T);
-  if (!keyed) return Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => t[a]! - t[b]!));
+  const integers = t.every((x) => Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER);
+  if (!integers) return Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => t[a]! - t[b]!));
+  // More than a key's position bits hold (a 10M-op history's 5 million reads): by digits.
+  if (n >= 2 ** POSITION_BITS || !t.every((x) => x < MAX_KEYED_T)) return radixOrder(t);
   const keys = new BigUint64Array(n);
   // Written as two 32-bit halves (little-endian: low first), no BigInt made a sample.
   const words = new Uint32Array(keys.buffer);
@@ -145,6 +148,43 @@ export function sortOrder(t: Float64Array): Uint32Array {
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = words[2 * i]! & (2 ** POSITION_BITS - 1);
   return out;
+}
+
+/**
+ * sortOrder's order for integer t's from 0 to 2^53 - 1: a least-significant-digit radix sort,
+ * 16 bits a pass (stable, so equal t's keep their order), a pass skipped where every t has the
+ * same digit. On the 5.4 million reads of a 10M-op history it took a fraction of the ~2.5 s a
+ * comparison function's sort took.
+ */
+export function radixOrder(t: Float64Array): Uint32Array {
+  const n = t.length;
+  const low = new Uint32Array(n);
+  const high = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    low[i] = t[i]! % 4294967296;
+    high[i] = Math.floor(t[i]! / 4294967296);
+  }
+  let order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let next = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (const [words, shift] of [[low, 0], [low, 16], [high, 0], [high, 16]] as const) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(words[i]! >>> shift) & 0xffff]!++;
+    if (count.some((c) => c === n)) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d]!;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const p = order[i]!;
+      next[count[(words[p]! >>> shift) & 0xffff]!++] = p;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
 }
 
 /** The fitted curve at t: linear between the blocks' mean t's, flat beyond the first and last. */

@@ -2,7 +2,8 @@
 // (an independent definition: the fitted value at i is max over a <= i of min over b >= i of the
 // mean of samples a..b), and the level crossing on curves whose answer is known.
 import { describe, expect, it } from 'vitest';
-import { curveAt, isotonicFit, levelCrossing, SortedSamples, type CurveSample } from '../../checkers/staleness/monotone-curve.js';
+import fc from 'fast-check';
+import { curveAt, isotonicFit, levelCrossing, radixOrder, sortOrder, SortedSamples, type CurveSample } from '../../checkers/staleness/monotone-curve.js';
 import { Random } from '../../src/util/random.js';
 
 /** Fitted value of each distinct t (in t order) by the min-max formula, O(n^3). */
@@ -87,5 +88,38 @@ describe('SortedSamples', () => {
       const samples = Array.from({ length: 3000 }, (_, i) => ({ t: Math.floor(random.next() * 50) * scale, consistent: i % 3 === 0, i }));
       expect(new SortedSamples(samples).samples.map((s) => s.i)).toEqual([...samples].sort((a, b) => a.t - b.t).map((s) => s.i));
     }
+  });
+});
+
+describe('sortOrder', () => {
+  const byComparison = (t: Float64Array) => Array.from({ length: t.length }, (_, i) => i).sort((a, b) => t[a]! - t[b]!);
+
+  it('radixOrder gives the comparison sort\'s order (stable: ties in the order given), for any integers to 2^53', () => {
+    const t = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.maxSafeNat());
+    fc.assert(
+      fc.property(fc.array(t, { maxLength: 300 }), (xs) => {
+        const ts = Float64Array.from(xs);
+        expect(Array.from(radixOrder(ts))).toEqual(byComparison(ts));
+        expect(Array.from(sortOrder(ts))).toEqual(byComparison(ts));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sorts more samples than its 64-bit keys hold positions for (2^20), stably', () => {
+    const random = new Random(5);
+    const n = 2 ** 20 + 1000;
+    // ns up to ~5 hours, many ties.
+    const ts = Float64Array.from({ length: n }, () => (random.int(4) === 0 ? 1_000_000 : random.int(2 ** 44)));
+    const order = sortOrder(ts);
+    const seen = new Uint8Array(n);
+    let outOfOrder = 0;
+    for (let i = 0; i < n; i++) {
+      seen[order[i]!] = 1;
+      const [a, b] = [order[i - 1]!, order[i]!];
+      if (i > 0 && !(ts[a]! < ts[b]! || (ts[a] === ts[b] && a < b))) outOfOrder++;
+    }
+    expect(outOfOrder).toBe(0);
+    expect(seen.every((x) => x === 1)).toBe(true);
   });
 });
