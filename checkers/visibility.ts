@@ -5,7 +5,6 @@ import { deltaAtomicity, deltaPartOf, joinDeltas, worstDelta, type DeltaPart } f
 import type { KeyDelta } from './staleness/delta.js';
 import { readFactsOf, upperBoundOf, type KeyWrites, type Write } from './staleness/register-index.js';
 import { storeSideSamples } from './staleness/store-side.js';
-import { heapPop, heapPush } from '../src/util/heap.js';
 import { distribution, round, toMs } from './staleness/stats.js';
 import type { BootstrapInput, Resampled } from './staleness/bootstrap.js';
 import { completeFromRanges, CONFIDENCE, count, estimate, NO_SAMPLES, noSamples, type Estimate, type Prepared, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
@@ -249,8 +248,11 @@ function wholeSamples(history: History): Parameters<typeof fromSamples>[3] & { c
 }
 
 /**
- * The keys' samples as one, in history order, and the result from them. Each key's are in history order already: merged through a heap of the keys by their
- * next read, each part let go once taken.
+ * The keys' samples as one, in history order, and the result from them. Each key's are in
+ * history order already, and no two reads share an invocation index: taken a window of
+ * indices at a time, each read goes to its own slot of the window, and the slots are read out
+ * in order (a heap of the keys by their next read took ~2.6 s for a 10M-op history's 5.4
+ * million reads). Each part is let go once taken.
  */
 const EMPTY = new Int32Array(0);
 
@@ -265,29 +267,52 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
   // Each key's writes numbered anew, in the order met: as the whole history's pass numbers them.
   const units = parts.map((p) => new Int32Array(p!.writes).fill(-1));
   let unitCount = 0;
-  // The keys by their next read.
-  const heap: number[] = [];
-  const before = (a: number, b: number) => parts[a]!.read[next[a]!]! < parts[b]!.read[next[b]!]!;
+  let last = -1;
+  // The keys with reads left.
+  let open: number[] = [];
   parts.forEach((p, part) => {
     noPriorWrite += p!.noPriorWrite;
     overlappingExcluded += p!.overlappingExcluded;
-    if (p!.n > 0) heapPush(heap, part, before);
+    if (p!.n > 0) {
+      open.push(part);
+      last = Math.max(last, p!.read[p!.n - 1]!);
+    }
   });
-  for (let j = 0; heap.length > 0; j++) {
-    const part = heapPop(heap, before)!;
-    const p = parts[part]!;
-    const at = next[part]!++;
-    const w = p.write[at]!;
-    if (units[part]![w]! < 0) units[part]![w] = unitCount++;
-    collected.add(p.t[at]!, p.ok[at] === 1, p.at.length > 0 ? p.at[at]! : 0, units[part]![w]!);
-    writeLatencies[j] = p.writeLatency[at]!;
-    readLatencies[j] = p.readLatency[at]!;
-    if (next[part]! < p.n) heapPush(heap, part, before);
-    else {
-      // This key's are all taken: let go.
+  // Invocation indices a window: at most 2^16, and at least 16 windows over any history (so that every history crosses them).
+  const window = Math.min(1 << 16, 2 ** Math.ceil(Math.log2(Math.max(2, (last + 1) / 16))));
+  const slotPart = new Int32Array(window).fill(-1);
+  const slotAt = new Int32Array(window);
+  let j = 0;
+  for (let start = 0; start <= last; start += window) {
+    const end = start + window;
+    for (const part of open) {
+      const p = parts[part]!;
+      for (let at = next[part]!; at < p.n && p.read[at]! < end; at++, next[part]!++) {
+        const slot = p.read[at]! - start;
+        slotPart[slot] = part;
+        slotAt[slot] = at;
+      }
+    }
+    for (let slot = 0; slot < window; slot++) {
+      const part = slotPart[slot]!;
+      if (part < 0) continue;
+      slotPart[slot] = -1;
+      const p = parts[part]!;
+      const at = slotAt[slot]!;
+      const w = p.write[at]!;
+      if (units[part]![w]! < 0) units[part]![w] = unitCount++;
+      collected.add(p.t[at]!, p.ok[at] === 1, p.at.length > 0 ? p.at[at]! : 0, units[part]![w]!);
+      writeLatencies[j] = p.writeLatency[at]!;
+      readLatencies[j] = p.readLatency[at]!;
+      j++;
+    }
+    // The keys whose reads are all taken: let go.
+    open = open.filter((part) => {
+      if (next[part]! < parts[part]!.n) return true;
       parts[part] = undefined;
       units[part] = EMPTY;
-    }
+      return false;
+    });
   }
   return fromSamples(collected, nemesis, worst, { store: undefined, noPriorWrite, overlappingExcluded, writeLatencies, readLatencies }, options);
 }
