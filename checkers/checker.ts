@@ -103,6 +103,19 @@ export interface Checker {
   readonly byKey?: ByKey<any>;
 }
 
+/**
+ * `check` and `byKey` of a checker whose whole pass is the merge of every key's part: `parts`
+ * gives a history's (one a key, or one of its one key), `result` makes the result of any keys'
+ * parts, taken in any order. One pass for both, so the two cannot drift apart.
+ */
+export function mergedKeyParts<P>(parts: (history: History, max: number) => P[], result: (parts: P[], max: number) => CheckResult): { check(history: History, options?: CheckOptions): CheckResult; byKey: ByKey<P[]> } {
+  const max = (options: CheckOptions = {}) => options.maxAnomalies ?? 100;
+  return {
+    check: (history, options) => result(parts(history, max(options)), max(options)),
+    byKey: { keyPart: (history, options) => parts(history, max(options)), merge: (got, options) => result(got.flat(), max(options)) },
+  };
+}
+
 /** Folds verdicts: any false is false; otherwise any unknown is unknown. */
 export function combineValidity(vs: Iterable<Validity>): Validity {
   let out: Validity = true;

@@ -1,5 +1,5 @@
 import type { History, Op } from '../src/history/event.js';
-import type { Anomaly, ByKey, CheckOptions, CheckResult, Checker } from './checker.js';
+import { mergedKeyParts, type Anomaly, type CheckResult, type Checker } from './checker.js';
 import { casArgs, isRefused } from '../src/history/conditional.js';
 import { evidenceOp } from './evidence.js';
 import { toAnomaly } from './explain.js';
@@ -50,19 +50,7 @@ export const createOnce = {
   name: 'create-once',
   description: 'of the concurrent creators of a key (If-None-Match: *), at most one succeeds, none is refused with nothing there, and every reader agrees on the winner',
 
-  check(history: History, options: CheckOptions = {}): CheckResult {
-    const max = options.maxAnomalies ?? 100;
-    return resultOf(keyParts(history, max), max);
-  },
-
-  byKey: {
-    keyPart: (history: History, options: CheckOptions): KeyPart[] => keyParts(history, options.maxAnomalies ?? 100),
-    merge: (parts: KeyPart[][], options: CheckOptions): CheckResult => {
-      const max = options.maxAnomalies ?? 100;
-      // In the order of each key's first op, as the whole history's pass meets them.
-      return resultOf(parts.flat().sort((a, b) => a.first - b.first), max);
-    },
-  } satisfies ByKey<KeyPart[]>,
+  ...mergedKeyParts(keyParts, resultOf),
 } satisfies Checker;
 
 /** What one key's creators and reads show; `first`: its first op's invocation, the order keys are met in. */
@@ -105,8 +93,9 @@ function keyParts(history: History, max: number): KeyPart[] {
   return parts;
 }
 
-/** The keys' parts (in the order their first ops were invoked) as one result. */
-function resultOf(parts: readonly KeyPart[], max: number): CheckResult {
+/** The keys' parts, in any order, as one result: keys in the order their first ops were invoked, as the whole pass meets them. */
+function resultOf(parts: KeyPart[], max: number): CheckResult {
+  parts.sort((a, b) => a.first - b.first);
   const found = new Map<string, Anomaly[]>();
   const counts: Record<string, number> = {};
   const violated = new Set<string>();

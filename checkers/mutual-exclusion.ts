@@ -1,6 +1,6 @@
 import { eventCount, lastEventTime, type History, type Op } from '../src/history/event.js';
 import type { LockAcquired, ReleaseArgs } from '../src/history/op-values.js';
-import type { Anomaly, ByKey, CheckOptions, CheckResult, Checker } from './checker.js';
+import { mergedKeyParts, type Anomaly, type CheckResult, type Checker } from './checker.js';
 import { isRefused, refusedBecause } from '../src/history/conditional.js';
 import { evidenceOp, type HoldEvidence } from './evidence.js';
 import { toAnomaly } from './explain.js';
@@ -31,15 +31,7 @@ export const mutualExclusion = {
   name: 'mutual-exclusion',
   description: 'no two holders of a lock whose acquires were acknowledged hold it at the same time, and no holder finds its lock changed under it',
 
-  check(history: History, options: CheckOptions = {}): CheckResult {
-    const max = options.maxAnomalies ?? 100;
-    return resultOf(keyParts(history, max), max);
-  },
-
-  byKey: {
-    keyPart: (history: History, options: CheckOptions): KeyPart[] => keyParts(history, options.maxAnomalies ?? 100),
-    merge: (parts: KeyPart[][], options: CheckOptions): CheckResult => resultOf(parts.flat(), options.maxAnomalies ?? 100),
-  } satisfies ByKey<KeyPart[]>,
+  ...mergedKeyParts(keyParts, resultOf),
 } satisfies Checker;
 
 type Figures = { acquires: number; acquired: number; busy: number; refused: number; releases: number; releasesRefused: number; overlappingHolds: number };

@@ -1,5 +1,5 @@
 import type { History, Op } from '../src/history/event.js';
-import type { Anomaly, ByKey, CheckOptions, CheckResult, Checker } from './checker.js';
+import { mergedKeyParts, type Anomaly, type CheckResult, type Checker } from './checker.js';
 import { evidenceOp } from './evidence.js';
 import { toAnomaly } from './explain.js';
 import { distribution } from './staleness/stats.js';
@@ -29,15 +29,7 @@ export const readAfterCreate = {
   name: 'read-after-create',
   description: 'no read invoked after an object was created (and while it was never deleted) returns not-found; says which keys had been probed (read as absent) before',
 
-  check(history: History, options: CheckOptions = {}): CheckResult {
-    const max = options.maxAnomalies ?? 100;
-    return resultOf(keyParts(history, max), max);
-  },
-
-  byKey: {
-    keyPart: (history: History, options: CheckOptions): KeyPart[] => keyParts(history, options.maxAnomalies ?? 100),
-    merge: (parts: KeyPart[][], options: CheckOptions): CheckResult => resultOf(parts.flat(), options.maxAnomalies ?? 100),
-  } satisfies ByKey<KeyPart[]>,
+  ...mergedKeyParts(keyParts, resultOf),
 } satisfies Checker;
 
 /** What one created key's reads show. */

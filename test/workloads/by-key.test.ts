@@ -31,6 +31,7 @@ import { H } from '../linearizable/helpers.js';
 import { refusingIfMatch } from '../helpers/faulty.js';
 import { jsonl } from '../helpers/events.js';
 import { recordRun } from '../helpers/run.js';
+import { faultyMixedRun } from './checkers.js';
 
 const IGNORE_CONDITIONS: Partial<TargetOptions> = { emulatorFlags: ['--consistency', 'strong', '--ignore-conditions'] };
 const NEGATIVE_CACHE: Partial<TargetOptions> = { emulatorFlags: ['--consistency', 's3-legacy', '--negative-cache-window', '200:400'] };
@@ -134,16 +135,7 @@ describe("the workloads' checkers key by key give what they give over the whole 
   });
 
   it("a mixed run's parts: each part's checker key by key, the other parts' keys left out", async () => {
-    const mixed = workloadFor('mixed', 'register=3,cas=1,lock=1,metadata=1');
-    const h = await recordRun({
-      target: emulatorTarget,
-      workload: mixed,
-      limits: { ops: 1500 },
-      concurrency: 5,
-      keys: 3,
-      seed: 4,
-      targetOptions: { emulatorFlags: ['--consistency', 's3-legacy', '--stale-window', '50:150', '--negative-cache-window', '0:0', '--ignore-conditions'] },
-    });
+    const { mixed, h } = await faultyMixedRun();
     const checkers = selectCheckers(mixed.checkers);
     const keyed = checkers.filter((c) => c.byKey !== undefined).map((c) => c.name);
     // Linearizability is checked key by key by the check itself, not as a checker's parts.

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { selectCheckers } from '../../src/check/select-checkers.js';
-import { emulatorTarget } from '../../src/targets/emulator.js';
 import { workloadFor, workloads } from '../../workloads/registry.js';
 import { parseMix } from '../../workloads/mixed.js';
-import { recordRun } from '../helpers/run.js';
-import { checkAll, verdicts } from './checkers.js';
+import { checkAll, faultyMixedRun, verdicts } from './checkers.js';
 import { objcheckWorkload } from '../windows/helpers.js';
 
 describe('mixed workload', () => {
@@ -67,16 +65,7 @@ describe('mixed workload', () => {
   }, 30_000);
 
   it('runs each part\'s checkers on its keys, with its model: the emulator\'s faults are found in the parts they break', async () => {
-    const mixed = workloadFor('mixed', 'register=3,cas=1,lock=1,metadata=1');
-    const h = await recordRun({
-      target: emulatorTarget,
-      workload: mixed,
-      limits: { ops: 1500 },
-      concurrency: 5,
-      keys: 3,
-      seed: 4,
-      targetOptions: { emulatorFlags: ['--consistency', 's3-legacy', '--stale-window', '50:150', '--negative-cache-window', '0:0', '--ignore-conditions'] },
-    });
+    const { mixed, h } = await faultyMixedRun();
     const results = await checkAll(mixed, h);
     const v = verdicts(results);
     // Stale reads in the register and metadata parts; conditions ignored: the cas and lock parts.
