@@ -5,6 +5,7 @@ import { toAnomaly } from './explain.js';
 import { isRead, readFactsOf, RegisterIndex, upperBoundOf, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
 import { groupPlaces } from '../src/util/group.js';
+import { intColumn, type IntColumn } from '../src/util/int-column.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
 // number: a worker continues under a new number after an info, so a session ends at its first
@@ -112,9 +113,9 @@ export const sessionGuarantees: Checker = {
     // ~40 bytes for each read some write explains (about every other op), a dozen more while merged.
     bytesPerOp: 30,
     question: (parts: SessionPart[], options: CheckOptions): number[] | undefined => {
-      const max = options.maxAnomalies ?? 100;
-      const invs = crossed(parts, max).listed.flatMap((f) => [f.read, f.x, f.observerRead, ...(f.reader >= 0 ? [f.reader] : [])]);
-      for (const l of Object.values(passOnePicks(parts, max)).flat()) invs.push(l.at, l.other);
+      const { listed, picks } = mergeParts(parts, options.maxAnomalies ?? 100);
+      const invs = listed.flatMap((f) => [f.read, f.x, f.observerRead, ...(f.reader >= 0 ? [f.reader] : [])]);
+      for (const l of Object.values(picks).flat()) invs.push(l.at, l.other);
       return invs.length > 0 ? [...new Set(invs)] : undefined;
     },
     answer: (history: History, invs: number[]): OpsAnswer => {
@@ -130,11 +131,10 @@ export const sessionGuarantees: Checker = {
     },
     merge: (parts: SessionPart[], options: CheckOptions, _outline: History, answers: OpsAnswer[] = []): CheckResult => {
       const max = options.maxAnomalies ?? 100;
-      const { counts, listed, sessions } = crossed(parts, max);
+      const { counts, listed, sessions, picks } = mergeParts(parts, max);
       const byInv = new Map<number, OpsAnswer[number]>();
       for (const a of answers) for (const x of a) byInv.set(x.op.invokeIndex, x);
       const lists = Object.fromEntries(GUARANTEES.map((g) => [g, [] as Anomaly[]])) as Record<Guarantee, Anomaly[]>;
-      const picks = passOnePicks(parts, max);
       for (const l of picks['read-your-writes']) {
         const read = byInv.get(l.at)!;
         lists['read-your-writes'].push(ryw(read.op, byInv.get(l.other)!.op, read.newest));
@@ -224,38 +224,43 @@ function observedWriter(c: Columns, i: number): number {
   return c.valueNotNull[i] && c.oldestWritten[i] && c.pinned[i] ? c.sessionOfProcess.get(c.oldestProcess[i]!)! : -1;
 }
 
-/** A key's part: its processes, pass one's figures, and what pass two needs of its reads. */
+/**
+ * A key's part: its sessions, pass one's figures, and what pass two needs of its reads. A
+ * session is named by its number in the key (its place in `processes`); the merge maps the
+ * keys' numbers to one order. Index columns are 32-bit where they fit (src/util/int-column.ts):
+ * a big history's parts are held until merged.
+ */
 interface SessionPart {
-  /** Each process of the key's ops and its first op's invoke index there (the sessions' order is by their first ops). */
-  processes: number[];
-  firsts: number[];
+  /** The key's sessions (processes) in order of their first op here, and that op's invoke index (the sessions' order is by their first ops in the whole history). */
+  processes: IntColumn;
+  firsts: IntColumn;
   unexplained: number;
   counts: Counts;
   /**
-   * Pass one's violations, the first `max` of each guarantee by each process (the whole pass
+   * Pass one's violations, the first `max` of each guarantee by each session (the whole pass
    * lists sessions in the order of their first ops in the whole history, which a key does not
-   * know): the read's process and invoke index, and the other op's (RYW: the session's own
+   * know): the read's session and invoke index, and the other op's (RYW: the session's own
    * write; MR: its earlier read); made anomalies once the merge has picked them.
    */
-  listed: { g: Guarantee; process: number; at: number; other: number }[];
+  listed: { g: Guarantee; session: number; at: number; other: number }[];
   /**
-   * Its explained reads in op order: process, invoke index, whether it broke MR, and the write
-   * it pinned (its session's process and invoke index; NaN: none). Then, for those that did not
-   * break MR, from queryStart[r] on: the writes (or reads) whose session the observer must not
-   * have seen later: MW (0) or WFR (1), that session's process, the invoke index past which a
-   * sighting makes it a violation, the write x, and for WFR the read of x.
+   * Its explained reads in op order: session, invoke index, whether it broke MR, and the write
+   * it pinned (its session, -1: none, and invoke index). Then, for those that did not break
+   * MR, from queryStart[r] on: the writes (or reads) whose session the observer must not have
+   * seen later: MW (0) or WFR (1), that session, the invoke index past which a sighting makes
+   * it a violation, the write x, and for WFR the read of x (-1 for MW).
    */
-  process: Float64Array;
-  inv: Float64Array;
+  session: Int32Array;
+  inv: IntColumn;
   broke: Uint8Array;
-  pinnedProcess: Float64Array;
-  pinnedInv: Float64Array;
+  pinnedSession: Int32Array;
+  pinnedInv: IntColumn;
   queryStart: Int32Array;
   qKind: Uint8Array;
-  qProcess: Float64Array;
-  qAfter: Float64Array;
-  qX: Float64Array;
-  qReader: Float64Array;
+  qSession: Int32Array;
+  qAfter: IntColumn;
+  qX: IntColumn;
+  qReader: IntColumn;
 }
 
 /** By invoke index asked: the op, and for a read the oldest and newest writes that explain it. */
@@ -264,57 +269,44 @@ type OpsAnswer = { op: Op; newest: Op | null; oldest: Op | null }[];
 function sessionPart(history: History, max: number): SessionPart {
   const p = prepare(history);
   const { c } = p;
+  const { sessions } = c;
   const counts = noCounts();
   const listed: SessionPart['listed'] = [];
-  const kept = new Map<string, number>();
+  const kept = new Int32Array(sessions.count * GUARANTEES.length);
   const brokeMR = passOne(p, counts, (g, i, other) => {
     counts[g].violations++;
-    const by = `${g} ${c.process[i]!}`;
-    const n = kept.get(by) ?? 0;
-    kept.set(by, n + 1);
-    if (n < max) listed.push({ g, process: c.process[i]!, at: c.inv[i]!, other: c.inv[other]! });
+    const s = c.sessionOf[i]!;
+    if (kept[s * GUARANTEES.length + GUARANTEES.indexOf(g)]!++ < max) listed.push({ g, session: s, at: c.inv[i]!, other: c.inv[other]! });
   });
-  const firsts = new Map<number, number>();
-  for (let i = 0; i < p.ops.length; i++) if (!firsts.has(c.process[i]!)) firsts.set(c.process[i]!, c.inv[i]!);
+  const firsts = new Float64Array(sessions.count);
+  for (let s = 0; s < sessions.count; s++) firsts[s] = c.inv[sessions.members[sessions.start[s]!]!]!;
   let reads = 0;
   for (let i = 0; i < p.ops.length; i++) if (c.explained[i]) reads++;
-  const part: SessionPart = {
-    processes: [...firsts.keys()],
-    firsts: [...firsts.values()],
-    unexplained: c.unexplained,
-    counts,
-    listed,
-    process: new Float64Array(reads),
-    inv: new Float64Array(reads),
-    broke: new Uint8Array(reads),
-    pinnedProcess: new Float64Array(reads),
-    pinnedInv: new Float64Array(reads),
-    queryStart: new Int32Array(reads + 1),
-    qKind: new Uint8Array(0),
-    qProcess: new Float64Array(0),
-    qAfter: new Float64Array(0),
-    qX: new Float64Array(0),
-    qReader: new Float64Array(0),
-  };
-  const q = { kind: [] as number[], process: [] as number[], after: [] as number[], x: [] as number[], reader: [] as number[] };
+  const session = new Int32Array(reads);
+  const inv = new Float64Array(reads);
+  const broke = new Uint8Array(reads);
+  const pinnedSession = new Int32Array(reads);
+  const pinnedInv = new Float64Array(reads);
+  const queryStart = new Int32Array(reads + 1);
+  const q = { kind: [] as number[], session: [] as number[], after: [] as number[], x: [] as number[], reader: [] as number[] };
   const readsOf = readsByOldestSource(c);
   const writesOf = new KeyWriteColumns(p.index, c);
   let r = 0;
   for (let i = 0; i < p.ops.length; i++) {
     if (!c.explained[i]) continue;
     const s = c.sessionOf[i]!;
-    part.process[r] = c.process[i]!;
-    part.inv[r] = c.inv[i]!;
-    part.broke[r] = brokeMR[i]!;
+    session[r] = s;
+    inv[r] = c.inv[i]!;
+    broke[r] = brokeMR[i]!;
     const writer = observedWriter(c, i);
-    part.pinnedProcess[r] = writer >= 0 && writer !== s ? c.sessions.process[writer]! : NaN;
-    part.pinnedInv[r] = c.oldestInv[i]!;
-    part.queryStart[r] = q.kind.length;
+    pinnedSession[r] = writer >= 0 && writer !== s ? writer : -1;
+    pinnedInv[r] = c.oldestInv[i]!;
+    queryStart[r] = q.kind.length;
     // Every candidate, in the order the whole pass tries them: none is a sighting here.
     if (!brokeMR[i]) {
-      crossSession(c, writesOf, i, s, readsOf, (session, after, j, reader) => {
+      crossSession(c, writesOf, i, s, readsOf, (other, after, j, reader) => {
         q.kind.push(reader < 0 ? 0 : 1);
-        q.process.push(c.sessions.process[session]!);
+        q.session.push(other);
         q.after.push(after);
         q.x.push(writesOf.inv[j]!);
         q.reader.push(reader < 0 ? -1 : c.inv[reader]!);
@@ -323,31 +315,65 @@ function sessionPart(history: History, max: number): SessionPart {
     }
     r++;
   }
-  part.queryStart[r] = q.kind.length;
-  part.qKind = Uint8Array.from(q.kind);
-  part.qProcess = Float64Array.from(q.process);
-  part.qAfter = Float64Array.from(q.after);
-  part.qX = Float64Array.from(q.x);
-  part.qReader = Float64Array.from(q.reader);
-  return part;
+  queryStart[r] = q.kind.length;
+  return {
+    processes: intColumn(sessions.process),
+    firsts: intColumn(firsts),
+    unexplained: c.unexplained,
+    counts,
+    listed,
+    session,
+    inv: intColumn(inv),
+    broke,
+    pinnedSession,
+    pinnedInv: intColumn(pinnedInv),
+    queryStart,
+    qKind: Uint8Array.from(q.kind),
+    qSession: Int32Array.from(q.session),
+    qAfter: intColumn(q.after),
+    qX: intColumn(q.x),
+    qReader: intColumn(q.reader),
+  };
 }
 
-/** Pass one's first `max` violations of RYW and of MR over every key: in the sessions' order, then the ops'. */
-function passOnePicks(parts: readonly SessionPart[], max: number): Record<'read-your-writes' | 'monotonic-reads', SessionPart['listed']> {
-  const rank = sessionRanks(parts);
-  const pick = (g: Guarantee) =>
-    parts
-      .flatMap((p) => p.listed.filter((l) => l.g === g))
-      .sort((a, b) => rank.get(a.process)! - rank.get(b.process)! || a.at - b.at)
-      .slice(0, max);
-  return { 'read-your-writes': pick('read-your-writes'), 'monotonic-reads': pick('monotonic-reads') };
+/**
+ * The sessions of every key in one order, by their first op (invoke index) in the whole
+ * history: each part's sessions' ranks (`ranks[k][s]`), and how many sessions there are.
+ */
+function sessionRanks(parts: readonly SessionPart[]): { ranks: Int32Array[]; count: number } {
+  // Each process numbered as met, its first op the earliest of its keys'.
+  const ids = new Map<number, number>();
+  let first = new Float64Array(1024);
+  const local = parts.map((p) => {
+    const out = new Int32Array(p.processes.length);
+    for (let s = 0; s < p.processes.length; s++) {
+      let id = ids.get(p.processes[s]!);
+      if (id === undefined) {
+        ids.set(p.processes[s]!, (id = ids.size));
+        if (id === first.length) {
+          const grown = new Float64Array(first.length * 2);
+          grown.set(first);
+          first = grown;
+        }
+        first[id] = p.firsts[s]!;
+      } else if (p.firsts[s]! < first[id]!) first[id] = p.firsts[s]!;
+      out[s] = id;
+    }
+    return out;
+  });
+  const count = ids.size;
+  // No two processes share a first op: the order is strict.
+  const byFirst = Int32Array.from({ length: count }, (_, id) => id).sort((a, b) => first[a]! - first[b]!);
+  const rankOf = new Int32Array(count);
+  byFirst.forEach((id, rank) => (rankOf[id] = rank));
+  for (const l of local) for (let s = 0; s < l.length; s++) l[s] = rankOf[l[s]!]!;
+  return { ranks: local, count };
 }
 
-/** Each process's place in the sessions' order: by its first op (invoke index) in the whole history. */
-function sessionRanks(parts: readonly SessionPart[]): Map<number, number> {
-  const first = new Map<number, number>();
-  for (const p of parts) p.processes.forEach((process, k) => first.set(process, Math.min(first.get(process) ?? Infinity, p.firsts[k]!)));
-  return new Map([...first].sort((a, b) => a[1] - b[1]).map(([process], rank) => [process, rank]));
+/** A violation of pass one (RYW or MR) picked by the merge: the read and the other op, as invoke indices. */
+interface Picked {
+  at: number;
+  other: number;
 }
 
 /** A violation of MW or WFR found by the merge, its ops as invoke indices (the read, x, the read of x for WFR, the observer's sighting). */
@@ -360,18 +386,51 @@ interface Crossed {
   observedAt: number;
 }
 
+/** What the merge finds over the keys' parts: the counts, the violations it lists (their ops asked of the keys), and how many sessions there are. */
+interface Merged {
+  counts: Counts;
+  picks: Record<'read-your-writes' | 'monotonic-reads', Picked[]>;
+  listed: Crossed[];
+  sessions: number;
+}
+
+/**
+ * The question and the merge of one check are given the same parts: the merge's pass over
+ * them (seconds for a 10M-op history) is made once.
+ */
+const mergedOf = new WeakMap<readonly SessionPart[], { max: number; merged: Merged }>();
+
+function mergeParts(parts: readonly SessionPart[], max: number): Merged {
+  const known = mergedOf.get(parts);
+  if (known && known.max === max) return known.merged;
+  const { ranks, count } = sessionRanks(parts);
+  const merged = { ...crossed(parts, ranks, count, max), picks: passOnePicks(parts, ranks, max), sessions: count };
+  mergedOf.set(parts, { max, merged });
+  return merged;
+}
+
+/** Pass one's first `max` violations of RYW and of MR over every key: in the sessions' order, then the ops'. */
+function passOnePicks(parts: readonly SessionPart[], ranks: readonly Int32Array[], max: number): Merged['picks'] {
+  const pick = (g: Guarantee) =>
+    parts
+      .flatMap((p, k) => p.listed.filter((l) => l.g === g).map((l) => ({ rank: ranks[k]![l.session]!, at: l.at, other: l.other })))
+      .sort((a, b) => a.rank - b.rank || a.at - b.at)
+      .slice(0, max)
+      .map(({ at, other }) => ({ at, other }));
+  return { 'read-your-writes': pick('read-your-writes'), 'monotonic-reads': pick('monotonic-reads') };
+}
+
 /**
  * Pass 2 over the keys' parts: each observer's reads of every key in order, its sightings of
  * each other session (the latest write of it that a read pinned) as it goes. The counts of all
  * four guarantees, and the first `max` violations of MW and of WFR.
  */
-function crossed(parts: readonly SessionPart[], max: number): { counts: Counts; listed: Crossed[]; sessions: number } {
+function crossed(parts: readonly SessionPart[], ranks: readonly Int32Array[], sessions: number, max: number): { counts: Counts; listed: Crossed[] } {
   const counts = noCounts();
   for (const p of parts) for (const g of GUARANTEES) {
     counts[g].checked += p.counts[g].checked;
     counts[g].violations += p.counts[g].violations;
   }
-  const rank = sessionRanks(parts);
   // Every explained read, as (part, place), grouped by its session's rank, in op order within each.
   const total = parts.reduce((n, p) => n + p.inv.length, 0);
   const partOf = new Int32Array(total);
@@ -379,24 +438,26 @@ function crossed(parts: readonly SessionPart[], max: number): { counts: Counts; 
   const sessionOf = new Int32Array(total);
   let n = 0;
   parts.forEach((p, k) => {
+    const rank = ranks[k]!;
     for (let r = 0; r < p.inv.length; r++, n++) {
       partOf[n] = k;
       placeOf[n] = r;
-      sessionOf[n] = rank.get(p.process[r]!)!;
+      sessionOf[n] = rank[p.session[r]!]!;
     }
   });
-  const { start, members } = groupPlaces(sessionOf, rank.size);
+  const { start, members } = groupPlaces(sessionOf, sessions);
   const invOf = (m: number) => parts[partOf[m]!]!.inv[placeOf[m]!]!;
-  const seen = new ObservedSessions(rank.size);
-  const sightings = new Float64Array(rank.size);
+  const seen = new ObservedSessions(sessions);
+  const sightings = new Float64Array(sessions);
   const listed: Crossed[] = [];
   const kept = { mw: 0, wfr: 0 };
-  for (let s = 0; s < rank.size; s++) {
+  for (let s = 0; s < sessions; s++) {
     const mine = Array.from(members.subarray(start[s]!, start[s + 1]!)).sort((a, b) => invOf(a) - invOf(b));
     seen.observer = s;
     let any = false;
     for (const m of mine) {
       const p = parts[partOf[m]!]!;
+      const rank = ranks[partOf[m]!]!;
       const r = placeOf[m]!;
       if (any && !p.broke[r]) {
         counts['monotonic-writes'].checked++;
@@ -406,7 +467,7 @@ function crossed(parts: readonly SessionPart[], max: number): { counts: Counts; 
         for (let q = p.queryStart[r]!; q < p.queryStart[r + 1]! && (mwAt < 0 || wfrAt < 0); q++) {
           const wfr = p.qKind[q] === 1;
           if ((wfr ? wfrAt : mwAt) >= 0) continue;
-          if (p.qAfter[q]! < seen.at(rank.get(p.qProcess[q]!)!)) {
+          if (p.qAfter[q]! < seen.at(rank[p.qSession[q]!]!)) {
             if (wfr) wfrAt = q;
             else mwAt = q;
           }
@@ -416,13 +477,13 @@ function crossed(parts: readonly SessionPart[], max: number): { counts: Counts; 
           counts[kind].violations++;
           const k = kind === 'monotonic-writes' ? 'mw' : 'wfr';
           if (kept[k]++ >= max) continue;
-          const o = seen.get(rank.get(p.qProcess[q]!)!);
-          listed.push({ kind, read: p.inv[r]!, x: p.qX[q]!, reader: p.qReader[q]!, observerRead: sightings[rank.get(p.qProcess[q]!)!]!, observedAt: o.at });
+          const other = rank[p.qSession[q]!]!;
+          const o = seen.get(other);
+          listed.push({ kind, read: p.inv[r]!, x: p.qX[q]!, reader: p.qReader[q]!, observerRead: sightings[other]!, observedAt: o.at });
         }
       }
-      const pinned = p.pinnedProcess[r]!;
-      if (!Number.isNaN(pinned)) {
-        const writer = rank.get(pinned)!;
+      if (p.pinnedSession[r]! >= 0) {
+        const writer = rank[p.pinnedSession[r]!]!;
         if (seen.at(writer) < p.pinnedInv[r]!) {
           seen.set(writer, p.pinnedInv[r]!, 0);
           sightings[writer] = p.inv[r]!;
@@ -431,7 +492,7 @@ function crossed(parts: readonly SessionPart[], max: number): { counts: Counts; 
       }
     }
   }
-  return { counts, listed, sessions: rank.size };
+  return { counts, listed };
 }
 
 /**

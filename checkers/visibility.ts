@@ -5,7 +5,8 @@ import { deltaAtomicity, deltaPartOf, joinDeltas, worstDelta, type DeltaPart } f
 import type { KeyDelta } from './staleness/delta.js';
 import { readFactsOf, upperBoundOf, type KeyWrites, type Write } from './staleness/register-index.js';
 import { storeSideSamples } from './staleness/store-side.js';
-import { distribution, round, toMs } from './staleness/stats.js';
+import { distributionInPlace, round, toMs, type Distribution } from './staleness/stats.js';
+import { intColumn, type IntColumn } from '../src/util/int-column.js';
 import type { BootstrapInput, Resampled } from './staleness/bootstrap.js';
 import { completeFromRanges, CONFIDENCE, count, estimate, NO_SAMPLES, noSamples, type Estimate, type Prepared, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
 
@@ -95,17 +96,17 @@ export const visibility = {
       const { collected, ...c } = wholeSamples(history);
       return fromSamples(collected, history.nemesis, worstDelta(deltaAtomicity(history)), c, options);
     }
-    const collected = new Samples(0);
+    const collected = new Samples(0, faultPeriods(history.nemesis).length > 0);
     for (const x of store.samples) collected.push(x.t, x.consistent, x.atNs, x.writeId);
     const overlappingExcluded = store.leftOut['its write overlapped another'] ?? 0;
-    return fromSamples(collected, history.nemesis, worstDelta(deltaAtomicity(history)), { store, noPriorWrite: 0, overlappingExcluded, writeLatencies: [], readLatencies: [] }, options);
+    return fromSamples(collected, history.nemesis, worstDelta(deltaAtomicity(history)), { store, noPriorWrite: 0, overlappingExcluded, clientLegs: undefined }, options);
   },
 
   // Measured at the client, each key's samples are its own: only the estimates need them all.
   byKey: {
     keyPart: (history: History): VisibilityPart => ({ samples: clientSamples(history), delta: deltaPartOf(history) }),
-    // A sample (~40 bytes) for about every other op, and as much again while they are merged.
-    bytesPerOp: 45,
+    // A sample (~21 bytes) for about every other op, and as much again while they are merged.
+    bytesPerOp: 25,
     readsGroundTruth: true,
     merge: (parts: VisibilityPart[], options: VisibilityOptions, outline: History) => {
       const samples = parts.map((p) => p.samples);
@@ -125,31 +126,24 @@ interface VisibilityPart {
 /**
  * The samples taken at the client, one an ok read some write explains that followed a completed
  * write to its key that overlapped no other, in history order: the read (its invoke index),
- * t, whether it was consistent (1), when it began, its write (numbered from 0 in the order the
- * samples first name them: the bootstrap resamples writes in that order), and both latencies.
- * Columns of exactly `n`: a key's cross from its thread as they are.
+ * t, whether it was consistent (1), when it began (only when the history has fault periods),
+ * its write (numbered from 0 in the order the samples first name them: the bootstrap resamples
+ * writes in that order), and both latencies. Columns of exactly `n`, integers in 32 bits where
+ * they fit (a big history's parts are held until merged): a key's cross from its thread as they are.
  */
 interface ClientSamples {
   n: number;
-  read: Float64Array;
-  t: Float64Array;
+  read: IntColumn;
+  t: IntColumn;
   ok: Uint8Array;
   at: Float64Array;
   write: Int32Array;
   /** How many writes `write` numbers. */
   writes: number;
-  writeLatency: Float64Array;
-  readLatency: Float64Array;
+  writeLatency: IntColumn;
+  readLatency: IntColumn;
   noPriorWrite: number;
   overlappingExcluded: number;
-}
-
-const NUMBER_COLUMNS = ['read', 't', 'at', 'writeLatency', 'readLatency'] as const;
-
-/** `at`: whether to keep when each read began (only fault periods ask). */
-function emptySamples(capacity: number, at = true): ClientSamples {
-  const f = () => new Float64Array(capacity);
-  return { n: 0, read: f(), t: f(), ok: new Uint8Array(capacity), at: new Float64Array(at ? capacity : 0), write: new Int32Array(capacity), writes: 0, writeLatency: f(), readLatency: f(), noPriorWrite: 0, overlappingExcluded: 0 };
 }
 
 /** Where collectSamples puts each sample, in history order. */
@@ -199,40 +193,60 @@ function collectSamples(history: History, sink: (reads: number) => SampleSink): 
  * began only when the history has fault periods (its `at` is empty otherwise).
  */
 function clientSamples(history: History): ClientSamples {
-  let out = emptySamples(0);
   const faults = faultPeriods(history.nemesis).length > 0;
+  let n = 0;
+  let writes = 0;
+  let read = new Float64Array(0);
+  let t = read;
+  let at = read;
+  let writeLatency = read;
+  let readLatency = read;
+  let ok = new Uint8Array(0);
+  let write = new Int32Array(0);
   const left = collectSamples(history, (reads) => {
-    out = emptySamples(reads, faults);
+    [read, t, writeLatency, readLatency] = [0, 0, 0, 0].map(() => new Float64Array(reads));
+    at = new Float64Array(faults ? reads : 0);
+    ok = new Uint8Array(reads);
+    write = new Int32Array(reads);
     return {
-      sample(read, t, ok, at, write, writeLatency, readLatency) {
-        const j = out.n++;
-        out.read[j] = read;
-        out.t[j] = t;
-        out.ok[j] = ok ? 1 : 0;
-        if (faults) out.at[j] = at;
-        out.write[j] = write;
-        out.writes = Math.max(out.writes, write + 1);
-        out.writeLatency[j] = writeLatency;
-        out.readLatency[j] = readLatency;
+      sample(r, tr, consistent, began, w, wl, rl) {
+        const j = n++;
+        read[j] = r;
+        t[j] = tr;
+        ok[j] = consistent ? 1 : 0;
+        if (faults) at[j] = began;
+        write[j] = w;
+        writes = Math.max(writes, w + 1);
+        writeLatency[j] = wl;
+        readLatency[j] = rl;
       },
     };
   });
-  for (const c of NUMBER_COLUMNS) if (out[c].length > 0) out[c] = out[c].slice(0, out.n);
-  out.ok = out.ok.slice(0, out.n);
-  out.write = out.write.slice(0, out.n);
-  return { ...out, ...left };
+  return {
+    n,
+    read: intColumn(read, n),
+    t: intColumn(t, n),
+    ok: ok.slice(0, n),
+    at: at.slice(0, faults ? n : 0),
+    write: write.slice(0, n),
+    writes,
+    writeLatency: intColumn(writeLatency, n),
+    readLatency: intColumn(readLatency, n),
+    ...left,
+  };
 }
 
 /**
  * The whole history's samples straight into the estimate's columns: no columns of its own for a
  * million reads (typed arrays that big, made and dropped, bring on full collections of the heap).
  */
-function wholeSamples(history: History): Parameters<typeof fromSamples>[3] & { collected: Samples } {
-  let collected = new Samples(0);
+function wholeSamples(history: History): Pick<Collected, 'store' | 'noPriorWrite' | 'overlappingExcluded' | 'clientLegs'> & { collected: Samples } {
+  let collected = new Samples(0, false);
   let writeLatencies = new Float64Array(0);
   let readLatencies = new Float64Array(0);
+  const faults = faultPeriods(history.nemesis).length > 0;
   const left = collectSamples(history, (reads) => {
-    collected = new Samples(reads);
+    collected = new Samples(reads, faults);
     writeLatencies = new Float64Array(reads);
     readLatencies = new Float64Array(reads);
     return {
@@ -244,7 +258,16 @@ function wholeSamples(history: History): Parameters<typeof fromSamples>[3] & { c
     };
   });
   const n = collected.length;
-  return { collected, store: undefined, ...left, writeLatencies: writeLatencies.subarray(0, n), readLatencies: readLatencies.subarray(0, n) };
+  return { collected, store: undefined, ...left, clientLegs: clientLegsOf(writeLatencies.subarray(0, n), readLatencies.subarray(0, n)) };
+}
+
+/**
+ * The client legs' bounds (count, p50, p90, p99, max, ms) from the samples' write and read
+ * latencies, in any order (none: no samples). The arrays are the caller's to give: their order is lost.
+ */
+function clientLegsOf(writeLatencies: Float64Array, readLatencies: Float64Array): Collected['clientLegs'] {
+  if (writeLatencies.length === 0) return undefined;
+  return { writeLatencyMs: distributionInPlace(writeLatencies, 1e-6), readLatencyMs: distributionInPlace(readLatencies, 1e-6) };
 }
 
 /**
@@ -258,9 +281,20 @@ const EMPTY = new Int32Array(0);
 
 function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['nemesis'], worst: KeyDelta | undefined, options: VisibilityOptions): CheckResult | Promise<CheckResult> {
   const n = parts.reduce((sum, p) => sum + p!.n, 0);
-  const collected = new Samples(n);
-  const writeLatencies = new Float64Array(n);
-  const readLatencies = new Float64Array(n);
+  // The latencies' distributions first, whatever their order: each part's let go once copied.
+  const latencies = (column: 'writeLatency' | 'readLatency') => {
+    const out = new Float64Array(n);
+    let j = 0;
+    for (const p of parts) {
+      out.set(p![column], j);
+      j += p!.n;
+      p![column] = EMPTY;
+    }
+    return out;
+  };
+  const writeLatencies = latencies('writeLatency');
+  const clientLegs = clientLegsOf(writeLatencies, latencies('readLatency'));
+  const collected = new Samples(n, parts.some((p) => p!.at.length > 0));
   let noPriorWrite = 0;
   let overlappingExcluded = 0;
   const next = new Int32Array(parts.length);
@@ -282,8 +316,13 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
   const window = Math.min(1 << 16, 2 ** Math.ceil(Math.log2(Math.max(2, (last + 1) / 16))));
   const slotPart = new Int32Array(window).fill(-1);
   const slotAt = new Int32Array(window);
-  let j = 0;
-  for (let start = 0; start <= last; start += window) {
+  // The window of the first read left: a window with none is skipped (invocation indices need not be dense).
+  const nextWindow = () => {
+    let lowest = Infinity;
+    for (const part of open) lowest = Math.min(lowest, parts[part]!.read[next[part]!]!);
+    return lowest - (lowest % window);
+  };
+  for (let start = nextWindow(); open.length > 0; start = nextWindow()) {
     const end = start + window;
     for (const part of open) {
       const p = parts[part]!;
@@ -302,9 +341,6 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
       const w = p.write[at]!;
       if (units[part]![w]! < 0) units[part]![w] = unitCount++;
       collected.add(p.t[at]!, p.ok[at] === 1, p.at.length > 0 ? p.at[at]! : 0, units[part]![w]!);
-      writeLatencies[j] = p.writeLatency[at]!;
-      readLatencies[j] = p.readLatency[at]!;
-      j++;
     }
     // The keys whose reads are all taken: let go.
     open = open.filter((part) => {
@@ -314,7 +350,7 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
       return false;
     });
   }
-  return fromSamples(collected, nemesis, worst, { store: undefined, noPriorWrite, overlappingExcluded, writeLatencies, readLatencies }, options);
+  return fromSamples(collected, nemesis, worst, { store: undefined, noPriorWrite, overlappingExcluded, clientLegs }, options);
 }
 
 /** The estimates of the samples (on the threads when the check has them), and the result. */
@@ -322,7 +358,7 @@ function fromSamples(
   collected: Samples,
   nemesis: History['nemesis'],
   worst: KeyDelta | undefined,
-  c: Pick<Collected, 'store' | 'noPriorWrite' | 'overlappingExcluded' | 'writeLatencies' | 'readLatencies'>,
+  c: Pick<Collected, 'store' | 'noPriorWrite' | 'overlappingExcluded' | 'clientLegs'>,
   options: VisibilityOptions,
 ): CheckResult | Promise<CheckResult> {
   const minBin = options.minBinSamples ?? 30;
@@ -331,9 +367,11 @@ function fromSamples(
   // Under faults the question is how much worse staleness gets: the same estimate for the reads
   // that began during a fault, and for the others.
   const periods = faultPeriods(nemesis);
-  const sets = [collected.columns()];
-  if (periods.length > 0) sets.push(collected.columns((at) => duringFault(periods, at)), collected.columns((at) => !duringFault(periods, at)));
-  const facts: Collected = { ...c, samples: collected.length, faults: periods.length, minBin, resamples, seed };
+  // The fault periods' sets first: the whole set takes the samples' own columns.
+  const byPeriod = periods.length > 0 ? [collected.columns((at) => duringFault(periods, at)), collected.columns((at) => !duringFault(periods, at))] : [];
+  const samples = collected.length;
+  const sets = [collected.take(), ...byPeriod];
+  const facts: Collected = { ...c, samples, faults: periods.length, minBin, resamples, seed };
   const threads = options.threads;
   if (!threads) return visibilityResult(worst, sets.map((s) => estimate(s, minBin, resamples, seed)), facts);
   const buffers = (columns: SampleColumns) => [columns.t.buffer, columns.ok.buffer, columns.unit.buffer];
@@ -357,8 +395,8 @@ interface Collected {
   store: { beforeAnyWrite: number } | undefined;
   noPriorWrite: number;
   overlappingExcluded: number;
-  writeLatencies: readonly number[] | Float64Array;
-  readLatencies: readonly number[] | Float64Array;
+  /** At the client, t holds the write's answer leg and the read's request leg: bounded by those ops' latencies, measured (count, p50, p90, p99, max, ms). */
+  clientLegs: { writeLatencyMs: Distribution; readLatencyMs: Distribution } | undefined;
   faults: number;
   minBin: number;
   resamples: number;
@@ -377,10 +415,7 @@ export type EstimateJob =
 
 /** The result from the estimates: of all reads, then (with faults) of those during them and outside. */
 function visibilityResult(worst: KeyDelta | undefined, [e, ...byPeriod]: Estimate[], c: Collected): CheckResult {
-  const { store, noPriorWrite, overlappingExcluded, minBin, resamples, seed } = c;
-  // At the client, t holds the write's answer leg and the read's request leg: how big they may
-  // be is bounded by those ops' whole latencies, which are measured (count, p50, p90, p99, max, ms).
-  const clientLegs = store || c.samples === 0 ? undefined : { writeLatencyMs: distribution(c.writeLatencies, 1e-6), readLatencyMs: distribution(c.readLatencies, 1e-6) };
+  const { store, noPriorWrite, overlappingExcluded, minBin, resamples, seed, clientLegs } = c;
   const result: CheckResult = {
     // A measurement, not a judgement (stale-reads judges): never false, never unknown.
     valid: true,
@@ -419,7 +454,7 @@ function visibilityResult(worst: KeyDelta | undefined, [e, ...byPeriod]: Estimat
   return result;
 }
 
-/** The samples as they are collected: columns, and when each read started (for the fault periods). */
+/** The samples as they are collected: columns, and when each read started (kept only for fault periods). */
 class Samples {
   length = 0;
   private t: Float64Array<ArrayBuffer>;
@@ -429,10 +464,14 @@ class Samples {
   /** The writes (by invoke index, or the store's write ids) numbered in the order met. */
   private readonly units = new Map<number, number>();
 
-  constructor(capacity: number) {
+  /** `keepAt`: whether to keep when each read began (only fault periods ask). */
+  constructor(
+    capacity: number,
+    private readonly keepAt: boolean,
+  ) {
     this.t = new Float64Array(capacity);
     this.ok = new Uint8Array(capacity);
-    this.at = new Float64Array(capacity);
+    this.at = new Float64Array(keepAt ? capacity : 0);
     this.unit = new Int32Array(capacity);
   }
 
@@ -449,16 +488,27 @@ class Samples {
     const i = this.length++;
     this.t[i] = t;
     this.ok[i] = consistent ? 1 : 0;
-    this.at[i] = at;
+    if (this.keepAt) this.at[i] = at;
     this.unit[i] = unit;
   }
 
-  /** The samples (those whose start passes `keep`), as fresh columns. */
-  columns(keep?: (at: number) => boolean): SampleColumns {
-    if (!keep) return { t: this.t.slice(0, this.length), ok: this.ok.slice(0, this.length), unit: this.unit.slice(0, this.length) };
+  /** The samples whose start passes `keep`, as fresh columns. */
+  columns(keep: (at: number) => boolean): SampleColumns {
     const kept: number[] = [];
     for (let i = 0; i < this.length; i++) if (keep(this.at[i]!)) kept.push(i);
     return { t: Float64Array.from(kept, (i) => this.t[i]!), ok: Uint8Array.from(kept, (i) => this.ok[i]!), unit: Int32Array.from(kept, (i) => this.unit[i]!) };
+  }
+
+  /** All the samples, as columns: its own when full (no copy of a big history's), and the samples are then emptied. */
+  take(): SampleColumns {
+    const full = this.length === this.t.length;
+    const out = full ? { t: this.t, ok: this.ok, unit: this.unit } : { t: this.t.slice(0, this.length), ok: this.ok.slice(0, this.length), unit: this.unit.slice(0, this.length) };
+    this.t = new Float64Array(0);
+    this.ok = new Uint8Array(0);
+    this.at = new Float64Array(0);
+    this.unit = new Int32Array(0);
+    this.length = 0;
+    return out;
   }
 
   private grow(): void {
@@ -470,7 +520,7 @@ class Samples {
     };
     this.t = grown(this.t, (n) => new Float64Array(n));
     this.ok = grown(this.ok, (n) => new Uint8Array(n));
-    this.at = grown(this.at, (n) => new Float64Array(n));
+    if (this.keepAt) this.at = grown(this.at, (n) => new Float64Array(n));
     this.unit = grown(this.unit, (n) => new Int32Array(n));
   }
 }

@@ -21,8 +21,13 @@ export function quantile(sorted: ArrayLike<number>, q: number): number | null {
 
 /** count, p50, p90, p99 and max of the values, each scaled by `scale` (1e-6 turns ns into ms). */
 export function distribution(values: readonly number[] | Float64Array, scale = 1): Distribution {
-  // quantile's nearest ranks, selected on a copy, not sorted for.
-  const picked = nearestRankQuantiles(Float64Array.from(values), [0.5, 0.9, 0.99, 1]);
+  // Selected on a copy: the caller's values keep their order.
+  return distributionInPlace(Float64Array.from(values), scale);
+}
+
+/** distribution(), its quantiles selected in `values` itself (quantile's nearest ranks, not sorted for): their order is lost. */
+export function distributionInPlace(values: Float64Array, scale = 1): Distribution {
+  const picked = nearestRankQuantiles(values, [0.5, 0.9, 0.99, 1]);
   const [p50, p90, p99, max] = picked.map((v) => (v === undefined ? null : round(v * scale)));
   return { count: values.length, p50: p50!, p90: p90!, p99: p99!, max: max! };
 }

@@ -286,6 +286,8 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     const rest = byKey.length > 0 ? groups.filter((g) => !withParts.has(g)) : [];
     if (rest.length > 0) (await parallel.keyPartsOnPool(pool, byKey, rest.map((g) => () => keyed.load(g)), {})).forEach((p, i) => parts[i]!.push(...p));
     const answers = await parallel.keyAnswersOnPool(pool, byKey, parts, loads, {});
+    // No key is read again: its records in memory let go before the merges make theirs.
+    for (const g of groups) keyed.drop(g);
     for (const [i, c] of byKey.entries()) {
       const mine = parts[i]!;
       // Let go once merged: a big history's samples are many.
