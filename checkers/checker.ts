@@ -75,10 +75,12 @@ export interface ByKey<P = unknown, Q = unknown, A = unknown> {
   question?(parts: P[], options: CheckOptions): Q | undefined;
   answer?(history: History, question: Q): A;
   /**
-   * About how many bytes its parts hold a op of the history, when that grows with the ops (a
-   * part per read): the check counts them against --max-memory. Absent: a few a key.
+   * About how many bytes its parts hold an op of the history until merged, when that grows with
+   * the ops (a part per read), and how many more its merge makes while it runs (the merges run
+   * one at a time): the check counts them against --max-memory. Absent: a few a key.
    */
   bytesPerOp?: number;
+  mergeBytesPerOp?: number;
   /**
    * It measures at the store when the run has a ground truth, which only the whole check reads:
    * a run that has one is not checked key by key (unknown, saying so).

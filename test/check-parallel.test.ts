@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../bench/check/generate.js';
+import { newCheckProgress } from '../src/cli/check-progress.js';
 import { ChunkAssembler } from '../src/history/assemble.js';
 import { HistoryBuilder } from '../src/history/build.js';
 import { decodeEvent, StringTable } from '../src/history/columns.js';
@@ -243,17 +244,42 @@ describe.skipIf(availableParallelism() < 2 && !process.env.CI)('one file on seve
       expect(v.results.valid).toBe(false);
       expect(v.warnings).toEqual([]);
     }
-    // Tighter still: the checkers whose parts grow with the reads get a quarter of the bound, in the order chosen.
-    const tight = await checkFile(broken, { jobs: 2, parallelMinBytes: 0, maxMemoryMb: 6 });
+    // Tighter still: the checkers whose parts grow with the reads get a third of the bound, in the order chosen.
+    const tight = await checkFile(broken, { jobs: 2, parallelMinBytes: 0, maxMemoryMb: 5 });
     if ('error' in tight) throw new Error(tight.error);
     expect(tight.results.checkers['session-guarantees']).toEqual(roomy.results.checkers['session-guarantees']);
-    expect(tight.results.checkers['visibility']).toEqual({ valid: 'unknown', anomalies: [], reason: expect.stringMatching(/^not checked: its parts of the history's keys need about \d+ MB, more than what is left of a quarter of --max-memory 6 MB once the other checkers' are counted$/) });
+    expect(tight.results.checkers['visibility']).toEqual({ valid: 'unknown', anomalies: [], reason: expect.stringMatching(/^not checked: its parts of the history's keys need about \d+ MB, more than what is left of a third of --max-memory 5 MB once the other checkers' are counted$/) });
     expect(tight.warnings).toEqual([expect.stringMatching(/broken\.jsonl: visibility not checked: its parts/)]);
     // The list workload's list-consistency takes the history whole only.
     const v = await checkFile(broken, { checkers: ['linearizable', 'list-consistency'], jobs: 2, parallelMinBytes: 0, maxMemoryMb: 20 });
     if ('error' in v) throw new Error(v.error);
     expect(v.results.checkers['list-consistency']).toEqual({ valid: 'unknown', anomalies: [], reason: expect.stringMatching(/^not checked: the history \(\d+ MB\) needs about \d+ MB to be checked whole, more than --max-memory 20 MB$/) });
     expect(v.warnings).toEqual([expect.stringMatching(/broken\.jsonl: list-consistency not checked: the history \(\d+ MB\) needs about \d+ MB/)]);
+  });
+
+  it('no --max-memory: a history over what its default lets the whole check take is checked key by key, with the same results; with a checker that takes it whole only (list-consistency), read again and checked whole', async () => {
+    const alone = stable(await checkFile(broken, { checkers: ['linearizable'], jobs: 2, parallelMinBytes: 0 })) as { results: { checkers: Record<string, unknown> } };
+    const roomy = await checkFile(broken, { jobs: 2, parallelMinBytes: 0 });
+    if ('error' in roomy) throw new Error(roomy.error);
+    // The file (~8 MB) needs ~35 MB whole: over a default of 20 MB.
+    for (const jobs of [1, 2]) {
+      const progress = newCheckProgress(statSync(broken).size);
+      const v = await checkFile(broken, { jobs, parallelMinBytes: 0, defaultMaxMemoryMb: 20 }, progress);
+      if ('error' in v) throw new Error(v.error);
+      expect(Object.keys(v.results.checkers)).toEqual(Object.keys(roomy.results.checkers));
+      expect((stable(v) as typeof alone).results.checkers['linearizable']).toEqual(alone.results.checkers['linearizable']);
+      for (const name of ['read-validity', 'stale-reads', 'session-guarantees', 'visibility', 'delta-atomicity']) expect(v.results.checkers[name], name).toEqual(roomy.results.checkers[name]);
+      expect(v.warnings).toEqual([]);
+      expect(progress.bytesRead).toBe(progress.bytesTotal);
+    }
+    const whole = await checkFile(broken, { checkers: ['read-validity', 'list-consistency'], jobs: 2, parallelMinBytes: 0 });
+    if ('error' in whole) throw new Error(whole.error);
+    expect(whole.results.checkers['list-consistency']!.valid).not.toBe('unknown');
+    const progress = newCheckProgress(statSync(broken).size);
+    const v = await checkFile(broken, { checkers: ['read-validity', 'list-consistency'], jobs: 2, parallelMinBytes: 0, defaultMaxMemoryMb: 20 }, progress);
+    expect(stable(v)).toEqual(stable(whole));
+    // Read twice, counted once.
+    expect(progress.bytesRead).toBe(progress.bytesTotal);
   });
 
   it('key by key, every checker that can gives what it gives over the objects: stale reads, invalid reads, a final phase', async () => {

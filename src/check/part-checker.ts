@@ -42,6 +42,7 @@ function partByKey(part: string, inner: ByKey): ByKey<unknown> {
         }
       : {}),
     ...(inner.bytesPerOp !== undefined ? { bytesPerOp: inner.bytesPerOp } : {}),
+    ...(inner.mergeBytesPerOp !== undefined ? { mergeBytesPerOp: inner.mergeBytesPerOp } : {}),
     ...(inner.readsGroundTruth ? { readsGroundTruth: true } : {}),
     merge: (parts, options, outline, answers) => inner.merge(mine(parts), options, partHistory(outline, part), answers && mine(answers)),
   };

@@ -340,7 +340,7 @@ export async function main(args: string[]): Promise<number> {
           .option('check-timeout', { type: 'number', describe: 'seconds the linearizability check may take; undecided keys are then unknown', coerce: positive('check-timeout') })
           .option('max-memory', {
             type: 'number',
-            describe: "MB the check of a big history may use (with --checkers linearizable: its ops spill to a temporary folder past an eighth of it, and the search's cache gets a quarter); a key that would take more is unknown, saying so; a history too big to check whole within it gets the checkers that take a key at a time (the register workload's, lost-writes, create-once, read-after-create, mutual-exclusion, a mixed run's parts), the others unknown (default: a quarter of the machine's memory, at most 2 GiB; the whole check is bound by V8's heap)",
+            describe: "MB the check of a big history may use (with --checkers linearizable: its ops spill to a temporary folder past an eighth of it, and the search's cache gets a quarter); a key that would take more is unknown, saying so; a history too big to check whole within it gets the checkers that take a key at a time (the register workload's, lost-writes, create-once, read-after-create, mutual-exclusion, a mixed run's parts), the others unknown (default: a quarter of the machine's memory, at most 2 GiB; past it a history is checked key by key when every checker can be, whole otherwise, as V8's heap allows)",
             coerce: positive('max-memory'),
           })
           .option('checkers', {
