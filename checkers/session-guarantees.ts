@@ -5,6 +5,7 @@ import { toAnomaly } from './explain.js';
 import { isRead, readFactsOf, RegisterIndex, upperBoundOf, type ReadFacts, type Source, type Write } from './staleness/register-index.js';
 import { interleave } from './staleness/stats.js';
 import { groupPlaces } from '../src/util/group.js';
+import { mergeByIndex } from '../src/util/merge-by-index.js';
 import { intColumn, type IntColumn } from '../src/util/int-column.js';
 
 // Terry et al.'s session guarantees (1994), black-box, for registers. A session is one process
@@ -434,31 +435,34 @@ function crossed(parts: readonly SessionPart[], ranks: readonly Int32Array[], se
     counts[g].checked += p.counts[g].checked;
     counts[g].violations += p.counts[g].violations;
   }
-  // Every explained read, as (part, place), grouped by its session's rank, in op order within each.
-  const total = parts.reduce((n, p) => n + p.inv.length, 0);
-  const partOf = new Int32Array(total);
-  const placeOf = new Int32Array(total);
-  const sessionOf = new Int32Array(total);
-  let n = 0;
+  // Every explained read, as (part, place), grouped by its session's rank, in op order within
+  // each: the keys' reads are each in op order, taken as one list in that order.
+  const start = new Int32Array(sessions + 1);
   parts.forEach((p, k) => {
     const rank = ranks[k]!;
-    for (let r = 0; r < p.inv.length; r++, n++) {
-      partOf[n] = k;
-      placeOf[n] = r;
-      sessionOf[n] = rank[p.session[r]!]!;
-    }
+    for (let r = 0; r < p.session.length; r++) start[rank[p.session[r]!]! + 1]!++;
   });
-  const { start, members } = groupPlaces(sessionOf, sessions);
-  const invOf = (m: number) => parts[partOf[m]!]!.inv[placeOf[m]!]!;
+  for (let s = 0; s < sessions; s++) start[s + 1]! += start[s]!;
+  const total = start[sessions]!;
+  const partOf = new Int32Array(total);
+  const placeOf = new Int32Array(total);
+  const fill = start.slice(0, sessions);
+  mergeByIndex(
+    parts.map((p) => p.inv),
+    (k, r) => {
+      const m = fill[ranks[k]![parts[k]!.session[r]!]!]!++;
+      partOf[m] = k;
+      placeOf[m] = r;
+    },
+  );
   const seen = new ObservedSessions(sessions);
   const sightings = new Float64Array(sessions);
   const listed: Crossed[] = [];
   const kept = { mw: 0, wfr: 0 };
   for (let s = 0; s < sessions; s++) {
-    const mine = Array.from(members.subarray(start[s]!, start[s + 1]!)).sort((a, b) => invOf(a) - invOf(b));
     seen.observer = s;
     let any = false;
-    for (const m of mine) {
+    for (let m = start[s]!; m < start[s + 1]!; m++) {
       const p = parts[partOf[m]!]!;
       const rank = ranks[partOf[m]!]!;
       const r = placeOf[m]!;

@@ -7,6 +7,7 @@ import { readFactsOf, upperBoundOf, type KeyWrites, type Write } from './stalene
 import { storeSideSamples } from './staleness/store-side.js';
 import { distributionInPlace, round, toMs, type Distribution } from './staleness/stats.js';
 import { intColumn, type IntColumn } from '../src/util/int-column.js';
+import { mergeByIndex } from '../src/util/merge-by-index.js';
 import type { BootstrapInput, Resampled } from './staleness/bootstrap.js';
 import { completeFromRanges, CONFIDENCE, count, estimate, NO_SAMPLES, noSamples, type Estimate, type Prepared, type SampleColumns, type Window } from './staleness/visibility-estimate.js';
 
@@ -273,11 +274,9 @@ function clientLegsOf(writeLatencies: Float64Array, readLatencies: Float64Array)
 }
 
 /**
- * The keys' samples as one, in history order, and the result from them. Each key's are in
- * history order already, and no two reads share an invocation index: taken a window of
- * indices at a time, each read goes to its own slot of the window, and the slots are read out
- * in order (a heap of the keys by their next read took ~2.6 s for a 10M-op history's 5.4
- * million reads). Each part is let go once taken.
+ * The keys' samples as one, in history order (each key's are in that order already, and no two
+ * reads share an invocation index: mergeByIndex), and the result from them. Each part is let go
+ * once taken.
  */
 const EMPTY = new Int32Array(0);
 
@@ -299,59 +298,27 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
   const collected = new Samples(n, parts.some((p) => p!.at.length > 0));
   let noPriorWrite = 0;
   let overlappingExcluded = 0;
-  const next = new Int32Array(parts.length);
+  for (const p of parts) {
+    noPriorWrite += p!.noPriorWrite;
+    overlappingExcluded += p!.overlappingExcluded;
+  }
   // Each key's writes numbered anew, in the order met: as the whole history's pass numbers them.
   const units = parts.map((p) => new Int32Array(p!.writes).fill(-1));
   let unitCount = 0;
-  let last = -1;
-  // The keys with reads left.
-  let open: number[] = [];
-  parts.forEach((p, part) => {
-    noPriorWrite += p!.noPriorWrite;
-    overlappingExcluded += p!.overlappingExcluded;
-    if (p!.n > 0) {
-      open.push(part);
-      last = Math.max(last, p!.read[p!.n - 1]!);
-    }
-  });
-  // Invocation indices a window: at most 2^16, and at least 16 windows over any history (so that every history crosses them).
-  const window = Math.min(1 << 16, 2 ** Math.ceil(Math.log2(Math.max(2, (last + 1) / 16))));
-  const slotPart = new Int32Array(window).fill(-1);
-  const slotAt = new Int32Array(window);
-  // The window of the first read left: a window with none is skipped (invocation indices need not be dense).
-  const nextWindow = () => {
-    let lowest = Infinity;
-    for (const part of open) lowest = Math.min(lowest, parts[part]!.read[next[part]!]!);
-    return lowest - (lowest % window);
-  };
-  for (let start = nextWindow(); open.length > 0; start = nextWindow()) {
-    const end = start + window;
-    for (const part of open) {
+  mergeByIndex(
+    parts.map((p) => p!.read),
+    (part, at) => {
       const p = parts[part]!;
-      for (let at = next[part]!; at < p.n && p.read[at]! < end; at++, next[part]!++) {
-        const slot = p.read[at]! - start;
-        slotPart[slot] = part;
-        slotAt[slot] = at;
-      }
-    }
-    for (let slot = 0; slot < window; slot++) {
-      const part = slotPart[slot]!;
-      if (part < 0) continue;
-      slotPart[slot] = -1;
-      const p = parts[part]!;
-      const at = slotAt[slot]!;
       const w = p.write[at]!;
       if (units[part]![w]! < 0) units[part]![w] = unitCount++;
       collected.add(p.t[at]!, p.ok[at] === 1, p.at.length > 0 ? p.at[at]! : 0, units[part]![w]!);
-    }
-    // The keys whose reads are all taken: let go.
-    open = open.filter((part) => {
-      if (next[part]! < parts[part]!.n) return true;
+    },
+    // A key whose reads are all taken: let go.
+    (part) => {
       parts[part] = undefined;
       units[part] = EMPTY;
-      return false;
-    });
-  }
+    },
+  );
   return fromSamples(collected, nemesis, worst, { store: undefined, noPriorWrite, overlappingExcluded, clientLegs }, options);
 }
 

@@ -115,8 +115,10 @@ parentPort!.on('message', (m: { id: number } & (ScanJob | CheckJob | EstimateJob
     const records = places ? gatherRecords(m.check.records, places) : m.check.records;
     const check = (checkers?: Checkers) => {
       const ops = decodeOps(records, strings);
-      // The other checkers' parts of this key first, from the same ops: they only read them.
-      const made = parts && checkers ? parts.names.map((n) => checkerNamed(n, checkers)!.byKey!.keyPart({ events: [], ops, nemesis, ...(end ? { end } : {}) }, parts.options)) : undefined;
+      // The other checkers' parts of this key first, from the same ops: they only read them. One
+      // history for all: what they share of it (its register index, its reads' sources) is made once.
+      const history: History = { events: [], ops, nemesis, ...(end ? { end } : {}) };
+      const made = parts && checkers ? parts.names.map((n) => checkerNamed(n, checkers)!.byKey!.keyPart(history, parts.options)) : undefined;
       const at = Number(Atomics.load(failedAt, 0));
       const budget = at > 0 && reduced ? { ...reduced, deadline: Math.min(reduced.deadline ?? Infinity, at) } : full;
       const result = checkPartition(model, ops, budget);
