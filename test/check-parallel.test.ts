@@ -166,9 +166,13 @@ describe('KeyedOps: ops by key, spilled past the budget', () => {
 describe.skipIf(availableParallelism() < 2 && !process.env.CI)('one file on several threads', () => {
   let gen: string;
   let broken: string;
+  /** Fewer keys than twice the threads: each key's other checkers run beside its linearizability, on another thread. */
+  let few: string;
   beforeAll(async () => {
     gen = join(dir, 'gen-40k.jsonl');
     await generate(gen, 40_000, 50, 20, 0.05, 7);
+    few = join(dir, 'few-keys.jsonl');
+    await generate(few, 20_000, 3, 8, 0.05, 3);
     // Not linearizable: a get reads a value never written.
     const text = readFileSync(gen, 'utf8').split('\n');
     const at = text.findIndex((l, i) => i > 30_000 && /"type":"ok","f":"get","key":"k\d+","value":\d+/.test(l));
@@ -195,7 +199,7 @@ describe.skipIf(availableParallelism() < 2 && !process.env.CI)('one file on seve
 
   for (const checkers of [['linearizable'], undefined]) {
     it(`same verdicts, figures and anomalies on one thread and on two (${checkers ? 'linearizability alone: op records' : 'every checker: objects on one, op records key by key on two'})`, async () => {
-      for (const file of [gen, broken]) {
+      for (const file of [gen, broken, few]) {
         const { one, two } = await both(file, checkers ? { checkers } : {});
         expect(two).toEqual(one);
       }

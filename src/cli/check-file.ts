@@ -316,8 +316,12 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
     // The search's cache too within the bound, when one is given: past it a key is unknown.
     const options = settings.maxMemoryMb ? { ...linearizableOptions(settings), budget: { maxCacheBytes: Math.min(DEFAULT_BUDGET.maxCacheBytes, maxMemory / 4 / pool.size) } } : linearizableOptions(settings);
     const take = (got: unknown[]) => got.forEach((p, i) => parts[i]!.push(p));
+    // Few keys (a single register's history): each key's parts made on a thread of their own,
+    // beside its linearizability check, not after it on the same thread while the others idle.
+    const alongside = byKey.length > 0 && groups.length < 2 * pool.size ? parallel.keyPartsOnPool(pool, byKey, loads, {}) : undefined;
+    alongside?.catch(() => {});
     for (const l of linearizable) {
-      const makeParts = byKey.length > 0 && l.groups.every((g) => !withParts.has(g));
+      const makeParts = !alongside && byKey.length > 0 && l.groups.every((g) => !withParts.has(g));
       if (makeParts) for (const g of l.groups) withParts.add(g);
       const sources: PartitionSource[] = l.groups.map((g) => ({
         key: g.key,
@@ -331,8 +335,9 @@ async function checkKeyed(file: string, source: Source, settings: FileCheckSetti
       }));
       results[l.name] = await parallel.checkPartitionsOnPool(pool, l.model, options, sources, { window: pool.size, ...limits, ...(progress ? { progress } : {}), ...(makeParts ? { parts: { names, options: {}, take } } : {}) });
     }
-    const rest = byKey.length > 0 ? groups.filter((g) => !withParts.has(g)) : [];
+    const rest = byKey.length > 0 && !alongside ? groups.filter((g) => !withParts.has(g)) : [];
     if (rest.length > 0) (await parallel.keyPartsOnPool(pool, byKey, rest.map((g) => () => keyed.load(g)), {})).forEach((p, i) => parts[i]!.push(...p));
+    if (alongside) (await alongside).forEach((p, i) => parts[i]!.push(...p));
     const answers = await parallel.keyAnswersOnPool(pool, byKey, parts, loads, {});
     // No key is read again: its records in memory let go before the merges make theirs.
     for (const g of groups) keyed.drop(g);
