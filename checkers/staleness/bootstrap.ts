@@ -20,6 +20,15 @@ export interface BootstrapInput {
   bins: number;
   /** The levels whose crossing is resampled (none: only the bins are), each with its cap (ns, Infinity: none). */
   levels: readonly { q: number; cap: number }[];
+  /** stretches() of t and ok, when made once for every thread's resamples (otherwise each makes its own). */
+  stretches?: Stretches;
+}
+
+/** Where each read's point (its equal t's) ends, where its stretch of consistent points ends (0: none starts there), and the sum of |t|. */
+export interface Stretches {
+  runEnd: Int32Array;
+  consistentEnd: Int32Array;
+  sumT: number;
 }
 
 /** Per bin, its fraction consistent in each resample (NaN: no weight there); per level, its capped crossing (Infinity: never). */
@@ -44,7 +53,7 @@ export function resample(input: BootstrapInput, seed: number, count: number, fro
   const binK = new Float64Array(input.bins);
   const bins = Array.from({ length: input.bins }, () => new Float64Array(count));
   const crossed = levels.map(() => new Float64Array(count));
-  const { runEnd, consistentEnd, sumT } = stretches(t, ok);
+  const { runEnd, consistentEnd, sumT } = input.stretches ?? stretches(t, ok);
   // The pool's stack (mean t's numerator, weight, weight consistent).
   const pool = levels.length > 0;
   const sT = new Float64Array(pool ? n : 0);
@@ -114,10 +123,10 @@ export function resample(input: BootstrapInput, seed: number, count: number, fro
  * and the sum of |t| (Infinity when a t is not an integer), which bounds the pool's sums per
  * unit of weight.
  */
-function stretches(t: Float64Array, ok: Uint8Array): { runEnd: Int32Array; consistentEnd: Int32Array; sumT: number } {
+export function stretches(t: Float64Array, ok: Uint8Array, i32: (n: number) => Int32Array<ArrayBufferLike> = (n) => new Int32Array(n)): Stretches {
   const n = t.length;
-  const runEnd = new Int32Array(n);
-  const consistentEnd = new Int32Array(n);
+  const runEnd = i32(n);
+  const consistentEnd = i32(n);
   let sumT = 0;
   // Backwards, so that what follows a point is known when it is met; `pointOk`: the reads from i to its point's end are consistent.
   let pointOk = true;

@@ -2,7 +2,7 @@
 // windows read off an isotonic fit, and their intervals from a bootstrap that resamples writes.
 // Pure and on columns, so that it runs on a worker thread as well as here, to the same figures.
 import { levelCrossing, SortedCurve, sortOrder } from './monotone-curve.js';
-import { resample, type BootstrapInput, type Resampled } from './bootstrap.js';
+import { resample, stretches, type BootstrapInput, type Resampled } from './bootstrap.js';
 import { quantile, round, toMs } from './stats.js';
 
 /** Raw bins: [0, 0.1 ms), then eighths of a decade (0.1, 0.133, 0.178, 0.237, 0.316 ms, …). */
@@ -146,11 +146,15 @@ export function estimate(collected: SampleColumns, minBin: number, resamples: nu
  */
 export function prepareShared(collected: SampleColumns, minBin: number): Prepared | undefined {
   // Made in shared memory from the start: a copy there would be a 10M-op history's ~90 MB more at the peak.
-  return prepareEstimate(collected, minBin, {
+  const memory: InputMemory = {
     f64: (n) => new Float64Array(new SharedArrayBuffer(n * 8)),
     u8: (n) => new Uint8Array(new SharedArrayBuffer(n)),
     i32: (n) => new Int32Array(new SharedArrayBuffer(n * 4)),
-  });
+  };
+  const prepared = prepareEstimate(collected, minBin, memory);
+  // What every resample reads of t and ok, made once for all the threads (~45 MB a thread for the 10M-op history's reads).
+  if (prepared) prepared.input.stretches = stretches(prepared.input.t, prepared.input.ok, memory.i32);
+  return prepared;
 }
 
 /** The estimate from its preparation and its bootstrap's resamples in ranges, in order. */
