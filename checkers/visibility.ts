@@ -261,16 +261,18 @@ function wholeSamples(history: History): Pick<Collected, 'store' | 'noPriorWrite
     };
   });
   const n = collected.length;
-  return { collected, store: undefined, ...left, clientLegs: clientLegsOf(writeLatencies.subarray(0, n), readLatencies.subarray(0, n)) };
+  return { collected, store: undefined, ...left, clientLegs: clientLegsOf(() => writeLatencies.subarray(0, n), () => readLatencies.subarray(0, n)) };
 }
 
 /**
  * The client legs' bounds (count, p50, p90, p99, max, ms) from the samples' write and read
- * latencies, in any order (none: no samples). The arrays are the caller's to give: their order is lost.
+ * latencies, in any order (none: no samples), each made when asked for and let go once
+ * summed: the arrays are the caller's to give, their order is lost.
  */
-function clientLegsOf(writeLatencies: Float64Array, readLatencies: Float64Array): Collected['clientLegs'] {
-  if (writeLatencies.length === 0) return undefined;
-  return { writeLatencyMs: distributionInPlace(writeLatencies, 1e-6), readLatencyMs: distributionInPlace(readLatencies, 1e-6) };
+function clientLegsOf(writeLatencies: () => Float64Array, readLatencies: () => Float64Array): Collected['clientLegs'] {
+  const writeLatencyMs = distributionInPlace(writeLatencies(), 1e-6);
+  if (writeLatencyMs.count === 0) return undefined;
+  return { writeLatencyMs, readLatencyMs: distributionInPlace(readLatencies(), 1e-6) };
 }
 
 /**
@@ -293,8 +295,7 @@ function fromClient(parts: (ClientSamples | undefined)[], nemesis: History['neme
     }
     return out;
   };
-  const writeLatencies = latencies('writeLatency');
-  const clientLegs = clientLegsOf(writeLatencies, latencies('readLatency'));
+  const clientLegs = clientLegsOf(() => latencies('writeLatency'), () => latencies('readLatency'));
   const collected = new Samples(n, parts.some((p) => p!.at.length > 0));
   let noPriorWrite = 0;
   let overlappingExcluded = 0;

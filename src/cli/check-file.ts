@@ -94,12 +94,12 @@ export async function checkFile(file: string, settings: FileCheckSettings, progr
     }
     // A big history of ours, or one over what the default bound lets the whole check take: key
     // by key from the records when every chosen checker can be, in less memory and time than as
-    // objects (the 1M-op register history: 3.4 vs 4.5 s, 0.5 vs 0.8 GB). A checker that takes the
+    // objects (the 1M-op register history: 3.0 vs 4.1 s, 0.54 vs 0.79 GB). A checker that takes the
     // history whole only (list-consistency, the windows; a run's ground truth, which only the
     // whole check reads): read again, whole, as V8's heap allows.
     if (parallel && (threads > 0 || overDefault !== undefined) && groundTruthOf(source) === undefined) {
       const readBefore = progress?.bytesRead ?? 0;
-      const keyed = await withPool(parallel, Math.max(threads, 1), (pool) => checkKeyed(file, source, settings, parallel, pool, progress, overDefault ?? 'is checked key by key', true));
+      const keyed = await withPool(parallel, Math.max(threads, 1), (pool) => checkKeyed(file, source, settings, parallel, pool, progress, overDefault, true));
       if (keyed !== undefined) return keyed;
       if (progress) progress.bytesRead = readBefore;
     }
@@ -246,13 +246,13 @@ async function checkWhole(file: string, source: Source, format: ImportFormat, se
  * chosen checker cannot be checked here, nothing is, and the result is undefined.
  */
 async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress?: CheckProgress, notHeld?: string): Promise<FileVerdict>;
-async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress: CheckProgress | undefined, notHeld: string, orWhole: true): Promise<FileVerdict | undefined>;
+async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress: CheckProgress | undefined, notHeld: string | undefined, orWhole: true): Promise<FileVerdict | undefined>;
 async function checkKeyed(file: string, source: Source, settings: FileCheckSettings, parallel: Parallel, pool: ThreadPool, progress?: CheckProgress, notHeld?: string, orWhole = false): Promise<FileVerdict | undefined> {
   const size = statSync(source.history).size;
   const maxMemory = (settings.maxMemoryMb ?? 0) > 0 ? settings.maxMemoryMb! * 1e6 : defaultMaxMemory(settings);
-  // A history too big to hold whole has the other checkers' parts in memory too (visibility's
-  // samples, a few dozen bytes a read): its records keep half as much in memory.
-  const budgetBytes = maxMemory / (notHeld === undefined ? 8 : 16);
+  // With the other checkers' parts in memory too (visibility's samples, a few dozen bytes a
+  // read), the records keep half as much in memory.
+  const budgetBytes = maxMemory / (notHeld === undefined && !orWhole ? 8 : 16);
   const { ops: keyed, droppedTail } = await parallel.readKeyedOps(pool, source.history, size, { byKey: true, budgetBytes }, progress ? (n) => (progress.bytesRead += n) : undefined);
   try {
     const { tally, open } = keyed.tally();
