@@ -111,11 +111,12 @@ export const sessionGuarantees: Checker = {
   // its reads of every key in order. The listed anomalies' ops are asked of the keys.
   byKey: {
     keyPart: (history: History, options: CheckOptions): SessionPart => sessionPart(history, options.maxAnomalies ?? 100),
-    // Measured on the 10M-op register history (5.4 million reads, 225,000 sessions): 193 MB of
-    // parts (~36 bytes a read, with its candidates; a session's number and first op a key it
-    // touches), and ~135 MB more while merged (each read's place, each session's rank a key).
+    // On the 10M-op register history (5.4 million reads, 225,000 sessions): 193 MB of parts,
+    // measured (~36 bytes a read, with its candidates; a session's number and first op a key it
+    // touches); while merged, each read's place (8 bytes) and each key's sessions' ranks (4 bytes
+    // a session a key): ~85 MB more.
     bytesPerOp: 20,
-    mergeBytesPerOp: 14,
+    mergeBytesPerOp: 9,
     question: (parts: SessionPart[], options: CheckOptions): number[] | undefined => {
       const { listed, picks } = mergeParts(parts, options.maxAnomalies ?? 100);
       const invs = listed.flatMap((f) => [f.read, f.x, f.observerRead, ...(f.reader >= 0 ? [f.reader] : [])]);
